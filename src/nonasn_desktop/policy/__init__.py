@@ -1,0 +1,24 @@
+"""Policy and form definitions, read from the data files in forms/."""
+
+from nonasn_desktop.policy.loader import default_policy, forms_dir, load_policy, read_forms_text
+from nonasn_desktop.policy.model import (
+    Choice,
+    DocumentRule,
+    EligibilityPolicy,
+    FieldDef,
+    Policy,
+    Step,
+)
+
+__all__ = [
+    "Choice",
+    "DocumentRule",
+    "EligibilityPolicy",
+    "FieldDef",
+    "Policy",
+    "Step",
+    "default_policy",
+    "forms_dir",
+    "load_policy",
+    "read_forms_text",
+]

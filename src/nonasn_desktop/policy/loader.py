@@ -1,0 +1,484 @@
+"""Read and validate the policy files of forms/.
+
+The files are found with importlib.resources (package ``nonasn_desktop.forms``), which works
+the same from a source checkout, an installed wheel and a PyInstaller build. Every problem is
+reported as a :class:`PolicyFileError` naming the file, the line when it can be found, and
+what is wrong, so an administrator who edited a file can repair it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib.resources
+import re
+import tomllib
+from collections.abc import Mapping
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, cast
+
+from nonasn_desktop.errors import PolicyFileError
+from nonasn_desktop.policy.model import (
+    FIELD_TYPES,
+    BlueBackgroundCheck,
+    Choice,
+    ColourCheck,
+    CompliantCopyPolicy,
+    Criterion,
+    DocumentFormat,
+    DocumentPolicy,
+    DocumentRule,
+    EligibilityPolicy,
+    FieldDef,
+    FieldType,
+    PasswordPolicy,
+    Policy,
+    Step,
+    StepKind,
+)
+
+FormsDir = Traversable | Path
+
+SUPPORTED_SCHEMA = 1
+CRITERIA = ("E1", "E2", "E3", "E4", "E5")
+STEP_COUNT = 24
+DOCUMENT_FORMATS: tuple[DocumentFormat, ...] = ("jpeg", "pdf")
+STEP_KINDS: tuple[StepKind, ...] = ("page", "button", "dialog")
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def forms_dir() -> Traversable:
+    """The installed forms/ folder."""
+    return importlib.resources.files("nonasn_desktop.forms")
+
+
+def read_forms_text(name: str, directory: FormsDir | None = None) -> str:
+    """The text of one file of forms/, or PolicyFileError when it is missing or not UTF-8."""
+    base = directory if directory is not None else forms_dir()
+    try:
+        return (base / name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyFileError(name, None, "berkas tidak ditemukan") from None
+    except UnicodeDecodeError as exc:
+        raise PolicyFileError(name, None, f"bukan teks UTF-8 ({exc.reason})") from None
+    except OSError as exc:
+        raise PolicyFileError(name, None, f"tidak dapat dibaca ({exc.strerror})") from None
+
+
+class _Source:
+    """One TOML file: its parsed content plus enough of its text to point at a line."""
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.lines = text.splitlines()
+        try:
+            self.data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            match = _TOML_LINE.search(str(exc))
+            line = int(match.group(1)) if match else None
+            raise PolicyFileError(name, line, f"bukan TOML yang sah ({exc})") from None
+        schema = self.data.get("schema")
+        if schema != SUPPORTED_SCHEMA:
+            self.fail(
+                f"versi skema {schema!r} tidak didukung (yang didukung: {SUPPORTED_SCHEMA})",
+                key="schema",
+            )
+
+    def line_of(self, header: str | None = None, key: str | None = None, nth: int = 0) -> int | None:
+        """Best-effort line number: the nth ``header`` line, then ``key =`` below it."""
+        start = 0
+        if header is not None:
+            seen = -1
+            for index, line in enumerate(self.lines):
+                if line.strip() == header:
+                    seen += 1
+                    if seen == nth:
+                        start = index
+                        break
+            else:
+                return None
+        if key is None:
+            return start + 1
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for index in range(start, len(self.lines)):
+            if pattern.match(self.lines[index]):
+                return index + 1
+        return start + 1 if header is not None else None
+
+    def fail(
+        self, problem: str, header: str | None = None, key: str | None = None, nth: int = 0
+    ) -> None:
+        raise PolicyFileError(self.name, self.line_of(header, key, nth), problem)
+
+
+class _Table:
+    """Typed access to one TOML table, with errors that point into the file."""
+
+    def __init__(
+        self, source: _Source, data: Mapping[str, Any], header: str | None, nth: int = 0
+    ) -> None:
+        self.source = source
+        self.data = data
+        self.header = header
+        self.nth = nth
+
+    def fail(self, problem: str, key: str | None = None) -> None:
+        where = f"{self.header} " if self.header else ""
+        self.source.fail(f"{where}{problem}".strip(), self.header, key, self.nth)
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if key not in self.data:
+            if default is ...:
+                self.fail(f"kunci '{key}' wajib ada", None)
+            return default
+        value = self.data[key]
+        # bool is an int in Python; a policy number written as true is a mistake.
+        if isinstance(value, bool) and kind is not bool and bool not in _as_tuple(kind):
+            self.fail(f"'{key}' harus {_kind_name(kind)}, bukan {value!r}", key)
+        if not isinstance(value, kind):
+            self.fail(f"'{key}' harus {_kind_name(kind)}, bukan {value!r}", key)
+        return value
+
+    def text(self, key: str, default: str | None = None) -> str:
+        value = self.get(key, str, ... if default is None else default)
+        if not value.strip():
+            self.fail(f"'{key}' tidak boleh kosong", key)
+        return cast(str, value)
+
+    def integer(self, key: str, default: int | None = None, minimum: int | None = None) -> int:
+        value = cast(int, self.get(key, int, ... if default is None else default))
+        if minimum is not None and value < minimum:
+            self.fail(f"'{key}' paling kecil {minimum}, bukan {value}", key)
+        return value
+
+    def number(self, key: str, low: float, high: float) -> float:
+        value = float(self.get(key, (int, float)))
+        if not low <= value <= high:
+            self.fail(f"'{key}' harus antara {low} dan {high}, bukan {value}", key)
+        return value
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        return cast(bool, self.get(key, bool, default))
+
+    def strings(self, key: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        value = self.get(key, list, ... if default is None else list(default))
+        if not all(isinstance(item, str) and item for item in value):
+            self.fail(f"'{key}' harus daftar teks", key)
+        return tuple(value)
+
+    def table(self, key: str, header: str) -> _Table:
+        value = self.get(key, dict)
+        return _Table(self.source, value, header)
+
+    def choices(self, key: str) -> tuple[Choice, ...]:
+        value = self.get(key, list)
+        result = []
+        for item in value:
+            if not isinstance(item, dict) or set(item) != {"key", "label"}:
+                self.fail(f"setiap isian '{key}' harus berupa {{ key = ..., label = ... }}", key)
+            result.append(Choice(str(item["key"]), str(item["label"])))
+        _check_unique([c.key for c in result], lambda dup: self.fail(f"'{dup}' ganda", key))
+        return tuple(result)
+
+
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {
+        str: "teks",
+        int: "bilangan bulat",
+        float: "bilangan",
+        bool: "true/false",
+        list: "daftar",
+        dict: "tabel",
+        dt.date: "tanggal (yyyy-mm-dd)",
+    }
+    return " atau ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
+
+
+def _check_unique(keys: list[str], on_duplicate: Any) -> None:
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            on_duplicate(key)
+        seen.add(key)
+
+
+def _load(name: str, directory: FormsDir | None) -> _Source:
+    return _Source(name, read_forms_text(name, directory))
+
+
+def _eligibility(source: _Source) -> EligibilityPolicy:
+    root = _Table(source, source.data, None)
+    reference = root.get("reference_date", dt.date)
+    if isinstance(reference, dt.datetime):
+        root.fail("'reference_date' harus tanggal tanpa jam", "reference_date")
+    criteria_table = root.get("criteria", dict)
+    criteria: dict[str, Criterion] = {}
+    for code in CRITERIA:
+        if code not in criteria_table:
+            source.fail(f"kriteria {code} tidak ada", None)
+        table = _Table(source, criteria_table[code], f"[criteria.{code}]")
+        criteria[code] = Criterion(code, table.text("title"))
+    for extra in set(criteria_table) - set(CRITERIA):
+        source.fail(f"kriteria tidak dikenal: {extra}", f"[criteria.{extra}]")
+
+    funding = _choice_list(source, "funding_sources")
+    appointers = _choice_list(source, "appointers")
+    e2 = _Table(source, criteria_table["E2"], "[criteria.E2]")
+    direct = e2.strings("direct_sources")
+    for key in direct:
+        if key not in {c.key for c in funding}:
+            e2.fail(f"sumber '{key}' tidak ada di [[funding_sources]]", "direct_sources")
+    e3 = _Table(source, criteria_table["E3"], "[criteria.E3]")
+    lowest = e3.text("lowest_level")
+    if lowest not in {c.key for c in appointers}:
+        e3.fail(f"tingkat '{lowest}' tidak ada di [[appointers]]", "lowest_level")
+    e4 = _Table(source, criteria_table["E4"], "[criteria.E4]")
+    e5 = _Table(source, criteria_table["E5"], "[criteria.E5]")
+    min_age = e5.integer("min_age", minimum=0)
+    max_age = e5.integer("max_age", minimum=0)
+    if max_age < min_age:
+        e5.fail("'max_age' lebih kecil daripada 'min_age'", "max_age")
+    return EligibilityPolicy(
+        reference_date=reference,
+        criteria=criteria,
+        direct_sources=frozenset(direct),
+        lowest_appointer=lowest,
+        min_service_years=e4.integer("min_service_years", minimum=0),
+        min_age=min_age,
+        max_age=max_age,
+        funding_sources=funding,
+        appointers=appointers,
+    )
+
+
+def _choice_list(source: _Source, key: str) -> tuple[Choice, ...]:
+    items = source.data.get(key)
+    if not isinstance(items, list) or not items:
+        source.fail(f"daftar [[{key}]] wajib ada dan tidak boleh kosong")
+    result = []
+    for nth, item in enumerate(cast(list[dict[str, Any]], items)):
+        table = _Table(source, item, f"[[{key}]]", nth)
+        result.append(Choice(table.text("key"), table.text("label")))
+    _check_unique([c.key for c in result], lambda dup: source.fail(f"kunci '{dup}' ganda di [[{key}]]"))
+    return tuple(result)
+
+
+def _documents(source: _Source) -> DocumentPolicy:
+    root = _Table(source, source.data, None)
+    limits = root.table("limits", "[limits]")
+    checks = root.table("checks", "[checks]")
+    colour = checks.table("colour", "[checks.colour]")
+    blue = checks.table("blue_background", "[checks.blue_background]")
+    copy = checks.table("compliant_copy", "[checks.compliant_copy]")
+    qualities = copy.get("qualities", list)
+    if not qualities or not all(
+        isinstance(q, int) and not isinstance(q, bool) and 1 <= q <= 95 for q in qualities
+    ):
+        copy.fail("'qualities' harus daftar bilangan 1..95", "qualities")
+    rules: dict[str, DocumentRule] = {}
+    for kind, raw in root.get("documents", dict).items():
+        header = f"[documents.{kind}]"
+        if not isinstance(raw, dict):
+            source.fail(f"{header} harus tabel", header)
+        table = _Table(source, raw, header)
+        formats = table.strings("formats")
+        for fmt in formats:
+            if fmt not in DOCUMENT_FORMATS:
+                table.fail(f"format '{fmt}' tidak dikenal (pilih: jpeg, pdf)", "formats")
+        min_bytes = table.integer("min_bytes", default=0, minimum=0)
+        max_bytes = table.integer("max_bytes", minimum=1)
+        if max_bytes <= min_bytes:
+            table.fail("'max_bytes' harus lebih besar daripada 'min_bytes'", "max_bytes")
+        step = table.integer("required_at_step", minimum=1)
+        if step > STEP_COUNT:
+            table.fail(f"'required_at_step' harus 1..{STEP_COUNT}", "required_at_step")
+        rules[kind] = DocumentRule(
+            kind=kind,
+            label=table.text("label"),
+            hint=table.get("hint", str, ""),
+            formats=cast(tuple[DocumentFormat, ...], formats),
+            min_bytes=min_bytes,
+            max_bytes=max_bytes,
+            colour=table.flag("colour"),
+            blue_background=table.flag("blue_background"),
+            portrait=table.flag("portrait"),
+            required_at_step=step,
+            variants=table.choices("variants") if "variants" in raw else (),
+        )
+    if not rules:
+        source.fail("tidak ada satu pun [documents.*]")
+    return DocumentPolicy(
+        max_pixels=limits.integer("max_pixels", minimum=1),
+        max_file_bytes=limits.integer("max_file_bytes", minimum=1),
+        colour=ColourCheck(
+            pixel_chroma=colour.integer("pixel_chroma", minimum=1),
+            min_coloured_fraction=colour.number("min_coloured_fraction", 0.0, 1.0),
+        ),
+        blue_background=BlueBackgroundCheck(
+            band=blue.number("band", 0.01, 0.5),
+            min_fraction=blue.number("min_fraction", 0.0, 1.0),
+            hue_min=blue.number("hue_min", 0, 360),
+            hue_max=blue.number("hue_max", 0, 360),
+            min_saturation=blue.number("min_saturation", 0.0, 1.0),
+            min_value=blue.number("min_value", 0.0, 1.0),
+        ),
+        compliant_copy=CompliantCopyPolicy(
+            qualities=tuple(qualities),
+            scale_step=copy.number("scale_step", 0.3, 0.99),
+            min_long_edge=copy.integer("min_long_edge", minimum=16),
+        ),
+        rules=rules,
+    )
+
+
+def _fields(
+    source: _Source, eligibility: EligibilityPolicy, documents: DocumentPolicy
+) -> tuple[dict[str, FieldDef], PasswordPolicy]:
+    root = _Table(source, source.data, None)
+    password = root.table("password", "[password]")
+    derived = {
+        "appointers": eligibility.appointers,
+        "funding_sources": eligibility.funding_sources,
+        "sk_variants": tuple(v for rule in documents.rules.values() for v in rule.variants),
+    }
+    fields: dict[str, FieldDef] = {}
+    for key, raw in root.get("fields", dict).items():
+        header = f"[fields.{key}]"
+        if not isinstance(raw, dict):
+            source.fail(f"{header} harus tabel", header)
+        table = _Table(source, raw, header)
+        type_ = table.text("type")
+        if type_ not in FIELD_TYPES:
+            table.fail(f"jenis '{type_}' tidak dikenal (pilih: {', '.join(FIELD_TYPES)})", "type")
+        choices: tuple[Choice, ...] = ()
+        if type_ == "choice":
+            if "choices" in raw:
+                choices = table.choices("choices")
+            elif "choices_from" in raw:
+                origin = table.text("choices_from")
+                if origin not in derived:
+                    table.fail(f"'choices_from' tidak dikenal: {origin}", "choices_from")
+                choices = derived[origin]
+            if not choices:
+                table.fail("isian pilihan harus punya 'choices' atau 'choices_from'", "type")
+        max_length = table.get("max_length", int, None)
+        fields[key] = FieldDef(
+            key=key,
+            label=table.text("label"),
+            type=cast(FieldType, type_),
+            required=table.flag("required"),
+            help=table.get("help", str, ""),
+            max_length=max_length,
+            validators=table.strings("validators", ()),
+            choices=choices,
+        )
+    for field in fields.values():
+        for validator in field.validators:
+            _, _, other = validator.partition(":")
+            if other and other not in fields:
+                source.fail(
+                    f"validator '{validator}' menunjuk isian yang tidak ada",
+                    f"[fields.{field.key}]",
+                    "validators",
+                )
+    return fields, PasswordPolicy(
+        min_length=password.integer("min_length", minimum=4),
+        require_letter=password.flag("require_letter"),
+        require_digit=password.flag("require_digit"),
+    )
+
+
+def _steps(
+    source: _Source, fields: Mapping[str, FieldDef], documents: DocumentPolicy
+) -> tuple[tuple[Step, ...], dict[str, str]]:
+    root = _Table(source, source.data, None)
+    phases = {
+        key: _Table(source, value, f"[phases.{key}]").text("title")
+        for key, value in root.get("phases", dict).items()
+    }
+    raw_steps = root.get("steps", list)
+    steps: list[Step] = []
+    for nth, raw in enumerate(raw_steps):
+        table = _Table(source, raw, "[[steps]]", nth)
+        number = table.integer("number")
+        if number != nth + 1:
+            table.fail(f"langkah ke-{nth + 1} bernomor {number}; nomor harus urut 1..24", "number")
+        phase = table.text("phase")
+        if phase not in phases:
+            table.fail(f"fase '{phase}' tidak ada di [phases]", "phase")
+        kind = table.text("kind")
+        if kind not in STEP_KINDS:
+            table.fail(f"jenis langkah '{kind}' tidak dikenal (page, button, dialog)", "kind")
+        on_page = table.get("on_page", int, None)
+        if kind == "page" and on_page is not None:
+            table.fail("langkah berjenis page tidak memakai 'on_page'", "on_page")
+        if kind != "page":
+            if on_page is None:
+                table.fail(f"langkah berjenis {kind} harus punya 'on_page'", "kind")
+            elif not 1 <= on_page < number or steps[on_page - 1].kind != "page":
+                table.fail(f"'on_page' = {on_page} bukan langkah page sebelumnya", "on_page")
+        step_fields = table.strings("fields", ())
+        group_fields = table.strings("group_fields", ())
+        for key in (*step_fields, *group_fields):
+            if key not in fields:
+                table.fail(f"isian '{key}' tidak ada di fields.toml", "fields")
+        step_documents = table.strings("documents", ())
+        for kind_key in step_documents:
+            if kind_key not in documents.rules:
+                table.fail(f"dokumen '{kind_key}' tidak ada di documents.toml", "documents")
+        group = table.get("group", str, None)
+        if bool(group) != bool(group_fields):
+            table.fail("'group' dan 'group_fields' harus diisi bersama", "group")
+        steps.append(
+            Step(
+                number=number,
+                phase=phase,
+                kind=cast(StepKind, kind),
+                title=table.text("title"),
+                description=table.get("description", str, ""),
+                on_page=on_page,
+                buttons=table.strings("buttons", ()),
+                fields=step_fields,
+                documents=step_documents,
+                group=group,
+                group_fields=group_fields,
+            )
+        )
+    if len(steps) != STEP_COUNT:
+        source.fail(f"harus ada tepat {STEP_COUNT} langkah, ditemukan {len(steps)}")
+    return tuple(steps), phases
+
+
+def load_policy(directory: FormsDir | None = None) -> Policy:
+    """Read and validate every policy file. ``directory`` overrides the installed forms/."""
+    eligibility = _eligibility(_load("eligibility.toml", directory))
+    documents = _documents(_load("documents.toml", directory))
+    fields, password = _fields(_load("fields.toml", directory), eligibility, documents)
+    steps, phases = _steps(_load("steps.toml", directory), fields, documents)
+    for rule in documents.rules.values():
+        if rule.kind not in steps[rule.required_at_step - 1].documents:
+            raise PolicyFileError(
+                "documents.toml",
+                None,
+                f"dokumen '{rule.kind}' wajib pada langkah {rule.required_at_step}, "
+                "tetapi langkah itu tidak memuatnya di steps.toml",
+            )
+    return Policy(
+        eligibility=eligibility,
+        documents=documents,
+        fields=fields,
+        password=password,
+        steps=steps,
+        phases=phases,
+    )
+
+
+@functools.cache
+def default_policy() -> Policy:
+    """The installed policy, read once per process."""
+    return load_policy()

@@ -1,0 +1,163 @@
+"""Typed, immutable view of the policy files in forms/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+FieldType = Literal[
+    "text",
+    "nik",
+    "kk",
+    "name",
+    "phone",
+    "email",
+    "date",
+    "choice",
+    "password",
+    "bool",
+    "money",
+    "captcha",
+    "textarea",
+]
+FIELD_TYPES: tuple[str, ...] = FieldType.__args__  # type: ignore[attr-defined]
+
+DocumentFormat = Literal["jpeg", "pdf"]
+StepKind = Literal["page", "button", "dialog"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class EligibilityPolicy:
+    reference_date: dt.date
+    criteria: dict[str, Criterion]
+    direct_sources: frozenset[str]
+    lowest_appointer: str
+    min_service_years: int
+    min_age: int
+    max_age: int
+    funding_sources: tuple[Choice, ...]
+    # Highest level first.
+    appointers: tuple[Choice, ...]
+
+    def appointer_rank(self, key: str) -> int:
+        """0 for the highest level; larger is lower. Raises KeyError for an unknown key."""
+        for rank, choice in enumerate(self.appointers):
+            if choice.key == key:
+                return rank
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class ColourCheck:
+    pixel_chroma: int
+    min_coloured_fraction: float
+
+
+@dataclass(frozen=True)
+class BlueBackgroundCheck:
+    band: float
+    min_fraction: float
+    hue_min: float
+    hue_max: float
+    min_saturation: float
+    min_value: float
+
+
+@dataclass(frozen=True)
+class CompliantCopyPolicy:
+    qualities: tuple[int, ...]
+    scale_step: float
+    min_long_edge: int
+
+
+@dataclass(frozen=True)
+class DocumentRule:
+    kind: str
+    label: str
+    hint: str
+    formats: tuple[DocumentFormat, ...]
+    min_bytes: int
+    max_bytes: int
+    colour: bool
+    blue_background: bool
+    portrait: bool
+    required_at_step: int
+    variants: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentPolicy:
+    max_pixels: int
+    max_file_bytes: int
+    colour: ColourCheck
+    blue_background: BlueBackgroundCheck
+    compliant_copy: CompliantCopyPolicy
+    rules: dict[str, DocumentRule]
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    key: str
+    label: str
+    type: FieldType
+    required: bool
+    help: str = ""
+    max_length: int | None = None
+    validators: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    min_length: int
+    require_letter: bool
+    require_digit: bool
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    phase: str
+    kind: StepKind
+    title: str
+    description: str = ""
+    on_page: int | None = None
+    buttons: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+    group: str | None = None
+    group_fields: tuple[str, ...] = ()
+
+    @property
+    def page(self) -> int:
+        """The step whose screen shows this step (itself for pages)."""
+        return self.on_page if self.on_page is not None else self.number
+
+
+@dataclass(frozen=True)
+class Policy:
+    eligibility: EligibilityPolicy
+    documents: DocumentPolicy
+    fields: dict[str, FieldDef]
+    password: PasswordPolicy
+    steps: tuple[Step, ...]
+    phases: dict[str, str] = field(default_factory=dict)
+
+    def step(self, number: int) -> Step:
+        return self.steps[number - 1]
+
+    def document(self, kind: str) -> DocumentRule:
+        return self.documents.rules[kind]
