@@ -35,7 +35,10 @@ class PolicyFileError(UserError):
         where = f"{file}, baris {line}" if line else file
         super().__init__(
             f"Berkas kebijakan {where} rusak: {problem}",
-            hint="Perbaiki berkas itu atau pasang ulang aplikasi; data yang tersimpan tidak berubah.",
+            hint=(
+                "Perbaiki berkas itu atau pasang ulang aplikasi; "
+                "data yang tersimpan tidak berubah."
+            ),
         )
         self.file = file
         self.line = line
@@ -59,7 +62,7 @@ class NotFoundError(UserError):
 
 
 class ConflictError(UserError):
-    """The operation clashes with existing data (a duplicate NIK, a record locked by another clerk)."""
+    """The operation clashes with existing data (a duplicate NIK, a record being edited)."""
 
 
 class FlowError(UserError):

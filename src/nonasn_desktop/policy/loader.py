@@ -85,7 +85,9 @@ class _Source:
                 key="schema",
             )
 
-    def line_of(self, header: str | None = None, key: str | None = None, nth: int = 0) -> int | None:
+    def line_of(
+        self, header: str | None = None, key: str | None = None, nth: int = 0
+    ) -> int | None:
         """Best-effort line number: the nth ``header`` line, then ``key =`` below it."""
         start = 0
         if header is not None:
@@ -127,6 +129,7 @@ class _Table:
         where = f"{self.header} " if self.header else ""
         self.source.fail(f"{where}{problem}".strip(), self.header, key, self.nth)
 
+    # ``default=...`` (Ellipsis) means "required": None is a legitimate default here.
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
         if key not in self.data:
             if default is ...:
@@ -264,7 +267,9 @@ def _choice_list(source: _Source, key: str) -> tuple[Choice, ...]:
     for nth, item in enumerate(cast(list[dict[str, Any]], items)):
         table = _Table(source, item, f"[[{key}]]", nth)
         result.append(Choice(table.text("key"), table.text("label")))
-    _check_unique([c.key for c in result], lambda dup: source.fail(f"kunci '{dup}' ganda di [[{key}]]"))
+    _check_unique(
+        [c.key for c in result], lambda dup: source.fail(f"kunci '{dup}' ganda di [[{key}]]")
+    )
     return tuple(result)
 
 

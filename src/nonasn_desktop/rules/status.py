@@ -46,4 +46,3 @@ TRANSITIONS: dict[RecordStatus, frozenset[RecordStatus]] = {
 
 def can_move(current: RecordStatus, new: RecordStatus) -> bool:
     return new in TRANSITIONS[current]
-
