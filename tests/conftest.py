@@ -8,3 +8,66 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests never touch the user's real data folder.
 os.environ.pop("NONASN_DATA_DIR", None)
+# Nor a database named by the developer's environment.
+os.environ.pop("NONASN_DATABASE_URL", None)
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from nonasn_desktop.services.context import AppContext
+    from nonasn_desktop.services.users import UserInfo
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "rahasia123"
+
+
+class FakeClock:
+    """An aware UTC clock that only moves when told to."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self.now = start or dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self.now += dt.timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def app_ctx(tmp_path: Path, clock: FakeClock) -> Iterator[AppContext]:
+    """A fresh, migrated data folder and database per test, with the fake clock."""
+    from nonasn_desktop.services.context import open_app
+
+    ctx = open_app(tmp_path / "data", create=True, clock=clock)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def admin_user(app_ctx: AppContext) -> UserInfo:
+    """An active admin (``admin`` / ``rahasia123``) created by the system actor."""
+    from nonasn_desktop.rules.roles import Role
+    from nonasn_desktop.services.users import create_user
+
+    return create_user(
+        app_ctx,
+        username=ADMIN_USERNAME,
+        full_name="Admin Kantor",
+        role=Role.ADMIN,
+        password=ADMIN_PASSWORD,
+        actor="system",
+    )

@@ -1,0 +1,186 @@
+"""Content-addressed store for document files, under ``documents/`` of the data folder.
+
+A file is stored once under its SHA-256 (``ab/cd/<sha>``), so the same scan uploaded twice takes
+the space once and a stored file can always be checked against its name. Writes go to a
+temporary file in the target folder, are flushed to disk, then renamed into place: a crash
+leaves either the old state or the complete file, never half a document.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from nonasn_desktop.errors import DocumentError, StorageError
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+CHUNK = 1024 * 1024
+
+
+def _check_sha(sha: str) -> str:
+    if not _SHA256.fullmatch(sha):
+        raise ValueError(f"not a lower-case SHA-256 hex digest: {sha!r}")
+    return sha
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable on POSIX. Windows cannot open a folder; NTFS journals it.
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_error(folder: Path, exc: OSError) -> StorageError:
+    if exc.errno == errno.ENOSPC:
+        return StorageError(
+            f"Penyimpanan penuh: dokumen tidak dapat disimpan di {folder}.",
+            hint="Kosongkan ruang disk lalu unggah lagi.",
+        )
+    return StorageError(
+        f"Dokumen tidak dapat disimpan di {folder} ({exc.strerror}).",
+        hint="Periksa apakah folder data dapat ditulis, lalu unggah lagi.",
+    )
+
+
+class BlobStore:
+    """Files addressed by their SHA-256 hex digest."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path(self, sha: str) -> Path:
+        _check_sha(sha)
+        return self.root / sha[:2] / sha[2:4] / sha
+
+    def exists(self, sha: str) -> bool:
+        return self.path(sha).is_file()
+
+    def _describe(self, sha: str, name: str | None) -> str:
+        return f"{name} ({sha[:12]}…)" if name else f"dokumen {sha[:12]}…"
+
+    def _install(self, sha: str, temp_path: Path) -> None:
+        """Move a complete, fsync'd temporary file into place (or drop it if already there)."""
+        target = self.path(sha)
+        if target.is_file() and self.verify(sha):
+            temp_path.unlink()
+            return
+        temp_path.replace(target)
+        _fsync_dir(target.parent)
+
+    def _temp_file(self, sha_prefix: str) -> tuple[BinaryIO, Path]:
+        folder = self.root / sha_prefix[:2] / sha_prefix[2:4]
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=".incoming-", dir=folder)
+        return os.fdopen(handle, "wb"), Path(name)
+
+    def put(self, data: bytes) -> str:
+        """Store ``data``; returns its SHA-256. Storing the same bytes again changes nothing."""
+        sha = hashlib.sha256(data).hexdigest()
+        target = self.path(sha)
+        if target.is_file() and self.verify(sha):
+            return sha
+        temp_path: Path | None = None
+        try:
+            stream, temp_path = self._temp_file(sha)
+            with stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            self._install(sha, temp_path)
+        except OSError as exc:
+            if temp_path is not None:
+                with contextlib.suppress(OSError):
+                    temp_path.unlink(missing_ok=True)
+            raise _write_error(self.root, exc) from None
+        return sha
+
+    def put_file(self, source: Path) -> tuple[str, int]:
+        """Store a file without loading it whole; returns (SHA-256, size in bytes)."""
+        digest = hashlib.sha256()
+        size = 0
+        # The final folder depends on the hash, unknown until the end: stage in the root.
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=".incoming-", dir=self.root)
+        except OSError as exc:
+            raise _write_error(self.root, exc) from None
+        temp_path = Path(name)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                try:
+                    with Path(source).open("rb") as src:
+                        while chunk := src.read(CHUNK):
+                            digest.update(chunk)
+                            size += len(chunk)
+                            out.write(chunk)
+                except OSError as exc:
+                    raise DocumentError(
+                        f"Berkas {source} tidak dapat dibaca ({exc.strerror}).",
+                        hint="Periksa apakah berkas masih ada dan tidak sedang dibuka program "
+                        "lain, lalu pilih lagi.",
+                    ) from None
+                out.flush()
+                os.fsync(out.fileno())
+            sha = digest.hexdigest()
+            target = self.path(sha)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._install(sha, temp_path)
+        except OSError as exc:
+            raise _write_error(self.root, exc) from None
+        finally:
+            with contextlib.suppress(OSError):
+                temp_path.unlink(missing_ok=True)
+        return sha, size
+
+    def verify(self, sha: str) -> bool:
+        """True when the stored file exists and still hashes to ``sha``."""
+        try:
+            return self._hash_of(self.path(sha)) == sha
+        except OSError:
+            return False
+
+    @staticmethod
+    def _hash_of(path: Path) -> str:
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def get(self, sha: str, *, name: str | None = None) -> bytes:
+        """The stored bytes, checked against ``sha``.
+
+        ``name`` describes the document in messages (e.g. "KTP NIK 3171…"). A missing or
+        damaged file raises StorageError: a damaged scan must never be shown or exported as if
+        it were the original.
+        """
+        target = self.path(sha)
+        described = self._describe(sha, name)
+        try:
+            data = target.read_bytes()
+        except FileNotFoundError:
+            raise StorageError(
+                f"Berkas {described} tidak ditemukan di folder dokumen {self.root}.",
+                hint="Pulihkan folder data dari cadangan, atau unggah ulang dokumen itu.",
+            ) from None
+        except OSError as exc:
+            raise StorageError(
+                f"Berkas {described} tidak dapat dibaca ({exc.strerror}).",
+                hint="Periksa izin folder data dan diskanya, lalu coba lagi.",
+            ) from None
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise StorageError(
+                f"Berkas {described} rusak: isinya tidak sama lagi dengan saat diunggah.",
+                hint="Pulihkan folder dokumen dari cadangan, atau unggah ulang dokumen itu.",
+            )
+        return data

@@ -1,0 +1,208 @@
+"""Opening the database, migrating it, and sessions that commit or roll back as a whole.
+
+SQLite is tuned for a laptop that may lose power: write-ahead log plus ``synchronous=FULL``, so
+a committed transaction survives a crash, and foreign keys on. Database errors the user can do
+something about (full disk, read-only or missing folder, a file that is not a database, another
+program holding the lock) become :class:`StorageError`/:class:`DataDirError` with a message in
+Bahasa Indonesia; every other error is a bug and propagates unchanged.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from nonasn_desktop.errors import DataDirError, StorageError, UserError
+from nonasn_desktop.storage.datadir import DataDir
+
+ENV_DATABASE_URL = "NONASN_DATABASE_URL"
+BUSY_TIMEOUT_MS = 5000
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def migrations_location() -> str:
+    """The installed ``storage/migrations`` folder (works for checkouts, wheels, frozen builds)."""
+    return str(importlib.resources.files("nonasn_desktop.storage") / "migrations")
+
+
+def alembic_config() -> Config:
+    """An Alembic configuration built in code; no alembic.ini is needed at run time."""
+    config = Config()
+    # ConfigParser interpolates "%": escape it in paths.
+    config.set_main_option("script_location", migrations_location().replace("%", "%%"))
+    config.set_main_option("path_separator", "os")
+    return config
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when a transaction starts (see _begin):
+    # the module's own implicit transactions do not cover SELECTs or DDL.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: fsync the WAL on every commit. A power cut must not lose a committed draft.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def _begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def translate_error(exc: BaseException, location: str) -> UserError | None:
+    """The user-facing error for a database failure the user can act on, else None."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    text = str(exc.orig).lower()
+    if "database or disk is full" in text:
+        return StorageError(
+            f"Penyimpanan penuh: perubahan terakhir tidak dapat disimpan ke {location}.",
+            hint="Kosongkan ruang disk lalu simpan lagi; isian yang belum tersimpan masih ada "
+            "di layar.",
+        )
+    if "readonly database" in text or "read-only" in text:
+        return DataDirError(
+            f"Basis data {location} hanya dapat dibaca; perubahan tidak tersimpan.",
+            hint="Periksa izin berkas dan folder data, atau apakah diskanya terkunci, "
+            "lalu coba lagi.",
+        )
+    if "unable to open database file" in text:
+        return DataDirError(
+            f"Basis data {location} tidak dapat dibuka.",
+            hint="Pastikan folder data ada, terpasang, dan dapat ditulis "
+            "(siapkan dengan: nonasn init).",
+        )
+    if "file is not a database" in text or "database disk image is malformed" in text:
+        return StorageError(
+            f"Berkas {location} bukan basis data yang utuh (rusak atau berkas lain).",
+            hint="Jangan menimpa berkas itu; pulihkan dari cadangan di folder backups "
+            "atau hubungi admin kantor.",
+        )
+    if "database is locked" in text or "database is busy" in text:
+        return StorageError(
+            f"Basis data {location} sedang dipakai program lain.",
+            hint="Tutup jendela aplikasi lain yang memakai folder data yang sama, lalu coba lagi.",
+        )
+    if "disk i/o error" in text:
+        return StorageError(
+            f"Gagal membaca/menulis basis data {location} (kesalahan disk).",
+            hint="Periksa diska atau kabelnya; bila berulang, salin folder data ke tempat aman "
+            "dan hubungi admin kantor.",
+        )
+    return None
+
+
+class Database:
+    """An engine plus a session factory. Close it to release the file."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        url = engine.url
+        self.location = (
+            str(url.database) if url.get_backend_name() == "sqlite" and url.database else "(db)"
+        )
+        if url.get_backend_name() == "sqlite":
+            event.listen(engine, "connect", _set_sqlite_pragmas)
+            event.listen(engine, "begin", _begin)
+
+    @classmethod
+    def open(cls, url: str) -> Database:
+        parsed = make_url(url)
+        kwargs: dict[str, Any] = {}
+        if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+            # One shared connection, or every session would see its own empty database.
+            from sqlalchemy.pool import StaticPool
+
+            kwargs["poolclass"] = StaticPool
+            kwargs["connect_args"] = {"check_same_thread": False}
+        return cls(create_engine(parsed, **kwargs))
+
+    @classmethod
+    def for_data_dir(cls, data_dir: DataDir) -> Database:
+        """The database of a data folder; ``$NONASN_DATABASE_URL`` overrides the file."""
+        url = os.environ.get(ENV_DATABASE_URL, "").strip() or sqlite_url(data_dir.database_path)
+        return cls.open(url)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def _translated(self, exc: BaseException) -> UserError | None:
+        return translate_error(exc, self.location)
+
+    def upgrade(self) -> None:
+        """Run every pending migration (to head). Safe to call at every start."""
+        config = alembic_config()
+        try:
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except DBAPIError as exc:
+            translated = self._translated(exc)
+            if translated is not None:
+                raise translated from exc
+            raise
+
+    def current_revision(self) -> str | None:
+        try:
+            with self.engine.connect() as connection:
+                return MigrationContext.configure(connection).get_current_revision()
+        except DBAPIError as exc:
+            translated = self._translated(exc)
+            if translated is not None:
+                raise translated from exc
+            raise
+
+    @staticmethod
+    def head_revision() -> str | None:
+        return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed when the block ends, rolled back on error."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            translated = self._translated(exc)
+            if translated is not None:
+                raise translated from exc
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

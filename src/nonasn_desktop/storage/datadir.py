@@ -1,0 +1,157 @@
+"""The data folder: where the database, the documents, the logs and the backups live.
+
+Resolution order: an explicit ``--data-dir`` beats the ``NONASN_DATA_DIR`` environment variable,
+which beats the per-user folder of the operating system (platformdirs). Preparing the folder
+checks, before anything is written, that it exists (or may be created), is a folder, is writable
+and has room. Nothing here ever deletes data.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from nonasn_desktop.errors import DataDirError
+
+ENV_DATA_DIR = "NONASN_DATA_DIR"
+APP_NAME = "nonasn-desktop"
+APP_AUTHOR = "BKD"
+
+DATABASE_FILE = "nonasn.sqlite3"
+
+# Below this much free space we refuse to start: a registration with its documents takes a few
+# MB, SQLite needs room for its write-ahead log and journal, and a disk that fills up in the
+# middle of a commit is the one failure a clerk cannot repair. 50 MB leaves room for a day of
+# work plus a backup of a typical office database; the check is only a floor, not a quota.
+MIN_FREE_BYTES = 50 * 1024 * 1024
+
+
+def resolve_data_dir(explicit: Path | None) -> Path:
+    """The data folder to use: ``explicit`` > ``$NONASN_DATA_DIR`` > the per-user folder."""
+    if explicit is not None:
+        return Path(explicit).expanduser()
+    from_env = os.environ.get(ENV_DATA_DIR, "").strip()
+    if from_env:
+        return Path(from_env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def _probe_writable(folder: Path) -> None:
+    """Write and remove a small file; raises OSError when the folder refuses writes.
+
+    ``os.access`` is not enough: it ignores read-only mounts on some systems and ACLs on
+    Windows. Only a real write tells the truth.
+    """
+    handle, name = tempfile.mkstemp(prefix=".write-probe-", dir=folder)
+    try:
+        os.write(handle, b"ok")
+    finally:
+        os.close(handle)
+        Path(name).unlink()
+
+
+def _format_megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+@dataclass(frozen=True)
+class DataDir:
+    """A data folder and the fixed layout inside it."""
+
+    path: Path
+
+    @classmethod
+    def resolve(cls, explicit: Path | None = None) -> DataDir:
+        return cls(resolve_data_dir(explicit))
+
+    @property
+    def database_path(self) -> Path:
+        return self.path / DATABASE_FILE
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.path / "documents"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.path / "logs"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.path / "backups"
+
+    def prepare(
+        self,
+        create: bool,
+        *,
+        require_database: bool = False,
+        min_free_bytes: int = MIN_FREE_BYTES,
+    ) -> DataDir:
+        """Check (and, when ``create`` is true, make) the folder; raise DataDirError if unusable.
+
+        ``require_database``: without ``create``, a folder that holds no database is treated
+        as not prepared. This guards against pointing at the wrong folder (an unplugged drive
+        whose mount point still exists) and silently starting with an empty database.
+        """
+        folder = self.path
+        init_hint = f'Jalankan: nonasn init --data-dir "{folder}" untuk menyiapkannya.'
+        if folder.exists() and not folder.is_dir():
+            raise DataDirError(
+                f"{folder} bukan folder, jadi tidak dapat dipakai sebagai folder data.",
+                hint="Pilih folder lain dengan --data-dir atau NONASN_DATA_DIR; "
+                "berkas itu tidak diubah.",
+            )
+        if not folder.exists():
+            if not create:
+                raise DataDirError(
+                    f"Folder data {folder} belum disiapkan.",
+                    hint=f"{init_hint} Bila data ada di folder lain, pilih dengan --data-dir.",
+                )
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DataDirError(
+                    f"Folder data {folder} tidak dapat dibuat ({exc.strerror}).",
+                    hint="Pastikan folder induknya ada dan dapat ditulis, atau pilih folder lain.",
+                ) from None
+        elif require_database and not create and not self.database_path.exists():
+            raise DataDirError(
+                f"Folder data {folder} belum disiapkan: basis data {DATABASE_FILE} tidak ada.",
+                hint=f"{init_hint} Bila data ada di folder lain (mis. diska yang belum "
+                "terpasang), pilih folder itu dengan --data-dir.",
+            )
+        try:
+            _probe_writable(folder)
+        except OSError as exc:
+            raise DataDirError(
+                f"Folder data {folder} tidak dapat ditulis ({exc.strerror}).",
+                hint="Periksa izin folder atau apakah diskanya terkunci/hanya-baca, "
+                "atau pilih folder lain dengan --data-dir.",
+            ) from None
+        free = shutil.disk_usage(folder).free
+        if free < min_free_bytes:
+            raise DataDirError(
+                f"Ruang kosong di disk folder data {folder} tinggal {_format_megabytes(free)}; "
+                f"paling sedikit {_format_megabytes(min_free_bytes)} diperlukan.",
+                hint="Kosongkan ruang disk (pindahkan berkas lain, bukan isi folder data) "
+                "lalu buka aplikasi lagi.",
+            )
+        for sub in (self.documents_dir, self.logs_dir, self.backups_dir):
+            try:
+                sub.mkdir(exist_ok=True)
+            except FileExistsError:
+                raise DataDirError(
+                    f"{sub} ada tetapi bukan folder.",
+                    hint="Pindahkan berkas itu ke tempat lain lalu buka aplikasi lagi.",
+                ) from None
+            except OSError as exc:
+                raise DataDirError(
+                    f"Folder {sub} tidak dapat dibuat ({exc.strerror}).",
+                    hint="Periksa izin folder data.",
+                ) from None
+        return self

@@ -1,0 +1,1 @@
+"""Migration revisions, one module each, in a single linear chain."""

@@ -1,0 +1,369 @@
+"""The database schema as typed SQLAlchemy models.
+
+Column names of registration data are the field keys of ``forms/fields.toml``. Every constraint
+is named through :data:`NAMING_CONVENTION`, so migrations (which rebuild SQLite tables in batch
+mode) can always address them. Timestamps are stored in UTC and come back timezone-aware; dates
+are plain ``Date``. JSON lives in TEXT columns, see :mod:`nonasn_desktop.storage.jsontext`.
+
+Changing a model means writing a migration in ``storage/migrations/versions``; a test compares
+the migrated database with these models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.status import RecordStatus
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+NIK_LENGTH = 16
+SHA256_HEX_LENGTH = 64
+STEP_COUNT = 24
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware datetime stored as naive UTC (SQLite has no time zones).
+
+    Naive datetimes are refused: whether they meant local or UTC time cannot be known.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}; use an aware UTC datetime")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC)
+
+
+def _enum(enum_class: type[Role] | type[RecordStatus], name: str, length: int) -> Enum:
+    # Stored as the enum's value (the lower-case key), guarded by a named CHECK constraint.
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class Office(Base):
+    """The office that owns this data folder. Exactly one row (id 1)."""
+
+    __tablename__ = "office"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(150))
+    instansi_name: Mapped[str | None] = mapped_column(String(150))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class Setting(Base):
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # JSON text.
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Clerk(Base):
+    """A user of the application (operator, verifikator or admin)."""
+
+    __tablename__ = "clerk"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    full_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role", 20))
+    password_hash: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class RosterEntry(Base):
+    """One person on the Admin Instansi list; only listed people may register."""
+
+    __tablename__ = "roster_entry"
+    __table_args__ = (CheckConstraint(f"length(nik) = {NIK_LENGTH}", name="nik_length"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nik: Mapped[str] = mapped_column(String(NIK_LENGTH), unique=True)
+    nama: Mapped[str] = mapped_column(String(100))
+    nomor_thk2: Mapped[str | None] = mapped_column(String(30))
+    tempat_lahir: Mapped[str | None] = mapped_column(String(60))
+    tanggal_lahir: Mapped[dt.date | None] = mapped_column(Date)
+    jenis_kelamin: Mapped[str | None] = mapped_column(String(1))
+    pendidikan_jenjang: Mapped[str | None] = mapped_column(String(10))
+    nama_sekolah: Mapped[str | None] = mapped_column(String(150))
+    jurusan: Mapped[str | None] = mapped_column(String(150))
+    nomor_ijazah: Mapped[str | None] = mapped_column(String(60))
+    tanggal_ijazah: Mapped[dt.date | None] = mapped_column(Date)
+    nomor_sk: Mapped[str | None] = mapped_column(String(100))
+    tanggal_sk: Mapped[dt.date | None] = mapped_column(Date)
+    tmt: Mapped[dt.date | None] = mapped_column(Date)
+    tanggal_selesai: Mapped[dt.date | None] = mapped_column(Date)
+    jabatan: Mapped[str | None] = mapped_column(String(150))
+    unit_kerja: Mapped[str | None] = mapped_column(String(150))
+    pejabat_penandatangan: Mapped[str | None] = mapped_column(String(40))
+    sumber_gaji: Mapped[str | None] = mapped_column(String(40))
+    # Whole rupiah.
+    gaji_bulanan: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime(), default=utc_now, onupdate=utc_now
+    )
+    # Where the entry came from, e.g. the file name of an import; None when typed by hand.
+    source: Mapped[str | None] = mapped_column(String(255))
+
+
+class Batch(Base):
+    """A signed export file sent to the central office."""
+
+    __tablename__ = "batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    record_count: Mapped[int] = mapped_column(Integer, default=0)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+
+
+class Registration(Base):
+    """One honorer's registration, from the first draft to the export."""
+
+    __tablename__ = "registration"
+    __table_args__ = (
+        CheckConstraint(f"length(nik) = {NIK_LENGTH}", name="nik_length"),
+        CheckConstraint(f"current_step BETWEEN 1 AND {STEP_COUNT}", name="current_step_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # None while the NIK typed is not yet valid (the raw text is in ``draft``).
+    nik: Mapped[str | None] = mapped_column(String(NIK_LENGTH), unique=True)
+    roster_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("roster_entry.id", ondelete="SET NULL")
+    )
+    status: Mapped[RecordStatus] = mapped_column(
+        _enum(RecordStatus, "status", 30), index=True, default=RecordStatus.DRAF
+    )
+    current_step: Mapped[int] = mapped_column(Integer, default=1)
+    # Given at step 11 ("Iya"); unique once given.
+    account_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+
+    # Identity (Langkah 1: Pengecekan Identitas).
+    nomor_kk: Mapped[str | None] = mapped_column(String(16))
+    nama: Mapped[str | None] = mapped_column(String(100), index=True)
+    # Lower-cased (casefolded) copy of nama for fast search.
+    nama_search: Mapped[str | None] = mapped_column(String(100), index=True)
+    tempat_lahir: Mapped[str | None] = mapped_column(String(60))
+    tanggal_lahir: Mapped[dt.date | None] = mapped_column(Date)
+    jenis_kelamin: Mapped[str | None] = mapped_column(String(1))
+    # E.164, e.g. +6281234567890.
+    nomor_hp: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    nomor_thk2: Mapped[str | None] = mapped_column(String(30))
+
+    # Account (argon2id hashes only).
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    pertanyaan_pengaman: Mapped[str | None] = mapped_column(String(40))
+    jawaban_pengaman_hash: Mapped[str | None] = mapped_column(Text)
+
+    # Biodata.
+    agama: Mapped[str | None] = mapped_column(String(20))
+    status_perkawinan: Mapped[str | None] = mapped_column(String(20))
+    alamat: Mapped[str | None] = mapped_column(String(300))
+
+    # Education.
+    pendidikan_jenjang: Mapped[str | None] = mapped_column(String(10))
+    nama_sekolah: Mapped[str | None] = mapped_column(String(150))
+    jurusan: Mapped[str | None] = mapped_column(String(150))
+    nomor_ijazah: Mapped[str | None] = mapped_column(String(60))
+    tanggal_ijazah: Mapped[dt.date | None] = mapped_column(Date)
+
+    masih_aktif: Mapped[bool | None] = mapped_column(Boolean)
+    bentuk_sk: Mapped[str | None] = mapped_column(String(40))
+    declaration_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    # Eligibility: None until assessed.
+    eligible: Mapped[bool | None] = mapped_column(Boolean)
+    # Comma-separated criterion codes, e.g. "E4,E5".
+    failed_criteria: Mapped[str | None] = mapped_column(String(40))
+    # JSON text.
+    eligibility_detail: Mapped[str | None] = mapped_column(Text)
+
+    # JSON text {field key: raw value as typed}: values not (yet) valid. Nothing typed is lost.
+    draft: Mapped[str] = mapped_column(Text, default="{}")
+
+    # Denormalised from the current work history entry, for filtering.
+    unit_kerja: Mapped[str | None] = mapped_column(String(150), index=True)
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime(), default=utc_now, onupdate=utc_now
+    )
+    account_created_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("clerk.id"))
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("clerk.id"))
+
+    # Editing lock: one clerk edits a record at a time.
+    locked_by: Mapped[int | None] = mapped_column(ForeignKey("clerk.id"))
+    locked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    # Verval.
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    # JSON text: list of field keys to correct.
+    correction_fields: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("clerk.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id"))
+
+    roster_entry: Mapped[RosterEntry | None] = relationship()
+    work_history: Mapped[list[WorkHistory]] = relationship(
+        back_populates="registration",
+        order_by="WorkHistory.seq",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="registration",
+        order_by="Document.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        foreign_keys="Document.registration_id",
+    )
+    batch: Mapped[Batch | None] = relationship()
+
+
+class WorkHistory(Base):
+    """One SK of the work history (riwayat pekerjaan); ``seq`` orders them from 1."""
+
+    __tablename__ = "work_history"
+    __table_args__ = (UniqueConstraint("registration_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    unit_kerja: Mapped[str | None] = mapped_column(String(150))
+    jabatan: Mapped[str | None] = mapped_column(String(150))
+    nomor_sk: Mapped[str | None] = mapped_column(String(100))
+    tanggal_sk: Mapped[dt.date | None] = mapped_column(Date)
+    tmt: Mapped[dt.date | None] = mapped_column(Date)
+    tanggal_selesai: Mapped[dt.date | None] = mapped_column(Date)
+    pejabat_penandatangan: Mapped[str | None] = mapped_column(String(40))
+    sumber_gaji: Mapped[str | None] = mapped_column(String(40))
+    melalui_pengadaan: Mapped[bool | None] = mapped_column(Boolean)
+    gaji_bulanan: Mapped[int | None] = mapped_column(Integer)
+
+    registration: Mapped[Registration] = relationship(back_populates="work_history")
+
+
+class Document(Base):
+    """An uploaded file; the bytes live in the blob store under ``sha256``.
+
+    A superseded upload stays (inactive). A compliant copy made by the application points at
+    its original through ``source_document_id``; the original is kept untouched.
+    """
+
+    __tablename__ = "document"
+    __table_args__ = (
+        CheckConstraint(f"length(sha256) = {SHA256_HEX_LENGTH}", name="sha256_length"),
+        CheckConstraint("size >= 0", name="size_not_negative"),
+        Index("ix_document_registration_id_kind", "registration_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    # Which form of the document was given (e.g. the SK variant); None when not applicable.
+    variant: Mapped[str | None] = mapped_column(String(40))
+    original_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(SHA256_HEX_LENGTH), index=True)
+    check_passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # JSON text.
+    check_results: Mapped[str | None] = mapped_column(Text)
+    is_compliant_copy: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document.id", ondelete="SET NULL")
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("clerk.id"))
+
+    registration: Mapped[Registration] = relationship(
+        back_populates="documents", foreign_keys=[registration_id]
+    )
+
+
+class AuditLog(Base):
+    """Who did what, when and why. Append-only: database triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity_entity_id", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    # A clerk's username, or "system".
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    # JSON text {field: [old, new]}.
+    changes: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
