@@ -323,6 +323,7 @@ def _documents(source: _Source) -> DocumentPolicy:
         colour=ColourCheck(
             pixel_chroma=colour.integer("pixel_chroma", minimum=1),
             min_coloured_fraction=colour.number("min_coloured_fraction", 0.0, 1.0),
+            edge_contrast=colour.integer("edge_contrast", minimum=1),
         ),
         blue_background=BlueBackgroundCheck(
             band=blue.number("band", 0.01, 0.5),

@@ -64,6 +64,8 @@ class EligibilityPolicy:
 class ColourCheck:
     pixel_chroma: int
     min_coloured_fraction: float
+    # Pixels this close to a sharp light/dark edge are not counted (false colour fringes).
+    edge_contrast: int
 
 
 @dataclass(frozen=True)
