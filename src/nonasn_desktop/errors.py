@@ -36,8 +36,7 @@ class PolicyFileError(UserError):
         super().__init__(
             f"Berkas kebijakan {where} rusak: {problem}",
             hint=(
-                "Perbaiki berkas itu atau pasang ulang aplikasi; "
-                "data yang tersimpan tidak berubah."
+                "Perbaiki berkas itu atau pasang ulang aplikasi; data yang tersimpan tidak berubah."
             ),
         )
         self.file = file

@@ -139,23 +139,28 @@ def _validated(entry: RosterInput, today: dt.date) -> dict[str, object]:
     return values
 
 
-def add_entry(ctx: AppContext, entry: RosterInput, *, actor: str) -> RosterMatch:
-    """Put one person on the roster (admins only). A NIK already listed raises ConflictError."""
+def add_entry(
+    ctx: AppContext, entry: RosterInput, *, actor: str, session: Session | None = None
+) -> RosterMatch:
+    """Put one person on the roster (admins only). A NIK already listed raises ConflictError.
+
+    ``session``: run inside the caller's transaction (bulk work) instead of an own one.
+    """
     values = _validated(entry, ctx.now().date())
-    with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
+    with use_session(ctx, session) as active:
+        require_role(active, actor, [Role.ADMIN])
         nik = str(values["nik"])
-        if session.scalars(select(RosterEntry.id).where(RosterEntry.nik == nik)).first():
+        if active.scalars(select(RosterEntry.id).where(RosterEntry.nik == nik)).first():
             raise ConflictError(
                 f"NIK {nik} sudah ada di daftar Admin Instansi.",
                 hint="Cari NIK itu di daftar; ubah datanya di sana bila perlu.",
             )
         now = ctx.now()
         row = RosterEntry(**values, created_at=now, updated_at=now)
-        session.add(row)
-        session.flush()
+        active.add(row)
+        active.flush()
         audit.record(
-            session,
+            active,
             actor=actor,
             action="roster.add",
             entity="roster_entry",
