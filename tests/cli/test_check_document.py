@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from helpers.files import (
     colour_jpeg,
     encrypted_pdf,
@@ -15,7 +16,6 @@ from helpers.files import (
     pdf_bytes,
     png_bytes,
 )
-
 from nonasn_desktop.cli.main import main
 from nonasn_desktop.demo.documents import make_sample_document
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from helpers.files import colour_jpeg, grey_scan_rgb_jpeg, jpeg_of_size, truncated
 
+from helpers.files import colour_jpeg, grey_scan_rgb_jpeg, jpeg_of_size, truncated
 from nonasn_desktop.errors import DocumentError, NotFoundError
 from nonasn_desktop.flow.state import RegistrationState
 from nonasn_desktop.services import audit, documents

@@ -21,9 +21,8 @@ from nonasn_desktop.services.users import create_user
 from nonasn_desktop.storage.models import Document, Registration, WorkHistory
 
 if TYPE_CHECKING:
-    from nonasn_desktop.services.context import AppContext
-
     from conftest import FakeClock
+    from nonasn_desktop.services.context import AppContext
 
 
 @pytest.fixture
