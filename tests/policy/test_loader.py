@@ -173,3 +173,34 @@ def test_boolean_where_a_number_belongs_is_reported(forms_copy: Path) -> None:
     _edit(forms_copy / "eligibility.toml", "min_service_years = 1", "min_service_years = true")
     with pytest.raises(PolicyFileError, match="min_service_years"):
         load_policy(forms_copy)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (
+            "max_rupiah = 1_000_000_000",
+            "max_rupiah = 'banyak'",
+            "'max_rupiah' harus bilangan bulat",
+        ),
+        ("max_rupiah = 1_000_000_000", "max_rupiah = true", "'max_rupiah' harus bilangan bulat"),
+        ("max_rupiah = 1_000_000_000", "max_rupiah = 0", "'max_rupiah' paling kecil 1"),
+        ("max_year = 2100", "max_year = 1800", "lebih besar"),
+    ],
+)
+def test_input_limits_problems_name_their_line(
+    forms_copy: Path, old: str, new: str, problem: str
+) -> None:
+    path = forms_copy / "input_limits.toml"
+    _edit(path, old, new)
+    with pytest.raises(PolicyFileError) as caught:
+        load_policy(forms_copy)
+    assert caught.value.file == "input_limits.toml"
+    assert problem in caught.value.problem
+    assert caught.value.line is not None
+    assert path.read_text().splitlines()[caught.value.line - 1].strip() == new
+
+
+def test_installed_input_limits() -> None:
+    limits = default_policy().input_limits
+    assert (limits.max_rupiah, limits.min_year, limits.max_year) == (1_000_000_000, 1900, 2100)

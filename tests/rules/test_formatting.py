@@ -6,14 +6,13 @@ import datetime as dt
 
 import pytest
 
-from nonasn_desktop.errors import FieldError, PolicyFileError
+from nonasn_desktop.errors import FieldError
 from nonasn_desktop.rules.formatting import (
     InputLimits,
     format_date,
     format_money,
     input_limits,
     parse_date,
-    parse_input_limits,
     parse_money,
 )
 
@@ -172,35 +171,3 @@ def test_limits_can_be_passed_explicitly() -> None:
         parse_money("6.000.000", "gaji_bulanan", limits=tight)
     with pytest.raises(FieldError, match="1950–2030"):
         parse_date("01-01-1949", "tmt", limits=tight)
-
-
-LIMITS = """schema = 1
-[money]
-max_rupiah = 1_000
-[date]
-min_year = 1900
-max_year = 2100
-"""
-
-
-def test_limits_reader() -> None:
-    assert parse_input_limits(LIMITS) == InputLimits(1000, 1900, 2100)
-
-
-@pytest.mark.parametrize(
-    ("text", "line", "problem"),
-    [
-        (LIMITS.replace("schema = 1", "schema = 2"), 1, "skema 2"),
-        (LIMITS.replace("1_000", "'banyak'"), 3, "'max_rupiah' harus bilangan bulat"),
-        (LIMITS.replace("1_000", "true"), 3, "'max_rupiah' harus bilangan bulat"),
-        (LIMITS.replace("1_000", "0"), 3, "antara 1 dan"),
-        (LIMITS.replace("max_year = 2100", "max_year = 1800"), 6, "lebih besar"),
-        (LIMITS.replace("max_rupiah = 1_000", "max_rupiah = "), 3, "bukan TOML"),
-        ("schema = 1\n[date]\nmin_year = 1900\nmax_year = 2100\n", None, "[money] wajib"),
-    ],
-)
-def test_limits_reader_names_the_problem(text: str, line: int | None, problem: str) -> None:
-    with pytest.raises(PolicyFileError) as caught:
-        parse_input_limits(text)
-    assert caught.value.line == line
-    assert problem in caught.value.problem

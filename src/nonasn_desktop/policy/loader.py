@@ -32,6 +32,7 @@ from nonasn_desktop.policy.model import (
     EligibilityPolicy,
     FieldDef,
     FieldType,
+    InputLimits,
     PasswordPolicy,
     Policy,
     Step,
@@ -460,12 +461,25 @@ def _steps(
     return tuple(steps), phases
 
 
+def _input_limits(source: _Source) -> InputLimits:
+    root = _Table(source, source.data, None)
+    money = root.table("money", "[money]")
+    date = root.table("date", "[date]")
+    max_rupiah = money.integer("max_rupiah", minimum=1)
+    min_year = date.integer("min_year", minimum=1)
+    max_year = date.integer("max_year", minimum=1)
+    if min_year >= max_year:
+        date.fail("'max_year' harus lebih besar dari 'min_year'", "max_year")
+    return InputLimits(max_rupiah=max_rupiah, min_year=min_year, max_year=max_year)
+
+
 def load_policy(directory: FormsDir | None = None) -> Policy:
     """Read and validate every policy file. ``directory`` overrides the installed forms/."""
     eligibility = _eligibility(_load("eligibility.toml", directory))
     documents = _documents(_load("documents.toml", directory))
     fields, password = _fields(_load("fields.toml", directory), eligibility, documents)
     steps, phases = _steps(_load("steps.toml", directory), fields, documents)
+    input_limits = _input_limits(_load("input_limits.toml", directory))
     for rule in documents.rules.values():
         if rule.kind not in steps[rule.required_at_step - 1].documents:
             raise PolicyFileError(
@@ -480,6 +494,7 @@ def load_policy(directory: FormsDir | None = None) -> Policy:
         fields=fields,
         password=password,
         steps=steps,
+        input_limits=input_limits,
         phases=phases,
     )
 

@@ -130,6 +130,15 @@ class PasswordPolicy:
 
 
 @dataclass(frozen=True)
+class InputLimits:
+    """Sanity bounds on typed values (forms/input_limits.toml)."""
+
+    max_rupiah: int
+    min_year: int
+    max_year: int
+
+
+@dataclass(frozen=True)
 class Step:
     number: int
     phase: str
@@ -156,6 +165,7 @@ class Policy:
     fields: dict[str, FieldDef]
     password: PasswordPolicy
     steps: tuple[Step, ...]
+    input_limits: InputLimits
     phases: dict[str, str] = field(default_factory=dict)
 
     def step(self, number: int) -> Step:

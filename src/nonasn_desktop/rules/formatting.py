@@ -9,17 +9,20 @@ forms/input_limits.toml.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-import tomllib
-from dataclasses import dataclass
-from typing import Any
 
-from nonasn_desktop.errors import FieldError, PolicyFileError
-from nonasn_desktop.policy import read_forms_text
+from nonasn_desktop.errors import FieldError
+from nonasn_desktop.policy import default_policy
+from nonasn_desktop.policy.model import InputLimits
 
-LIMITS_FILE = "input_limits.toml"
-_LIMITS_SCHEMA = 1
+__all__ = [
+    "InputLimits",
+    "format_date",
+    "format_money",
+    "input_limits",
+    "parse_date",
+    "parse_money",
+]
 
 _SEPARATOR_SPACES = re.compile(r"\s*([-/.])\s*")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -35,64 +38,9 @@ _COMMA_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 _DOT_DECIMAL = re.compile(r"\d+\.\d{1,2}")
 
 
-@dataclass(frozen=True)
-class InputLimits:
-    """Sanity bounds on typed values (forms/input_limits.toml)."""
-
-    max_rupiah: int
-    min_year: int
-    max_year: int
-
-
-def parse_input_limits(text: str, file: str = LIMITS_FILE) -> InputLimits:
-    """Read and validate the limits file; PolicyFileError naming the line on any problem."""
-    lines = text.splitlines()
-
-    def line_of(key: str) -> int | None:
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        return next((i for i, line in enumerate(lines, start=1) if pattern.match(line)), None)
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"at line (\d+)", str(exc))
-        raise PolicyFileError(
-            file, int(match.group(1)) if match else None, f"bukan TOML yang sah ({exc})"
-        ) from None
-    if data.get("schema") != _LIMITS_SCHEMA:
-        raise PolicyFileError(
-            file, line_of("schema"), f"versi skema {data.get('schema')!r} tidak didukung"
-        )
-
-    def integer(table: str, key: str, low: int, high: int) -> int:
-        section: Any = data.get(table)
-        if not isinstance(section, dict):
-            raise PolicyFileError(file, None, f"tabel [{table}] wajib ada")
-        value = section.get(key)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise PolicyFileError(file, line_of(key), f"'{key}' harus bilangan bulat")
-        if not low <= value <= high:
-            raise PolicyFileError(
-                file, line_of(key), f"'{key}' harus antara {low} dan {high}, bukan {value}"
-            )
-        return value
-
-    limits = InputLimits(
-        max_rupiah=integer("money", "max_rupiah", 1, 10**15),
-        min_year=integer("date", "min_year", 1, 9999),
-        max_year=integer("date", "max_year", 1, 9999),
-    )
-    if limits.min_year >= limits.max_year:
-        raise PolicyFileError(
-            file, line_of("max_year"), "'max_year' harus lebih besar dari 'min_year'"
-        )
-    return limits
-
-
-@functools.cache
 def input_limits() -> InputLimits:
-    """The installed limits, read once per process."""
-    return parse_input_limits(read_forms_text(LIMITS_FILE))
+    """The installed limits (forms/input_limits.toml, read with the rest of the policy)."""
+    return default_policy().input_limits
 
 
 def format_date(value: dt.date) -> str:
