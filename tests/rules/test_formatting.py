@@ -84,7 +84,7 @@ def test_absurd_years() -> None:
 
 
 @pytest.mark.parametrize(
-    "typed", ["kemarin", "17081985", "17-08/1985", "1985/08/17", "17 Agustus 1985", "", "  "]
+    "typed", ["kemarin", "17081985", "17-08/1985", "1985-08/17", "17 Agustusan 1985x", "", "  "]
 )
 def test_unreadable_dates(typed: str) -> None:
     message = date_error(typed)
@@ -171,3 +171,28 @@ def test_limits_can_be_passed_explicitly() -> None:
         parse_money("6.000.000", "gaji_bulanan", limits=tight)
     with pytest.raises(FieldError, match="1950–2030"):
         parse_date("01-01-1949", "tmt", limits=tight)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("17 Agustus 1985", dt.date(1985, 8, 17)),
+        ("17 agt 1985", dt.date(1985, 8, 17)),
+        ("1 Pebruari 2001", dt.date(2001, 2, 1)),
+        ("12-Mar-1990", dt.date(1990, 3, 12)),
+        ("31 Desember 2020", dt.date(2020, 12, 31)),
+        ("1990/03/12", dt.date(1990, 3, 12)),
+        ("  12   Maret   1990 ", dt.date(1990, 3, 12)),
+    ],
+)
+def test_dates_with_month_names_and_year_first(raw: str, expected: dt.date) -> None:
+    assert parse_date(raw, "tanggal_lahir") == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [("31 Februari 1990", "tidak ada di kalender"), ("12 Marett 1990", "Nama bulan 'Marett'")],
+)
+def test_dates_with_month_names_are_still_checked(raw: str, fragment: str) -> None:
+    with pytest.raises(FieldError, match=fragment):
+        parse_date(raw, "tanggal_lahir")

@@ -75,7 +75,9 @@ def _date_argument(raw: str, option: str) -> dt.date:
     try:
         return parse_date(raw, option)
     except FieldError as exc:
-        raise UsageError(f"{option}: {exc.message}") from None
+        raise UsageError(
+            f"{option}: {exc.message} (Di baris perintah juga boleh YYYY-MM-DD.)"
+        ) from None
 
 
 def check_nik(args: argparse.Namespace) -> int:

@@ -25,7 +25,30 @@ __all__ = [
 ]
 
 _SEPARATOR_SPACES = re.compile(r"\s*([-/.])\s*")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_ISO = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+# "17 Agustus 1985", "17 Agt 1985", "17-Agu-1985": how dates are written in letters and SKs.
+_WORDS = re.compile(r"(\d{1,2})[\s-]+([A-Za-z]+)\.?[\s-]+(\d{4})")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januari", "jan", "january"),
+            ("februari", "feb", "pebruari", "peb", "february"),
+            ("maret", "mar", "march"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "jun", "june"),
+            ("juli", "jul", "july"),
+            ("agustus", "agu", "agt", "ags", "aug", "august"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt", "oct", "october"),
+            ("november", "nov", "nop", "nopember"),
+            ("desember", "des", "dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 _DMY = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})")
 _DMY_SHORT_YEAR = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{2})")
 
@@ -49,13 +72,24 @@ def format_date(value: dt.date) -> str:
 
 
 def parse_date(raw: str, field: str, *, limits: InputLimits | None = None) -> dt.date:
-    """A typed date: dd-mm-yyyy, d-m-yyyy, dd/mm/yyyy, dd.mm.yyyy or yyyy-mm-dd."""
+    """A typed date: dd-mm-yyyy, d-m-yyyy, dd/mm/yyyy, dd.mm.yyyy, yyyy-mm-dd, yyyy/mm/dd, or
+    with the month in words ("17 Agustus 1985", "17 Agt 1985")."""
     bounds = limits if limits is not None else input_limits()
-    text = _SEPARATOR_SPACES.sub(r"\1", raw.strip())
+    stripped = " ".join(raw.split())
+    text = _SEPARATOR_SPACES.sub(r"\1", stripped)
     if not text:
         raise FieldError(field, "Tanggal belum diisi. Ketik dd-mm-yyyy, mis. 17-08-1985.")
     if iso := _ISO.fullmatch(text):
-        year, month, day = (int(part) for part in iso.groups())
+        year, month, day = int(iso.group(1)), int(iso.group(3)), int(iso.group(4))
+    elif words := _WORDS.fullmatch(stripped):
+        month_number = _MONTHS.get(words.group(2).casefold())
+        if month_number is None:
+            raise FieldError(
+                field,
+                f"Nama bulan '{words.group(2)}' pada tanggal '{stripped}' tidak dikenal. "
+                "Ketik dd-mm-yyyy, mis. 17-08-1985.",
+            )
+        day, month, year = int(words.group(1)), month_number, int(words.group(3))
     elif dmy := _DMY.fullmatch(text):
         day, month, year = int(dmy.group(1)), int(dmy.group(3)), int(dmy.group(4))
     elif _DMY_SHORT_YEAR.fullmatch(text):
