@@ -1,0 +1,78 @@
+"""``nonasn cards``: print runs of account cards or registration sheets into one PDF."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from nonasn_desktop.cli.argparse_id import ArgumentParser, UsageError
+from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.services.context import open_app
+from nonasn_desktop.services.printouts import KINDS, LAYOUTS, write_printouts
+
+
+def register(commands: Any) -> None:
+    parser: ArgumentParser = commands.add_parser(
+        "cards",
+        help="cetak Kartu Informasi Akun atau Informasi Pendaftaran ke satu berkas PDF",
+        description="Mencetak satu halaman per orang ke satu berkas PDF. Pilih nomor akun "
+        "tertentu (--account, boleh diulang) atau semua data yang dapat dicetak (--all).",
+    )
+    add_data_dir_option(parser)
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help="berkas PDF")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--account",
+        action="append",
+        default=[],
+        metavar="NO",
+        help="nomor akun yang dicetak; boleh diulang",
+    )
+    which.add_argument(
+        "--all", action="store_true", help="semua data yang dapat dicetak, urut nomor akun"
+    )
+    parser.add_argument(
+        "--kind",
+        choices=KINDS,
+        default="kartu",
+        help="kartu: Kartu Informasi Akun (bawaan); informasi: Informasi Pendaftaran",
+    )
+    parser.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="a4",
+        help="a4: kartu pada kertas A4 (bawaan); id1: 85,6 × 54 mm untuk printer kartu",
+    )
+    parser.add_argument("--printed-by", metavar="NAMA", help="nama petugas untuk kaki halaman")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.account and not args.all:
+        raise UsageError("pilih nomor akun dengan --account NO, atau semua data dengan --all")
+    out: Path = args.out
+    if out.suffix.lower() != ".pdf":
+        raise UsageError(f"berkas keluaran harus berakhiran .pdf, bukan '{out.name}'")
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if interactive and (done == total or done % 25 == 0):
+            print(f"\r{done}/{total} halaman", end="", file=sys.stderr, flush=True)
+
+    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+        pages = write_printouts(
+            ctx,
+            out,
+            kind=args.kind,
+            layout=args.layout,
+            account_numbers=args.account,
+            all_records=args.all,
+            progress=progress,
+            printed_by=args.printed_by,
+        )
+    if interactive:
+        print(file=sys.stderr)
+    print(f"{pages} halaman ditulis ke {out}")
+    return 0
