@@ -15,7 +15,12 @@ from nonasn_desktop.storage.models import Setting
 def test_defaults(app_ctx: AppContext) -> None:
     assert settings.captcha_enabled(app_ctx) is True
     assert settings.get_setting(app_ctx, EDIT_LOCK_MINUTES) == 30
-    assert settings.all_settings(app_ctx) == {"captcha_enabled": True, "edit_lock_minutes": 30}
+    assert settings.all_settings(app_ctx) == {
+        "captcha_enabled": True,
+        "edit_lock_minutes": 30,
+        "backup_folder": "",
+        "backup_keep": 7,
+    }
 
 
 def test_set_and_audit(app_ctx: AppContext, admin_user: UserInfo) -> None:

@@ -87,12 +87,17 @@ def open_app(
     folder or database raises DataDirError telling the user to run ``nonasn init``.
     ``database_url`` (or ``$NONASN_DATABASE_URL``) replaces the database file of the folder.
     """
+    # backup imports this module: imported here, when both are complete.
+    from nonasn_desktop.services.backup import finish_interrupted_restore, upgrade_with_backup
+
     folder = DataDir(resolve_data_dir(data_dir))
     uses_own_file = not database_url and not os.environ.get(ENV_DATABASE_URL, "").strip()
+    finish_interrupted_restore(folder)
     folder.prepare(create, require_database=uses_own_file)
     db = Database.open(database_url) if database_url else Database.for_data_dir(folder)
     try:
-        db.upgrade()
+        # An older database is archived into backups/ first; a failed migration changes nothing.
+        upgrade_with_backup(db, folder, clock=clock if clock is not None else utc_now)
         return AppContext(
             data_dir=folder,
             db=db,

@@ -51,8 +51,16 @@ EDIT_LOCK_MINUTES = SettingDef(
     "edit_lock_minutes", int, 30, "Batas waktu kunci penyuntingan (menit)", minimum=1, maximum=1440
 )
 
+# Daily automatic backup (services.backup.run_daily_backup_if_due): a folder, typically on a
+# USB drive; empty turns it off. The newest BACKUP_KEEP automatic archives there are kept.
+BACKUP_FOLDER = SettingDef("backup_folder", str, "", "Folder cadangan otomatis harian")
+BACKUP_KEEP = SettingDef(
+    "backup_keep", int, 7, "Jumlah cadangan otomatis yang disimpan", minimum=1, maximum=365
+)
+
 SETTINGS: dict[str, SettingDef[bool] | SettingDef[int] | SettingDef[str]] = {
-    definition.key: definition for definition in (CAPTCHA_ENABLED, EDIT_LOCK_MINUTES)
+    definition.key: definition
+    for definition in (CAPTCHA_ENABLED, EDIT_LOCK_MINUTES, BACKUP_FOLDER, BACKUP_KEEP)
 }
 
 
