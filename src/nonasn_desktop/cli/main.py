@@ -14,7 +14,7 @@ from pathlib import Path
 
 from nonasn_desktop import __version__
 from nonasn_desktop.applog import setup_logging
-from nonasn_desktop.cli import cards_cmd, check_cmd, demo_cmd, gui_cmd, init_cmd
+from nonasn_desktop.cli import backup_cmd, cards_cmd, check_cmd, demo_cmd, gui_cmd, init_cmd
 from nonasn_desktop.cli.argparse_id import USAGE_ERROR, ArgumentParser, UsageError
 from nonasn_desktop.errors import UserError
 
@@ -40,6 +40,7 @@ def build_parser() -> ArgumentParser:
     check_cmd.register(commands)
     demo_cmd.register(commands)
     cards_cmd.register(commands)
+    backup_cmd.register(commands)
     parser.set_defaults(handler=gui_cmd.run)
     return parser
 

@@ -1,0 +1,134 @@
+"""``nonasn backup create|verify|restore|daily``: backups for office IT staff and scripts.
+
+``create`` works while the application is open. ``restore`` must not run while the application
+has the same data folder open. ``daily`` is for a scheduled task (Windows Task Scheduler, cron):
+it writes the day's automatic backup to the folder chosen in the application, if due.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from nonasn_desktop.cli.argparse_id import ArgumentParser
+from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.errors import UserError
+from nonasn_desktop.services import backup
+from nonasn_desktop.services.context import open_app
+from nonasn_desktop.storage.datadir import DataDir
+
+# The audit trail's actor for what is done from the command line (no clerk signs in here).
+CLI_ACTOR = "cli"
+YES_WORDS = ("iya", "ya", "y")
+
+
+def register(commands: Any) -> None:
+    parser: ArgumentParser = commands.add_parser(
+        "backup", help="cadangkan atau pulihkan data (basis data dan dokumen)"
+    )
+    actions = parser.add_subparsers(
+        dest="backup_action", metavar="TINDAKAN", required=True, parser_class=ArgumentParser
+    )
+
+    create = actions.add_parser("create", help="buat berkas cadangan")
+    add_data_dir_option(create)
+    create.add_argument(
+        "out", type=Path, metavar="TUJUAN", help="berkas .zip, atau folder (nama dibuat otomatis)"
+    )
+    create.set_defaults(handler=run_create)
+
+    verify = actions.add_parser("verify", help="periksa berkas cadangan tanpa mengubah apa pun")
+    verify.add_argument("file", type=Path, metavar="BERKAS")
+    verify.set_defaults(handler=run_verify)
+
+    restore = actions.add_parser(
+        "restore", help="pulihkan data dari berkas cadangan (data sekarang disimpan dulu)"
+    )
+    add_data_dir_option(restore)
+    restore.add_argument("file", type=Path, metavar="BERKAS")
+    restore.add_argument("--ya", action="store_true", help="pulihkan tanpa bertanya lagi")
+    restore.set_defaults(handler=run_restore)
+
+    daily = actions.add_parser(
+        "daily", help="buat cadangan otomatis hari ini ke folder yang dipilih, bila belum ada"
+    )
+    add_data_dir_option(daily)
+    daily.set_defaults(handler=run_daily)
+
+
+def _print_info(info: backup.BackupInfo) -> None:
+    print(info.describe() + ".")
+    if info.damaged_documents:
+        print(
+            f"Peringatan: {len(info.damaged_documents)} berkas dokumen sudah rusak di folder "
+            "data (isinya tidak sama lagi dengan saat diunggah); berkas itu tetap dicadangkan "
+            "apa adanya. Laporkan kepada petugas TI.",
+            file=sys.stderr,
+        )
+
+
+def run_create(args: argparse.Namespace) -> int:
+    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+        info = backup.create_backup(ctx, args.out, actor=CLI_ACTOR)
+    print(f"Cadangan dibuat: {info.path}")
+    _print_info(info)
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    info = backup.verify_backup(args.file)
+    print(f"Berkas cadangan {args.file} utuh.")
+    _print_info(info)
+    return 0
+
+
+def _confirmed(info: backup.BackupInfo, data_dir: DataDir) -> bool:
+    if not sys.stdin.isatty():
+        raise UserError(
+            "Pemulihan mengganti data di folder data; tidak ada yang diubah.",
+            hint="Tambahkan --ya untuk memulihkan tanpa pertanyaan (misalnya dalam skrip).",
+        )
+    print(f"Berkas cadangan utuh: {info.describe()}.")
+    print(
+        f"Data di {data_dir.path} akan diganti dengan isi cadangan ini. Data sekarang "
+        "disimpan dulu di folder backups."
+    )
+    answer = input("Lanjutkan pemulihan? [iya/tidak] ").strip().casefold()
+    return answer in YES_WORDS
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    data_dir = DataDir.resolve(data_dir_of(args))
+    if not args.ya:
+        info = backup.verify_backup(args.file)
+        if not _confirmed(info, data_dir):
+            print("Pemulihan dibatalkan; tidak ada yang diubah.")
+            return 1
+    result = backup.restore_backup(data_dir, args.file)
+    # Opening migrates a restored database of an older version (after its own backup).
+    with open_app(data_dir.path) as ctx:
+        backup.record_restore(ctx, result, actor=CLI_ACTOR)
+    print(f"Data dipulihkan dari {args.file}.")
+    print(result.restored.describe() + ".")
+    if result.safety_copy is not None:
+        print(f"Data sebelum pemulihan disimpan di {result.safety_copy}.")
+    return 0
+
+
+def run_daily(args: argparse.Namespace) -> int:
+    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+        folder = backup.backup_folder(ctx)
+        if folder is None:
+            print("Cadangan otomatis harian tidak aktif (folder cadangan belum dipilih).")
+            return 0
+        result = backup.run_daily_backup_if_due(ctx)
+    if result is None:
+        print(f"Cadangan otomatis hari ini sudah ada di {folder}.")
+        return 0
+    print(f"Cadangan otomatis dibuat: {result.created.path}")
+    _print_info(result.created)
+    for removed in result.removed:
+        print(f"Cadangan lama dihapus: {removed.name}")
+    return 0
