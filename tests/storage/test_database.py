@@ -100,7 +100,7 @@ def test_every_constraint_is_named(db: Database) -> None:
 
 def test_upgrade_is_repeatable_and_reaches_head(db: Database) -> None:
     db.upgrade()
-    assert db.current_revision() == Database.head_revision() == "0002_record_list_index"
+    assert db.current_revision() == Database.head_revision() == "0003_batch_export"
 
 
 def test_sqlite_is_set_up_for_crash_safety(db: Database) -> None:

@@ -179,6 +179,13 @@ class Batch(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
     record_count: Mapped[int] = mapped_column(Integer, default=0)
     file_name: Mapped[str | None] = mapped_column(String(255))
+    # Written by the export (migration 0003), so that a lost batch can be written again with
+    # the same content: the app version named in its manifest, the SHA-256 of that manifest,
+    # the signing key's id, and the age recipients it was encrypted to (JSON list; None: plain).
+    app_version: Mapped[str | None] = mapped_column(String(20))
+    manifest_sha256: Mapped[str | None] = mapped_column(String(SHA256_HEX_LENGTH))
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    recipients: Mapped[str | None] = mapped_column(Text)
 
 
 class Registration(Base):
