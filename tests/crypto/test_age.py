@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers.tools import require_tool
 
+from helpers.tools import require_tool
 from nonasn_desktop.crypto import bech32
 from nonasn_desktop.crypto.age import (
     CHUNK_SIZE,

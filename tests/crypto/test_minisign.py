@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers.tools import require_tool
 
+from helpers.tools import require_tool
 from nonasn_desktop.crypto.errors import SignatureError
 from nonasn_desktop.crypto.minisign import (
     PublicKey,
