@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from typing import Any
 
 import pytest
 from pdf_layout import overlapping, text_boxes
@@ -26,11 +27,18 @@ def _render(job: PrintJob, layout: str, *people: PrintableRegistration) -> PdfRe
 
 
 def _images(page: PageObject) -> list[tuple[int, int]]:
+    """(width, height) of the pictures the page shows, also inside form XObjects."""
     found = []
-    for ref in page["/Resources"].get("/XObject", {}).values():
-        obj = ref.get_object()
-        if obj.get("/Subtype") == "/Image":
-            found.append((int(obj["/Width"]), int(obj["/Height"])))
+
+    def walk(resources: Any) -> None:
+        for ref in resources.get("/XObject", {}).values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                found.append((int(obj["/Width"]), int(obj["/Height"])))
+            elif obj.get("/Subtype") == "/Form":
+                walk(obj.get("/Resources", {}))
+
+    walk(page["/Resources"])
     return found
 
 

@@ -9,13 +9,14 @@ import re
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from nonasn_desktop.printing.common import (
     ELLIPSIS,
     PHOTO_RATIO,
-    PhotoCache,
+    PhotoForms,
     PrintJob,
     draw_footer,
     draw_letterhead,
@@ -28,6 +29,7 @@ from nonasn_desktop.printing.common import (
     or_placeholder,
     prepare_photo,
     qr_modules,
+    qr_penalty,
     truncate,
     write_pdf,
     zone_label,
@@ -122,6 +124,59 @@ def test_qr_modules_are_a_square_qr_matrix() -> None:
     assert modules[-1][:7] == [True] * 7
 
 
+_FORMAT_MASK = 0b101010000010010
+_LEVEL_M = 0b00
+
+
+def _format_bits(modules: list[list[bool]]) -> int:
+    """The 15 format bits around the top left finder pattern, unmasked."""
+    cells = [(8, c) for c in (0, 1, 2, 3, 4, 5, 7, 8)] + [(r, 8) for r in (7, 5, 4, 3, 2, 1, 0)]
+    bits = 0
+    for row, column in cells:
+        bits = (bits << 1) | int(modules[row][column])
+    return bits ^ _FORMAT_MASK
+
+
+@pytest.mark.parametrize("value", ["3273-2022-000007", "BKDJAKPUS123-2022-000123", "A"])
+def test_qr_carries_level_m_and_the_best_mask(value: str) -> None:
+    modules = qr_modules(value)
+    bits = _format_bits(modules)
+    assert bits >> 13 == _LEVEL_M
+    chosen = (bits >> 10) & 0b111
+    # The other copy of the format bits (beside the other two finders) agrees.
+    count = len(modules)
+    copy = [modules[count - 1 - i][8] for i in range(7)] + [
+        modules[8][count - 8 + i] for i in range(8)
+    ]
+    assert int("".join("1" if b else "0" for b in copy), 2) ^ _FORMAT_MASK == bits
+
+    qr = QrCodeWidget(value, barLevel="M").qr
+    qr.version = qr.calculate_version()
+    penalties = []
+    for mask in range(8):
+        qr.makeImpl(True, mask)
+        penalties.append(
+            qr_penalty(["".join("1" if m else "0" for m in row) for row in qr.modules])
+        )
+    assert penalties[chosen] == min(penalties)
+
+
+def test_qr_penalty_rules() -> None:
+    # All dark 5x5: N1 3 per row and column (10 lines), N2 16 blocks, N4 all dark.
+    dark = ["11111"] * 5
+    assert qr_penalty(dark) == 10 * 3 + 16 * 3 + 10 * 10
+    # A checkerboard: no runs, no blocks, about half dark.
+    board = ["".join("1" if (r + c) % 2 == 0 else "0" for c in range(5)) for r in range(5)]
+    assert qr_penalty(board) == 0
+    # One finder-like row is worth 40.
+    plain = ["0101010101", "1010101010"] * 5
+    with_finder = ["0000101110", *plain[1:]]
+    assert qr_penalty(["00001011101"] + ["01010101010", "10101010101"] * 5) > qr_penalty(
+        ["01010101010"] + ["01010101010", "10101010101"] * 5
+    )
+    assert qr_penalty(plain) <= qr_penalty(with_finder)
+
+
 def _page(draw: object) -> PdfReader:
     buffer = io.BytesIO()
     canvas = Canvas(buffer)
@@ -174,25 +229,50 @@ def test_unreadable_photos_give_none(data: bytes) -> None:
     assert prepare_photo(data) is None
 
 
-def test_photo_cache_keeps_only_the_most_recent() -> None:
-    cache = PhotoCache(size=2)
+def test_a_photo_is_stored_once_per_pdf() -> None:
+    forms = PhotoForms()
+    data = _jpeg((300, 400))
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    for _ in range(3):
+        form = forms.get(canvas, "sha-a", data)
+        assert form is not None
+        draw_photo(canvas, form, 100, 100, 60, 80)
+        canvas.showPage()
+    assert forms.get(canvas, "sha-b", b"garbage") is None
+    canvas.save()
+    reader = PdfReader(io.BytesIO(buffer.getvalue()))
+    names = {tuple(page["/Resources"]["/XObject"]) for page in reader.pages}
+    assert len(names) == 1
+    (form_ref,) = reader.pages[0]["/Resources"]["/XObject"].values()
+    (image_ref,) = form_ref.get_object()["/Resources"]["/XObject"].values()
+    image = image_ref.get_object()
+    assert (image["/Width"], image["/Height"]) == (300, 400)
+    # The JPEG is embedded as it is, not decoded and re-compressed.
+    assert "/DCTDecode" in str(image["/Filter"])
+
+
+def test_photo_forms_start_afresh_on_a_new_canvas() -> None:
+    forms = PhotoForms()
     data = _jpeg((30, 40))
-    first = cache.get("a", data)
-    assert cache.get("a", b"ignored: cached") is first
-    cache.get("b", data)
-    cache.get("c", data)
-    assert cache.get("a", b"garbage now") is None
+    first = forms.get(Canvas(io.BytesIO()), "k", data)
+    second = forms.get(Canvas(io.BytesIO()), "k", data)
+    assert first == second  # same name, but stored again in the second PDF
+    assert first is not second
 
 
 def test_photo_is_cropped_to_the_box_not_stretched() -> None:
-    landscape = prepare_photo(_jpeg((800, 400)))
-    reader = _page(lambda c: draw_photo(c, landscape, 100, 100, 60, 60 * PHOTO_RATIO))
-    content = reader.pages[0].get_contents()
+    def draw(canvas: Canvas) -> None:
+        landscape = PhotoForms().get(canvas, "k", _jpeg((800, 400)))
+        draw_photo(canvas, landscape, 100, 100, 60, 60 * PHOTO_RATIO)
+
+    content = _page(draw).pages[0].get_contents()
     assert content is not None
     operators = content.get_data().decode("latin-1")
-    # A clipping path, then the picture scaled by one factor on both axes (160 x 80 points).
+    # A clipping path, then the picture scaled by one factor on both axes (0.2: 160 x 80 pt),
+    # centred: 50 pt of it stick out on the left and on the right, cut by the clip.
     assert re.search(r"re W\*? n", operators)
-    assert "160 0 0 80" in operators
+    assert ".2 0 0 .2 50 100 cm" in operators
 
 
 def test_without_a_photo_the_box_asks_for_one() -> None:

@@ -24,7 +24,8 @@ from nonasn_desktop.printing.common import (
     MM,
     MUTED,
     NAVY,
-    PhotoCache,
+    PHOTO_RATIO,
+    PhotoForms,
     PrintJob,
     draw_footer,
     draw_label_values,
@@ -56,7 +57,7 @@ CORNER = 3.18 * MM
 _PAD = 3.5 * MM
 _BAND = 10.5 * MM
 _PHOTO_W = 17.5 * MM
-_PHOTO_H = _PHOTO_W * 4 / 3
+_PHOTO_H = _PHOTO_W * PHOTO_RATIO
 _QR = 14 * MM
 _FIELDS_X = _PAD + _PHOTO_W + 3.2 * MM
 _FIELDS_RIGHT = CARD_WIDTH - _PAD
@@ -148,12 +149,18 @@ def draw_card(
     canvas: Canvas,
     person: PrintableRegistration,
     job: PrintJob,
-    photos: PhotoCache,
+    photos: PhotoForms,
     *,
     x: float = 0,
     y: float = 0,
 ) -> None:
     """The card with its lower left corner at (x, y), 85.6 × 54 mm."""
+    # Stored (once) before this card's drawing starts: a form is a drawing of its own.
+    photo = (
+        photos.get(canvas, person.photo_sha256 or person.account_number, person.photo)
+        if person.photo
+        else None
+    )
     canvas.saveState()
     canvas.translate(x, y)
     # White card, navy band: the band is clipped to the rounded corners.
@@ -177,11 +184,6 @@ def draw_card(
     canvas.setFont(REGULAR, office_size)
     canvas.drawString(_PAD, CARD_HEIGHT - 8.1 * MM, office[0])
 
-    photo = (
-        photos.get(person.photo_sha256 or person.account_number, person.photo)
-        if person.photo
-        else None
-    )
     draw_photo(canvas, photo, _PAD, _FIELDS_TOP - _PHOTO_H, _PHOTO_W, _PHOTO_H)
 
     # Label and value share the baseline of the value's first line.
@@ -239,7 +241,7 @@ class AccountCardSheet:
         self._job = job
         self.layout = layout
         self.page_size = A4 if layout == "a4" else CARD_SIZE
-        self._photos = PhotoCache()
+        self._photos = PhotoForms()
         self._left = _A4_MARGIN_X
         self._right = A4[0] - _A4_MARGIN_X
         self._width = self._right - self._left
