@@ -1,7 +1,8 @@
 """Application log: a rotating file in the data folder, with identity numbers masked.
 
-A lost laptop must not leak NIKs through its log files, so every 16-digit run of digits
-(NIK, Nomor KK) is masked before a record is written, whatever logged it.
+A lost laptop must not leak NIKs through its log files, so every 16-digit number (NIK, Nomor
+KK), also as people type it with spaces, dots or dashes between the digits, is masked before a
+record is written, whatever logged it (a message, an argument list, a traceback).
 """
 
 from __future__ import annotations
@@ -12,12 +13,18 @@ import re
 from pathlib import Path
 
 LOG_FILE_NAME = "nonasn.log"
-_SIXTEEN_DIGITS = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
+# Sixteen digits, each optionally followed by one separator ("3171 0157 0885 0003").
+_SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){15}(?!\d)")
+
+
+def _mask(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group())
+    return f"{digits[:4]}********{digits[-4:]}"
 
 
 def mask_identity_numbers(text: str) -> str:
     """3171015708850003 → 3171********0003: enough to tell records apart, not to misuse."""
-    return _SIXTEEN_DIGITS.sub(r"\1********\2", text)
+    return _SIXTEEN_DIGITS.sub(_mask, text)
 
 
 class MaskingFormatter(logging.Formatter):
@@ -44,3 +51,20 @@ def setup_logging(logs_dir: Path, *, level: int = logging.INFO) -> Path | None:
     handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     return path
+
+
+def stop_logging(path: Path) -> None:
+    """Close the log file ``path`` opened by :func:`setup_logging` (if it is open)."""
+    root = logging.getLogger("nonasn_desktop")
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.FileHandler) and Path(handler.baseFilename) == path:
+            root.removeHandler(handler)
+            handler.close()
+
+
+def current_log_file() -> Path | None:
+    """The file the application logs to now, if any."""
+    for handler in logging.getLogger("nonasn_desktop").handlers:
+        if isinstance(handler, logging.FileHandler):
+            return Path(handler.baseFilename)
+    return None

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the input or the data failed a check (the reason is on 
 
 from __future__ import annotations
 
+import argparse
 import logging
 import sys
 import tempfile
@@ -13,10 +14,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nonasn_desktop import __version__
-from nonasn_desktop.applog import setup_logging
-from nonasn_desktop.cli import backup_cmd, cards_cmd, check_cmd, demo_cmd, gui_cmd, init_cmd
+from nonasn_desktop.applog import setup_logging, stop_logging
+from nonasn_desktop.cli import (
+    backup_cmd,
+    cards_cmd,
+    check_cmd,
+    demo_cmd,
+    gui_cmd,
+    init_cmd,
+    selftest_cmd,
+)
 from nonasn_desktop.cli.argparse_id import USAGE_ERROR, ArgumentParser, UsageError
+from nonasn_desktop.cli.common import data_dir_of
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.storage.datadir import resolve_data_dir
 
 EXIT_FAILED = 1
 EXIT_BUG = 70
@@ -41,17 +52,23 @@ def build_parser() -> ArgumentParser:
     demo_cmd.register(commands)
     cards_cmd.register(commands)
     backup_cmd.register(commands)
+    selftest_cmd.register(commands)
     parser.set_defaults(handler=gui_cmd.run)
     return parser
 
 
-def _log_dir_for_bugs() -> Path:
+def _data_logs_dir(args: argparse.Namespace) -> Path | None:
+    """logs/ of the data folder in use, when that folder exists (never made just to log)."""
     try:
-        from nonasn_desktop.storage.datadir import resolve_data_dir
+        folder = resolve_data_dir(data_dir_of(args))
+        return folder / "logs" if folder.is_dir() else None
+    except Exception:  # logging must never stop a command
+        return None
 
-        return resolve_data_dir(None) / "logs"
-    except Exception:  # whatever broke, the bug report still needs a home
-        return Path(tempfile.gettempdir()) / "nonasn-logs"
+
+def _log_dir_for_bugs(args: argparse.Namespace) -> Path:
+    # Whatever broke, the bug report still needs a home.
+    return _data_logs_dir(args) or Path(tempfile.gettempdir()) / "nonasn-logs"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,6 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
+    arguments = " ".join(argv if argv is not None else sys.argv[1:])
+    # Every command that works on an existing data folder logs into its logs/ folder (NIK and
+    # KK masked by applog); the GUI keeps logging there too.
+    logs = _data_logs_dir(args)
+    opened = [setup_logging(logs)] if logs is not None else []
+    log.info("nonasn %s: %s", __version__, arguments or "gui")
     try:
         return int(args.handler(args))
     except UsageError as exc:
@@ -70,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"nonasn: kesalahan: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except UserError as exc:
+        log.info("refused: %s", exc)
         print(str(exc), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
@@ -79,12 +103,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader of our output went away (e.g. `nonasn ... | head`): nothing to report.
         return 0
     except Exception:
-        log_file = setup_logging(_log_dir_for_bugs())
-        log.exception("unexpected error in nonasn %s", " ".join(sys.argv[1:]))
-        where = f" Rinciannya dicatat di {log_file}." if log_file else ""
+        bug_log = setup_logging(_log_dir_for_bugs(args))
+        opened.append(bug_log)
+        log.exception("unexpected error in nonasn %s", arguments)
+        where = f" Rinciannya dicatat di {bug_log}." if bug_log else ""
         print(
             "Terjadi kesalahan tak terduga di dalam aplikasi; data yang sudah tersimpan aman."
             f"{where} Mohon laporkan kepada petugas TI.",
             file=sys.stderr,
         )
         return EXIT_BUG
+    finally:
+        for path in {path for path in opened if path is not None}:
+            stop_logging(path)

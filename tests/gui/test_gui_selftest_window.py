@@ -1,0 +1,33 @@
+"""The self-test's Qt check shows a real window and reads JPEG and SVG through Qt's plug-ins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from nonasn_desktop.gui import selftest_window
+
+
+@pytest.mark.gui
+def test_the_window_is_shown_grabbed_and_closed(qtbot: QtBot, tmp_path: Path) -> None:
+    detail = selftest_window.check_qt_window(tmp_path)
+    assert detail.startswith("platform offscreen, jendela ")
+    assert "JPEG dan ikon SVG terbaca" in detail
+    picture = QImage(str(tmp_path / "jendela.png"))
+    assert not picture.isNull()
+    assert picture.width() >= 300
+    # Nothing is left open.
+    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+
+
+@pytest.mark.gui
+def test_a_missing_jpeg_plugin_is_named(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QImage, "loadFromData", lambda self, data, fmt: False)
+    with pytest.raises(selftest_window.QtCheckError, match="plug-in JPEG"):
+        selftest_window.check_qt_window(tmp_path)
