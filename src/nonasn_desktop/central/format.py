@@ -1,0 +1,466 @@
+"""The batch file format, version 1: names, the manifest, and the record schema.
+
+One definition shared by the writer (the office's export) and the reader (the central office),
+so the two cannot drift apart; ``docs/batch-format.md`` describes the same in prose for readers
+written elsewhere. Everything here is plain data and checks, no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nonasn_desktop.errors import UserError
+
+FORMAT_NAME = "nonasn-batch"
+FORMAT_VERSION = 1
+RECORD_SCHEMA_VERSION = 1
+
+MANIFEST_MEMBER = "manifest.json"
+RECORDS_MEMBER = "records.jsonl"
+DOCUMENTS_PREFIX = "documents/"
+
+FILE_PREFIX = "nonasn"
+CONTAINER_SUFFIX = ".zip"
+ENCRYPTED_SUFFIX = ".age"
+SIGNATURE_SUFFIX = ".minisig"
+SPTJM_SUFFIX = ".sptjm.pdf"
+TRUSTED_COMMENT_PREFIX = "nonasn-batch"
+# The comment of an office's public key file: "nonasn office key <CODE> <KEY ID> (<name>)".
+PUBLIC_KEY_COMMENT_PREFIX = "nonasn office key"
+
+MEDIA_EXTENSIONS = {"image/jpeg": ".jpg", "application/pdf": ".pdf"}
+# A single document may not exceed this in a batch (the policy allows 1 MB; room for change).
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+# A record line in records.jsonl may not exceed this.
+MAX_RECORD_LINE = 1024 * 1024
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_NIK = re.compile(r"[0-9]{16}")
+_OFFICE = re.compile(r"[A-Z0-9]{2,12}")
+_TOKEN = re.compile(r"[A-Za-z0-9_.:-]+")
+
+
+class BatchFormatError(UserError):
+    """The content of a batch file does not follow the format."""
+
+
+def base_name(office_code: str, sequence: int) -> str:
+    """``nonasn-3273-000001``: the stem every file of one batch shares."""
+    return f"{FILE_PREFIX}-{office_code}-{sequence:06d}"
+
+
+def container_name(office_code: str, sequence: int, *, encrypted: bool) -> str:
+    name = base_name(office_code, sequence) + CONTAINER_SUFFIX
+    return name + ENCRYPTED_SUFFIX if encrypted else name
+
+
+def public_key_comment(office_code: str, office_name: str, key_id: str) -> str:
+    return f"{PUBLIC_KEY_COMMENT_PREFIX} {office_code} {key_id} ({' '.join(office_name.split())})"
+
+
+_KEY_COMMENT_OFFICE = re.compile(rf"\b{PUBLIC_KEY_COMMENT_PREFIX} ([A-Z0-9]{{2,12}})\b")
+
+
+def office_code_of_comment(comment: str) -> str | None:
+    """The office code a public key comment written by this application names, if any."""
+    match = _KEY_COMMENT_OFFICE.search(comment)
+    return match.group(1) if match else None
+
+
+def is_office_code(text: str) -> bool:
+    return _OFFICE.fullmatch(text) is not None
+
+
+def document_member(sha256: str, media_type: str) -> str:
+    return f"{DOCUMENTS_PREFIX}{sha256}{MEDIA_EXTENSIONS.get(media_type, '.bin')}"
+
+
+def utc_text(value: dt.datetime) -> str:
+    """RFC 3339 UTC with a Z and whole seconds: ``2026-01-05T08:00:00Z``."""
+    return value.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> dt.datetime:
+    value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError("no time zone")
+    return value.astimezone(dt.UTC)
+
+
+# -- trusted comment ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignedFacts:
+    """What the signature's trusted comment states about the batch."""
+
+    office_code: str
+    batch_id: str
+    sequence: int
+    record_count: int
+    created_at: str
+    file_name: str
+
+    def to_comment(self) -> str:
+        return (
+            f"{TRUSTED_COMMENT_PREFIX} v{FORMAT_VERSION} office={self.office_code} "
+            f"batch={self.batch_id} sequence={self.sequence} records={self.record_count} "
+            f"created={self.created_at} file={self.file_name}"
+        )
+
+    @classmethod
+    def parse(cls, comment: str) -> SignedFacts:
+        """The facts of a trusted comment written by :meth:`to_comment`."""
+        parts = comment.split(" ")
+        bad = BatchFormatError(
+            "Keterangan bertanda tangan berkas ini bukan milik batch Pendataan Non-ASN.",
+            hint="Berkas ini mungkin ditandatangani untuk keperluan lain.",
+        )
+        if len(parts) < 2 or parts[0] != TRUSTED_COMMENT_PREFIX:
+            raise bad
+        if parts[1] != f"v{FORMAT_VERSION}":
+            raise BatchFormatError(
+                f"Batch berformat {parts[1]}; aplikasi ini membaca format v{FORMAT_VERSION}.",
+                hint="Pasang versi aplikasi yang lebih baru.",
+            )
+        fields: dict[str, str] = {}
+        for part in parts[2:]:
+            key, sep, value = part.partition("=")
+            if not sep or not _TOKEN.fullmatch(value) or key in fields:
+                raise bad
+            fields[key] = value
+        try:
+            facts = cls(
+                office_code=fields["office"],
+                batch_id=fields["batch"],
+                sequence=int(fields["sequence"]),
+                record_count=int(fields["records"]),
+                created_at=fields["created"],
+                file_name=fields["file"],
+            )
+        except (KeyError, ValueError):
+            raise bad from None
+        if not _OFFICE.fullmatch(facts.office_code) or not _is_uuid(facts.batch_id):
+            raise bad
+        return facts
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
+
+
+# -- manifest -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    batch_id: str
+    office_code: str
+    office_name: str
+    instansi_name: str | None
+    sequence: int
+    created_at: str
+    app_version: str
+    record_count: int
+    document_count: int
+    members: tuple[Member, ...]
+    format_version: int = FORMAT_VERSION
+    record_schema: int = RECORD_SCHEMA_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT_NAME,
+            "format_version": self.format_version,
+            "record_schema": self.record_schema,
+            "batch_id": self.batch_id,
+            "office_code": self.office_code,
+            "office_name": self.office_name,
+            "instansi_name": self.instansi_name,
+            "sequence": self.sequence,
+            "created_at": self.created_at,
+            "app_version": self.app_version,
+            "record_count": self.record_count,
+            "document_count": self.document_count,
+            "members": [{"name": m.name, "sha256": m.sha256, "size": m.size} for m in self.members],
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Manifest:
+        def bad(what: str) -> BatchFormatError:
+            return BatchFormatError(f"Manifest batch tidak sah: {what}.")
+
+        if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+            raise bad("bukan manifest batch Pendataan Non-ASN")
+        version = data.get("format_version")
+        if version != FORMAT_VERSION:
+            raise BatchFormatError(
+                f"Batch berformat versi {version!r}; aplikasi ini membaca versi {FORMAT_VERSION}.",
+                hint="Pasang versi aplikasi yang lebih baru.",
+            )
+        schema = data.get("record_schema")
+        if schema != RECORD_SCHEMA_VERSION:
+            raise BatchFormatError(
+                f"Skema data batch versi {schema!r}; aplikasi ini membaca versi "
+                f"{RECORD_SCHEMA_VERSION}.",
+                hint="Pasang versi aplikasi yang lebih baru.",
+            )
+        text_fields = ("batch_id", "office_code", "office_name", "created_at", "app_version")
+        for key in text_fields:
+            if not isinstance(data.get(key), str) or not data[key]:
+                raise bad(f"{key} harus teks")
+        if not _is_uuid(data["batch_id"]):
+            raise bad("batch_id bukan UUID")
+        if not _OFFICE.fullmatch(data["office_code"]):
+            raise bad("office_code tidak sah")
+        try:
+            parse_utc(data["created_at"])
+        except ValueError:
+            raise bad("created_at bukan waktu UTC") from None
+        if data.get("instansi_name") is not None and not isinstance(data["instansi_name"], str):
+            raise bad("instansi_name harus teks atau null")
+        for key in ("sequence", "record_count", "document_count"):
+            value = data.get(key)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise bad(f"{key} harus bilangan bulat")
+        if data["sequence"] < 1:
+            raise bad("sequence paling kecil 1")
+        raw_members = data.get("members")
+        if not isinstance(raw_members, list):
+            raise bad("members harus daftar")
+        members: list[Member] = []
+        seen: set[str] = set()
+        for item in raw_members:
+            if not isinstance(item, dict):
+                raise bad("anggota harus objek")
+            name, sha, size = item.get("name"), item.get("sha256"), item.get("size")
+            if not isinstance(name, str) or name in seen or name == MANIFEST_MEMBER:
+                raise bad(f"nama anggota {name!r} tidak sah atau ganda")
+            if name != RECORDS_MEMBER and not name.startswith(DOCUMENTS_PREFIX):
+                raise bad(f"anggota {name!r} tidak dikenal")
+            if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
+                raise bad(f"sha256 anggota {name} tidak sah")
+            if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+                raise bad(f"ukuran anggota {name} tidak sah")
+            seen.add(name)
+            members.append(Member(name, sha, size))
+        if RECORDS_MEMBER not in seen:
+            raise bad(f"{RECORDS_MEMBER} tidak tercantum")
+        if len(members) - 1 != data["document_count"]:
+            raise bad("document_count tidak sama dengan banyaknya dokumen")
+        return cls(
+            batch_id=data["batch_id"],
+            office_code=data["office_code"],
+            office_name=data["office_name"],
+            instansi_name=data.get("instansi_name"),
+            sequence=data["sequence"],
+            created_at=data["created_at"],
+            app_version=data["app_version"],
+            record_count=data["record_count"],
+            document_count=data["document_count"],
+            members=tuple(members),
+        )
+
+
+# -- record schema ------------------------------------------------------------------------------
+
+# Kinds of values: "text", "date" (YYYY-MM-DD), "datetime" (RFC 3339 UTC), "int", "bool",
+# "nik" (16 digits), "sha256" (64 lower-case hex), "choice:a|b" (one of the words).
+# A name ending in "!" must not be null; every other value may be null.
+IDENTITY = {
+    "nik": "nik!",
+    "nomor_kk": "text",
+    "nama": "text!",
+    "tempat_lahir": "text",
+    "tanggal_lahir": "date",
+    "jenis_kelamin": "choice:L|P",
+    "nomor_hp": "text",
+    "email": "text",
+    "nomor_thk2": "text",
+}
+ACCOUNT = {
+    "account_number": "text!",
+    "account_created_at": "datetime",
+    "pertanyaan_pengaman": "text",
+}
+BIODATA = {"agama": "text", "status_perkawinan": "text", "alamat": "text"}
+EDUCATION = {
+    "pendidikan_jenjang": "text",
+    "nama_sekolah": "text",
+    "jurusan": "text",
+    "nomor_ijazah": "text",
+    "tanggal_ijazah": "date",
+}
+EMPLOYMENT = {"masih_aktif": "bool", "bentuk_sk": "text", "unit_kerja": "text"}
+WORK_HISTORY_ENTRY = {
+    "seq": "int!",
+    "unit_kerja": "text",
+    "jabatan": "text",
+    "nomor_sk": "text",
+    "tanggal_sk": "date",
+    "tmt": "date",
+    "tanggal_selesai": "date",
+    "pejabat_penandatangan": "text",
+    "sumber_gaji": "text",
+    "melalui_pengadaan": "bool",
+    "gaji_bulanan": "int",
+}
+ELIGIBILITY = {"outcome": "choice:MS|TMS", "failed_criteria": "text"}
+CRITERION = {"code": "text!", "title": "text", "met": "bool!", "reason": "text"}
+VERVAL = {
+    "decision": "choice:disetujui!",
+    "reason": "text",
+    "decided_at": "datetime",
+    "decided_by": "text",
+}
+HISTORY_ENTRY = {
+    "at": "datetime!",
+    "action": "text!",
+    "actor": "text",
+    "from_status": "text",
+    "to_status": "text",
+    "reason": "text",
+}
+REGISTRATION = {
+    "created_at": "datetime",
+    "declaration_at": "datetime",
+    "completed_at": "datetime",
+}
+DOCUMENT = {
+    "kind": "text!",
+    "variant": "text",
+    "original_name": "text",
+    "media_type": "text!",
+    "size": "int!",
+    "sha256": "sha256!",
+    "member": "text!",
+    "compliant_copy": "bool!",
+}
+# Sections of a record holding one object; the lists are "work_history", "history",
+# "documents" and "eligibility.criteria".
+SECTIONS: dict[str, dict[str, str]] = {
+    "identity": IDENTITY,
+    "account": ACCOUNT,
+    "biodata": BIODATA,
+    "education": EDUCATION,
+    "employment": EMPLOYMENT,
+    "eligibility": ELIGIBILITY,
+    "verval": VERVAL,
+    "registration": REGISTRATION,
+}
+LISTS: dict[str, dict[str, str]] = {
+    "work_history": WORK_HISTORY_ENTRY,
+    "history": HISTORY_ENTRY,
+    "documents": DOCUMENT,
+}
+
+
+def _check_value(kind: str, value: object) -> str | None:
+    """None when ``value`` is of ``kind``; else what it should be (Indonesian)."""
+    required = kind.endswith("!")
+    kind = kind.rstrip("!")
+    if value is None:
+        return "wajib diisi" if required else None
+    if kind == "text":
+        return None if isinstance(value, str) else "harus teks"
+    if kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "harus bilangan bulat"
+    if kind == "bool":
+        return None if isinstance(value, bool) else "harus true/false"
+    if kind == "nik":
+        ok = isinstance(value, str) and _NIK.fullmatch(value) is not None
+        return None if ok else "harus 16 digit"
+    if kind == "sha256":
+        ok = isinstance(value, str) and _SHA256.fullmatch(value) is not None
+        return None if ok else "harus SHA-256 heksadesimal"
+    if kind == "date":
+        if isinstance(value, str):
+            try:
+                dt.date.fromisoformat(value)
+                return None if len(value) == 10 else "harus tanggal YYYY-MM-DD"
+            except ValueError:
+                pass
+        return "harus tanggal YYYY-MM-DD"
+    if kind == "datetime":
+        if isinstance(value, str):
+            try:
+                parse_utc(value)
+                return None
+            except ValueError:
+                pass
+        return "harus waktu UTC (RFC 3339)"
+    if kind.startswith("choice:"):
+        options = kind.removeprefix("choice:").split("|")
+        return None if value in options else "harus salah satu dari " + ", ".join(options)
+    raise AssertionError(f"unknown kind {kind}")
+
+
+def _check_object(path: str, data: object, spec: Mapping[str, str], problems: list[str]) -> None:
+    if not isinstance(data, dict):
+        problems.append(f"{path} harus objek")
+        return
+    for key, kind in spec.items():
+        if key not in data:
+            problems.append(f"{path}.{key} tidak ada")
+            continue
+        problem = _check_value(kind, data[key])
+        if problem:
+            problems.append(f"{path}.{key} {problem}")
+
+
+def _check_list(path: str, data: object, spec: Mapping[str, str], problems: list[str]) -> None:
+    if not isinstance(data, list):
+        problems.append(f"{path} harus daftar")
+        return
+    for index, item in enumerate(data):
+        _check_object(f"{path}[{index}]", item, spec, problems)
+
+
+def record_problems(record: object) -> list[str]:
+    """Everything wrong with the shape of one record (empty when it follows the schema)."""
+    problems: list[str] = []
+    if not isinstance(record, dict):
+        return ["data harus objek JSON"]
+    if record.get("record_schema") != RECORD_SCHEMA_VERSION:
+        problems.append(f"record_schema harus {RECORD_SCHEMA_VERSION}")
+    for name, spec in SECTIONS.items():
+        _check_object(name, record.get(name), spec, problems)
+    for name, spec in LISTS.items():
+        _check_list(name, record.get(name), spec, problems)
+    eligibility = record.get("eligibility")
+    if isinstance(eligibility, dict):
+        _check_list("eligibility.criteria", eligibility.get("criteria"), CRITERION, problems)
+    documents = record.get("documents")
+    if isinstance(documents, list):
+        for index, item in enumerate(documents):
+            if isinstance(item, dict) and isinstance(item.get("sha256"), str):
+                expected = document_member(item["sha256"], str(item.get("media_type")))
+                if item.get("member") != expected:
+                    problems.append(f"documents[{index}].member harus {expected}")
+    return problems
+
+
+def record_key(record: Mapping[str, Any]) -> tuple[str, str]:
+    """(NIK, account number) of a record that passed :func:`record_problems`."""
+    return record["identity"]["nik"], record["account"]["account_number"]
+
+
+def document_references(record: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
+    documents: Sequence[Mapping[str, Any]] = record["documents"]
+    return documents
