@@ -41,9 +41,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import itertools
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +84,13 @@ from nonasn_desktop.services.roster_columns import (
     normalise_label,
     roster_columns,
 )
-from nonasn_desktop.services.spreadsheet import CellValue, Sheet, SpreadsheetError, open_spreadsheet
+from nonasn_desktop.services.spreadsheet import (
+    CellValue,
+    Sheet,
+    SpreadsheetError,
+    open_spreadsheet,
+    save_atomically,
+)
 from nonasn_desktop.services.users import require_role
 from nonasn_desktop.storage.models import RosterEntry
 
@@ -1463,37 +1467,4 @@ def write_report(report: ImportReport, path: Path) -> None:
         )
         for dup in report.duplicates:
             twins.append([dup.sheet, dup.row, dup.nik, dup.same_as_sheet, dup.same_as_row])
-    _save_atomically(book, path)
-
-
-def _save_atomically(book: Any, path: Path) -> None:
-    """Save an openpyxl workbook to a temporary file beside ``path``, then rename it."""
-    folder = path.parent if str(path.parent) else Path()
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=folder
-        )
-    except OSError as exc:
-        raise UserError(
-            f"Berkas {path} tidak dapat ditulis ({exc.strerror}).",
-            hint="Pilih folder lain yang dapat ditulisi.",
-        ) from None
-    os.close(handle)
-    try:
-        book.save(temporary)
-        Path(temporary).replace(path)
-    except PermissionError:
-        Path(temporary).unlink(missing_ok=True)
-        raise UserError(
-            f"Berkas {path} tidak dapat ditimpa; mungkin sedang terbuka di Excel.",
-            hint="Tutup berkas itu di Excel, lalu simpan lagi.",
-        ) from None
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise UserError(
-            f"Berkas {path} tidak dapat ditulis ({exc.strerror}).",
-            hint="Periksa ruang disk dan izin folder, lalu simpan lagi.",
-        ) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    save_atomically(book, path)

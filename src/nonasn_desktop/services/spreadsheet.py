@@ -20,11 +20,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import python_calamine
 
@@ -311,3 +313,36 @@ def _password_error(name: str) -> SpreadsheetError:
         hint="Buka di Excel dengan kata sandinya, hapus kata sandi (File › Info › Protect "
         "Workbook › Encrypt with Password, kosongkan), simpan, lalu impor lagi.",
     )
+
+
+def save_atomically(book: Any, path: Path) -> None:
+    """Save an openpyxl workbook to a temporary file beside ``path``, then rename it."""
+    folder = path.parent if str(path.parent) else Path()
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=folder
+        )
+    except OSError as exc:
+        raise UserError(
+            f"Berkas {path} tidak dapat ditulis ({exc.strerror}).",
+            hint="Pilih folder lain yang dapat ditulisi.",
+        ) from None
+    os.close(handle)
+    try:
+        book.save(temporary)
+        Path(temporary).replace(path)
+    except PermissionError:
+        Path(temporary).unlink(missing_ok=True)
+        raise UserError(
+            f"Berkas {path} tidak dapat ditimpa; mungkin sedang terbuka di Excel.",
+            hint="Tutup berkas itu di Excel, lalu simpan lagi.",
+        ) from None
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise UserError(
+            f"Berkas {path} tidak dapat ditulis ({exc.strerror}).",
+            hint="Periksa ruang disk dan izin folder, lalu simpan lagi.",
+        ) from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
