@@ -1,0 +1,339 @@
+"""The wizard's dialogs: the confirmations of steps 11 and 23, the compliant copy of a
+document, and "Lupa Kata Sandi".
+
+Every dialog here is opened with ``open()`` (window-modal, not blocking the event loop) and
+reports through its ``finished``/``accepted`` signals, so the wizard stays responsive and tests
+can answer it by clicking its buttons, found by objectName.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nonasn_desktop.errors import FlowError, UserError
+from nonasn_desktop.flow.machine import RegistrationFlow
+from nonasn_desktop.gui.messages import show_bug
+from nonasn_desktop.gui.wizard.fields import Notice, button_name, em, set_role
+from nonasn_desktop.gui.workers import Task, run_in_background
+from nonasn_desktop.policy import Step
+from nonasn_desktop.rules.documents import format_size
+
+
+class ImageBox(QLabel):
+    """A picture scaled to fit a box whose size follows the font (sharp on HiDPI screens)."""
+
+    def __init__(self, width_em: float, height_em: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._image: QImage | None = None
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setFixedSize(em(self, width_em), em(self, height_em))
+        set_role(self, "image_box")
+        self.set_placeholder("Belum ada berkas")
+
+    def set_placeholder(self, text: str) -> None:
+        self._image = None
+        self.clear()
+        self.setText(text)
+        self.setWordWrap(True)
+
+    def set_image(
+        self, image: QImage | None, placeholder: str = "Pratinjau tidak tersedia"
+    ) -> None:
+        if image is None or image.isNull():
+            self.set_placeholder(placeholder)
+            return
+        self._image = image
+        ratio = self.devicePixelRatioF() or 1.0
+        inner = self.contentsRect().size()
+        scaled = image.scaled(
+            max(1, round((inner.width() - 4) * ratio)),
+            max(1, round((inner.height() - 4) * ratio)),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        pixmap = QPixmap.fromImage(scaled)
+        pixmap.setDevicePixelRatio(ratio)
+        self.setPixmap(pixmap)
+
+    @property
+    def image(self) -> QImage | None:
+        return self._image
+
+
+def _bullets(items: Sequence[str]) -> str:
+    return "\n".join(f"• {item}" for item in items)
+
+
+class ConfirmStepDialog(QDialog):
+    """Dialog steps 11 and 23: the step's question with the portal's "Iya" / "Tidak".
+
+    "Tidak" is the default button, so Enter or Esc never creates an account or ends a
+    registration by accident. ``answered`` carries True for "Iya".
+    """
+
+    answered = Signal(bool)
+
+    def __init__(self, step: Step, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.step = step
+        self.setObjectName(f"dialog_langkah_{step.number}")
+        self.setWindowTitle(step.title)
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(em(self, 1.5), em(self, 1.2), em(self, 1.5), em(self, 1))
+        layout.setSpacing(em(self, 0.8))
+        title = QLabel(step.title, self)
+        set_role(title, "dialog_title")
+        layout.addWidget(title)
+        text = QLabel(step.description, self)
+        text.setObjectName("dialog_text")
+        text.setWordWrap(True)
+        text.setMinimumWidth(em(self, 26))
+        layout.addWidget(text)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        words = list(step.buttons) or ["Iya", "Tidak"]
+        self.buttons: dict[str, QPushButton] = {}
+        for word in words:
+            button = QPushButton(word, self)
+            button.setObjectName(button_name(word))
+            button.setAutoDefault(True)
+            row.addWidget(button)
+            self.buttons[word] = button
+        yes, no = self.buttons[words[0]], self.buttons[words[-1]]
+        set_role(yes, "primary")
+        no.setDefault(True)
+        no.setFocus(Qt.FocusReason.OtherFocusReason)
+        yes.clicked.connect(self.accept)
+        no.clicked.connect(self.reject)
+        layout.addLayout(row)
+        self.finished.connect(
+            lambda result: self.answered.emit(result == QDialog.DialogCode.Accepted)
+        )
+
+
+class CompliantCopyDialog(QDialog):
+    """Before / after of "Perbaiki otomatis": the clerk sees the copy before it is used."""
+
+    def __init__(
+        self,
+        *,
+        label: str,
+        before: QImage | None,
+        after: QImage | None,
+        original_size: int,
+        new_size: int,
+        changes: Sequence[str],
+        findings: Sequence[tuple[bool, str]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("dialog_salinan")
+        self.setWindowTitle("Salinan yang memenuhi ketentuan")
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(em(self, 1.5), em(self, 1.2), em(self, 1.5), em(self, 1))
+        layout.setSpacing(em(self, 0.8))
+        title = QLabel(f"Salinan untuk: {label}", self)
+        set_role(title, "dialog_title")
+        layout.addWidget(title)
+        intro = QLabel(
+            "Periksa salinan di sebelah kanan. Berkas asli tidak diubah dan tetap tersimpan; "
+            "salinan baru dipakai bila Anda memilih \u201cGunakan salinan ini\u201d.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        pictures = QHBoxLayout()
+        pictures.setSpacing(em(self, 1.5))
+        for caption, image, size, name in (
+            ("Berkas asli", before, original_size, "preview_asli"),
+            ("Salinan baru", after, new_size, "preview_salinan"),
+        ):
+            column = QVBoxLayout()
+            heading = QLabel(f"<b>{caption}</b> · {format_size(size)}", self)
+            heading.setObjectName(f"{name}_ukuran")
+            column.addWidget(heading)
+            box = ImageBox(18, 14, self)
+            box.setObjectName(name)
+            box.set_image(image)
+            column.addWidget(box)
+            pictures.addLayout(column)
+        pictures.addStretch(1)
+        layout.addLayout(pictures)
+
+        changes_label = QLabel("<b>Yang diubah</b>", self)
+        layout.addWidget(changes_label)
+        self.changes = QLabel(_bullets(changes) or "—", self)
+        self.changes.setObjectName("daftar_perubahan")
+        self.changes.setTextFormat(Qt.TextFormat.PlainText)
+        self.changes.setWordWrap(True)
+        layout.addWidget(self.changes)
+        checked = QLabel("<b>Hasil pemeriksaan salinan</b>", self)
+        layout.addWidget(checked)
+        result = QLabel(
+            "\n".join(("✓ " if ok else "✗ ") + message for ok, message in findings), self
+        )
+        result.setObjectName("hasil_periksa_salinan")
+        result.setTextFormat(Qt.TextFormat.PlainText)
+        result.setWordWrap(True)
+        set_role(result, "help")
+        layout.addWidget(result)
+
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.cancel_button = QPushButton("Batal", self)
+        self.cancel_button.setObjectName("button_batal")
+        self.cancel_button.setAutoDefault(True)
+        self.cancel_button.clicked.connect(self.reject)
+        self.use_button = QPushButton("Gunakan salinan ini", self)
+        self.use_button.setObjectName("button_gunakan_salinan_ini")
+        self.use_button.setAutoDefault(True)
+        self.use_button.setDefault(True)
+        set_role(self.use_button, "primary")
+        self.use_button.clicked.connect(self.accept)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.use_button)
+        layout.addLayout(row)
+
+
+class ForgotPasswordDialog(QDialog):
+    """ "Lupa Kata Sandi": the security question, its answer and a new password twice.
+
+    The check and the new hash run off the GUI thread (argon2id is slow on purpose). Problems
+    are listed inside the dialog; on success it is accepted and the honorer logs in again.
+    """
+
+    def __init__(self, flow: RegistrationFlow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._flow = flow
+        self.setObjectName("dialog_lupa_kata_sandi")
+        self.setWindowTitle("Lupa Kata Sandi")
+        self.setModal(True)
+        policy = flow.policy
+        question_field = policy.fields["pertanyaan_pengaman"]
+        raw_question = flow.value("pertanyaan_pengaman")
+        question = next(
+            (c.label for c in question_field.choices if c.key == raw_question), raw_question
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(em(self, 1.5), em(self, 1.2), em(self, 1.5), em(self, 1))
+        layout.setSpacing(em(self, 0.8))
+        title = QLabel("Lupa Kata Sandi", self)
+        set_role(title, "dialog_title")
+        layout.addWidget(title)
+        intro = QLabel(
+            "Jawab pertanyaan pengaman yang dipilih saat membuat akun, lalu ketik kata sandi "
+            "baru dua kali.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.problems = Notice("problems_box", self)
+        self.problems.setObjectName("reset_problems")
+        self.problems.hide()
+        layout.addWidget(self.problems)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setHorizontalSpacing(em(self, 1))
+        self.question = QLabel(question or "—", self)
+        self.question.setObjectName("reset_pertanyaan")
+        self.question.setWordWrap(True)
+        form.addRow("Pertanyaan pengaman:", self.question)
+        self.answer = self._line("reset_jawaban", "Jawaban pengaman")
+        self.password = self._line("reset_kata_sandi", "Kata sandi baru")
+        self.password_again = self._line("reset_kata_sandi_ulang", "Ulangi kata sandi baru")
+        for text, line in (
+            ("&Jawaban pengaman:", self.answer),
+            ("Kata &sandi baru:", self.password),
+            ("&Ulangi kata sandi baru:", self.password_again),
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(line)
+            form.addRow(label, line)
+        layout.addLayout(form)
+        rules = policy.password
+        hint = QLabel(
+            f"Kata sandi paling sedikit {rules.min_length} karakter"
+            + (", berisi huruf" if rules.require_letter else "")
+            + (" dan angka" if rules.require_digit else "")
+            + ".",
+            self,
+        )
+        set_role(hint, "help")
+        layout.addWidget(hint)
+
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.cancel_button = QPushButton("Batal", self)
+        self.cancel_button.setObjectName("button_batal")
+        self.cancel_button.setAutoDefault(True)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button = QPushButton("Simpan Kata Sandi Baru", self)
+        self.save_button.setObjectName("button_simpan_kata_sandi_baru")
+        self.save_button.setAutoDefault(True)
+        self.save_button.setDefault(True)
+        set_role(self.save_button, "primary")
+        self.save_button.clicked.connect(self.submit)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.save_button)
+        layout.addLayout(row)
+        self.busy = False
+        self._task: Task | None = None
+
+    def _line(self, name: str, accessible: str) -> QLineEdit:
+        line = QLineEdit(self)
+        line.setObjectName(name)
+        line.setAccessibleName(accessible)
+        line.setEchoMode(QLineEdit.EchoMode.Password)
+        line.setMinimumWidth(em(self, 18))
+        return line
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        answer, first, second = (
+            self.answer.text(),
+            self.password.text(),
+            self.password_again.text(),
+        )
+        self._set_busy(True)
+        # Keep the task: its queued signals must outlive the worker.
+        self._task = run_in_background(
+            lambda _task: self._flow.reset_password(answer, first, second),
+            on_success=lambda _result: self.accept(),
+            on_failure=self._failed,
+            on_crash=lambda exc: show_bug(self, exc),
+            on_finished=self._done,
+        )
+
+    def _done(self) -> None:
+        self._task = None
+        self._set_busy(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for widget in (self.answer, self.password, self.password_again, self.save_button):
+            widget.setEnabled(not busy)
+        self.save_button.setText("Memeriksa…" if busy else "Simpan Kata Sandi Baru")
+
+    def _failed(self, exc: UserError) -> None:
+        problems = exc.problems if isinstance(exc, FlowError) else [str(exc)]
+        self.problems.setText(_bullets(problems))
+        self.problems.show()
+        self.answer.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,614 @@
+"""Input widgets made from the field definitions of forms/fields.toml.
+
+Each :class:`FieldEditor` is one field: a label (with an Alt+letter mnemonic, buddy of the
+input), the input itself, its help text, its error and, once the field is locked, the reason.
+The input's ``objectName`` is the field key, so tests and IT scripts find it by name.
+
+An editor knows nothing about the flow: it reports what is typed (:attr:`FieldEditor.edited`,
+live) and when the clerk is done with it (:attr:`FieldEditor.committed`: focus leaves the
+field, Enter, a choice made), and shows what it is told (:meth:`FieldEditor.set_error`,
+:meth:`FieldEditor.set_locked`). The raw text it reports is what the flow stores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QIcon, QKeyEvent, QMouseEvent, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCalendarWidget,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QRadioButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from nonasn_desktop.errors import FieldError
+from nonasn_desktop.policy import FieldDef
+from nonasn_desktop.rules.formatting import format_date, format_money, parse_date, parse_money
+from nonasn_desktop.rules.identity import format_phone, normalise_phone
+
+# Input masks: 16 digits shown in groups of four; dates as dd-mm-yyyy.
+DIGITS16_MASK = "9999 9999 9999 9999;_"
+DATE_MASK = "99-99-9999;_"
+BLANK = "_"
+EMPTY_CHOICE = "— Pilih —"
+YES, NO = "ya", "tidak"
+
+
+def button_name(word: str) -> str:
+    """The objectName of a page button: ``button_`` + the word, lower case, spaces → ``_``."""
+    return "button_" + word.lower().replace(" ", "_")
+
+
+def em(widget: QWidget, count: float) -> int:
+    """``count`` widths of the letter M in the widget's font: sizes that follow the font."""
+    return round(widget.fontMetrics().horizontalAdvance("M") * count)
+
+
+def size_label(label: QLabel) -> None:
+    """The width of the label column of a form: wide enough that most labels fit one line."""
+    label.setFixedWidth(em(label, 15))
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Style hook: the window's style sheet styles widgets by their ``role`` property."""
+    widget.setProperty("role", role)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+
+
+class Notice(QFrame):
+    """A boxed message (info, warning, error) whose text wraps without being clipped.
+
+    A word-wrapped QLabel with style-sheet padding miscounts its height; the box is a frame
+    with margins around a plain label instead.
+    """
+
+    def __init__(self, role: str, parent: QWidget | None = None, *, rich: bool = False) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(em(self, 0.8), em(self, 0.5), em(self, 0.8), em(self, 0.5))
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.label)
+        self.set_role(role)
+
+    def set_role(self, role: str) -> None:
+        set_role(self, role)
+        set_role(self.label, f"{role}_text")
+
+    def setText(self, text: str) -> None:  # noqa: N802 - mirrors QLabel
+        self.label.setText(text)
+        self.setAccessibleDescription(text)
+
+    def text(self) -> str:
+        return self.label.text()
+
+
+class Mnemonics:
+    """Gives each label of one page its own Alt+letter."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def label(self, text: str) -> str:
+        escaped = text.replace("&", "&&")
+        for index, char in enumerate(escaped):
+            letter = char.casefold()
+            if char.isalpha() and letter.isascii() and letter not in self._used:
+                if index > 0 and escaped[index - 1] == "&":
+                    continue
+                self._used.add(letter)
+                return escaped[:index] + "&" + escaped[index:]
+        return escaped
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def display_value(field: FieldDef, raw: str) -> str:
+    """A stored raw value as a clerk reads it (choice label, dd-mm-yyyy, Rp 1.500.000)."""
+    text = raw.strip()
+    if not text:
+        return "—"
+    try:
+        match field.type:
+            case "choice":
+                for choice in field.choices:
+                    if text in (choice.key, choice.label):
+                        return choice.label
+                return text
+            case "bool":
+                return {YES: "Ya", NO: "Tidak"}.get(text.casefold(), text)
+            case "date":
+                return format_date(parse_date(text, field.key))
+            case "money":
+                return format_money(parse_money(text, field.key))
+            case "nik" | "kk":
+                digits = _digits(text)
+                if len(digits) == 16:
+                    return " ".join(digits[i : i + 4] for i in range(0, 16, 4))
+                return text
+            case "phone":
+                return format_phone(normalise_phone(text))
+            case "password" | "captcha":
+                return "••••••••"
+    except FieldError:
+        return text
+    return text
+
+
+def _calendar_icon(widget: QWidget) -> QIcon:
+    """A small calendar drawn at the screen's pixel ratio (no image files, sharp on HiDPI)."""
+    side = max(16, widget.fontMetrics().height())
+    ratio = widget.devicePixelRatioF() or 1.0
+    pixmap = QPixmap(round(side * ratio), round(side * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    colour = widget.palette().text().color()
+    pen = QPen(colour)
+    pen.setWidthF(max(1.0, side / 14))
+    painter.setPen(pen)
+    body = QRectF(side * 0.12, side * 0.2, side * 0.76, side * 0.68)
+    painter.drawRoundedRect(body, side * 0.08, side * 0.08)
+    painter.fillRect(QRectF(body.left(), body.top(), body.width(), side * 0.16), colour)
+    for column in range(3):
+        for row in range(2):
+            centre = QPointF(
+                body.left() + body.width() * (0.25 + 0.25 * column),
+                body.top() + side * 0.32 + row * side * 0.18,
+            )
+            painter.drawPoint(centre)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _text_width(line: QLineEdit, sample: str) -> int:
+    """Width that shows ``sample`` in ``line`` with its frame and padding (follows the font)."""
+    return line.fontMetrics().horizontalAdvance(sample) + em(line, 2.2)
+
+
+class MaskedLineEdit(QLineEdit):
+    """A line edit with an input mask whose cursor starts at the first blank on focus.
+
+    Without this, a click into an empty masked field leaves the cursor where the mouse was,
+    in the middle of the blanks, and the first digits land in the wrong place.
+    """
+
+    open_popup = Signal()
+
+    def __init__(self, mask: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setInputMask(mask)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusInEvent(event)
+        QTimer.singleShot(0, self, self._to_first_blank)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        super().mousePressEvent(event)
+        self._to_first_blank()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        opens = event.key() == Qt.Key.Key_F4 or (
+            event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier
+        )
+        if opens:
+            self.open_popup.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _to_first_blank(self) -> None:
+        if self.hasSelectedText():
+            return
+        blank = self.displayText().find(BLANK)
+        if blank != -1 and self.cursorPosition() > blank:
+            self.setCursorPosition(blank)
+
+
+class BoolInput(QWidget):
+    """Ya / Tidak as two radio buttons; nothing chosen until the clerk answers."""
+
+    changed = Signal()
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(key)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.yes = QRadioButton("Ya", self)
+        self.yes.setObjectName(f"{key}_ya")
+        self.no = QRadioButton("Tidak", self)
+        self.no.setObjectName(f"{key}_tidak")
+        layout.addWidget(self.yes)
+        layout.addSpacing(em(self, 1.5))
+        layout.addWidget(self.no)
+        layout.addStretch(1)
+        self.group = QButtonGroup(self)
+        self.group.addButton(self.yes)
+        self.group.addButton(self.no)
+        self.group.buttonClicked.connect(lambda _button: self.changed.emit())
+        self.setFocusProxy(self.yes)
+
+    def raw(self) -> str:
+        if self.yes.isChecked():
+            return YES
+        if self.no.isChecked():
+            return NO
+        return ""
+
+    def set_raw(self, raw: str) -> None:
+        word = raw.strip().casefold()
+        truthy = word in {"1", "true", "ya", "y"}
+        falsy = word in {"0", "false", "tidak", "t"}
+        self.group.setExclusive(False)
+        self.yes.setChecked(truthy)
+        self.no.setChecked(falsy)
+        self.group.setExclusive(True)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.yes.setEnabled(not read_only)
+        self.no.setEnabled(not read_only)
+
+
+class FieldEditor(QWidget):
+    """One field of a page: build with a FieldDef, put ``label`` and the editor into a form."""
+
+    # Raw text, while it is being typed (every keystroke, every choice).
+    edited = Signal(str)
+    # Raw text, when the clerk is done with the field (focus out, Enter, a choice made).
+    committed = Signal(str)
+
+    def __init__(
+        self, field: FieldDef, parent: QWidget | None = None, *, mnemonics: Mnemonics | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.key = field.key
+        # Shown its error once the clerk has left the field (or chose something).
+        self.touched = False
+        self._last_committed: str | None = None
+        self._locked_reason: str | None = None
+        self._calendar_menu: QMenu | None = None
+        self._calendar: QCalendarWidget | None = None
+
+        text = mnemonics.label(field.label) if mnemonics else field.label.replace("&", "&&")
+        if field.required and field.type != "bool":
+            text += "\u00a0*"
+        self.label = QLabel(text, parent)
+        self.label.setObjectName(f"{field.key}_label")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        set_role(self.label, "field_label")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(max(2, em(self, 0.2)))
+        self.row = QHBoxLayout()
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.setSpacing(em(self, 0.4))
+        layout.addLayout(self.row)
+
+        self.input = self._make_input()
+        self.input.setObjectName(field.key)
+        self.input.setAccessibleName(field.label)
+        if field.help:
+            self.input.setAccessibleDescription(field.help)
+            self.input.setToolTip(field.help)
+        grows = isinstance(self.input, QLineEdit | QPlainTextEdit)
+        self.row.addWidget(self.input, 10 if grows else 0)
+        self._add_extras()
+        self.row.addStretch(1)
+        self.label.setBuddy(self.input)
+
+        self.extra = QVBoxLayout()
+        self.extra.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.extra)
+        self.help = QLabel(field.help, self)
+        self.help.setObjectName(f"{field.key}_help")
+        self.help.setWordWrap(True)
+        set_role(self.help, "help")
+        self.help.setVisible(bool(field.help) and field.type not in ("password",))
+        layout.addWidget(self.help)
+        self.error = QLabel(self)
+        self.error.setObjectName(f"{field.key}_error")
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        set_role(self.error, "error")
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.lock_note = QLabel(self)
+        self.lock_note.setObjectName(f"{field.key}_lock")
+        self.lock_note.setWordWrap(True)
+        set_role(self.lock_note, "lock_note")
+        self.lock_note.hide()
+        layout.addWidget(self.lock_note)
+
+    # ----------------------------------------------------------------- building
+
+    def _make_input(self) -> QWidget:
+        field = self.field
+        kind = field.type
+        widget: QWidget
+        if kind in ("nik", "kk"):
+            digits = MaskedLineEdit(DIGITS16_MASK, self)
+            digits.setFixedWidth(_text_width(digits, "0000 0000 0000 0000"))
+            widget = digits
+        elif kind == "date":
+            date = MaskedLineEdit(DATE_MASK, self)
+            date.setFixedWidth(_text_width(date, "00-00-0000"))
+            date.open_popup.connect(self._open_calendar)
+            widget = date
+        elif kind == "choice":
+            combo = QComboBox(self)
+            combo.addItem(EMPTY_CHOICE, "")
+            for choice in field.choices:
+                combo.addItem(choice.label, choice.key)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMinimumWidth(em(self, 12))
+            combo.setMaximumWidth(em(self, 44))
+            combo.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            combo.currentIndexChanged.connect(self._choice_made)
+            widget = combo
+        elif kind == "bool":
+            boolean = BoolInput(field.key, self)
+            boolean.changed.connect(self._choice_made)
+            widget = boolean
+        elif kind == "textarea":
+            area = QPlainTextEdit(self)
+            area.setTabChangesFocus(True)
+            area.setFixedHeight(area.fontMetrics().lineSpacing() * 3 + em(self, 1))
+            area.setMinimumWidth(em(self, 24))
+            area.setMaximumWidth(em(self, 36))
+            area.textChanged.connect(lambda: self.edited.emit(self.raw()))
+            widget = area
+        else:
+            line = QLineEdit(self)
+            if kind == "password":
+                line.setEchoMode(QLineEdit.EchoMode.Password)
+            if field.max_length:
+                line.setMaxLength(field.max_length)
+            widths = {"money": (11, 13), "phone": (11, 13), "captcha": (9, 11)}
+            low, high = widths.get(kind, (18, 30))
+            line.setMinimumWidth(em(self, low))
+            line.setMaximumWidth(em(self, high))
+            if kind == "money":
+                line.setPlaceholderText("Rp 1.500.000")
+            elif kind == "phone":
+                line.setPlaceholderText("0812-3456-7890")
+            elif kind == "email":
+                line.setPlaceholderText("nama@contoh.id")
+            widget = line
+        if isinstance(widget, QLineEdit):
+            widget.textEdited.connect(lambda _text: self.edited.emit(self.raw()))
+        if isinstance(widget, QLineEdit | QPlainTextEdit):
+            widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        watched = widget.yes if isinstance(widget, BoolInput) else widget
+        watched.installEventFilter(self)
+        if isinstance(widget, BoolInput):
+            widget.no.installEventFilter(self)
+        return widget
+
+    def _add_extras(self) -> None:
+        if self.field.type != "date":
+            return
+        button = QToolButton(self)
+        button.setObjectName(f"{self.key}_kalender")
+        button.setIcon(_calendar_icon(self))
+        button.setToolTip("Pilih tanggal dari kalender (F4)")
+        button.setAccessibleName(f"Kalender {self.field.label}")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        calendar = QCalendarWidget(menu)
+        calendar.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+        calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        calendar.setGridVisible(True)
+        calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(calendar)
+        menu.addAction(action)
+        menu.aboutToShow.connect(self._prepare_calendar)
+        calendar.clicked.connect(self._date_picked)
+        calendar.activated.connect(self._date_picked)
+        button.setMenu(menu)
+        self._calendar_menu = menu
+        self._calendar = calendar
+        self.calendar_button = button
+        self.row.addWidget(button)
+
+    # ----------------------------------------------------------------- calendar
+
+    def _open_calendar(self) -> None:
+        if self._locked_reason is None:
+            self.calendar_button.showMenu()
+
+    def _prepare_calendar(self) -> None:
+        assert self._calendar is not None
+        try:
+            day = parse_date(self.raw(), self.key)
+        except FieldError:
+            day = dt.date.today()
+        self._calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+
+    def _date_picked(self, date: QDate) -> None:
+        if self._locked_reason is not None:
+            return
+        assert self._calendar_menu is not None
+        self._calendar_menu.close()
+        self.set_raw(format_date(dt.date(date.year(), date.month(), date.day())))
+        self.edited.emit(self.raw())
+        self.commit()
+        self.input.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ----------------------------------------------------------------- events
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if isinstance(event, QFocusEvent) and event.type() == QEvent.Type.FocusOut:
+            if event.reason() != Qt.FocusReason.PopupFocusReason:
+                self.commit()
+        elif (
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not isinstance(self.input, QPlainTextEdit)
+        ):
+            self.commit()
+        return super().eventFilter(watched, event)
+
+    def _choice_made(self, *_args: object) -> None:
+        self.touched = True
+        raw = self.raw()
+        self.edited.emit(raw)
+        self.commit()
+
+    # ----------------------------------------------------------------- the value
+
+    def raw(self) -> str:
+        """What the flow stores for this field, as typed."""
+        widget = self.input
+        if isinstance(widget, QComboBox):
+            return str(widget.currentData() or "")
+        if isinstance(widget, BoolInput):
+            return widget.raw()
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        assert isinstance(widget, QLineEdit)
+        text = widget.text()
+        if isinstance(widget, MaskedLineEdit):
+            return text.strip() if _digits(text) else ""
+        return text
+
+    def set_raw(self, raw: str) -> None:
+        """Show a stored value, without emitting edited/committed."""
+        widget = self.input
+        widget.blockSignals(True)
+        try:
+            if isinstance(widget, QComboBox):
+                index = widget.findData(raw)
+                if index < 0:
+                    index = widget.findText(raw)
+                widget.setCurrentIndex(max(index, 0))
+            elif isinstance(widget, BoolInput):
+                widget.set_raw(raw)
+            elif isinstance(widget, QPlainTextEdit):
+                if widget.toPlainText() != raw:
+                    widget.setPlainText(raw)
+            elif isinstance(widget, MaskedLineEdit):
+                widget.setText(self._masked(raw))
+                blank = widget.displayText().find(BLANK)
+                widget.setCursorPosition(blank if blank != -1 else len(widget.displayText()))
+            else:
+                assert isinstance(widget, QLineEdit)
+                if widget.text() != raw:
+                    widget.setText(raw)
+        finally:
+            widget.blockSignals(False)
+        self._last_committed = self.raw()
+
+    def _masked(self, raw: str) -> str:
+        if self.field.type == "date":
+            try:
+                return format_date(parse_date(raw, self.key))
+            except FieldError:
+                digits = _digits(raw)
+                return digits if digits else ""
+        return _digits(raw)
+
+    def commit(self) -> None:
+        """The clerk is done with the field: tidy the text, mark touched, emit committed."""
+        if self._locked_reason is not None:
+            return
+        self.touched = True
+        self._tidy()
+        self.committed.emit(self.raw())
+        self._last_committed = self.raw()
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the text changed since it was last committed or set."""
+        return self._last_committed != self.raw()
+
+    def _tidy(self) -> None:
+        """Money is shown as Rp 1.500.000 once the clerk leaves the field."""
+        if self.field.type != "money":
+            return
+        widget = self.input
+        assert isinstance(widget, QLineEdit)
+        try:
+            amount = parse_money(widget.text(), self.key)
+        except FieldError:
+            return
+        formatted = format_money(amount)
+        if widget.text() != formatted:
+            widget.setText(formatted)
+
+    # ----------------------------------------------------------------- feedback
+
+    def set_error(self, message: str | None) -> None:
+        if message:
+            self.error.setText(message)
+            self.error.show()
+            self.input.setProperty("invalid", True)
+        else:
+            self.error.clear()
+            self.error.hide()
+            self.input.setProperty("invalid", False)
+        style = self.input.style()
+        style.unpolish(self.input)
+        style.polish(self.input)
+
+    @property
+    def error_text(self) -> str:
+        return self.error.text() if self.error.isVisibleTo(self) else ""
+
+    def set_locked(self, reason: str | None) -> None:
+        """Read-only with the reason as tooltip and note; None makes it editable again."""
+        self._locked_reason = reason
+        widget = self.input
+        locked = reason is not None
+        if isinstance(widget, QLineEdit | QPlainTextEdit):
+            widget.setReadOnly(locked)
+        elif isinstance(widget, BoolInput):
+            widget.set_read_only(locked)
+        else:
+            widget.setEnabled(not locked)
+        if self.field.type == "date":
+            self.calendar_button.setEnabled(not locked)
+        widget.setToolTip(reason or self.field.help)
+        self.label.setToolTip(reason or "")
+        self.lock_note.setText(f"Terkunci: {reason}" if reason else "")
+        self.lock_note.setVisible(locked)
+        if locked:
+            self.set_error(None)
+
+    @property
+    def locked(self) -> bool:
+        return self._locked_reason is not None
+
+    def is_read_only(self) -> bool:
+        widget = self.input
+        if isinstance(widget, QLineEdit | QPlainTextEdit):
+            return widget.isReadOnly()
+        if isinstance(widget, BoolInput):
+            return not widget.yes.isEnabled()
+        return not widget.isEnabled()

@@ -1,0 +1,464 @@
+"""What every wizard page shares: header, problem list, scrolling body, the portal's buttons.
+
+A page is a thin view. It builds its inputs from the policy (``step.fields``, ``step.documents``),
+passes what is typed to the window (the *host*), which hands it to the flow, and shows what
+the flow says: field errors, the problems of a refused step, locks. Buttons carry the portal's
+words from ``forms/steps.toml``: the step's own and those of the button steps shown on it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nonasn_desktop.flow.machine import RegistrationFlow
+from nonasn_desktop.gui.wizard.documents import DocumentPicker
+from nonasn_desktop.gui.wizard.fields import (
+    BoolInput,
+    FieldEditor,
+    Mnemonics,
+    button_name,
+    em,
+    set_role,
+    size_label,
+)
+from nonasn_desktop.policy import Policy, Step
+from nonasn_desktop.services.context import AppContext
+from nonasn_desktop.services.users import UserInfo
+
+BACK = "Kembali"
+
+
+class PageHost(Protocol):
+    """What the pages ask of the wizard window."""
+
+    ctx: AppContext
+    user: UserInfo
+
+    @property
+    def flow(self) -> RegistrationFlow: ...
+
+    def edit_field(self, key: str, raw: str) -> None: ...
+
+    def commit_field(self, key: str, raw: str) -> None: ...
+
+    def set_work_history(self, entries: list[dict[str, str]], *, save: bool) -> None: ...
+
+    def set_declaration(self, ticked: bool) -> None: ...
+
+    def advance(self) -> None: ...
+
+    def go_back(self) -> None: ...
+
+    def run_flow(self, action: Callable[[], object], *, slow: bool = False) -> None: ...
+
+    def ensure_registration_id(self) -> int: ...
+
+    def document_changed(self, kind: str) -> None: ...
+
+    def print_registration_info(self) -> None: ...
+
+    def print_account_card(self, layout: str) -> None: ...
+
+    def show_status(self, text: str) -> None: ...
+
+    def close(self) -> bool: ...
+
+
+def bullets(items: Sequence[str]) -> str:
+    return "\n".join(f"• {item}" for item in items)
+
+
+class ProblemsPanel(QFrame):
+    """Why the step was refused, as a list at the top of the page (objectName ``problems``)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("problems")
+        set_role(self, "problems_box")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(em(self, 1), em(self, 0.6), em(self, 1), em(self, 0.6))
+        layout.setSpacing(em(self, 0.3))
+        self.title = QLabel("Langkah ini belum dapat dilanjutkan. Periksa:", self)
+        set_role(self.title, "problems_title")
+        layout.addWidget(self.title)
+        self.list = QLabel(self)
+        self.list.setObjectName("problems_list")
+        self.list.setWordWrap(True)
+        self.list.setTextFormat(Qt.TextFormat.PlainText)
+        self.list.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.list)
+        self._items: list[str] = []
+        self.hide()
+
+    def show_problems(self, problems: Sequence[str]) -> None:
+        self._items = list(problems)
+        self.list.setText(bullets(self._items))
+        self.setVisible(bool(self._items))
+        self.setAccessibleDescription(" ".join(self._items))
+
+    def clear(self) -> None:
+        self.show_problems([])
+
+    def texts(self) -> list[str]:
+        return list(self._items)
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Remove and delete everything in a layout (for content rebuilt on each visit)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is None:
+            continue
+        widget = item.widget()
+        if widget is not None:
+            # Out of the widget tree at once (findChild must not see it), deleted later.
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+            continue
+        inner = item.layout()
+        if inner is not None:
+            clear_layout(inner)
+
+
+def card(parent: QWidget, title: str | None = None) -> tuple[QFrame, QVBoxLayout]:
+    """A white framed section with an optional title."""
+    frame = QFrame(parent)
+    set_role(frame, "card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(em(frame, 1.2), em(frame, 0.9), em(frame, 1.2), em(frame, 1))
+    layout.setSpacing(em(frame, 0.6))
+    if title:
+        heading = QLabel(title, frame)
+        set_role(heading, "card_title")
+        layout.addWidget(heading)
+    return frame, layout
+
+
+def form_layout(parent: QWidget) -> QFormLayout:
+    form = QFormLayout()
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    form.setFormAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+    form.setHorizontalSpacing(em(parent, 1.2))
+    form.setVerticalSpacing(em(parent, 0.7))
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+    return form
+
+
+class WizardPage(QWidget):
+    """One page of the wizard (a ``kind = "page"`` step) with the buttons of its steps."""
+
+    def __init__(self, host: PageHost, step: Step, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.step = step
+        self.setObjectName(f"halaman_{step.number}")
+        self.mnemonics = Mnemonics()
+        self.editors: dict[str, FieldEditor] = {}
+        self.pickers: dict[str, DocumentPicker] = {}
+        self.buttons: dict[str, QPushButton] = {}
+        self.forward_button: QPushButton | None = None
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        top = QWidget(self)
+        top.setObjectName("page_header")
+        header = QVBoxLayout(top)
+        header.setContentsMargins(em(self, 1.6), em(self, 1), em(self, 1.6), em(self, 0.6))
+        header.setSpacing(em(self, 0.3))
+        self.title = QLabel(step.title, top)
+        self.title.setObjectName("page_title")
+        self.title.setWordWrap(True)
+        header.addWidget(self.title)
+        self.description = QLabel(step.description, top)
+        self.description.setObjectName("page_description")
+        self.description.setWordWrap(True)
+        self.description.setVisible(bool(step.description))
+        header.addWidget(self.description)
+        self.problems = ProblemsPanel(top)
+        header.addSpacing(em(self, 0.2))
+        header.addWidget(self.problems)
+        outer.addWidget(top)
+
+        middle = QHBoxLayout()
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.setSpacing(0)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setObjectName("page_scroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body = QWidget(self.scroll_area)
+        self.body.setObjectName("page_body")
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(
+            em(self, 1.6), em(self, 0.4), em(self, 1.6), em(self, 1)
+        )
+        self.body_layout.setSpacing(em(self, 1))
+        self.body.setMaximumWidth(em(self, 86))
+        self.scroll_area.setWidget(self.body)
+        middle.addWidget(self.scroll_area, 1)
+        self.build()
+        self.body_layout.addStretch(1)
+        side = self.side_widget()
+        if side is not None:
+            holder = QWidget(self)
+            holder.setObjectName("page_side")
+            side_layout = QVBoxLayout(holder)
+            side_layout.setContentsMargins(0, em(self, 0.4), em(self, 1.6), em(self, 1))
+            side_layout.addWidget(side)
+            side_layout.addStretch(1)
+            side_scroll = QScrollArea(self)
+            side_scroll.setObjectName("page_side_scroll")
+            side_scroll.setWidgetResizable(True)
+            side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+            side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            side_scroll.setWidget(holder)
+            side_scroll.setFixedWidth(em(self, 24))
+            middle.addWidget(side_scroll)
+        outer.addLayout(middle, 1)
+
+        bar = QFrame(self)
+        bar.setObjectName("page_buttons")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(em(self, 1.6), em(self, 0.7), em(self, 1.6), em(self, 0.7))
+        row.setSpacing(em(self, 0.6))
+        self._add_buttons(row)
+        outer.addWidget(bar)
+        self._fix_tab_order()
+
+    # ----------------------------------------------------------------- to override
+
+    def build(self) -> None:
+        """Fill ``self.body_layout``; the default is the step's fields, then its documents."""
+        if self.step.fields:
+            self.add_fields(self.step.fields)
+        if self.step.documents:
+            self.add_pickers(self.step.documents)
+
+    def side_widget(self) -> QWidget | None:
+        return None
+
+    def handlers(self) -> dict[str, Callable[[], None]]:
+        """Word → action for buttons that do not go forward."""
+        return {
+            BACK: self.host.go_back,
+            "Cetak Informasi Pendaftaran": self.host.print_registration_info,
+            "Selesai": self.close_window,
+        }
+
+    def close_window(self) -> None:
+        self.host.close()
+
+    def forward(self) -> None:
+        self.host.advance()
+
+    def enter(self) -> None:
+        """The page becomes current: show the flow's values, locks and documents."""
+        flow = self.host.flow
+        for key, editor in self.editors.items():
+            editor.set_raw(flow.value(key))
+            editor.touched = False
+            editor.set_error(None)
+            editor.set_locked(flow.lock_reason(key))
+        for kind, picker in self.pickers.items():
+            picker.set_locked(flow.lock_reason(kind))
+            picker.show_attached()
+        self.problems.clear()
+        self.update_buttons()
+
+    def refresh_feedback(self) -> None:
+        """Field errors from the flow for the fields the clerk has touched."""
+        flow = self.host.flow
+        errors = flow.errors() if flow.page == self.step.number else {}
+        for key, editor in self.editors.items():
+            if editor.locked:
+                continue
+            if editor.touched or editor.error_text:
+                editor.set_error(errors.get(key))
+
+    def value_changed(self, key: str) -> None:
+        """A field of this page changed (live); pages with derived displays override."""
+
+    def show_problems(self, problems: Sequence[str]) -> None:
+        self.problems.show_problems(problems)
+        for editor in self.editors.values():
+            editor.touched = True
+        self.refresh_feedback()
+        self.scroll_area.verticalScrollBar().setValue(0)
+        first = next((e for e in self.editors.values() if e.error_text), None)
+        if first is not None:
+            first.input.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def document_attached(self, kind: str) -> None:
+        """A document of this page was attached (pages with derived displays override)."""
+
+    def after_failure(self) -> None:
+        """The flow refused to leave the page (the captcha page draws a new picture)."""
+
+    def flush(self) -> None:
+        """Hand every field whose text differs from the flow's to the flow (before a move)."""
+        flow = self.host.flow
+        for key, editor in self.editors.items():
+            if editor.locked:
+                continue
+            raw = editor.raw()
+            if raw != flow.value(key):
+                self.host.commit_field(key, raw)
+
+    def focus_first(self) -> None:
+        for editor in self.editors.values():
+            if not editor.locked and editor.input.isEnabled():
+                editor.input.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+        if self.forward_button is not None and self.forward_button.isEnabled():
+            self.forward_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def update_buttons(self) -> None:
+        back = self.buttons.get(BACK)
+        if back is not None:
+            flow = self.host.flow
+            enabled = flow.can_go_back() and flow.page == self.step.number
+            back.setEnabled(enabled)
+
+    # ----------------------------------------------------------------- building blocks
+
+    def add_fields(
+        self,
+        keys: Sequence[str],
+        layout: QVBoxLayout | None = None,
+        title: str | None = None,
+        *,
+        into: tuple[QFrame, QVBoxLayout] | None = None,
+    ) -> QFormLayout:
+        """A form of the fields ``keys``: in a new card (with ``title``) or ``into`` one."""
+        frame, inner = into if into is not None else card(self.body, title)
+        form = form_layout(frame)
+        policy: Policy = self.host.flow.policy
+        for key in keys:
+            editor = FieldEditor(policy.fields[key], frame, mnemonics=self.mnemonics)
+            editor.edited.connect(lambda raw, k=key: self._edited(k, raw))
+            editor.committed.connect(lambda raw, k=key: self._committed(k, raw))
+            self.editors[key] = editor
+            form.addRow(editor.label, editor)
+            size_label(editor.label)
+        inner.addLayout(form)
+        if into is None:
+            (layout or self.body_layout).addWidget(frame)
+        return form
+
+    def add_pickers(self, kinds: Sequence[str], layout: QVBoxLayout | None = None) -> None:
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(em(self, 1))
+        grid.setVerticalSpacing(em(self, 1))
+        for index, kind in enumerate(kinds):
+            picker = DocumentPicker(kind, self.host, self.body)
+            self.pickers[kind] = picker
+            grid.addWidget(picker, index // 2, index % 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        (layout or self.body_layout).addLayout(grid)
+
+    def _edited(self, key: str, raw: str) -> None:
+        self.host.edit_field(key, raw)
+        self.refresh_feedback()
+        self.value_changed(key)
+
+    def _committed(self, key: str, raw: str) -> None:
+        self.host.commit_field(key, raw)
+        self.refresh_feedback()
+        self.value_changed(key)
+
+    def page_words(self) -> list[str]:
+        """The portal's words of this page: its own buttons, then its button steps'."""
+        policy = self.host.flow.policy
+        words = list(self.step.buttons)
+        for other in policy.steps:
+            if other.kind == "button" and other.on_page == self.step.number:
+                words += [w for w in other.buttons if w not in words]
+        return words
+
+    def _add_buttons(self, row: QHBoxLayout) -> None:
+        handlers = self.handlers()
+        words = self.page_words()
+        left = [w for w in words if w == BACK or w == "Lupa Kata Sandi"]
+        right = [w for w in words if w not in left]
+        forward = [w for w in right if w not in handlers]
+        # Printing stands left of the main action; the forward word is last, on the right.
+        for word in left:
+            row.addWidget(self._button(word, handlers[word]))
+        row.addStretch(1)
+        for word in right:
+            if word in handlers:
+                row.addWidget(self._button(word, handlers[word]))
+        for word in forward:
+            button = self._button(word, self.forward)
+            set_role(button, "primary")
+            self.forward_button = button
+            row.addWidget(button)
+        if self.forward_button is None and right:
+            # A page without a forward move (24): its last word is the main action.
+            self.forward_button = self.buttons[right[-1]]
+            set_role(self.forward_button, "primary")
+
+    def _button(self, word: str, action: Callable[[], None]) -> QPushButton:
+        button = QPushButton(word, self)
+        button.setObjectName(button_name(word))
+        button.setAutoDefault(True)
+        button.clicked.connect(lambda _checked=False: action())
+        self.buttons[word] = button
+        return button
+
+    def focus_chain(self) -> list[QWidget]:
+        """The page's focusable widgets above the buttons, in the order of the layout."""
+        chain: list[QWidget] = []
+        for editor in self.editors.values():
+            widget = editor.input
+            chain += [widget.yes, widget.no] if isinstance(widget, BoolInput) else [widget]
+        for picker in self.pickers.values():
+            chain += [picker.choose_button, picker.fix_button]
+        return chain + list(self.extra_focus_chain())
+
+    def _fix_tab_order(self) -> None:
+        """Tab follows the layout: fields top to bottom, then the buttons left to right."""
+        chain = self.focus_chain() + list(self.buttons.values())
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def extra_focus_chain(self) -> Sequence[QWidget]:
+        """Focusable widgets a page adds after its fields and pickers, in order."""
+        return ()
+
+    # ----------------------------------------------------------------- keyboard
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier
+        ):
+            button = self.forward_button
+            if button is not None and button.isEnabled() and button.isVisible():
+                event.accept()
+                button.click()
+                return
+        super().keyPressEvent(event)

@@ -1,0 +1,315 @@
+"""Pictures of every wizard page, for ``make screenshots`` and for reviewing the look.
+
+:func:`render_all_pages` walks one synthetic person through the real wizard (real services,
+real checks, the captcha read from the flow) in a 1366×768 window and saves one PNG per page,
+``page_<nn>_<slug>.png``, plus the dialogs of steps 11 and 23 over their page and the
+before/after dialog of "Perbaiki otomatis". Run it on a scratch data folder: it adds a roster
+entry and a registration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import struct
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QPoint, QThreadPool
+from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+
+from nonasn_desktop.demo.documents import make_sample_document
+from nonasn_desktop.demo.people import DemoPerson, PersonFactory
+from nonasn_desktop.gui import theme
+from nonasn_desktop.gui.wizard.documents import DocumentPicker
+from nonasn_desktop.gui.wizard.pages.registration import WorkHistoryPage
+from nonasn_desktop.gui.wizard.window import WizardWindow
+from nonasn_desktop.rules.formatting import parse_date, parse_money
+from nonasn_desktop.services import office, roster
+from nonasn_desktop.services.context import AppContext
+from nonasn_desktop.services.users import UserInfo
+
+SIZE = (1366, 768)
+PASSWORD = "Contoh2022"  # noqa: S105 - a demo account's password, shown nowhere
+ANSWER = "Bandung"
+TIMEOUT = 60.0
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", title.casefold()).strip("_")
+
+
+def _wait(predicate: Callable[[], bool], timeout: float = TIMEOUT) -> None:
+    """Run the event loop until ``predicate`` holds (background checks, layouts)."""
+    app = QApplication.instance()
+    assert app is not None
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the wizard did not get there in time")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.01)
+
+
+def _settle() -> None:
+    """Let posted layout and paint requests run before a picture is taken."""
+    app = QApplication.instance()
+    assert app is not None
+    for _ in range(5):
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _padded_jpeg(data: bytes, size: int) -> bytes:
+    """A JPEG grown to ``size`` bytes with comment segments (a scan saved too large)."""
+    need = size - len(data)
+    segments = []
+    while need > 0:
+        payload = min(need - 4, 65_000) if need > 4 else 0
+        segments.append(b"\xff\xfe" + struct.pack(">H", payload + 2) + b"#" * payload)
+        need -= payload + 4
+    return data[:2] + b"".join(segments) + data[2:]
+
+
+def _person(ctx: AppContext) -> DemoPerson:
+    """An eligible synthetic person with one SK, not yet on the roster."""
+    home = office.get_office(ctx)
+    regency = home.code[:4] if home is not None and home.code[:4].isdigit() else None
+    factory = PersonFactory(random.Random(2022), home=regency)  # noqa: S311 - demo data
+    while True:
+        person = factory.make()
+        first = parse_date(person.work_history[0]["tmt"], "tmt")
+        single = len(person.work_history) == 1
+        if single and first < dt.date(2020, 1, 1) and roster.lookup(ctx, person.nik) is None:
+            return person
+
+
+def _add_to_roster(ctx: AppContext, person: DemoPerson) -> None:
+    values, work = person.values, person.work_history[0]
+    roster.add_entry(
+        ctx,
+        roster.RosterInput(
+            nik=values["nik"],
+            nama=values["nama"],
+            tempat_lahir=values["tempat_lahir"],
+            tanggal_lahir=parse_date(values["tanggal_lahir"], "tanggal_lahir"),
+            jenis_kelamin=values["jenis_kelamin"],
+            unit_kerja=work["unit_kerja"],
+            jabatan=work["jabatan"],
+            tmt=parse_date(work["tmt"], "tmt"),
+            sumber_gaji=work["sumber_gaji"],
+            gaji_bulanan=parse_money(work["gaji_bulanan"], "gaji_bulanan"),
+            source="screenshots",
+        ),
+        actor="system",
+    )
+
+
+class _Walker:
+    def __init__(self, window: WizardWindow, out_dir: Path, files: Path) -> None:
+        self.window = window
+        self.out_dir = out_dir
+        self.files = files
+        self.saved: list[Path] = []
+
+    @property
+    def flow(self):
+        return self.window.flow
+
+    def fill(self, values: dict[str, str]) -> None:
+        page = self.window.current_page
+        for key, raw in values.items():
+            editor = page.editors.get(key)
+            if editor is None or not raw:
+                continue
+            editor.set_raw(raw)
+            editor.commit()
+
+    def press(self, word: str) -> None:
+        button = self.window.current_page.buttons[word]
+        button.click()
+        _wait(lambda: not self.window.busy)
+
+    def attach(self, kind: str, path: Path) -> DocumentPicker:
+        picker = self.window.current_page.pickers[kind]
+        picker.choose_file(path)
+        _wait(lambda: not picker.busy)
+        return picker
+
+    def sample(self, kind: str) -> Path:
+        data, name = make_sample_document(kind, seed=3)
+        path = self.files / name
+        path.write_bytes(data)
+        return path
+
+    def captcha(self) -> None:
+        challenge = self.flow.captcha_challenge()
+        if challenge is not None:
+            self.fill({"captcha": challenge.text})
+
+    def shot(self, overlay: QWidget | None = None, suffix: str = "") -> Path:
+        _settle()
+        step = self.flow.step if overlay is None else self.flow.policy.step(self.flow.current_step)
+        name = f"page_{step.number:02d}{suffix}_{_slug(step.title)}.png"
+        picture = self.window.grab()
+        if overlay is not None:
+            picture = _with_dialog(picture, overlay)
+        path = self.out_dir / name
+        picture.save(str(path))
+        self.saved.append(path)
+        return path
+
+    def answer(self, yes: bool) -> None:
+        _wait(lambda: self.window.confirm_dialog is not None)
+        dialog = self.window.confirm_dialog
+        assert dialog is not None
+        self.shot(dialog)
+        word = "Iya" if yes else "Tidak"
+        dialog.buttons[word].click()
+        _wait(lambda: self.window.confirm_dialog is None and not self.window.busy)
+
+
+def _with_dialog(window: QPixmap, dialog: QWidget) -> QPixmap:
+    """The window dimmed, with the dialog drawn over its centre (as the clerk sees it)."""
+    _settle()
+    picture = QPixmap(window)
+    shade = dialog.grab()
+    painter = QPainter(picture)
+    painter.fillRect(picture.rect(), QColor(20, 30, 45, 110))
+    ratio = picture.devicePixelRatio() or 1.0
+    size = picture.size() / ratio
+    at = QPoint(
+        int((size.width() - shade.width() / ratio) / 2),
+        int((size.height() - shade.height() / ratio) / 2.5),
+    )
+    painter.drawPixmap(at, shade)
+    painter.end()
+    return picture
+
+
+def _walk(walker: _Walker, person: DemoPerson) -> None:
+    window, values = walker.window, person.values
+    walker.shot()  # 1
+    walker.press("Buat Akun")
+    walker.fill({k: values[k] for k in walker.flow.policy.step(2).fields})
+    walker.shot()  # 2, with what the NIK says
+    walker.press("Cek Data")
+    walker.fill({"email": values.get("email", "")})
+    walker.shot()  # 3, roster beside typed data
+    walker.press("Lanjutkan")
+    walker.fill(
+        {
+            "kata_sandi": PASSWORD,
+            "kata_sandi_ulang": PASSWORD,
+            "pertanyaan_pengaman": "kota_orang_tua",
+            "jawaban_pengaman": ANSWER,
+        }
+    )
+    walker.shot()  # 5
+    walker.press("Lanjutkan")
+    ktp = walker.sample("ktp")
+    too_big = walker.files / "ktp_scan_230kb.jpg"
+    too_big.write_bytes(_padded_jpeg(ktp.read_bytes(), 230 * 1024))
+    picker = walker.attach("ktp", too_big)
+    walker.attach("pas_foto", walker.sample("pas_foto"))
+    walker.shot(suffix="a")  # 6, a KTP of 230 KB: "Perbaiki otomatis" offered
+    picker.fix()
+    _wait(lambda: picker.copy_dialog is not None or not picker.busy)
+    if picker.copy_dialog is not None:
+        walker.shot(picker.copy_dialog, suffix="b")
+        picker.copy_dialog.use_button.click()
+        _wait(lambda: not picker.busy)
+    walker.shot(suffix="c")  # 6, both documents passed
+    walker.press("Lanjutkan")
+    if walker.flow.current_step == 7:
+        walker.shot()
+        walker.captcha()
+        walker.press("Lanjutkan")
+    walker.shot()  # 9
+    walker.press("Proses Pembuatan Akun")
+    walker.answer(True)  # 11
+    walker.shot()  # 12
+    walker.press("Lanjutkan Pendaftaran")
+    walker.shot()  # 13
+    walker.fill({"login_nik": values["nik"], "login_kata_sandi": PASSWORD})
+    walker.press("Lanjutkan Login Pendaftaran")
+    walker.fill({k: values.get(k, "") for k in walker.flow.policy.step(15).fields})
+    for kind in ("ijazah", "kk", "swafoto"):
+        walker.attach(kind, walker.sample(kind))
+    walker.shot()  # 15
+    walker.press("Lanjutkan")
+    if walker.flow.current_step == 16:
+        walker.captcha()
+        walker.shot()
+        walker.press("Selanjutnya")
+    page = window.current_page
+    assert isinstance(page, WorkHistoryPage)
+    entry = page.cards[0]
+    for key, raw in person.work_history[0].items():
+        if raw:
+            entry.editors[key].set_raw(raw)
+            entry.editors[key].commit()
+    walker.fill({"masih_aktif": values["masih_aktif"], "bentuk_sk": values["bentuk_sk"]})
+    walker.attach("sk_jabatan", walker.sample("sk_jabatan"))
+    walker.attach("bukti_gaji", walker.sample("bukti_gaji"))
+    walker.shot()  # 17
+    walker.press("Selanjutnya")
+    walker.shot()  # 19
+    walker.press("Periksa Kembali")
+    declaration = window.current_page.findChild(QWidget, "pernyataan")
+    if declaration is not None:
+        declaration.click()  # type: ignore[attr-defined]
+    walker.shot()  # 21
+    walker.press("Akhiri Proses Pendaftaran")
+    walker.answer(True)  # 23
+    layout = window.current_page.findChild(QComboBox, "layout_kartu")
+    if layout is not None:
+        layout.setCurrentIndex(0)
+    walker.shot()  # 24
+
+
+def render_all_pages(ctx: AppContext, user: UserInfo, out_dir: Path) -> list[Path]:
+    """Drive a demo registration through the wizard; save and return one PNG per page.
+
+    Needs a QApplication. The office is set up first when the data folder has none; the
+    application theme is applied for the pictures and the previous look restored after.
+    """
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        raise RuntimeError("render_all_pages needs a QApplication")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if office.get_office(ctx) is None:
+        office.initialise(
+            ctx,
+            office_code="3273",
+            office_name="BKPSDM Kota Bandung",
+            instansi_name="Pemerintah Kota Bandung",
+        )
+    person = _person(ctx)
+    _add_to_roster(ctx, person)
+    saved_style = (app.style().name(), app.palette(), app.styleSheet(), app.font())
+    theme.apply_theme(app)
+    window = WizardWindow(ctx, user)
+    try:
+        window.resize(*SIZE)
+        window.show()
+        _wait(window.isVisible)
+        with tempfile.TemporaryDirectory(prefix="nonasn-screens-") as scratch:
+            walker = _Walker(window, out_dir, Path(scratch))
+            _walk(walker, person)
+        return walker.saved
+    finally:
+        window.close()
+        QThreadPool.globalInstance().waitForDone(30_000)
+        name, palette, sheet, font = saved_style
+        app.setStyle(name)
+        app.setPalette(palette)
+        app.setStyleSheet(sheet)
+        app.setFont(font)
+
+
+__all__ = ["render_all_pages"]

@@ -1,0 +1,695 @@
+"""The registration wizard: a window over :class:`~nonasn_desktop.flow.machine.RegistrationFlow`.
+
+Left, the rail of the 24 steps; right, one page per ``kind = "page"`` step with the portal's
+buttons; below, the status bar saying when the draft was last saved. The window owns the flow
+and is its only writer: pages hand it what is typed, it passes it to the flow and saves.
+
+Everything a rule decides comes from the flow, the policy or the services. The window only
+moves between pages when the flow has moved, shows the problems of a refused step at the top
+of the page, opens the dialogs of steps 11 and 23, and keeps the record locked for editing
+while it is open.
+
+``WizardWindow(ctx, user, registration_id=None, parent=None)`` raises a UserError when the
+record cannot be opened (another clerk has it open, it was finished, it does not exist); the
+caller shows it. ``closed(int)`` carries the registration id (0 when nothing was saved).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import cast
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nonasn_desktop.errors import FieldError, FlowError, UserError
+from nonasn_desktop.flow.machine import DIALOGS, RegistrationFlow
+from nonasn_desktop.flow.state import TRANSIENT_FIELDS
+from nonasn_desktop.gui import theme
+from nonasn_desktop.gui.messages import show_bug, show_error
+from nonasn_desktop.gui.wizard.dialogs import ConfirmStepDialog
+from nonasn_desktop.gui.wizard.fields import display_value, em
+from nonasn_desktop.gui.wizard.pages import WizardPage, make_page
+from nonasn_desktop.gui.wizard.rail import StepRail
+from nonasn_desktop.gui.workers import Task, run_in_background
+from nonasn_desktop.printing.account_card import CardLayout
+from nonasn_desktop.services.context import AppContext
+from nonasn_desktop.services.registrations import (
+    SqlFlowStore,
+    acquire_edit_lock,
+    release_edit_lock,
+)
+from nonasn_desktop.services.settings import EDIT_LOCK_MINUTES, captcha_enabled, get_setting
+from nonasn_desktop.services.users import UserInfo
+
+APP_TITLE = "Pendataan Non-ASN"
+AUTOSAVE_NOTE = "Isian tersimpan otomatis; menutup jendela tidak menghapus draf."
+# The edit lock is refreshed this often (and at least three times per lock period).
+LOCK_REFRESH_MINUTES = 5
+
+_T = theme
+STYLE = f"""
+QWidget#wizard_central {{ background: {_T.WINDOW}; }}
+QScrollArea#step_rail, QWidget#step_rail_inner {{
+    background: #E8EDF3;
+}}
+QScrollArea#step_rail {{ border-right: 1px solid {_T.BORDER}; }}
+QLabel[role="rail_phase"] {{
+    color: {_T.NAVY}; font-weight: 600; padding: 4px 4px 2px 6px;
+    border-bottom: 2px solid {_T.GOLD};
+}}
+QFrame[role="rail_page_current"], QFrame[role="rail_sub_current"] {{
+    background: {_T.BASE}; border-left: 3px solid {_T.NAVY}; border-radius: 3px;
+}}
+QFrame[role="rail_page_done"], QFrame[role="rail_page_todo"], QFrame[role="rail_page_skipped"],
+QFrame[role="rail_sub_done"], QFrame[role="rail_sub_todo"], QFrame[role="rail_sub_skipped"] {{
+    border-left: 3px solid transparent;
+}}
+QLabel[role="badge_done"] {{ background: {_T.OK}; color: #FFFFFF; font-weight: 600; }}
+QLabel[role="badge_current"] {{ background: {_T.NAVY}; color: #FFFFFF; font-weight: 600; }}
+QLabel[role="badge_todo"] {{
+    background: {_T.BASE}; color: {_T.MUTED}; border: 1px solid {_T.BORDER};
+}}
+QLabel[role="badge_skipped"] {{
+    background: #E4E8EE; color: #8A94A3; border: 1px dashed #A7B1BE;
+}}
+QLabel[role="rail_text_current"] {{ color: {_T.NAVY}; font-weight: 600; }}
+QLabel[role="rail_text_done"] {{ color: {_T.TEXT}; }}
+QLabel[role="rail_text_todo"] {{ color: {_T.MUTED}; }}
+QLabel[role="rail_text_skipped"] {{ color: #8A94A3; text-decoration: line-through; }}
+QLabel[role="rail_note"] {{ color: #8A5A00; font-style: italic; }}
+
+QFrame#wizard_topbar {{ background: {_T.NAVY}; border-bottom: 3px solid {_T.GOLD}; }}
+QFrame#wizard_topbar QLabel {{ color: #FFFFFF; }}
+QLabel#step_counter {{ font-weight: 600; font-size: 11pt; }}
+QLabel#wizard_phase {{ color: #D5DEEA; }}
+QLabel#wizard_record {{ color: #D5DEEA; }}
+
+QWidget#page_header, QWidget#page_body, QWidget#page_side {{ background: {_T.WINDOW}; }}
+QScrollArea#page_scroll, QScrollArea#page_side_scroll {{ background: {_T.WINDOW}; }}
+QLabel#page_title {{ font-size: 15pt; font-weight: 600; color: {_T.NAVY}; }}
+QLabel#page_description {{ color: {_T.MUTED}; }}
+QFrame#page_buttons {{ background: {_T.BASE}; border-top: 1px solid {_T.BORDER}; }}
+
+QFrame[role="card"] {{
+    background: {_T.BASE}; border: 1px solid {_T.BORDER}; border-radius: 6px;
+}}
+QFrame[role="card_drop"] {{
+    background: #EEF4FB; border: 2px dashed {_T.NAVY}; border-radius: 6px;
+}}
+QLabel[role="card_title"] {{ color: {_T.NAVY}; font-weight: 600; font-size: 11pt; }}
+QLabel[role="subheading"] {{ font-weight: 600; color: {_T.TEXT}; padding-top: 4px; }}
+QLabel[role="help"], QLabel[role="summary_label"], QLabel[role="column_heading"] {{
+    color: {_T.MUTED};
+}}
+QLabel[role="column_heading"] {{ font-weight: 600; }}
+QLabel[role="error"] {{ color: {_T.ERROR}; }}
+QLabel[role="lock_note"] {{ color: #6B5B2E; font-style: italic; }}
+QLabel[role="value_differs"] {{ color: #9A5B00; font-weight: 600; }}
+QFrame[role="info"] {{ background: #EAF2FB; border: 1px solid #C5D9EF; border-radius: 4px; }}
+QLabel[role="info_text"] {{ color: #1F3F66; }}
+QFrame[role="warning"] {{ background: #FFF6E0; border: 1px solid #F0D28A; border-radius: 4px; }}
+QLabel[role="warning_text"] {{ color: #6B4A00; }}
+QFrame[role="problems_box"] {{
+    background: {_T.ERROR_BACKGROUND}; border: 1px solid #F4C7C3; border-radius: 6px;
+}}
+QLabel[role="problems_box_text"] {{ color: {_T.TEXT}; }}
+QFrame[role="banner_error"] {{
+    background: {_T.ERROR_BACKGROUND}; border: 2px solid {_T.ERROR}; border-radius: 6px;
+}}
+QLabel[role="banner_error_text"] {{
+    color: {_T.ERROR}; font-size: 13pt; font-weight: 600; padding: 8px;
+}}
+QLabel[role="problems_title"] {{ color: {_T.ERROR}; font-weight: 600; }}
+QLabel#problems_list {{ color: {_T.TEXT}; }}
+QPushButton[role="primary"] {{
+    background: {_T.NAVY}; border: 1px solid {_T.NAVY}; color: #FFFFFF; font-weight: 600;
+}}
+QPushButton[role="primary"]:hover {{ background: {_T.NAVY_HOVER}; }}
+QPushButton[role="primary"]:pressed {{ background: {_T.NAVY_PRESSED}; }}
+QPushButton[role="primary"]:disabled {{ background: #8A99AD; border-color: #8A99AD; }}
+QLabel[role="chip_none"], QLabel[role="chip_busy"], QLabel[role="chip_ok"],
+QLabel[role="chip_fixable"], QLabel[role="chip_fail"], QLabel[role="chip_locked"] {{
+    border-radius: 9px; padding: 2px 10px; font-weight: 600;
+}}
+QLabel[role="chip_none"] {{ background: #EEF1F5; color: {_T.MUTED}; }}
+QLabel[role="chip_busy"] {{ background: #E6EEF8; color: {_T.NAVY}; }}
+QLabel[role="chip_ok"], QLabel[role="chip_locked"] {{ background: #E3F2E9; color: {_T.OK}; }}
+QLabel[role="chip_fixable"] {{ background: #FFF1D6; color: #8A5300; }}
+QLabel[role="chip_fail"] {{ background: {_T.ERROR_BACKGROUND}; color: {_T.ERROR}; }}
+QLabel[role="image_box"] {{
+    background: {_T.ALTERNATE}; border: 1px dashed {_T.BORDER}; color: {_T.MUTED};
+}}
+QLabel[role="mark_ok"] {{ color: {_T.OK}; font-weight: 700; font-size: 12pt; }}
+QLabel[role="mark_fail"] {{ color: {_T.ERROR}; font-weight: 700; font-size: 12pt; }}
+QLabel[role="mark_none"] {{ color: {_T.MUTED}; font-size: 12pt; }}
+QLabel[role="outcome_ms"], QLabel[role="outcome_tms"], QLabel[role="outcome_none"] {{
+    border-radius: 4px; padding: 6px; font-weight: 600; font-size: 11pt;
+}}
+QLabel[role="outcome_ms"] {{ background: #E3F2E9; color: {_T.OK}; border: 1px solid #B7DDC6; }}
+QLabel[role="outcome_tms"] {{
+    background: {_T.ERROR_BACKGROUND}; color: {_T.ERROR}; border: 1px solid #F4C7C3;
+}}
+QLabel[role="outcome_none"] {{ background: #EEF1F5; color: {_T.MUTED}; }}
+QLabel[role="big_number"] {{ font-size: 22pt; font-weight: 700; color: {_T.NAVY}; }}
+QLabel[role="success_title"] {{ font-size: 15pt; font-weight: 600; color: {_T.OK}; }}
+QLabel[role="captcha_image"] {{ border: 1px solid {_T.BORDER}; background: #FFFFFF; }}
+QLabel[role="dialog_title"] {{ font-size: 13pt; font-weight: 600; color: {_T.NAVY}; }}
+QLabel[role="checkbox_glyph"] {{ font-size: 13pt; color: {_T.NAVY}; }}
+QPlainTextEdit {{
+    border: 1px solid {_T.BORDER}; border-radius: 4px; background: {_T.BASE}; padding: 2px;
+}}
+QPlainTextEdit:focus {{ border: 1px solid {_T.NAVY}; }}
+QPlainTextEdit[invalid="true"], QComboBox[invalid="true"] {{
+    border: 1px solid {_T.ERROR}; background: {_T.ERROR_BACKGROUND};
+}}
+QPlainTextEdit:read-only {{ background: {_T.ALTERNATE}; color: {_T.MUTED}; }}
+QCheckBox#pernyataan {{ font-weight: 600; }}
+QToolButton[role="link"] {{
+    color: {_T.NAVY_HOVER}; text-decoration: underline; border: none; padding: 0;
+    background: transparent;
+}}
+"""
+
+
+def _today(ctx: AppContext) -> Callable[[], dt.date]:
+    """Today's date at the desk, from the application's clock (local time)."""
+    return lambda: ctx.now().astimezone().date()
+
+
+def _open_flow(ctx: AppContext, user: UserInfo, registration_id: int | None) -> RegistrationFlow:
+    store = SqlFlowStore(ctx, actor=user.username, clerk_id=user.id)
+    captcha = captcha_enabled(ctx)
+    if registration_id is None:
+        return RegistrationFlow(ctx.policy, store, captcha_enabled=captcha, today=_today(ctx))
+    acquire_edit_lock(ctx, registration_id, clerk_id=user.id)
+    try:
+        return RegistrationFlow.resume(
+            ctx.policy, store, registration_id, captcha_enabled=captcha, today=_today(ctx)
+        )
+    except BaseException:
+        release_edit_lock(ctx, registration_id, clerk_id=user.id)
+        raise
+
+
+class WizardWindow(QMainWindow):
+    """The 24 steps for one registration, new or resumed; see the module docstring."""
+
+    closed = Signal(int)
+    # A printout was made: (title, PDF bytes), just before its preview opens.
+    printout_ready = Signal(str, bytes)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        user: UserInfo,
+        registration_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        flow = _open_flow(ctx, user, registration_id)
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user = user
+        self._flow = flow
+        self._locked_id: int | None = registration_id
+        self._dirty = False
+        self._busy = False
+        self._closed = False
+        self._task: Task | None = None
+        self._print_task: Task | None = None
+        self._dialog: ConfirmStepDialog | None = None
+        self.last_printout: bytes | None = None
+        self.setObjectName("wizard_window")
+        self.setStyleSheet(theme.STYLESHEET + STYLE)
+        self._build()
+        self._lock_timer = QTimer(self)
+        minutes = min(LOCK_REFRESH_MINUTES, max(1, get_setting(ctx, EDIT_LOCK_MINUTES) // 3))
+        self._lock_timer.setInterval(minutes * 60_000)
+        self._lock_timer.timeout.connect(self._refresh_lock)
+        self._lock_timer.start()
+        self._show_current(entered=True)
+        self._size_to_screen()
+
+    # ----------------------------------------------------------------- building
+
+    def _build(self) -> None:
+        central = QWidget(self)
+        central.setObjectName("wizard_central")
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        self.rail = StepRail(self._flow.policy, central)
+        row.addWidget(self.rail)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        top = QFrame(central)
+        top.setObjectName("wizard_topbar")
+        bar = QHBoxLayout(top)
+        bar.setContentsMargins(em(top, 1.6), em(top, 0.55), em(top, 1.6), em(top, 0.55))
+        bar.setSpacing(em(top, 1))
+        self.counter = QLabel(top)
+        self.counter.setObjectName("step_counter")
+        bar.addWidget(self.counter)
+        self.phase = QLabel(top)
+        self.phase.setObjectName("wizard_phase")
+        bar.addWidget(self.phase, 1)
+        self.record = QLabel(top)
+        self.record.setObjectName("wizard_record")
+        bar.addWidget(self.record)
+        column.addWidget(top)
+        self.stack = QStackedWidget(central)
+        self.stack.setObjectName("pages")
+        self.pages: dict[int, WizardPage] = {}
+        for step in self._flow.policy.steps:
+            if step.kind == "page":
+                page = make_page(self, step)
+                self.pages[step.number] = page
+                self.stack.addWidget(page)
+        column.addWidget(self.stack, 1)
+        row.addLayout(column, 1)
+        self.setCentralWidget(central)
+        self.autosave = QLabel(AUTOSAVE_NOTE, self)
+        self.autosave.setObjectName("autosave_status")
+        self.statusBar().addPermanentWidget(self.autosave)
+
+    def _size_to_screen(self) -> None:
+        """1366×768 or the screen's available area, whichever is smaller."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        width, height = 1366, 768
+        if screen is not None:
+            area = screen.availableGeometry()
+            width, height = min(width, area.width()), min(height, area.height())
+        self.resize(width, height)
+        self.setMinimumSize(min(960, width), min(600, height))
+
+    # ----------------------------------------------------------------- reading
+
+    @property
+    def flow(self) -> RegistrationFlow:
+        return self._flow
+
+    @property
+    def current_page(self) -> WizardPage:
+        return self.pages[self._flow.page]
+
+    def page(self, number: int) -> WizardPage:
+        return self.pages[number]
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    @property
+    def registration_id(self) -> int | None:
+        return self._flow.state.registration_id
+
+    # ----------------------------------------------------------------- what pages call
+
+    def edit_field(self, key: str, raw: str) -> None:
+        """A field is being typed: the flow gets it at once (errors and NIK info are live)."""
+        if self._busy or self._closed:
+            return
+        try:
+            self._flow.set_value(key, raw)
+        except FieldError:
+            return  # a locked field: its widget is read-only, nothing to keep
+        if key not in TRANSIENT_FIELDS:
+            self._dirty = True
+        if key in ("nama", "nik"):
+            self._update_title()
+
+    def commit_field(self, key: str, raw: str) -> None:
+        """A field is done: keep it and save the draft (a power cut loses at most one field)."""
+        if self._busy or self._closed:
+            return
+        if self._flow.value(key) != raw:
+            self.edit_field(key, raw)
+        if self._dirty:
+            self._save()
+
+    def set_work_history(self, entries: list[dict[str, str]], *, save: bool) -> None:
+        if self._busy or self._closed:
+            return
+        before = [dict(entry) for entry in self._flow.state.work_history]
+        self._flow.set_work_history(entries)
+        if self._flow.state.work_history != before:
+            self._dirty = True
+        if save and self._dirty:
+            self._save()
+
+    def set_declaration(self, ticked: bool) -> None:
+        try:
+            self._flow.set_declaration(ticked)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self._dirty = True
+        self._save()
+
+    def ensure_registration_id(self) -> int:
+        """The record's id, saving the draft first when it has none yet (documents need it)."""
+        registration_id = self._flow.state.registration_id
+        if registration_id is None:
+            registration_id = self._flow.save()
+            self._dirty = False
+            self._after_save()
+        return registration_id
+
+    def document_changed(self, kind: str) -> None:
+        self._dirty = True
+        self._save()
+        self.current_page.document_attached(kind)
+        self.rail.update_from(self._flow)
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15_000)
+
+    # ----------------------------------------------------------------- saving
+
+    def _has_content(self) -> bool:
+        state = self._flow.state
+        return bool(state.values or state.work_history or state.documents)
+
+    def _save(self) -> None:
+        if self._flow.state.registration_id is None and not self._has_content():
+            return
+        try:
+            self._flow.save()
+        except UserError as exc:
+            self.autosave.setText("Draf BELUM tersimpan — periksa pesan kesalahan.")
+            show_error(self, exc)
+            return
+        self._dirty = False
+        self._after_save()
+
+    def _after_save(self) -> None:
+        at = self.ctx.now().astimezone()
+        self.autosave.setText(
+            f"Tersimpan otomatis pukul {at:%H.%M} · menutup jendela tidak menghapus isian."
+        )
+        self._take_lock()
+        self._update_title()
+
+    def _take_lock(self) -> None:
+        registration_id = self._flow.state.registration_id
+        if registration_id is None or registration_id == self._locked_id:
+            return
+        try:
+            acquire_edit_lock(self.ctx, registration_id, clerk_id=self.user.id)
+        except UserError as exc:
+            self.show_status(str(exc))
+            return
+        self._locked_id = registration_id
+
+    def _refresh_lock(self) -> None:
+        if self._locked_id is None or self._closed:
+            return
+        try:
+            acquire_edit_lock(self.ctx, self._locked_id, clerk_id=self.user.id)
+        except UserError as exc:
+            self.show_status(str(exc))
+
+    # ----------------------------------------------------------------- moving
+
+    def advance(self) -> None:
+        """The page's forward button: leave the current step (guards in the flow)."""
+        if self._busy:
+            return
+        self.current_page.flush()
+        self.run_flow(self._flow.advance)
+
+    def go_back(self) -> None:
+        if self._busy:
+            return
+        self.current_page.flush()
+        self.run_flow(self._flow.back)
+
+    def run_flow(self, action: Callable[[], object], *, slow: bool = False) -> None:
+        """Run a flow operation; FlowError → the page's problem list, UserError → a message.
+
+        ``slow`` runs it off the GUI thread (password hashing, login): the pages are disabled
+        meanwhile, so nothing else touches the flow.
+        """
+        if self._busy:
+            return
+        if not slow:
+            try:
+                action()
+            except FlowError as exc:
+                self._refused(exc)
+                return
+            except UserError as exc:
+                show_error(self, exc)
+                self._show_current()
+                return
+            self._moved()
+            return
+        self._set_busy(True)
+        self._task = run_in_background(
+            lambda _task: action(),
+            on_success=lambda _result: self._moved(),
+            on_failure=self._background_failed,
+            on_crash=lambda exc: show_bug(self, exc),
+            on_finished=self._background_finished,
+        )
+
+    def _background_failed(self, exc: UserError) -> None:
+        self._set_busy(False)
+        if isinstance(exc, FlowError):
+            self._refused(exc)
+        else:
+            show_error(self, exc)
+            self._show_current()
+
+    def _background_finished(self) -> None:
+        self._task = None
+        if self._busy:
+            self._set_busy(False)
+            self._show_current()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.stack.setEnabled(not busy)
+        if busy:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            self.statusBar().showMessage("Memproses, mohon tunggu…")
+        else:
+            QApplication.restoreOverrideCursor()
+            self.statusBar().clearMessage()
+
+    def _refused(self, exc: FlowError) -> None:
+        self._show_current()
+        page = self.current_page
+        page.after_failure()
+        page.show_problems(exc.problems)
+        self.rail.update_from(self._flow)
+
+    def _moved(self) -> None:
+        if self._busy:
+            self._set_busy(False)
+        self._dirty = False
+        self._take_lock()
+        self._show_current(entered=True)
+
+    def _show_current(self, *, entered: bool = False) -> None:
+        flow = self._flow
+        page = self.pages[flow.page]
+        if entered or self.stack.currentWidget() is not page:
+            self._apply_locks()
+            page.enter()
+            self.stack.setCurrentWidget(page)
+            page.scroll_area.verticalScrollBar().setValue(0)
+            page.focus_first()
+        page.update_buttons()
+        self.rail.update_from(flow)
+        step = flow.step
+        total = len(flow.policy.steps)
+        self.counter.setText(f"Langkah {step.number} dari {total}")
+        phase = flow.policy.phases.get(step.phase, step.phase)
+        self.phase.setText(f"{step.phase}. {phase} · {step.title}")
+        self._update_title()
+        if flow.current_step in DIALOGS and self._dialog is None:
+            QTimer.singleShot(0, self, self._open_dialog)
+
+    def _apply_locks(self) -> None:
+        """Fields and documents the status fixes are read-only on every page, not just this."""
+        flow = self._flow
+        for page in self.pages.values():
+            for key, editor in page.editors.items():
+                editor.set_locked(flow.lock_reason(key))
+            for kind, picker in page.pickers.items():
+                picker.set_locked(flow.lock_reason(kind))
+
+    def _update_title(self) -> None:
+        flow = self._flow
+        nik_field = flow.policy.fields["nik"]
+        name = flow.value("nama").strip()
+        nik = flow.value("nik").strip()
+        who = name or (display_value(nik_field, nik) if nik else "Pendaftaran baru")
+        self.setWindowTitle(f"{APP_TITLE} — {who}")
+        parts = [flow.state.status.label]
+        if nik:
+            parts.append(f"NIK {display_value(nik_field, nik)}")
+        if flow.state.account_number:
+            parts.append(f"Akun {flow.state.account_number}")
+        self.record.setText(" · ".join(parts))
+
+    # ----------------------------------------------------------------- dialogs 11 and 23
+
+    def _open_dialog(self) -> None:
+        flow = self._flow
+        if self._closed or self._dialog is not None or flow.current_step not in DIALOGS:
+            return
+        dialog = ConfirmStepDialog(flow.step, self)
+        self._dialog = dialog
+        dialog.answered.connect(self._answered)
+        dialog.open()
+
+    @property
+    def confirm_dialog(self) -> ConfirmStepDialog | None:
+        """The open dialog of step 11 or 23, if any."""
+        return self._dialog
+
+    def _answered(self, yes: bool) -> None:
+        dialog = self._dialog
+        self._dialog = None
+        if dialog is not None:
+            dialog.deleteLater()
+        flow = self._flow
+
+        def answer() -> None:
+            try:
+                flow.confirm(yes)
+            except UserError:
+                # Refused: back to the page under the dialog, where the problems are shown.
+                if flow.current_step in DIALOGS:
+                    flow.confirm(False)
+                raise
+
+        self.run_flow(answer)
+
+    # ----------------------------------------------------------------- printing
+
+    def print_registration_info(self) -> None:
+        """Step 12, "Cetak Informasi Pendaftaran"."""
+        registration_id = self._flow.state.registration_id
+        if registration_id is None:
+            return
+        ctx, clerk = self.ctx, self.user.full_name
+
+        def make() -> bytes:
+            from nonasn_desktop.services.printouts import registration_info_pdf
+
+            return registration_info_pdf(ctx, registration_id, printed_by=clerk)
+
+        number = self._flow.state.account_number or str(registration_id)
+        self._print(make, "Informasi Pendaftaran", f"informasi-pendaftaran-{number}.pdf")
+
+    def print_account_card(self, layout: str = "a4") -> None:
+        """Step 24, "Cetak Kartu Informasi Akun" (``layout``: "a4" or "id1")."""
+        registration_id = self._flow.state.registration_id
+        if registration_id is None:
+            return
+        ctx, clerk = self.ctx, self.user.full_name
+
+        def make() -> bytes:
+            from nonasn_desktop.services.printouts import account_card_pdf
+
+            return account_card_pdf(
+                ctx, registration_id, layout=cast(CardLayout, layout), printed_by=clerk
+            )
+
+        number = self._flow.state.account_number or str(registration_id)
+        self._print(make, "Kartu Informasi Akun", f"kartu-informasi-akun-{number}.pdf")
+
+    def _print(self, make: Callable[[], bytes], title: str, suggested: str) -> None:
+        if self._print_task is not None:
+            return
+        self.show_status(f"Menyiapkan {title}…")
+
+        def done(pdf: bytes) -> None:
+            self.statusBar().clearMessage()
+            self.last_printout = pdf
+            self.printout_ready.emit(title, pdf)
+            from nonasn_desktop.gui import print_preview
+
+            dialog = print_preview.PrintPreviewDialog(
+                pdf, title=title, suggested_name=suggested, parent=self
+            )
+            dialog.exec()
+            dialog.deleteLater()
+
+        def finished() -> None:
+            self._print_task = None
+
+        self._print_task = run_in_background(
+            lambda _task: make(),
+            on_success=done,
+            on_failure=lambda exc: show_error(self, exc),
+            on_crash=lambda exc: show_bug(self, exc),
+            on_finished=finished,
+        )
+
+    # ----------------------------------------------------------------- closing
+
+    def _work_running(self) -> bool:
+        if self._busy or self._print_task is not None:
+            return True
+        return any(p.busy for page in self.pages.values() for p in page.pickers.values())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._closed:
+            event.accept()
+            return
+        if self._work_running():
+            self.show_status("Tunggu sampai proses yang sedang berjalan selesai, lalu tutup.")
+            event.ignore()
+            return
+        if not self._flow.state.finished:
+            self.current_page.flush()
+            if self._dirty:
+                self._save()
+        self._closed = True
+        self._lock_timer.stop()
+        if self._locked_id is not None:
+            try:
+                release_edit_lock(self.ctx, self._locked_id, clerk_id=self.user.id)
+            except UserError as exc:
+                show_error(self, exc)
+        event.accept()
+        self.closed.emit(self._flow.state.registration_id or 0)
+        super().closeEvent(event)
+
+    # ----------------------------------------------------------------- opening
+
+    @classmethod
+    def open(
+        cls,
+        ctx: AppContext,
+        user: UserInfo,
+        registration_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> WizardWindow | None:
+        """Open and show a wizard, or show why it cannot be opened and return None."""
+        try:
+            window = cls(ctx, user, registration_id, parent)
+        except UserError as exc:
+            show_error(parent, exc)
+            return None
+        window.show()
+        return window
+
+
+__all__ = ["WizardWindow"]
