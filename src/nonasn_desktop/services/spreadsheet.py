@@ -17,6 +17,7 @@ A file that cannot be read at all (not a spreadsheet, damaged, password-protecte
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -346,3 +347,18 @@ def save_atomically(book: Any, path: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def discard_write_only(book: Any) -> None:
+    """Abandon a write-only openpyxl workbook: close its sheets' streams, delete their
+    temporary files. Without this an interrupted export leaves open generators (reported as
+    errors at garbage collection) and temporary files until the process ends."""
+    for sheet in book.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        if writer is None:
+            continue
+        # Best effort while already failing: the original error is what propagates.
+        with contextlib.suppress(Exception):
+            sheet.close()
+        with contextlib.suppress(OSError, ValueError):
+            writer.cleanup()
