@@ -284,3 +284,12 @@ def test_screenshot_of_a_real_card(qtbot: QtBot, tmp_path: Path) -> None:
     shot = tmp_path / "pratinjau-kartu.png"
     assert dialog.grab().save(str(shot))
     assert shot.stat().st_size > 10_000
+
+
+def test_closing_frees_the_pdf_after_the_renders(qtbot: QtBot) -> None:
+    dialog = _open(qtbot, _pdf(3))
+    dialog.close_button.click()
+    QThreadPool.globalInstance().waitForDone(RENDER_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not dialog._tasks)
+    with pytest.raises(ValueError, match="closed"):
+        dialog._document.render(0, dpi=72)

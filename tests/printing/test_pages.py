@@ -82,3 +82,11 @@ def test_threads_can_render_at_the_same_time() -> None:
         thread.join()
     assert errors == []
     assert len(sizes) == 8
+
+
+def test_a_closed_document_refuses_politely() -> None:
+    pages = PdfPages(_pdf(1))
+    pages.close()
+    pages.close()
+    with pytest.raises(ValueError, match="closed"):
+        pages.render(0, dpi=72)

@@ -362,21 +362,33 @@ class PrintPreviewDialog(QDialog):
         document = self._document
         self._pending.add(index)
 
-        def work(task: Task) -> tuple[int, int, QImage]:
+        def work(task: Task) -> tuple[int, int, QImage] | None:
+            if task.cancelled:
+                return None
             return index, generation, pil_to_qimage(document.render(index, dpi=dpi))
 
         task = run_in_background(
             work,
-            on_success=lambda result: self._rendered(*result, ratio=ratio),
+            on_success=lambda result: self._rendered(result, ratio=ratio),
             on_failure=self._render_failed,
             on_crash=self._render_crashed,
         )
         self._tasks.add(task)
-        task.finished.connect(lambda: self._tasks.discard(task))
+        task.finished.connect(lambda: self._task_finished(task))
 
-    def _rendered(self, index: int, generation: int, image: QImage, *, ratio: float) -> None:
-        if self._closed:
+    def _task_finished(self, task: Task) -> None:
+        self._tasks.discard(task)
+        self._release_document()
+
+    def _release_document(self) -> None:
+        """Close the PDF once the dialog is closed and no render uses it any more."""
+        if self._closed and not self._tasks and self._print_task is None:
+            self._document.close()
+
+    def _rendered(self, result: tuple[int, int, QImage] | None, *, ratio: float) -> None:
+        if self._closed or result is None:
             return
+        index, generation, image = result
         self._pending.discard(index)
         if generation != self._generation:
             self._request_visible()
@@ -527,6 +539,7 @@ class PrintPreviewDialog(QDialog):
         for task in list(self._tasks):
             task.cancel()
         super().done(result)
+        self._release_document()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if self._print_task is not None:

@@ -43,6 +43,7 @@ class PdfPages:
             except pdfium.PdfiumError as exc:
                 raise _unreadable(exc) from None
             self._count = len(self._doc)
+        self._closed = False
 
     def __enter__(self) -> PdfPages:
         return self
@@ -56,8 +57,15 @@ class PdfPages:
         self.close()
 
     def close(self) -> None:
+        """Free the document; later calls raise ValueError. Closing twice is harmless."""
         with _lock:
-            self._doc.close()
+            if not self._closed:
+                self._closed = True
+                self._doc.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ValueError("the PDF was closed")
 
     @property
     def count(self) -> int:
@@ -71,6 +79,7 @@ class PdfPages:
         """Width and height of page ``index`` (from 0) in points."""
         self._check(index)
         with _lock:
+            self._check_open()
             page = self._doc[index]
             try:
                 width, height = page.get_size()
@@ -91,6 +100,7 @@ class PdfPages:
                 hint="Perkecil tampilan atau resolusi cetak.",
             )
         with _lock:
+            self._check_open()
             page = self._doc[index]
             try:
                 bitmap = page.render(scale=scale, may_draw_forms=False)
