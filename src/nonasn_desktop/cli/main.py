@@ -22,6 +22,8 @@ from nonasn_desktop.cli import (
     demo_cmd,
     gui_cmd,
     init_cmd,
+    report_cmd,
+    roster_cmd,
     selftest_cmd,
 )
 from nonasn_desktop.cli.argparse_id import USAGE_ERROR, ArgumentParser, UsageError
@@ -50,6 +52,8 @@ def build_parser() -> ArgumentParser:
     init_cmd.register(commands)
     check_cmd.register(commands)
     demo_cmd.register(commands)
+    roster_cmd.register(commands)
+    report_cmd.register(commands)
     cards_cmd.register(commands)
     backup_cmd.register(commands)
     selftest_cmd.register(commands)

@@ -1,0 +1,46 @@
+"""``nonasn report``: reports for the office's superiors (the recap workbook)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from nonasn_desktop.cli.argparse_id import ArgumentParser
+from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.services.audit import SYSTEM_ACTOR
+from nonasn_desktop.services.context import open_app
+from nonasn_desktop.services.recap import write_recap
+
+
+def register(commands: Any) -> None:
+    parser: ArgumentParser = commands.add_parser("report", help="laporan dalam bentuk Excel")
+    sub = parser.add_subparsers(
+        dest="report_command", metavar="PERINTAH", parser_class=ArgumentParser
+    )
+    sub.required = True
+    recap = sub.add_parser(
+        "recap", help="rekap semua pendaftaran: per orang dan per unit kerja (dengan grafik)"
+    )
+    add_data_dir_option(recap)
+    recap.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help="berkas rekap")
+    recap.set_defaults(handler=run_recap)
+
+
+def run_recap(args: argparse.Namespace) -> int:
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if interactive:
+            print(f"\r{done}/{total} data ditulis", end="", file=sys.stderr, flush=True)
+
+    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+        result = write_recap(ctx, args.out, actor=SYSTEM_ACTOR, progress=progress)
+    if interactive:
+        print(file=sys.stderr)
+    print(
+        f"Rekap ditulis ke {result.path}: {result.rows} data pendaftaran, "
+        f"{result.units} unit kerja."
+    )
+    return 0
