@@ -126,7 +126,7 @@ class InformationSheet:
         steps = []
         for number, text in enumerate(texts, start=1):
             paragraph = Paragraph(text, style, bulletText=f"{number}.")
-            steps.append((paragraph, paragraph.wrap(self._width, 400)[1]))
+            steps.append((paragraph, paragraph.wrap(self._width - 4, 400)[1]))
         return steps
 
     # -- drawing ---------------------------------------------------------------------------
