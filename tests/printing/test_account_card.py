@@ -1,5 +1,7 @@
 """The "Kartu Informasi Akun" (step 24): ID-1 card pages and the A4 sheet."""
 
+# ruff: noqa: F811 - the fixtures imported from printing_samples are parameters here
+
 from __future__ import annotations
 
 import dataclasses
@@ -8,6 +10,7 @@ from typing import Any
 
 import pytest
 from pdf_layout import overlapping, text_boxes
+from printing_samples import job, long_job, long_person, person, photo  # noqa: F401 - fixtures
 from pypdf import PageObject, PdfReader
 
 from nonasn_desktop.printing.account_card import CARD_HEIGHT, CARD_WIDTH, AccountCardSheet

@@ -1,10 +1,13 @@
 """The bundled fonts: shipped with their licence, registered once, embedded in every PDF."""
 
+# ruff: noqa: F811 - the fixtures imported from printing_samples are parameters here
+
 from __future__ import annotations
 
 import io
 from importlib import resources
 
+from printing_samples import job, person, photo  # noqa: F401 - fixtures
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 

@@ -1,5 +1,7 @@
 """Letterhead, footer, text fitting, QR code, photos and the one-canvas writer."""
 
+# ruff: noqa: F811 - the fixtures imported from printing_samples are parameters here
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +10,7 @@ import re
 
 import pytest
 from PIL import Image
+from printing_samples import job  # noqa: F401 - fixtures
 from pypdf import PdfReader
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.pdfbase.pdfmetrics import stringWidth

@@ -1,5 +1,7 @@
 """The "Informasi Pendaftaran" sheet (step 12)."""
 
+# ruff: noqa: F811 - the fixtures imported from printing_samples are parameters here
+
 from __future__ import annotations
 
 import dataclasses
@@ -7,6 +9,7 @@ import io
 
 import pytest
 from pdf_layout import overlapping, text_boxes
+from printing_samples import job, long_job, long_person, person, photo  # noqa: F401 - fixtures
 from pypdf import PdfReader
 
 from nonasn_desktop.policy import default_policy

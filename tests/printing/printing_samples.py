@@ -1,4 +1,8 @@
-"""People and print jobs for the printing tests: ordinary ones and the longest allowed."""
+"""People and print jobs for the printing tests: ordinary ones and the longest allowed.
+
+Pytest fixtures, imported by the test modules that use them (a conftest.py here would shadow
+the top-level one for modules that import names from ``conftest``).
+"""
 
 from __future__ import annotations
 
