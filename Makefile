@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint typecheck pytest bench screenshots build clean
+.PHONY: run test lint typecheck pytest bench screenshots build self-test clean
 
 run: $(VENV)/.app-installed
 	$(BIN)/nonasn gui
@@ -26,6 +26,14 @@ pytest: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed
 	$(BIN)/python -m benchmarks
 
+# The frozen application, one folder: dist/nonasn/ (recipe and notes in build.spec).
+build: $(VENV)/.build-installed
+	$(BIN)/pyinstaller --noconfirm build.spec
+
+# The frozen application checks itself: database, documents, PDF, xlsx, signature, a window.
+self-test: build
+	dist/nonasn/nonasn self-test
+
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +44,10 @@ $(VENV)/.app-installed: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.test-installed: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -e '.[test]'
+	@touch $@ $(VENV)/.app-installed
+
+$(VENV)/.build-installed: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e '.[build]'
 	@touch $@ $(VENV)/.app-installed
 
 clean:
