@@ -8,16 +8,22 @@ hold the same people: the way to make a NIK arrive from two offices.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.tools import require_tool
-from nonasn_desktop.crypto.age import Identity
+from nonasn_desktop.central import format as fmt
+from nonasn_desktop.central.trust import TrustStore
+from nonasn_desktop.crypto.age import Identity, read_identities
+from nonasn_desktop.crypto.minisign import SecretKey
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.services import demo, keys, office
-from nonasn_desktop.services.batch_export import BatchResult, export_batch
+from nonasn_desktop.services.batch_export import BatchResult, export_batch, rewrite_batch
 from nonasn_desktop.services.context import AppContext, Clock, open_app
 
 PASSPHRASE = "frasa sandi kantor 2022"
@@ -99,3 +105,82 @@ def clone(data_folder: Path, target: Path, *, clock: Clock | None = None) -> App
     """An open copy of a prepared data folder (the caller closes it)."""
     shutil.copytree(data_folder, target)
     return open_app(target, clock=clock)
+
+
+@dataclass
+class Exported:
+    """One office's batch, encrypted and plain (the same content), and what verifies it."""
+
+    office: Office
+    encrypted: BatchResult
+    plain: BatchResult
+    trust: Path
+    identity_file: Path
+    key: SecretKey
+
+    @property
+    def identities(self) -> list[Identity]:
+        return read_identities(self.identity_file)
+
+    def trust_store(self) -> TrustStore:
+        return TrustStore.load(self.trust)
+
+    def copy(self, target: Path, *, encrypted: bool = True) -> Path:
+        """Copies of the batch file and its signature in ``target``; returns the file."""
+        result = self.encrypted if encrypted else self.plain
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(result.file, target / result.file.name)
+        shutil.copy2(result.signature, target / result.signature.name)
+        return target / result.file.name
+
+
+def export_both(
+    folder: Path, made: Office, trust: Path, identity_file: Path, recipient: str
+) -> Exported:
+    """Export the office's batch encrypted to ``recipient``, and rewrite it unencrypted."""
+    encrypted = made.export(folder / "usb", recipients=[recipient])
+    plain = rewrite_batch(
+        made.ctx,
+        encrypted.batch_id,
+        folder / "plain",
+        passphrase=PASSPHRASE,
+        recipients=[],
+        actor="system",
+    )
+    key = keys.unlock_office_key(made.ctx, PASSPHRASE)
+    return Exported(made, encrypted, plain, trust, identity_file, key)
+
+
+def read_members(plain_zip: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(plain_zip) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def craft(
+    target: Path,
+    members: dict[str, bytes],
+    key: SecretKey,
+    facts: fmt.SignedFacts,
+    *,
+    fix_manifest: bool = False,
+) -> Path:
+    """A plain batch file with ``members`` (in order), signed by ``key`` with ``facts``.
+
+    ``fix_manifest``: recompute the manifest's member hashes and sizes, so that only what the
+    test changed on purpose is wrong.
+    """
+    members = dict(members)
+    if fix_manifest:
+        manifest = json.loads(members[fmt.MANIFEST_MEMBER])
+        for entry in manifest["members"]:
+            data = members[entry["name"]]
+            entry["sha256"] = hashlib.sha256(data).hexdigest()
+            entry["size"] = len(data)
+        members[fmt.MANIFEST_MEMBER] = json.dumps(manifest).encode()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    signature = key.sign_file(target, trusted_comment=facts.to_comment())
+    target.with_name(target.name + ".minisig").write_text(signature.to_text())
+    return target

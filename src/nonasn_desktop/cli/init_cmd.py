@@ -10,8 +10,10 @@ from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.keys_cmd import PASSPHRASE_ENV, add_passphrase_option, read_passphrase
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.services.context import open_app
+from nonasn_desktop.services.keys import create_office_key, get_key_info, validate_new_passphrase
 from nonasn_desktop.services.office import initialise
 from nonasn_desktop.services.users import find_user
 
@@ -24,6 +26,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--office-code", required=True, metavar="CODE", help="kode kantor")
     parser.add_argument("--office-name", required=True, metavar="NAME", help="nama kantor")
     parser.add_argument("--admin", metavar="USER", help="buat admin pertama dengan nama ini")
+    add_passphrase_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -43,8 +46,21 @@ def _admin_password() -> str:
     return first
 
 
+def _key_passphrase(args: argparse.Namespace) -> str | None:
+    """The passphrase for a new office key, or None when none was given by any means."""
+    given = args.passphrase_file is not None or bool(os.environ.get(PASSPHRASE_ENV))
+    if not given and not sys.stdin.isatty():
+        return None
+    passphrase = read_passphrase(args, confirm=True)
+    validate_new_passphrase(passphrase)
+    return passphrase
+
+
 def run(args: argparse.Namespace) -> int:
     with open_app(data_dir_of(args), create=True, database_url=database_url_of(args)) as ctx:
+        existing_key = get_key_info(ctx)
+        # Asked before anything is written, so a refused passphrase leaves the folder as it was.
+        key_passphrase = None if existing_key is not None else _key_passphrase(args)
         admin: tuple[str, str] | None = None
         if args.admin:
             # An existing admin keeps their password: asking for one would suggest a change.
@@ -56,5 +72,16 @@ def run(args: argparse.Namespace) -> int:
         )
         for message in result.messages:
             print(message)
+        if existing_key is not None:
+            print(f"Kunci tanda tangan kantor sudah ada (ID {existing_key.key_id}); tidak diubah.")
+        elif key_passphrase is not None:
+            key = create_office_key(ctx, key_passphrase)
+            print(f"Kunci tanda tangan kantor dibuat (ID {key.key_id}).")
+            print("Simpan frasa sandinya baik-baik: tanpa itu batch tidak dapat ditandatangani.")
+        else:
+            print(
+                "Kunci tanda tangan kantor belum dibuat: frasa sandinya tidak diberikan. "
+                f"Jalankan lagi dengan --passphrase-file FILE atau {PASSPHRASE_ENV}."
+            )
         print(f"Folder data: {ctx.data_dir.path}")
     return 0

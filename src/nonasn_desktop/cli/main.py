@@ -17,11 +17,14 @@ from nonasn_desktop import __version__
 from nonasn_desktop.applog import setup_logging, stop_logging
 from nonasn_desktop.cli import (
     backup_cmd,
+    batch_cmd,
     cards_cmd,
+    central_cmd,
     check_cmd,
     demo_cmd,
     gui_cmd,
     init_cmd,
+    keys_cmd,
     report_cmd,
     roster_cmd,
     selftest_cmd,
@@ -54,6 +57,9 @@ def build_parser() -> ArgumentParser:
     demo_cmd.register(commands)
     roster_cmd.register(commands)
     report_cmd.register(commands)
+    keys_cmd.register(commands)
+    batch_cmd.register(commands)
+    central_cmd.register(commands)
     cards_cmd.register(commands)
     backup_cmd.register(commands)
     selftest_cmd.register(commands)

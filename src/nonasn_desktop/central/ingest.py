@@ -1,0 +1,245 @@
+"""Loading verified batch files into the central database, all or nothing per file.
+
+Each file is verified completely first (:func:`nonasn_desktop.central.verify.open_batch`); only
+then is it loaded, in one transaction: the batch row, its documents (bytes into the
+content-addressed documents folder, rows into ``central_document``) and its records. Any
+problem found while loading (the file changed under us, the database refused) rolls the whole
+file back. Document files written before a rollback stay in the folder; they are named by their
+hash, so they are harmless and reused by the next load.
+
+Idempotent: a batch is known by its batch id. The same batch again (same manifest hash, e.g. a
+re-encrypted rewrite of a lost batch) adds nothing and says so; a different file claiming a
+known batch id is refused. A NIK that is already in another batch (from the same or another
+office) is loaded and reported as a conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from nonasn_desktop.central import format as fmt
+from nonasn_desktop.central.db import CentralDb
+from nonasn_desktop.central.models import (
+    CentralBatch,
+    CentralDocument,
+    CentralRecord,
+    CentralRecordDocument,
+)
+from nonasn_desktop.central.trust import TrustStore
+from nonasn_desktop.central.verify import BatchContents, open_batch
+from nonasn_desktop.crypto.age import Identity
+from nonasn_desktop.errors import ConflictError, UserError
+
+FLUSH_EVERY = 500
+_MEDIA_BY_EXTENSION = {ext: media for media, ext in fmt.MEDIA_EXTENSIONS.items()}
+
+Status = Literal["loaded", "already_loaded", "refused"]
+Clock = Callable[[], dt.datetime]
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    path: Path
+    status: Status
+    message: str
+    office_code: str | None = None
+    batch_id: str | None = None
+    sequence: int | None = None
+    records_added: int = 0
+    documents_added: int = 0
+    # NIKs of this batch that are also in another batch.
+    conflicts: tuple[str, ...] = ()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _media_type(name: str) -> str:
+    return _MEDIA_BY_EXTENSION.get(Path(name).suffix, "application/octet-stream")
+
+
+def _store_documents(
+    central: CentralDb, session: Session, contents: BatchContents, batch: CentralBatch
+) -> int:
+    added = 0
+    members = contents.document_members
+    known: set[str] = set()
+    shas = [m.sha256 for m in members]
+    for start in range(0, len(shas), FLUSH_EVERY):
+        group = shas[start : start + FLUSH_EVERY]
+        known.update(
+            session.scalars(select(CentralDocument.sha256).where(CentralDocument.sha256.in_(group)))
+        )
+    for member in members:
+        if member.sha256 in known and central.documents.exists(member.sha256):
+            continue
+        data = contents.document(member.name)
+        central.documents.put(data)
+        if member.sha256 not in known:
+            session.add(
+                CentralDocument(
+                    sha256=member.sha256,
+                    media_type=_media_type(member.name),
+                    size=member.size,
+                    first_batch_id=batch.id,
+                )
+            )
+            added += 1
+    return added
+
+
+def _record_row(record: dict[str, Any], batch: CentralBatch) -> CentralRecord:
+    identity, account = record["identity"], record["account"]
+    row = CentralRecord(
+        batch_id=batch.id,
+        office_code=batch.office_code,
+        nik=identity["nik"],
+        account_number=account["account_number"],
+        nama=identity["nama"],
+        tanggal_lahir=_date(identity["tanggal_lahir"]),
+        jenis_kelamin=identity["jenis_kelamin"],
+        unit_kerja=record["employment"]["unit_kerja"],
+        outcome=record["eligibility"]["outcome"],
+        data=json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+    )
+    row.documents = [
+        CentralRecordDocument(
+            kind=document["kind"],
+            variant=document["variant"],
+            original_name=document["original_name"],
+            sha256=document["sha256"],
+        )
+        for document in record["documents"]
+    ]
+    return row
+
+
+def _conflicting_niks(session: Session, batch_id: int) -> tuple[str, ...]:
+    other = aliased(CentralRecord)
+    query = (
+        select(CentralRecord.nik)
+        .where(CentralRecord.batch_id == batch_id)
+        .where(exists().where(other.nik == CentralRecord.nik, other.batch_id != batch_id))
+        .order_by(CentralRecord.nik)
+    )
+    return tuple(session.scalars(query))
+
+
+def ingest_file(
+    central: CentralDb,
+    path: Path,
+    trust: TrustStore,
+    identities: Sequence[Identity] = (),
+    *,
+    clock: Clock = _now,
+) -> IngestOutcome:
+    """Verify and load one batch file; raises a UserError (nothing loaded) when refused."""
+    path = Path(path)
+    with open_batch(path, trust, identities) as contents:
+        manifest = contents.manifest
+        try:
+            with central.db.session() as session:
+                existing = session.scalars(
+                    select(CentralBatch).where(CentralBatch.batch_uuid == manifest.batch_id)
+                ).one_or_none()
+                if existing is not None:
+                    if existing.manifest_sha256 != contents.manifest_sha256:
+                        raise ConflictError(
+                            f"Batch {manifest.batch_id} (kantor {manifest.office_code}, nomor "
+                            f"urut {manifest.sequence}) sudah dimuat dengan isi yang berbeda; "
+                            f"berkas {path.name} tidak dimuat.",
+                            hint="Bandingkan kedua berkas dengan kantor pengirim.",
+                        )
+                    return IngestOutcome(
+                        path,
+                        "already_loaded",
+                        f"{path.name}: batch nomor urut {manifest.sequence} kantor "
+                        f"{manifest.office_code} sudah pernah dimuat; tidak ada yang ditambahkan.",
+                        office_code=manifest.office_code,
+                        batch_id=manifest.batch_id,
+                        sequence=manifest.sequence,
+                    )
+                batch = CentralBatch(
+                    batch_uuid=manifest.batch_id,
+                    office_code=manifest.office_code,
+                    office_name=manifest.office_name,
+                    instansi_name=manifest.instansi_name,
+                    sequence=manifest.sequence,
+                    created_at=fmt.parse_utc(manifest.created_at),
+                    app_version=manifest.app_version,
+                    record_count=manifest.record_count,
+                    document_count=manifest.document_count,
+                    key_id=contents.check.key.key_id,
+                    manifest_sha256=contents.manifest_sha256,
+                    file_name=path.name,
+                    file_sha256=contents.check.sha256,
+                    encrypted=contents.check.encrypted,
+                    ingested_at=clock(),
+                )
+                session.add(batch)
+                session.flush()
+                documents_added = _store_documents(central, session, contents, batch)
+                session.flush()
+                records = 0
+                for record in contents.records():
+                    session.add(_record_row(record, batch))
+                    records += 1
+                    if records % FLUSH_EVERY == 0:
+                        session.flush()
+                session.flush()
+                conflicts = _conflicting_niks(session, batch.id)
+        except IntegrityError:
+            raise ConflictError(
+                f"Batch {manifest.batch_id} sedang atau sudah dimuat oleh proses lain; berkas "
+                f"{path.name} tidak dimuat.",
+                hint="Ulangi perintah ini setelah proses lain selesai.",
+            ) from None
+    message = (
+        f"{path.name}: batch nomor urut {manifest.sequence} kantor {manifest.office_code} "
+        f"dimuat: {records} data, {documents_added} dokumen baru."
+    )
+    if conflicts:
+        message += f" {len(conflicts)} NIK juga ada di batch lain (konflik)."
+    return IngestOutcome(
+        path,
+        "loaded",
+        message,
+        records_added=records,
+        documents_added=documents_added,
+        conflicts=conflicts,
+        office_code=manifest.office_code,
+        batch_id=manifest.batch_id,
+        sequence=manifest.sequence,
+    )
+
+
+def ingest_files(
+    central: CentralDb,
+    paths: Sequence[Path],
+    trust: TrustStore,
+    identities: Sequence[Identity] = (),
+    *,
+    clock: Clock = _now,
+) -> list[IngestOutcome]:
+    """Load each file on its own: a refused file loads nothing and does not stop the others."""
+    outcomes: list[IngestOutcome] = []
+    for path in paths:
+        try:
+            outcomes.append(ingest_file(central, path, trust, identities, clock=clock))
+        except UserError as exc:
+            outcomes.append(IngestOutcome(Path(path), "refused", f"{Path(path).name}: {exc}"))
+    return outcomes

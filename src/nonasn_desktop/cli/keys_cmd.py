@@ -1,0 +1,102 @@
+"""``nonasn keys``: the office signing key (show it, export its public half).
+
+Also home of the passphrase helper every command that needs the office key uses: the
+passphrase comes from ``--passphrase-file FILE`` (its first line), else the environment
+variable ``NONASN_KEY_PASSPHRASE``, else a prompt on the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from nonasn_desktop.cli.argparse_id import ArgumentParser
+from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.errors import UserError
+from nonasn_desktop.rules.formatting import format_date
+from nonasn_desktop.services.context import open_app
+from nonasn_desktop.services.keys import export_public_key, require_key_info
+
+PASSPHRASE_ENV = "NONASN_KEY_PASSPHRASE"  # noqa: S105 - a variable name, not a passphrase
+
+
+def add_passphrase_option(parser: ArgumentParser) -> None:
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help=f"berkas berisi frasa sandi kunci kantor (baris pertama); bawaan: {PASSPHRASE_ENV} "
+        "atau ketik di terminal",
+    )
+
+
+def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
+    """The office key passphrase from --passphrase-file, the environment, or a prompt.
+
+    ``confirm``: ask twice at the prompt (a new key).
+    """
+    path: Path | None = getattr(args, "passphrase_file", None)
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "bukan berkas teks UTF-8"
+            raise UserError(f"Berkas frasa sandi {path} tidak dapat dibaca ({reason}).") from None
+        lines = text.splitlines()
+        value = lines[0] if lines else ""
+        if not value:
+            raise UserError(f"Berkas frasa sandi {path} kosong.")
+        return value
+    from_env = os.environ.get(PASSPHRASE_ENV)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise UserError(
+            "Frasa sandi kunci kantor tidak diberikan.",
+            hint=f"Ketik di terminal, pakai --passphrase-file FILE, atau setel {PASSPHRASE_ENV}.",
+        )
+    first = getpass.getpass("Frasa sandi kunci kantor: ")
+    if confirm:
+        second = getpass.getpass("Ulangi frasa sandi kunci kantor: ")
+        if first != second:
+            raise UserError("Frasa sandi dan ulangannya tidak sama; tidak ada yang diubah.")
+    return first
+
+
+def register(commands: Any) -> None:
+    parser: ArgumentParser = commands.add_parser("keys", help="kunci tanda tangan kantor")
+    sub = parser.add_subparsers(
+        dest="keys_command", metavar="PERINTAH", parser_class=ArgumentParser
+    )
+    sub.required = True
+    show = sub.add_parser("show", help="tampilkan ID kunci dan kantornya")
+    add_data_dir_option(show)
+    show.set_defaults(handler=run_show)
+    export = sub.add_parser("export", help="tulis kunci publik (format minisign)")
+    add_data_dir_option(export)
+    export.add_argument("--out", type=Path, required=True, metavar="FILE", help="berkas .pub")
+    export.set_defaults(handler=run_export)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+        info = require_key_info(ctx)
+    print(f"ID kunci    : {info.key_id}")
+    print(f"Kantor      : {info.office_code} ({info.office_name})")
+    print(f"Dibuat      : {format_date(info.created_at.date())}")
+    print(f"Berkas kunci: {info.path}")
+    print("Kunci publik:")
+    print(info.public_key_text, end="")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+        info = export_public_key(ctx, args.out)
+    print(f"Kunci publik {info.key_id} kantor {info.office_code} ditulis ke {args.out}.")
+    print("Serahkan berkas itu ke kantor pusat untuk didaftarkan sebagai kunci tepercaya.")
+    return 0
