@@ -1088,6 +1088,8 @@ def _resolve_duplicates(reading: _Reading) -> list[DuplicateRow]:
                     "dan data setiap baris itu.",
                 )
             )
+            if row.nik_raw is None:
+                row.nik_raw, row.nama_raw = nik, row.values[1]
             if id(row) not in drop:
                 drop.add(id(row))
                 if row not in reading.refused:
