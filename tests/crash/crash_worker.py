@@ -1,0 +1,197 @@
+"""The process the crash tests kill (run as a script), and how they kill it (imported).
+
+    python tests/crash/crash_worker.py MODE DATA_DIR [ARGS...]
+
+The worker works in a loop and reports each commit on stdout.
+Every line it prints describes work that was committed (the database transaction returned)
+before the line was written, so whatever the test reads before it sends SIGKILL must be in the
+data after a restart. ``READY`` is printed once the data folder is open. Modes:
+
+- ``save``: registrations saved through the flow's store (SqlFlowStore), a sample document
+  uploaded now and then: ``SAVED <id> <counter>``, ``DOCUMENT <registration id> <id>``.
+- ``roster FOLDER``: rosters of 200 people imported one file after another (one transaction
+  each): ``IMPORTED <n>``; file n holds people 200·n … 200·n+199 of helpers.workbooks.
+- ``export FOLDER``: two more records approved, then a batch exported into FOLDER:
+  ``APPROVED <count>``, ``EXPORTED <sequence> <file name>``.
+- ``restore A B``: the two archives restored in turn: ``RESTORED <archive>``.
+- ``migrate VERSIONS``: the data folder opened with one more migration, from VERSIONS, which
+  prints ``MIGRATING`` and then takes its time; it never finishes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for helpers
+
+ADMIN = "admin"
+PASSPHRASE = "frasa sandi kantor 2022"
+ROSTER_ROWS = 200
+
+
+WORKER = Path(__file__).resolve()
+
+
+def report(line: str) -> None:
+    print(line, flush=True)
+
+
+# -- used by the tests -----------------------------------------------------------------------
+
+
+def run_and_kill(
+    args: list[str], *, after: str, delay: float, log: Path, timeout: float = 90
+) -> list[str]:
+    """Start the worker, wait for a line starting with ``after``, wait ``delay`` s, SIGKILL.
+
+    Returns every complete line the worker wrote before it died. Raises AssertionError when
+    the worker ends by itself (its stderr is in ``log``).
+    """
+    lines: queue.Queue[str | None] = queue.Queue()
+    with log.open("ab") as errors:
+        process = subprocess.Popen(
+            [sys.executable, str(WORKER), *args],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+    assert process.stdout is not None
+    stdout = process.stdout
+
+    def pump() -> None:
+        for line in stdout:
+            if line.endswith("\n"):  # a line cut by the kill is not a report
+                lines.put(line.strip())
+        lines.put(None)
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while not (seen and seen[-1].startswith(after)):
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            if line is None:
+                raise AssertionError(f"the worker ended by itself:\n{log.read_text()}")
+            seen.append(line)
+        time.sleep(delay)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        reader.join(timeout=30)
+    while (line := lines.get()) is not None:
+        seen.append(line)
+    stdout.close()
+    assert process.returncode == -signal.SIGKILL, f"exit {process.returncode}: {log.read_text()}"
+    return seen
+
+
+def save(data_dir: Path) -> None:
+    from nonasn_desktop.demo.documents import make_sample_document
+    from nonasn_desktop.flow.state import RegistrationState
+    from nonasn_desktop.services import documents
+    from nonasn_desktop.services.context import open_app
+    from nonasn_desktop.services.registrations import SqlFlowStore
+
+    samples = [make_sample_document("ktp", seed=seed) for seed in range(3)]
+    with open_app(data_dir) as ctx:
+        store = SqlFlowStore(ctx, actor=ADMIN)
+        report("READY")
+        state = RegistrationState()
+        for counter in itertools.count(1):
+            if counter % 7 == 1:
+                state = RegistrationState()
+            state.values["alamat"] = f"Jalan Merdeka No. {counter}"
+            state.current_step = 1 + counter % 5
+            state.registration_id = store.save_draft(state)
+            report(f"SAVED {state.registration_id} {counter}")
+            if counter % 3 == 0:
+                data, name = samples[counter % len(samples)]
+                upload = documents.offer_bytes(
+                    ctx, state.registration_id, "ktp", data, name, actor=ADMIN
+                )
+                report(f"DOCUMENT {state.registration_id} {upload.document_id}")
+
+
+def roster(data_dir: Path, folder: Path) -> None:
+    from helpers.workbooks import header_of, people, rows_of, write_csv
+    from nonasn_desktop.services.context import open_app
+    from nonasn_desktop.services.roster_import import import_roster
+
+    with open_app(data_dir) as ctx:
+        report("READY")
+        for number in itertools.count():
+            path = folder / f"daftar-{number}.csv"
+            if not path.exists():
+                write_csv(path, [header_of(), *rows_of(people(ROSTER_ROWS, ROSTER_ROWS * number))])
+            result = import_roster(ctx, path, actor=ADMIN)
+            report(f"IMPORTED {number}" if result.imported == ROSTER_ROWS else f"PARTIAL {number}")
+
+
+def export(data_dir: Path, folder: Path) -> None:
+    from nonasn_desktop.rules.status import RecordStatus
+    from nonasn_desktop.services import demo
+    from nonasn_desktop.services.batch_export import export_batch
+    from nonasn_desktop.services.context import open_app
+
+    with open_app(data_dir) as ctx:
+        report("READY")
+        for round_number in itertools.count(1):
+            made = demo.generate(ctx, 2, RecordStatus.DISETUJUI, seed=round_number * 1000 + 7)
+            report(f"APPROVED {made.created}")
+            result = export_batch(ctx, folder, passphrase=PASSPHRASE, actor="system")
+            report(f"EXPORTED {result.sequence} {result.file.name}")
+
+
+def restore(data_dir: Path, first: Path, second: Path) -> None:
+    from nonasn_desktop.services.backup import restore_backup
+    from nonasn_desktop.storage.datadir import DataDir
+
+    report("READY")
+    for archive in itertools.cycle((first, second)):
+        restore_backup(DataDir(data_dir), archive)
+        report(f"RESTORED {archive.name}")
+
+
+def migrate(data_dir: Path, versions: Path) -> None:
+    import os
+
+    from nonasn_desktop.services.context import open_app
+    from nonasn_desktop.storage import upgrade
+    from nonasn_desktop.storage.database import alembic_config
+
+    def with_slow_migration() -> object:
+        config = alembic_config()
+        installed = Path(config.get_main_option("script_location") or "") / "versions"
+        config.set_main_option("version_locations", f"{installed}{os.pathsep}{versions}")
+        return config
+
+    upgrade.alembic_config = with_slow_migration  # type: ignore[assignment]
+    report("READY")
+    open_app(data_dir).close()
+    report("MIGRATED")  # never reached: the test kills the process first
+
+
+def main(argv: list[str]) -> int:
+    mode, data_dir, *rest = argv
+    paths = [Path(value) for value in rest]
+    modes = {
+        "save": save,
+        "roster": roster,
+        "export": export,
+        "restore": restore,
+        "migrate": migrate,
+    }
+    modes[mode](Path(data_dir), *paths)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
