@@ -1,0 +1,114 @@
+"""``make bench`` prints one row per figure of every benchmark module, failures included."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# benchmarks/ sits beside src/ (`python -m pytest` from the top finds it; plain `pytest` not).
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+bench = importlib.import_module("benchmarks.__main__")
+harness = importlib.import_module("benchmarks.harness")
+Result, reported, within = harness.Result, harness.reported, harness.within
+
+MODULES = {
+    "bench_fast": """
+from benchmarks.harness import within, reported
+
+def run():
+    return [
+        within("dasbor dibuka, 100.000 data", 0.4, 1.0, "<= 1 s"),
+        within("kartu dicetak, 1.000 data", 3.0, 2.0, "<= 2 s"),
+        reported("ukuran berkas batch", "12 MB"),
+    ]
+""",
+    "bench_broken": """
+def run():
+    raise RuntimeError("benchmark crashed")
+""",
+    "bench_silent": """
+def run():
+    return []
+""",
+    "helper_not_a_benchmark": """
+raise AssertionError("only bench_* modules are run")
+""",
+}
+
+
+@pytest.fixture
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path]]:
+    name = "dummy_benchmarks"
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    for module, source in MODULES.items():
+        (folder / f"{module}.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    yield name, folder
+    for module in [m for m in sys.modules if m.startswith(name)]:
+        del sys.modules[module]
+
+
+def test_every_module_has_rows_and_the_table_has_every_column(
+    package: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    name, folder = package
+    code = bench.main([], package=name, folder=folder)
+    out = capsys.readouterr().out
+    lines = out.strip().splitlines()
+    header = lines[0].split()
+    assert header == ["figure", "target", "measured", "ratio", "result"]
+    rows = {line.split("  ")[0]: line for line in lines[2:-2]}
+    assert "PASS" in rows["dasbor dibuka, 100.000 data"]
+    assert "0.40" in rows["dasbor dibuka, 100.000 data"]
+    assert "FAIL" in rows["kartu dicetak, 1.000 data"]
+    assert "1.50" in rows["kartu dicetak, 1.000 data"]
+    assert rows["ukuran berkas batch"].rstrip().endswith("-")
+    assert "error" in rows["bench_broken"]
+    assert "FAIL" in rows["bench_broken"]
+    assert "nothing reported" in rows["bench_silent"]
+    assert lines[-1] == "5 figures, 3 failed"
+    assert code == 1
+
+
+def test_only_selects_modules_by_name(
+    package: tuple[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    name, folder = package
+    assert bench.main(["fast"], package=name, folder=folder) == 1  # one figure fails
+    out = capsys.readouterr().out
+    assert "bench_broken" not in out
+    assert out.strip().splitlines()[-1] == "3 figures, 1 failed"
+
+
+def test_all_passing_exits_0(package: tuple[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    name, folder = package
+    for module in ("bench_broken", "bench_silent"):
+        (folder / f"{module}.py").unlink()
+    (folder / "bench_fast.py").write_text(
+        "from benchmarks.harness import within\n"
+        "def run():\n"
+        "    return [within('cepat', 0.1, 1.0, '<= 1 s')]\n"
+    )
+    assert bench.main([], package=name, folder=folder) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "1 figures, 0 failed"
+
+
+def test_the_real_benchmarks_are_discovered() -> None:
+    names = bench._modules([])
+    assert names == sorted(names)
+    assert all(name.startswith("bench_") for name in names)
+
+
+def test_result_helpers() -> None:
+    assert within("x", 2.0, 4.0, "<= 4 s") == Result("x", "<= 4 s", "2.000 s", 0.5, True)
+    assert within("x", 1.0, 0.0, "<= 0 s").passed is False
+    assert reported("y", "3 MB") == Result("y", "(dilaporkan)", "3 MB", None, None)
