@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock
-from nonasn_desktop.errors import StorageError
+from nonasn_desktop.errors import FieldError, StorageError
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.services import audit, backup, demo, office, registrations, settings
 from nonasn_desktop.services.backup import BackupError, BackupInfo
@@ -636,3 +636,63 @@ def test_interrupted_restore_check_is_harmless_on_a_missing_folder(tmp_path: Pat
 def test_zip_times_before_1980_are_clamped() -> None:
     # A laptop whose clock battery died starts in 1970: the archive must still be written.
     assert backup._zip_time(dt.datetime(1970, 1, 1, 12, tzinfo=dt.UTC))[0] == 1980
+
+
+# -- restoring into the running application, and the daily backup's settings ------------------
+
+
+def test_restore_in_place_keeps_the_context_usable(
+    office_ctx: AppContext, tmp_path: Path, clock: FakeClock
+) -> None:
+    archive = backup.create_backup(office_ctx, tmp_path / "b.zip").path
+    demo.generate(office_ctx, 1, RecordStatus.DRAF, seed=8)
+    assert _registration_count(office_ctx) == 4
+    result = backup.restore_in_place(office_ctx, archive, actor="admin")
+    assert result.safety_copy is not None
+    # The same context now reads the restored data.
+    assert _registration_count(office_ctx) == 3
+    assert audit.recent(office_ctx, action_prefix="backup.")[0].action == "backup.restore"
+
+
+def test_restore_in_place_refuses_a_damaged_archive_and_the_data_stays_usable(
+    office_ctx: AppContext, tmp_path: Path
+) -> None:
+    bad = tmp_path / "rusak.zip"
+    bad.write_bytes(b"PK\x03\x04 bukan arsip")
+    with pytest.raises(BackupError, match="tidak dapat dipakai"):
+        backup.restore_in_place(office_ctx, bad, actor="admin")
+    assert _registration_count(office_ctx) == 3
+
+
+def test_automatic_backup_settings_and_status(
+    office_ctx: AppContext, tmp_path: Path, clock: FakeClock
+) -> None:
+    status = backup.automatic_backup_status(office_ctx)
+    assert not status.enabled
+    assert status.describe_latest() == "Cadangan otomatis harian tidak aktif."
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    backup.set_automatic_backup(office_ctx, usb, 3, actor="admin")
+    status = backup.automatic_backup_status(office_ctx)
+    assert (status.folder, status.keep, status.latest) == (usb, 3, None)
+    assert status.describe_latest() == f"Belum ada cadangan otomatis di {usb}."
+    made = backup.run_daily_backup_if_due(office_ctx)
+    assert made is not None
+    status = backup.automatic_backup_status(office_ctx)
+    assert status.latest == made.created.path
+    local = office_ctx.now().astimezone()
+    assert status.latest_at == local.replace(microsecond=0)
+    assert status.describe_latest().startswith(
+        f"Cadangan otomatis terakhir: {local:%d-%m-%Y %H:%M}"
+    )
+    backup.set_automatic_backup(office_ctx, None, 3, actor="admin")
+    assert not backup.automatic_backup_status(office_ctx).enabled
+    changes = [e.entity_id for e in audit.recent(office_ctx, action_prefix="setting.")]
+    assert "backup_folder" in changes
+
+
+def test_an_automatic_backup_folder_must_exist(office_ctx: AppContext, tmp_path: Path) -> None:
+    with pytest.raises(FieldError, match="tidak ditemukan") as caught:
+        backup.set_automatic_backup(office_ctx, tmp_path / "usb-tidak-ada", 7, actor="admin")
+    assert caught.value.field == "backup_folder"
+    assert not backup.automatic_backup_status(office_ctx).enabled

@@ -48,13 +48,13 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from nonasn_desktop import __version__
-from nonasn_desktop.errors import DataDirError, StorageError, UserError
+from nonasn_desktop.errors import DataDirError, FieldError, StorageError, UserError
 from nonasn_desktop.rules.documents import format_size
 from nonasn_desktop.rules.formatting import format_date
 from nonasn_desktop.services import audit
 from nonasn_desktop.services.context import AppContext, Clock, utc_now
 from nonasn_desktop.services.office import get_office
-from nonasn_desktop.services.settings import BACKUP_FOLDER, BACKUP_KEEP, get_setting
+from nonasn_desktop.services.settings import BACKUP_FOLDER, BACKUP_KEEP, get_setting, set_setting
 from nonasn_desktop.storage.database import Database
 from nonasn_desktop.storage.datadir import DATABASE_FILE, MIN_FREE_BYTES, DataDir
 from nonasn_desktop.storage.upgrade import (
@@ -872,7 +872,50 @@ def record_restore(ctx: AppContext, result: RestoreResult, *, actor: str) -> Non
         )
 
 
+def restore_in_place(ctx: AppContext, archive: Path, *, actor: str) -> RestoreResult:
+    """Restore into the data folder of the running application (the GUI's "Pulihkan").
+
+    The database's pooled connections are closed first (a file open elsewhere cannot be
+    swapped on Windows, and an open connection would go on seeing the old file on Linux); the
+    engine reconnects to the restored file on its next use, after it was migrated if it is of
+    an older schema. Everything holding ``ctx`` goes on working, with the restored data. The
+    signed-in clerk should sign in again: the restored data may have other users.
+    """
+    if sqlite_file(ctx.db) != ctx.data_dir.database_path:
+        raise BackupError(
+            "Pemulihan hanya dapat dilakukan untuk basis data di folder data aplikasi ini.",
+            hint=f"Basis data yang dipakai sekarang: {ctx.db.url}.",
+        )
+    ctx.db.close()
+    result = restore_backup(ctx.data_dir, archive, now=ctx.now())
+    upgrade_with_backup(ctx.db, ctx.data_dir, clock=ctx.clock)
+    record_restore(ctx, result, actor=actor)
+    return result
+
+
 # -- the daily automatic backup ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AutoBackupStatus:
+    """The daily backup's settings and the newest archive it left in its folder."""
+
+    folder: Path | None
+    keep: int
+    latest: Path | None
+    latest_at: dt.datetime | None
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    def describe_latest(self) -> str:
+        if self.folder is None:
+            return "Cadangan otomatis harian tidak aktif."
+        if self.latest is None or self.latest_at is None:
+            return f"Belum ada cadangan otomatis di {self.folder}."
+        when = f"{format_date(self.latest_at.date())} {self.latest_at:%H:%M}"
+        return f"Cadangan otomatis terakhir: {when} ({self.latest.name})."
 
 
 def _auto_pattern(prefix: str) -> re.Pattern[str]:
@@ -895,6 +938,56 @@ def backup_folder(ctx: AppContext) -> Path | None:
     return Path(configured).expanduser() if configured else None
 
 
+def _office_code(ctx: AppContext) -> str:
+    office = get_office(ctx)
+    return office.code if office else "kantor"
+
+
+def _archive_time(path: Path) -> dt.datetime | None:
+    match = re.search(r"(\d{8}-\d{6})(?:-\d+)?\.zip$", path.name)
+    if match is None:
+        return None
+    # Named in the computer's local time.
+    return dt.datetime.strptime(match.group(1), _STAMP).astimezone()
+
+
+def automatic_backup_status(ctx: AppContext) -> AutoBackupStatus:
+    folder = backup_folder(ctx)
+    keep = get_setting(ctx, BACKUP_KEEP)
+    archives = automatic_backups(folder, _office_code(ctx)) if folder is not None else []
+    latest = archives[-1] if archives else None
+    return AutoBackupStatus(
+        folder, keep, latest, _archive_time(latest) if latest is not None else None
+    )
+
+
+def set_automatic_backup(ctx: AppContext, folder: Path | None, keep: int, *, actor: str) -> None:
+    """Turn the daily backup on (into ``folder``, keeping ``keep`` archives) or off (None).
+
+    The folder must exist and be writable now (a USB drive plugged in). Admins only; audited.
+    """
+    if folder is not None:
+        folder = Path(folder).expanduser()
+        if not folder.is_dir():
+            raise FieldError(
+                BACKUP_FOLDER.key,
+                f"Folder {folder} tidak ditemukan.",
+                hint="Pasang diska USB-nya lalu pilih foldernya lagi.",
+            )
+        try:
+            handle, name = tempfile.mkstemp(prefix=".uji-tulis-", dir=folder)
+            os.close(handle)
+            Path(name).unlink()
+        except OSError as exc:
+            raise FieldError(
+                BACKUP_FOLDER.key,
+                f"Folder {folder} tidak dapat ditulis ({exc.strerror}).",
+                hint="Pilih folder lain, atau periksa apakah diska USB-nya terkunci.",
+            ) from None
+    set_setting(ctx, BACKUP_KEEP, keep, actor=actor)
+    set_setting(ctx, BACKUP_FOLDER, str(folder) if folder is not None else "", actor=actor)
+
+
 def run_daily_backup_if_due(ctx: AppContext) -> AutoBackupResult | None:
     """Write today's automatic backup unless it exists (or the feature is off).
 
@@ -909,8 +1002,7 @@ def run_daily_backup_if_due(ctx: AppContext) -> AutoBackupResult | None:
             f"Folder cadangan otomatis {folder} tidak ditemukan; cadangan hari ini belum dibuat.",
             hint="Pasang diska USB cadangan, atau ubah foldernya di menu Admin.",
         )
-    office = get_office(ctx)
-    code = office.code if office else "kantor"
+    code = _office_code(ctx)
     now = ctx.now()
     today = now.astimezone().strftime("%Y%m%d")
     existing = automatic_backups(folder, code)
