@@ -114,7 +114,7 @@ class ConfirmStepDialog(QDialog):
             row.addWidget(button)
             self.buttons[word] = button
         yes, no = self.buttons[words[0]], self.buttons[words[-1]]
-        set_role(yes, "primary")
+        # Neither looks like "the" action: the answer must be read, and Enter means "Tidak".
         no.setDefault(True)
         no.setFocus(Qt.FocusReason.OtherFocusReason)
         yes.clicked.connect(self.accept)
@@ -323,7 +323,6 @@ class ForgotPasswordDialog(QDialog):
         )
 
     def _done(self) -> None:
-        self._task = None
         self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:

@@ -151,6 +151,7 @@ class DocumentPicker(QFrame):
         self.busy = False
         self.copy_dialog: CompliantCopyDialog | None = None
         self._task: Task | None = None
+        self._status_before = NONE
         self._fixable_id: int | None = None
         self._original_image: QImage | None = None
         self._original_size = 0
@@ -309,31 +310,38 @@ class DocumentPicker(QFrame):
     def _start(
         self, work: Callable[[Task], Any], on_success: Callable[[Any], None], text: str
     ) -> None:
+        self._status_before = self.status
         self._set_busy(True, text)
+
+        def succeeded(result: Any) -> None:
+            self._finished()  # the work is over: what follows is showing its result
+            on_success(result)
+
+        # The task is kept until the next one: its queued signals must always arrive.
         self._task = run_in_background(
             work,
-            on_success=on_success,
+            on_success=succeeded,
             on_failure=self._failed,
             on_crash=self._crashed,
             on_finished=self._finished,
         )
 
     def _finished(self) -> None:
+        if not self.busy:
+            return
         self._set_busy(False)
-        self._task = None
         if self.status == BUSY:
-            self._set_status(OK if self._attached_passed() else NONE)
-
-    def _attached_passed(self) -> bool:
-        ref = self.flow.state.documents.get(self.kind)
-        return ref is not None and ref.passed
+            # Nothing new to show (a copy was made, then the dialog closed): as it was.
+            self._set_status(self._status_before)
 
     def _failed(self, exc: UserError) -> None:
+        self._finished()
         self._set_status(FAILED)
         self._show_findings(((False, str(exc)),))
         self.check_finished.emit(False)
 
     def _crashed(self, exc: BaseException) -> None:
+        self._finished()
         self._set_status(FAILED)
         self.check_finished.emit(False)
         show_bug(self, exc)

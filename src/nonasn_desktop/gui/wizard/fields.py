@@ -365,7 +365,7 @@ class FieldEditor(QWidget):
                 combo.addItem(choice.label, choice.key)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.setMinimumWidth(em(self, 12))
-            combo.setMaximumWidth(em(self, 44))
+            combo.setMaximumWidth(em(self, 56))
             combo.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             combo.currentIndexChanged.connect(self._choice_made)
             widget = combo

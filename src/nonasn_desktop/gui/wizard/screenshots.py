@@ -235,6 +235,13 @@ def _walk(walker: _Walker, person: DemoPerson) -> None:
     walker.shot()  # 12
     walker.press("Lanjutkan Pendaftaran")
     walker.shot()  # 13
+    login = window.current_page
+    login.buttons["Lupa Kata Sandi"].click()
+    dialog = getattr(login, "dialog", None)
+    if dialog is not None:
+        walker.shot(dialog, suffix="b")  # 13, "Lupa Kata Sandi"
+        dialog.reject()
+        _wait(lambda: getattr(login, "dialog", None) is None)
     walker.fill({"login_nik": values["nik"], "login_kata_sandi": PASSWORD})
     walker.press("Lanjutkan Login Pendaftaran")
     walker.fill({k: values.get(k, "") for k in walker.flow.policy.step(15).fields})
@@ -272,6 +279,23 @@ def _walk(walker: _Walker, person: DemoPerson) -> None:
     walker.shot()  # 24
 
 
+def _not_registered(ctx: AppContext, user: UserInfo, out_dir: Path, person: DemoPerson) -> Path:
+    """Step 3 for a NIK the Admin Instansi did not register: the portal's message."""
+    window = WizardWindow(ctx, user)
+    try:
+        window.resize(*SIZE)
+        window.show()
+        _wait(window.isVisible)
+        walker = _Walker(window, out_dir, out_dir)
+        walker.press("Buat Akun")
+        walker.fill({k: person.values[k] for k in walker.flow.policy.step(2).fields})
+        walker.press("Cek Data")
+        walker.press("Lanjutkan")  # refused: the message stays
+        return walker.shot(suffix="b")
+    finally:
+        window.close()
+
+
 def render_all_pages(ctx: AppContext, user: UserInfo, out_dir: Path) -> list[Path]:
     """Drive a demo registration through the wizard; save and return one PNG per page.
 
@@ -301,7 +325,9 @@ def render_all_pages(ctx: AppContext, user: UserInfo, out_dir: Path) -> list[Pat
         with tempfile.TemporaryDirectory(prefix="nonasn-screens-") as scratch:
             walker = _Walker(window, out_dir, Path(scratch))
             _walk(walker, person)
-        return walker.saved
+        window.close()
+        stranger = _person(ctx)  # not put on the roster
+        return [*walker.saved, _not_registered(ctx, user, out_dir, stranger)]
     finally:
         window.close()
         QThreadPool.globalInstance().waitForDone(30_000)

@@ -228,6 +228,7 @@ class WizardWindow(QMainWindow):
         self._closed = False
         self._task: Task | None = None
         self._print_task: Task | None = None
+        self._printing = False
         self._dialog: ConfirmStepDialog | None = None
         self.last_printout: bytes | None = None
         self.setObjectName("wizard_window")
@@ -474,7 +475,6 @@ class WizardWindow(QMainWindow):
             self._show_current()
 
     def _background_finished(self) -> None:
-        self._task = None
         if self._busy:
             self._set_busy(False)
             self._show_current()
@@ -615,11 +615,14 @@ class WizardWindow(QMainWindow):
         self._print(make, "Kartu Informasi Akun", f"kartu-informasi-akun-{number}.pdf")
 
     def _print(self, make: Callable[[], bytes], title: str, suggested: str) -> None:
-        if self._print_task is not None:
+        if self._printing:
             return
+        self._printing = True
         self.show_status(f"Menyiapkan {title}…")
 
         def done(pdf: bytes) -> None:
+            # The work is over once its result is here (the preview may stay open a while).
+            self._printing = False
             self.statusBar().clearMessage()
             self.last_printout = pdf
             self.printout_ready.emit(title, pdf)
@@ -632,7 +635,7 @@ class WizardWindow(QMainWindow):
             dialog.deleteLater()
 
         def finished() -> None:
-            self._print_task = None
+            self._printing = False
 
         self._print_task = run_in_background(
             lambda _task: make(),
@@ -645,7 +648,7 @@ class WizardWindow(QMainWindow):
     # ----------------------------------------------------------------- closing
 
     def _work_running(self) -> bool:
-        if self._busy or self._print_task is not None:
+        if self._busy or self._printing:
             return True
         return any(p.busy for page in self.pages.values() for p in page.pickers.values())
 

@@ -141,6 +141,11 @@ class RosterPage(WizardPage):
         self.banner.setText(NOT_REGISTERED)
         self.banner.setObjectName("not_registered")
         self.body_layout.addWidget(self.banner)
+        self.banner_hint = QLabel(self.body)
+        self.banner_hint.setObjectName("not_registered_hint")
+        self.banner_hint.setWordWrap(True)
+        set_role(self.banner_hint, "help")
+        self.body_layout.addWidget(self.banner_hint)
 
         self.comparison, layout = card(self.body, "Data Admin Instansi dan data yang diisi")
         self.comparison.setObjectName("roster_comparison")
@@ -170,6 +175,13 @@ class RosterPage(WizardPage):
         flow = self.host.flow
         roster = flow.state.roster
         self.banner.setVisible(roster is None)
+        self.banner_hint.setVisible(roster is None)
+        nik = display_value(flow.policy.fields["nik"], flow.value("nik"))
+        self.banner_hint.setText(
+            f"NIK yang dicari: {nik}. Bila NIK salah ketik, tekan \u201cKembali\u201d untuk "
+            "memperbaikinya. Bila sudah benar, Admin Instansi perlu menambahkan yang "
+            "bersangkutan ke daftar tenaga non-ASN lebih dulu."
+        )
         self.comparison.setVisible(roster is not None)
         self.form_holder.setVisible(roster is not None)
         clear_layout(self.grid)
@@ -307,13 +319,9 @@ class ReviewPage(WizardPage):
     def build(self) -> None:
         self.lock_notice = Notice("warning", self.body)
         self.lock_notice.setObjectName("peringatan_kunci")
-        fields = self.host.flow.policy.fields
-        locked = ", ".join(
-            fields[key].label.lower() for key in ("nama", "tempat_lahir", "tanggal_lahir")
-        )
         self.lock_notice.setText(
-            f"Setelah akun dibuat, {locked} dan pas foto tidak dapat diubah lagi. Periksa "
-            "bersama yang bersangkutan sebelum menekan \u201cProses Pembuatan Akun\u201d."
+            "Periksa bersama yang bersangkutan, lalu tekan \u201cProses Pembuatan Akun\u201d. "
+            "Untuk memperbaiki isian, tekan \u201cKembali\u201d: semua isian tetap tersimpan."
         )
         self.body_layout.addWidget(self.lock_notice)
         self.content = QWidget(self.body)
