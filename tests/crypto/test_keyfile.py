@@ -47,7 +47,9 @@ def test_default_parameters_are_memory_hard() -> None:
     )
     kdf = json.loads(data)["kdf"]
     assert kdf["name"] == "argon2id"
-    assert kdf["memory_cost_kib"] >= 64 * 1024
+    # OWASP's minimum for argon2id with one pass is 46 MiB; we use three passes.
+    assert kdf["memory_cost_kib"] >= 46 * 1024
+    assert kdf["time_cost"] >= 3
     assert keyfile.unseal(data, PASSPHRASE).seed() == key.seed()
 
 

@@ -33,21 +33,24 @@ key), and so the signature.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
+import queue
+import threading
 import time
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, NamedTuple
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from nonasn_desktop import __version__
 from nonasn_desktop.central import format as fmt
@@ -61,10 +64,9 @@ from nonasn_desktop.services.context import AppContext
 from nonasn_desktop.services.keys import unlock_office_key
 from nonasn_desktop.services.office import OfficeInfo, get_office
 from nonasn_desktop.services.registrations import ENTITY
-from nonasn_desktop.services.sptjm import SptjmBatch, SptjmRow, write_sptjm
 from nonasn_desktop.services.users import require_role
 from nonasn_desktop.storage import jsontext
-from nonasn_desktop.storage.models import AuditLog, Batch, Document, Registration
+from nonasn_desktop.storage.models import AuditLog, Batch, Document, Registration, WorkHistory
 
 PARTIAL_SUFFIX = ".partial"
 # A .partial file untouched this long belongs to an export that died; a running export
@@ -210,23 +212,62 @@ def _write_error(folder: Path, exc: OSError) -> StorageError:
 
 
 class _SignedSink:
-    """Writes to the output file, counting bytes and hashing them for the signature."""
+    """Writes to the output file, counting the bytes and hashing them (BLAKE2b) for the signature.
+
+    Hashing and writing run in a second thread fed through a short queue (at most
+    ``_QUEUED`` pieces, about 2 MiB): both release the interpreter lock, so they overlap the
+    copying, checking and encryption of the next pieces. :meth:`close` drains the queue and
+    raises what the writing thread met.
+    """
+
+    _QUEUED = 32
 
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
         self._digest = hashlib.blake2b(digest_size=64)
         self.size = 0
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=self._QUEUED)
+        self._error: BaseException | None = None
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="batch-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            piece = self._queue.get()
+            if piece is None:
+                return
+            if self._error is not None:
+                continue  # keep draining so that the producer never blocks
+            try:
+                self._digest.update(piece)
+                self._stream.write(piece)
+            except BaseException as exc:  # handed to the producer by write() or close()
+                self._error = exc
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
-        self._digest.update(data)
-        self._stream.write(data)
-        self.size += len(data)
-        return len(data)
+        if self._error is not None:
+            raise self._error
+        if self._closed:
+            raise ValueError("write to a closed batch file")
+        piece = bytes(data)  # the caller may reuse its buffer
+        self._queue.put(piece)
+        self.size += len(piece)
+        return len(piece)
 
     def flush(self) -> None:
-        self._stream.flush()
+        """Nothing to do before :meth:`close`; the file is fsync'd after it."""
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
 
     def digest(self) -> bytes:
+        self.close()
         return self._digest.digest()
 
 
@@ -282,6 +323,17 @@ def _chunks(values: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 # -- what goes into a batch ---------------------------------------------------------------------
 
 
+class _SptjmLine(NamedTuple):
+    """What the SPTJM lists of one record (services.sptjm.SptjmRow, without importing it)."""
+
+    unit_kerja: str | None
+    nama: str
+    nik: str
+    jabatan: str | None
+    account_number: str | None
+    eligible: bool | None
+
+
 @dataclass
 class _Plan:
     batch_id: str
@@ -293,7 +345,7 @@ class _Plan:
     recipients: list[Recipient]
     rewrite_of: int | None = None
     expected_manifest_sha256: str | None = None
-    sptjm_rows: list[SptjmRow] = field(default_factory=list)
+    sptjm_lines: list[_SptjmLine] = field(default_factory=list)
 
     @property
     def created_text(self) -> str:
@@ -352,11 +404,15 @@ def _eligibility(row: Registration) -> dict[str, Any]:
     return {"outcome": outcome, "failed_criteria": row.failed_criteria, "criteria": criteria}
 
 
-def _record(row: Registration, entries: list[AuditLog]) -> dict[str, Any]:
-    """One record of the batch (schema: :mod:`nonasn_desktop.central.format`)."""
+def _record(
+    row: Registration, entries: list[AuditLog], work: list[Any], active: list[Any]
+) -> dict[str, Any]:
+    """One record of the batch (schema: :mod:`nonasn_desktop.central.format`).
+
+    ``work``: its work history rows by ``seq``; ``active``: its active document rows by kind.
+    """
     verval = [e for e in entries if e.action.startswith("verval.")]
     decider = verval[-1].actor if verval else None
-    active = sorted((d for d in row.documents if d.active), key=lambda d: (d.kind, d.id))
     return {
         "record_schema": fmt.RECORD_SCHEMA_VERSION,
         "identity": {
@@ -407,7 +463,7 @@ def _record(row: Registration, entries: list[AuditLog]) -> dict[str, Any]:
                 "melalui_pengadaan": entry.melalui_pengadaan,
                 "gaji_bulanan": entry.gaji_bulanan,
             }
-            for entry in row.work_history
+            for entry in work
         ],
         "eligibility": _eligibility(row),
         "verval": {
@@ -438,32 +494,48 @@ def _record(row: Registration, entries: list[AuditLog]) -> dict[str, Any]:
     }
 
 
-def _current_jabatan(row: Registration) -> str | None:
+def _current_jabatan(work_history: list[dict[str, Any]]) -> str | None:
     """The position of the entry with the latest TMT (the person's present job)."""
-    entries = list(row.work_history)
-    if not entries:
+    if not work_history:
         return None
-    dated = [(w.tmt, w.seq, w) for w in entries if w.tmt is not None]
-    current = max(dated, key=lambda item: (item[0], item[1]))[2] if dated else entries[-1]
-    return current.jabatan
+    # TMT is an ISO date (text), so text order is date order.
+    dated = [entry for entry in work_history if entry["tmt"]]
+    if not dated:
+        return str(work_history[-1]["jabatan"] or "") or None
+    current = max(dated, key=lambda entry: (entry["tmt"], entry["seq"]))
+    return str(current["jabatan"] or "") or None
 
 
 def _records(ctx: AppContext, plan: _Plan) -> Iterator[tuple[Registration, dict[str, Any]]]:
-    """Every record of the plan, in id order, a small group at a time."""
+    """Every record of the plan, in id order, a small group at a time.
+
+    Work history and active documents are read as plain rows (not ORM objects): a thousand
+    records carry several thousand of them, and building objects would dominate the time.
+    """
     for group in _chunks(plan.record_ids, RECORD_GROUP):
         with ctx.db.session() as session:
             rows = session.scalars(
-                select(Registration)
-                .where(Registration.id.in_(group))
-                .options(selectinload(Registration.work_history))
-                .options(selectinload(Registration.documents))
-                .order_by(Registration.id)
+                select(Registration).where(Registration.id.in_(group)).order_by(Registration.id)
             ).all()
             if len(rows) != len(group):
                 raise ConflictError(
                     "Sebagian data batch terhapus selama ekspor; ekspor dihentikan.",
                     hint="Ulangi ekspor.",
                 )
+            work: dict[int, list[Any]] = {row.id: [] for row in rows}
+            for position in session.execute(
+                select(WorkHistory.__table__)
+                .where(WorkHistory.registration_id.in_(group))
+                .order_by(WorkHistory.registration_id, WorkHistory.seq)
+            ):
+                work[position.registration_id].append(position)
+            documents: dict[int, list[Any]] = {row.id: [] for row in rows}
+            for document in session.execute(
+                select(Document.__table__)
+                .where(Document.registration_id.in_(group), Document.active.is_(True))
+                .order_by(Document.registration_id, Document.kind, Document.id)
+            ):
+                documents[document.registration_id].append(document)
             entries: dict[int, list[AuditLog]] = {row.id: [] for row in rows}
             history = session.scalars(
                 select(AuditLog)
@@ -477,7 +549,7 @@ def _records(ctx: AppContext, plan: _Plan) -> Iterator[tuple[Registration, dict[
             for entry in history:
                 entries[int(entry.entity_id or 0)].append(entry)
             for row in rows:
-                yield row, _record(row, entries[row.id])
+                yield row, _record(row, entries[row.id], work[row.id], documents[row.id])
 
 
 def _documents(ctx: AppContext, record_ids: Sequence[int]) -> list[tuple[str, str, int]]:
@@ -544,13 +616,17 @@ def _copy_document(
 
 
 def _write_container(
-    ctx: AppContext, plan: _Plan, sink: _ZipSink, reporter: _Reporter
+    ctx: AppContext,
+    plan: _Plan,
+    sink: _ZipSink,
+    reporter: _Reporter,
+    on_manifest: Callable[[fmt.Manifest, str], None],
 ) -> tuple[fmt.Manifest, str]:
     """Write the ZIP container; returns its manifest and the manifest's SHA-256."""
     date_time = _zip_time(plan.created_at)
     archive = zipfile.ZipFile(sink, mode="w", allowZip64=True)
     try:
-        return _fill_container(ctx, plan, archive, date_time, reporter)
+        return _fill_container(ctx, plan, archive, date_time, reporter, on_manifest)
     except BaseException:
         # Close the half-written archive without writing its directory anywhere.
         sink.abandon()
@@ -565,13 +641,13 @@ def _fill_container(
     archive: zipfile.ZipFile,
     date_time: tuple[int, int, int, int, int, int],
     reporter: _Reporter,
+    on_manifest: Callable[[fmt.Manifest, str], None],
 ) -> tuple[fmt.Manifest, str]:
-    members: list[fmt.Member] = []
     total = len(plan.record_ids)
     digest = hashlib.sha256()
     size = 0
     count = 0
-    plan.sptjm_rows.clear()
+    plan.sptjm_lines.clear()
     with archive.open(_zip_info(fmt.RECORDS_MEMBER, date_time, 0), "w", force_zip64=True) as out:
         for row, record in _records(ctx, plan):
             line = (
@@ -581,12 +657,12 @@ def _fill_container(
             digest.update(line)
             size += len(line)
             count += 1
-            plan.sptjm_rows.append(
-                SptjmRow(
+            plan.sptjm_lines.append(
+                _SptjmLine(
                     unit_kerja=row.unit_kerja,
                     nama=row.nama or "",
                     nik=row.nik or "",
-                    jabatan=_current_jabatan(row),
+                    jabatan=_current_jabatan(record["work_history"]),
                     account_number=row.account_number,
                     eligible=row.eligible,
                 )
@@ -594,17 +670,16 @@ def _fill_container(
             if count % 50 == 0 or count == total:
                 reporter.check()
                 reporter.report(PHASE_RECORDS, count, total)
-    members.append(fmt.Member(fmt.RECORDS_MEMBER, digest.hexdigest(), size))
 
+    # The documents are content-addressed: their hashes are known before they are copied (and
+    # each copy is checked against its hash), so the manifest is complete now. It is written
+    # last all the same, after the documents.
     documents = _documents(ctx, plan.record_ids)
-    moved = [0, sum(size for _, _, size in documents)]
-    reporter.report(PHASE_DOCUMENTS, 0, moved[1])
-    for sha, media_type, doc_size in documents:
-        name = fmt.document_member(sha, media_type)
-        with archive.open(_zip_info(name, date_time, doc_size), "w") as out:
-            _copy_document(ctx, sha, doc_size, out, reporter, moved)
-        members.append(fmt.Member(name, sha, doc_size))
-
+    members = [fmt.Member(fmt.RECORDS_MEMBER, digest.hexdigest(), size)]
+    members += [
+        fmt.Member(fmt.document_member(sha, media_type), sha, doc_size)
+        for sha, media_type, doc_size in documents
+    ]
     manifest = fmt.Manifest(
         batch_id=plan.batch_id,
         office_code=plan.office.code,
@@ -620,9 +695,18 @@ def _fill_container(
     manifest_bytes = (
         json.dumps(manifest.to_json(), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
     ).encode("utf-8")
+    manifest_sha = hashlib.sha256(manifest_bytes).hexdigest()
+    on_manifest(manifest, manifest_sha)
+
+    moved = [0, sum(size for _, _, size in documents)]
+    reporter.report(PHASE_DOCUMENTS, 0, moved[1])
+    for member in members[1:]:
+        with archive.open(_zip_info(member.name, date_time, member.size), "w") as out:
+            _copy_document(ctx, member.sha256, member.size, out, reporter, moved)
+
     archive.writestr(_zip_info(fmt.MANIFEST_MEMBER, date_time, len(manifest_bytes)), manifest_bytes)
     archive.close()
-    return manifest, hashlib.sha256(manifest_bytes).hexdigest()
+    return manifest, manifest_sha
 
 
 @dataclass
@@ -639,6 +723,39 @@ def _durable_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
         write(stream)
         stream.flush()
         os.fsync(stream.fileno())
+
+
+def _write_sptjm(
+    ctx: AppContext,
+    plan: _Plan,
+    path: Path,
+    manifest: fmt.Manifest,
+    manifest_sha: str,
+    printed_by: str,
+) -> None:
+    # Imported here, in the SPTJM's own thread: reportlab and Pillow load while the documents
+    # are copied, and only after the key is open (the key derivation's memory and theirs do
+    # not add up).
+    from nonasn_desktop.services.sptjm import SptjmBatch, SptjmRow, write_sptjm
+
+    batch = SptjmBatch(
+        office_code=plan.office.code,
+        office_name=plan.office.name,
+        instansi_name=plan.office.instansi_name,
+        batch_id=plan.batch_id,
+        sequence=plan.sequence,
+        created_at=plan.created_at,
+        record_count=manifest.record_count,
+        file_name=plan.file_name,
+        manifest_sha256=manifest_sha,
+    )
+    rows = [SptjmRow(*line) for line in plan.sptjm_lines]
+    printed_at = ctx.now()
+
+    def write(stream: BinaryIO) -> None:
+        write_sptjm(stream, batch, rows, printed_at=printed_at, printed_by=printed_by)
+
+    _durable_write(path, write)
 
 
 def _write_files(
@@ -658,33 +775,52 @@ def _write_files(
     temps = {role: _partial(folder, path.name) for role, path in finals.items()}
     for temp in temps.values():
         temp.unlink(missing_ok=True)
+    # The SPTJM is drawn in a second thread while the documents are copied: the copy spends
+    # its time in hashing and encryption, which release the interpreter lock.
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sptjm")
+    sptjm_job: concurrent.futures.Future[None] | None = None
     try:
         signed: _SignedSink | None = None
         result: tuple[fmt.Manifest, str] | None = None
 
+        def manifest_ready(manifest: fmt.Manifest, manifest_sha: str) -> None:
+            nonlocal sptjm_job
+            if (
+                plan.expected_manifest_sha256 is not None
+                and manifest_sha != plan.expected_manifest_sha256
+            ):
+                raise ConflictError(
+                    f"Isi batch nomor urut {plan.sequence} tidak dapat dibuat sama persis lagi "
+                    "(data atau dokumennya berubah sejak ekspor); berkas tidak ditulis.",
+                    hint="Hubungi petugas TI: batch lama harus dibandingkan dengan data sekarang.",
+                )
+            sptjm_job = pool.submit(
+                _write_sptjm, ctx, plan, temps["sptjm"], manifest, manifest_sha, printed_by
+            )
+
         def write_data(stream: BinaryIO) -> None:
             nonlocal signed, result
-            signed = _SignedSink(stream)
-            if plan.recipients:
-                encryptor = AgeWriter(signed, plan.recipients)  # type: ignore[arg-type]
-                result = _write_container(ctx, plan, _ZipSink(encryptor), reporter)
-                encryptor.finish()
-            else:
-                result = _write_container(ctx, plan, _ZipSink(signed), reporter)
+            signed = sink = _SignedSink(stream)
+            try:
+                if plan.recipients:
+                    encryptor = AgeWriter(sink, plan.recipients)  # type: ignore[arg-type]
+                    result = _write_container(
+                        ctx, plan, _ZipSink(encryptor), reporter, manifest_ready
+                    )
+                    encryptor.finish()
+                else:
+                    result = _write_container(ctx, plan, _ZipSink(sink), reporter, manifest_ready)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    sink.close()
+                raise
+            sink.close()
 
         _durable_write(temps["data"], write_data)
         assert signed is not None
         assert result is not None
+        assert sptjm_job is not None
         manifest, manifest_sha = result
-        if (
-            plan.expected_manifest_sha256 is not None
-            and manifest_sha != plan.expected_manifest_sha256
-        ):
-            raise ConflictError(
-                f"Isi batch nomor urut {plan.sequence} tidak dapat dibuat sama persis lagi "
-                "(data atau dokumennya berubah sejak ekspor); berkas tidak ditulis.",
-                hint="Hubungi petugas TI: batch lama harus dibandingkan dengan data sekarang.",
-            )
         reporter.check()
         reporter.report(PHASE_FINISH, 0, 1)
         facts = fmt.SignedFacts(
@@ -706,35 +842,20 @@ def _write_files(
             stream.write(signature_bytes)
 
         _durable_write(temps["signature"], write_signature)
-        sptjm = SptjmBatch(
-            office_code=plan.office.code,
-            office_name=plan.office.name,
-            instansi_name=plan.office.instansi_name,
-            batch_id=plan.batch_id,
-            sequence=plan.sequence,
-            created_at=plan.created_at,
-            record_count=manifest.record_count,
-            file_name=data_name,
-            manifest_sha256=manifest_sha,
-        )
-        _durable_write(
-            temps["sptjm"],
-            lambda s: write_sptjm(
-                s, sptjm, plan.sptjm_rows, printed_at=ctx.now(), printed_by=printed_by
-            ),
-        )
+        sptjm_job.result()
         reporter.report(PHASE_FINISH, 1, 1)
         return _Written(temps, finals, manifest, manifest_sha, signed.size)
-    except OSError as exc:
+    except BaseException as exc:
+        # Let a running SPTJM finish before its file is removed.
+        pool.shutdown(wait=True)
         for temp in temps.values():
             with contextlib.suppress(OSError):
                 temp.unlink(missing_ok=True)
-        raise _write_error(folder, exc) from None
-    except BaseException:
-        for temp in temps.values():
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _write_error(folder, exc) from None
         raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def _install(written: _Written) -> None:

@@ -22,6 +22,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -56,6 +57,8 @@ _PAGE_W, _PAGE_H = A4
 _LETTERHEAD_ROOM = 36 * mm
 _HEADER_ROOM = 14 * mm
 _FOOTER_ROOM = 14 * mm
+# Left plus right padding of a table cell (reportlab's default is 6 points each side).
+_CELL_PADDING = 12
 
 
 @dataclass(frozen=True)
@@ -259,24 +262,31 @@ def _grid_style(*, total_row: bool) -> TableStyle:
     return TableStyle(commands)
 
 
+def _cell(text: str, width: float, style: ParagraphStyle) -> str | Paragraph:
+    """Plain text when it fits on one line (fast to lay out), else a wrapping paragraph."""
+    if stringWidth(text, style.fontName, style.fontSize) <= width - _CELL_PADDING:
+        return text
+    return Paragraph(_escape(text), style)
+
+
 def _unit_table(rows: list[SptjmRow], styles: dict[str, ParagraphStyle], first: int) -> Table:
     header = ["No", "NIK", "Nama", "Jabatan", "Nomor Akun", "Hasil"]
+    width = _PAGE_W - 2 * MARGIN
+    widths = [10 * mm, 31 * mm, 0.0, 0.0, 30 * mm, 13 * mm]
+    rest = width - sum(widths)
+    widths[2], widths[3] = rest * 0.52, rest * 0.48
     data: list[list[Any]] = [[Paragraph(h, styles["cell_bold"]) for h in header]]
     for number, row in enumerate(rows, start=first):
         data.append(
             [
                 str(number),
                 row.nik,
-                Paragraph(_escape(row.nama), styles["cell"]),
-                Paragraph(_escape(row.jabatan or "-"), styles["cell"]),
+                _cell(row.nama, widths[2], styles["cell"]),
+                _cell(row.jabatan or "-", widths[3], styles["cell"]),
                 row.account_number or "-",
                 _outcome(row.eligible),
             ]
         )
-    width = _PAGE_W - 2 * MARGIN
-    widths = [10 * mm, 31 * mm, 0.0, 0.0, 30 * mm, 13 * mm]
-    rest = width - sum(widths)
-    widths[2], widths[3] = rest * 0.52, rest * 0.48
     table = Table(data, colWidths=widths, repeatRows=1)
     style = _grid_style(total_row=False)
     style.add("ALIGN", (-3, 1), (-2, -1), "LEFT")
