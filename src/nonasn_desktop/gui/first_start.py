@@ -1,0 +1,260 @@
+"""First start: the office's identity and the first admin, before anyone can sign in.
+
+Shown when the data folder has no office yet, or no active admin. Every problem is shown in
+the dialog next to the field it concerns; nothing is saved until every field is acceptable.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nonasn_desktop.errors import FieldError, UserError
+from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.services import office, users
+from nonasn_desktop.services.audit import SYSTEM_ACTOR
+from nonasn_desktop.services.context import AppContext
+
+from . import theme
+
+
+def needs_first_start(ctx: AppContext) -> bool:
+    """True while the folder has no office or no active admin to manage it."""
+    if office.get_office(ctx) is None:
+        return True
+    return not any(u.role is Role.ADMIN and u.active for u in users.list_users(ctx))
+
+
+def password_rule_text(ctx: AppContext) -> str:
+    rule = ctx.policy.password
+    kinds = [
+        word
+        for word, needed in (("huruf", rule.require_letter), ("angka", rule.require_digit))
+        if needed
+    ]
+    text = f"Kata sandi paling sedikit {rule.min_length} karakter"
+    if kinds:
+        text += " dan memuat " + " serta ".join(kinds)
+    return text + "."
+
+
+class FirstStartDialog(QDialog):
+    """Office code and name (+ instansi), and the first admin's account."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self.admin_username: str | None = None
+        self.setObjectName("first_start_dialog")
+        self.setWindowTitle("Persiapan Awal — Pendataan Non-ASN")
+        self.setModal(True)
+        self._existing = office.get_office(ctx)
+        self._build()
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(
+            theme.header_banner(
+                "Selamat datang",
+                "Persiapan pertama aplikasi Pendataan Tenaga Non-ASN",
+            )
+        )
+        body = QVBoxLayout()
+        body.setContentsMargins(24, 18, 24, 20)
+        body.setSpacing(12)
+        outer.addLayout(body)
+
+        if self._existing is None:
+            intro = (
+                "Folder data ini belum disiapkan. Isi identitas kantor dan buat akun admin "
+                "pertama; admin kemudian menambahkan petugas lain. Kode kantor menjadi awal "
+                "setiap nomor akun dan tidak dapat diubah kemudian."
+            )
+        else:
+            intro = (
+                f"Kantor {self._existing.code} sudah disiapkan, tetapi belum ada admin yang "
+                "aktif. Buat akun admin untuk mengelola pengguna dan pengaturan."
+            )
+        body.addWidget(theme.hint_label(intro))
+
+        office_box = QGroupBox("Identitas Kantor")
+        office_form = self._form(office_box)
+        self.office_code = QLineEdit()
+        self.office_code.setObjectName("office_code")
+        self.office_code.setMaxLength(12)
+        self.office_code.setPlaceholderText("mis. 3273")
+        self.office_name = QLineEdit()
+        self.office_name.setObjectName("office_name")
+        self.office_name.setMaxLength(office.OFFICE_NAME_MAX)
+        self.office_name.setPlaceholderText("mis. BKD Kota Bandung")
+        self.instansi_name = QLineEdit()
+        self.instansi_name.setObjectName("instansi_name")
+        self.instansi_name.setMaxLength(office.OFFICE_NAME_MAX)
+        self.instansi_name.setPlaceholderText("mis. Pemerintah Kota Bandung (boleh dikosongkan)")
+        if self._existing is not None:
+            self.office_code.setText(self._existing.code)
+            self.office_code.setReadOnly(True)
+            self.office_name.setText(self._existing.name)
+            self.instansi_name.setText(self._existing.instansi_name or "")
+        office_form.addRow(self._label("&Kode kantor:", self.office_code), self.office_code)
+        office_form.addRow(self._label("&Nama kantor:", self.office_name), self.office_name)
+        office_form.addRow(self._label("Nama &instansi:", self.instansi_name), self.instansi_name)
+        office_form.addRow(
+            "",
+            theme.hint_label("Kode kantor: 2–12 huruf atau angka, mis. kode wilayah 3273."),
+        )
+        body.addWidget(office_box)
+
+        admin_box = QGroupBox("Admin Pertama")
+        admin_form = self._form(admin_box)
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.username.setMaxLength(32)
+        self.username.setPlaceholderText("mis. admin.bkd")
+        self.full_name = QLineEdit()
+        self.full_name.setObjectName("full_name")
+        self.full_name.setMaxLength(users.FULL_NAME_MAX)
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_again = QLineEdit()
+        self.password_again.setObjectName("password_again")
+        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        admin_form.addRow(self._label("Nama &pengguna:", self.username), self.username)
+        admin_form.addRow(self._label("Nama &lengkap:", self.full_name), self.full_name)
+        admin_form.addRow(self._label("Kata &sandi:", self.password), self.password)
+        admin_form.addRow(
+            self._label("&Ulangi kata sandi:", self.password_again), self.password_again
+        )
+        admin_form.addRow("", theme.hint_label(password_rule_text(self._ctx)))
+        body.addWidget(admin_box)
+
+        self.error = theme.error_label()
+        body.addWidget(self.error)
+
+        folder = QLabel(f"Folder data: {self._ctx.data_dir.path}")
+        folder.setObjectName("muted")
+        folder.setWordWrap(True)
+        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        body.addWidget(folder)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.cancel_button = QPushButton("Batal")
+        self.cancel_button.setObjectName("cancel")
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button = theme.primary_button("Simpan dan Lanjutkan")
+        self.save_button.setObjectName("save")
+        self.save_button.clicked.connect(self.submit)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        body.addLayout(buttons)
+
+        self._fields: dict[str, QLineEdit] = {
+            "office_code": self.office_code,
+            "office_name": self.office_name,
+            "instansi_name": self.instansi_name,
+            "username": self.username,
+            "full_name": self.full_name,
+            "kata_sandi": self.password,
+            "kata_sandi_ulang": self.password_again,
+        }
+        first = self.username if self._existing is not None else self.office_code
+        first.setFocus()
+        for field in self._fields.values():
+            field.setMinimumWidth(360)
+        # The dialog takes the size its content needs, also when the error line appears.
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+
+    @staticmethod
+    def _form(box: QGroupBox) -> QFormLayout:
+        form = QFormLayout(box)
+        form.setContentsMargins(16, 20, 16, 14)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(8)
+        return form
+
+    @staticmethod
+    def _label(text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        label.setMinimumWidth(130)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return label
+
+    def _fail(self, exc: UserError, field: str | None) -> None:
+        for key, widget in self._fields.items():
+            theme.mark_invalid(widget, key == field)
+        theme.show_error_text(self.error, str(exc))
+        if field in self._fields:
+            self._fields[field].setFocus()
+
+    def _check(self) -> tuple[str, str, str]:
+        """Everything the services would refuse, checked before anything is saved."""
+        code = office.normalise_office_code(self.office_code.text())
+        if not " ".join(self.office_name.text().split()):
+            raise FieldError("office_name", "Nama kantor wajib diisi.")
+        username = users.validate_username(self.username.text())
+        if not " ".join(self.full_name.text().split()):
+            raise FieldError("full_name", "Nama lengkap admin wajib diisi.")
+        password = self.password.text()
+        users.check_password(self._ctx.policy.password, password)
+        if password != self.password_again.text():
+            raise FieldError(
+                "kata_sandi_ulang",
+                "Kedua kata sandi tidak sama.",
+                hint="Ketik ulang kata sandi yang sama pada kedua kolom.",
+            )
+        return code, username, password
+
+    def submit(self) -> None:
+        try:
+            code, username, password = self._check()
+        except FieldError as exc:
+            self._fail(exc, exc.field)
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            office.initialise(
+                self._ctx,
+                office_code=code,
+                office_name=self.office_name.text(),
+                instansi_name=self.instansi_name.text() or None,
+            )
+            users.create_user(
+                self._ctx,
+                username=username,
+                full_name=self.full_name.text(),
+                role=Role.ADMIN,
+                password=password,
+                actor=SYSTEM_ACTOR,
+            )
+        except FieldError as exc:
+            self._fail(exc, exc.field)
+            return
+        except UserError as exc:
+            self._fail(exc, "username" if "pengguna" in exc.message.lower() else None)
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.admin_username = username
+        self.password.clear()
+        self.password_again.clear()
+        self.accept()

@@ -1,0 +1,522 @@
+"""The main window: header, menus and action bar by role, the record list, the status bar.
+
+Actions a role may not use are never created, so they appear nowhere (menu, action bar,
+context menu, shortcut). Which role may do what is :data:`PERMISSIONS`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nonasn_desktop.errors import UserError
+from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.status import RecordStatus
+from nonasn_desktop.services import office
+from nonasn_desktop.services.context import AppContext
+from nonasn_desktop.services.records import RecordRow
+from nonasn_desktop.services.users import UserInfo
+
+from . import backup_dialogs, messages, theme
+from .dashboard import Dashboard
+
+log = logging.getLogger(__name__)
+
+ALL_ROLES = frozenset(Role)
+CLERKS = frozenset({Role.OPERATOR, Role.ADMIN})
+ADMINS = frozenset({Role.ADMIN})
+
+# Action key -> roles allowed to use it.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "new": CLERKS,
+    "continue": CLERKS,
+    "print_info": ALL_ROLES,
+    "print_card": ALL_ROLES,
+    "export_recap": ALL_ROLES,
+    "refresh": ALL_ROLES,
+    "find": ALL_ROLES,
+    "change_password": ALL_ROLES,
+    "sign_out": ALL_ROLES,
+    "quit": ALL_ROLES,
+    "about": ALL_ROLES,
+    "users": ADMINS,
+    "settings": ADMINS,
+    "roster_import": ADMINS,
+    "roster_template": ADMINS,
+    # Made by gui/backup_dialogs.add_backup_actions.
+    "backup": ADMINS,
+    "restore": ADMINS,
+    "auto_backup": ADMINS,
+}
+# Records the wizard may open again ("Lanjutkan").
+CONTINUABLE = frozenset({RecordStatus.DRAF, RecordStatus.AKUN_DIBUAT, RecordStatus.PERLU_PERBAIKAN})
+# Records whose account card can be printed: the registration was finished.
+FINISHED = frozenset(
+    {RecordStatus.PENDAFTARAN_SELESAI, RecordStatus.DISETUJUI, RecordStatus.DIEKSPOR}
+)
+
+
+def can_continue(record: RecordRow | None) -> bool:
+    return record is not None and record.status in CONTINUABLE
+
+
+def can_print_info(record: RecordRow | None) -> bool:
+    return record is not None and record.account_number is not None
+
+
+def can_print_card(record: RecordRow | None) -> bool:
+    return record is not None and record.status in FINISHED
+
+
+def _file_part(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-") or "data"
+
+
+class MainWindow(QMainWindow):
+    """``finished(sign_out)`` is emitted once the window has closed: True when the user
+    signed out (show the sign-in again), False when the application should end."""
+
+    finished = Signal(bool)
+
+    def __init__(self, ctx: AppContext, user: UserInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._user = user
+        self._office = office.get_office(ctx)
+        self._wizards: list[QWidget] = []
+        self._wizard_ids: dict[int, QWidget] = {}
+        self._signing_out = False
+        self._done = False
+        self.actions_by_key: dict[str, QAction] = {}
+        self.setObjectName("main_window")
+        office_name = self._office.name if self._office else "(kantor belum disiapkan)"
+        self.setWindowTitle(f"Pendataan Non-ASN — {office_name}")
+        self.setMinimumSize(1000, 620)
+
+        self.dashboard = Dashboard(ctx)
+        self._create_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_central()
+        self._build_status_bar()
+        self.dashboard.current_changed.connect(self._update_actions)
+        self.dashboard.activated.connect(self._activated)
+        self.dashboard.set_context_actions(
+            [
+                None if key is None else self.actions_by_key[key]
+                for key in ("continue", None, "print_info", "print_card")
+                if key is None or key in self.actions_by_key
+            ]
+        )
+        self.dashboard.set_empty_hint(
+            "Tekan \u201cPendataan Baru\u201d (Ctrl+N) untuk mendata tenaga non-ASN pertama."
+            if "new" in self.actions_by_key
+            else "Data akan tampil di sini setelah operator mulai mendata."
+        )
+        self.dashboard.refresh()
+        self._update_actions(None)
+        # -- the daily automatic backup, whoever is signed in (gui/backup_dialogs.py) ----------
+        self.daily_backup = backup_dialogs.DailyBackupRunner(ctx, self)
+        self.daily_backup.message.connect(lambda text: self.statusBar().showMessage(text, 30000))
+        self.daily_backup.start()
+
+    # -- building -----------------------------------------------------------------------
+
+    def allowed(self, key: str) -> bool:
+        return self._user.role in PERMISSIONS[key]
+
+    def action(self, key: str) -> QAction | None:
+        """The action, or None when the user's role may not use it."""
+        return self.actions_by_key.get(key)
+
+    def _add(
+        self,
+        key: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+    ) -> None:
+        if not self.allowed(key):
+            return
+        action = QAction(text, self)
+        action.setObjectName(f"action_{key}")
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.actions_by_key[key] = action
+        self.addAction(action)
+
+    def _create_actions(self) -> None:
+        self._add(
+            "new",
+            "&Pendataan Baru",
+            self.new_registration,
+            "Ctrl+N",
+            "Mulai mendata tenaga non-ASN yang hadir (langkah 1 dari 24)",
+        )
+        self._add(
+            "continue",
+            "&Lanjutkan",
+            self.continue_registration,
+            "Ctrl+L",
+            "Buka kembali data terpilih untuk dilanjutkan atau diperbaiki",
+        )
+        self._add(
+            "print_info",
+            "Cetak &Informasi Pendaftaran",
+            self.print_registration_info,
+            "Ctrl+P",
+            "Cetak informasi pendaftaran data terpilih (setelah akun dibuat)",
+        )
+        self._add(
+            "print_card",
+            "Cetak &Kartu Informasi Akun",
+            self.print_account_card,
+            "Ctrl+Shift+P",
+            "Cetak kartu informasi akun data terpilih (setelah pendaftaran selesai)",
+        )
+        self._add(
+            "export_recap",
+            "&Ekspor Rekap Excel…",
+            self.export_recap,
+            "Ctrl+E",
+            "Simpan rekap data pendataan sebagai berkas Excel",
+        )
+        self._add("refresh", "&Muat Ulang", self.refresh, QKeySequence.StandardKey.Refresh)
+        self._add("find", "&Cari…", self.dashboard.focus_search, QKeySequence.StandardKey.Find)
+        self._add("change_password", "&Ganti Kata Sandi…", self.change_password)
+        self._add(
+            "sign_out", "Keluar A&kun", self.sign_out, None, "Keluar dan kembali ke layar masuk"
+        )
+        self._add("quit", "&Tutup Aplikasi", self.close, "Ctrl+Q")
+        self._add("about", "&Tentang Aplikasi", self.show_about)
+        self._add("users", "&Pengguna…", self.show_users, None, "Kelola pengguna aplikasi")
+        self._add("settings", "Pen&gaturan…", self.show_settings, None, "Ubah pengaturan kantor")
+        self._add(
+            "roster_import",
+            "&Impor Daftar Admin Instansi…",
+            self.import_roster,
+            None,
+            "Impor daftar tenaga non-ASN dari Admin Instansi (Excel/CSV)",
+        )
+        self._add(
+            "roster_template",
+            "&Unduh Templat Daftar…",
+            self.save_roster_template,
+            None,
+            "Simpan templat Excel daftar Admin Instansi",
+        )
+        refresh = self.actions_by_key["refresh"]
+        refresh.setShortcuts([QKeySequence(QKeySequence.StandardKey.Refresh), QKeySequence("F5")])
+
+    def _menu_items(self, menu: QMenu, keys: tuple[str | None, ...]) -> None:
+        for key in keys:
+            if key is None:
+                menu.addSeparator()
+            elif key in self.actions_by_key:
+                menu.addAction(self.actions_by_key[key])
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        data = bar.addMenu("&Data")
+        data.setObjectName("menu_data")
+        self._menu_items(
+            data,
+            ("new", "continue", None, "print_info", "print_card", None, "export_recap"),
+        )
+        view = bar.addMenu("&Tampilan")
+        view.setObjectName("menu_view")
+        self._menu_items(view, ("find", "refresh"))
+        if any(key in self.actions_by_key for key in ("users", "settings", "roster_import")):
+            admin = bar.addMenu("&Admin")
+            admin.setObjectName("menu_admin")
+            self._menu_items(admin, ("users", "settings", None, "roster_import", "roster_template"))
+            # -- backup and restore (gui/backup_dialogs.py) --------------------------------
+            if self.allowed("backup"):
+                admin.addSeparator()
+                for action in backup_dialogs.add_backup_actions(
+                    admin, self, self._ctx, self._user, on_restored=self.sign_out
+                ):
+                    self.actions_by_key[action.objectName().removeprefix("action_")] = action
+        account = bar.addMenu("A&kun")
+        account.setObjectName("menu_account")
+        self._menu_items(account, ("change_password", None, "sign_out", "quit"))
+        help_menu = bar.addMenu("Ba&ntuan")
+        help_menu.setObjectName("menu_help")
+        self._menu_items(help_menu, ("about",))
+        for menu in (data, view, account, help_menu):
+            menu.setToolTipsVisible(True)
+        # Empty separators (from actions a role lacks) are hidden by Qt; a menu left empty
+        # would not be: drop it.
+        for menu in (data,):
+            if not [a for a in menu.actions() if not a.isSeparator()]:
+                bar.removeAction(menu.menuAction())
+
+    def _build_toolbar(self) -> None:
+        """The action bar under the header: the role's main actions as flat buttons."""
+        bar = QFrame()
+        bar.setObjectName("action_bar")
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(12, 6, 12, 6)
+        layout.setSpacing(4)
+        self.tool_buttons: dict[str, QToolButton] = {}
+        keys = ["new", "continue", None, "print_info", "print_card", None, "export_recap"]
+        previous_separator = True
+        for key in keys:
+            if key is None:
+                if not previous_separator:
+                    layout.addWidget(self._bar_separator())
+                previous_separator = True
+            elif key in self.actions_by_key:
+                layout.addWidget(self._tool_button(key))
+                previous_separator = False
+        layout.addStretch(1)
+        layout.addWidget(self._tool_button("refresh"))
+        if "new" in self.tool_buttons:
+            self.tool_buttons["new"].setObjectName("primary_tool")
+        self.action_bar = bar
+
+    def _tool_button(self, key: str) -> QToolButton:
+        button = QToolButton()
+        button.setDefaultAction(self.actions_by_key[key])
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setObjectName(f"tool_{key}")
+        self.tool_buttons[key] = button
+        return button
+
+    @staticmethod
+    def _bar_separator() -> QFrame:
+        line = QFrame()
+        line.setObjectName("bar_separator")
+        line.setFrameShape(QFrame.Shape.VLine)
+        line.setFixedWidth(9)
+        return line
+
+    def _build_central(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        office_text = (
+            f"{self._office.name} · Kode kantor {self._office.code}"
+            if self._office
+            else "Kantor belum disiapkan"
+        )
+        if self._office and self._office.instansi_name:
+            office_text = f"{self._office.instansi_name} · {office_text}"
+        header = theme.header_banner("Pendataan Tenaga Non-ASN", office_text, icon_size=34)
+        header_layout = header.layout()
+        assert header_layout is not None
+        header_layout.setContentsMargins(18, 8, 18, 8)
+        who = QLabel(f"{self._user.full_name}\n{self._user.role.label}")
+        who.setObjectName("header_user")
+        who.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        header_layout.addWidget(who)
+        layout.addWidget(header)
+        layout.addWidget(self.action_bar)
+        layout.addWidget(self.dashboard, 1)
+        self.setCentralWidget(central)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        code = self._office.code if self._office else "—"
+        self.status_office = QLabel(f"Kantor: {code}")
+        self.status_user = QLabel(
+            f"Pengguna: {self._user.full_name} ({self._user.username}) — {self._user.role.label}"
+        )
+        self.status_folder = QLabel(f"Folder data: {self._ctx.data_dir.path}")
+        self.status_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for label in (self.status_office, self.status_user):
+            bar.addPermanentWidget(label)
+            separator = QFrame()
+            separator.setFrameShape(QFrame.Shape.VLine)
+            separator.setObjectName("muted")
+            bar.addPermanentWidget(separator)
+        bar.addPermanentWidget(self.status_folder, 1)
+
+    # -- state ----------------------------------------------------------------------------
+
+    def _update_actions(self, record: RecordRow | None = None) -> None:
+        record = self.dashboard.current_record()
+        rules = {
+            "continue": can_continue(record),
+            "print_info": can_print_info(record),
+            "print_card": can_print_card(record),
+        }
+        for key, enabled in rules.items():
+            action = self.actions_by_key.get(key)
+            if action is not None:
+                action.setEnabled(enabled)
+
+    def _activated(self, record: RecordRow) -> None:
+        if "continue" in self.actions_by_key and can_continue(record):
+            self.open_wizard(record.id)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.dashboard.refresh()
+        self._update_actions()
+
+    def new_registration(self) -> None:
+        self.open_wizard(None)
+
+    def continue_registration(self) -> None:
+        record = self.dashboard.current_record()
+        if can_continue(record):
+            assert record is not None
+            self.open_wizard(record.id)
+
+    def open_wizard(self, registration_id: int | None) -> None:
+        """A wizard window for a new record (None) or the record's; one window per record."""
+        if registration_id is not None and registration_id in self._wizard_ids:
+            window = self._wizard_ids[registration_id]
+            window.showNormal()
+            window.raise_()
+            window.activateWindow()
+            return
+        from nonasn_desktop.gui.wizard.window import WizardWindow
+
+        try:
+            window = WizardWindow(self._ctx, self._user, registration_id)
+        except UserError as exc:
+            messages.show_user_error(self, exc, title="Data tidak dapat dibuka")
+            return
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        window.closed.connect(lambda saved_id, w=window: self._wizard_closed(w, saved_id))
+        self._wizards.append(window)
+        if registration_id is not None:
+            self._wizard_ids[registration_id] = window
+        window.show()
+
+    def _wizard_closed(self, window: QWidget, registration_id: int) -> None:
+        if window in self._wizards:
+            self._wizards.remove(window)
+        for key, value in list(self._wizard_ids.items()):
+            if value is window:
+                del self._wizard_ids[key]
+        if self._done:
+            return
+        self.dashboard.refresh()
+        if registration_id:
+            self.dashboard.select_record(registration_id)
+        self._update_actions()
+
+    def _print(self, kind: str) -> None:
+        record = self.dashboard.current_record()
+        if record is None:
+            return
+        from nonasn_desktop.gui.print_preview import PrintPreviewDialog
+        from nonasn_desktop.services import printouts
+
+        who = _file_part(record.nik or f"data-{record.id}")
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            if kind == "info":
+                pdf = printouts.registration_info_pdf(self._ctx, record.id)
+                title = "Cetak Informasi Pendaftaran"
+                name = f"informasi-pendaftaran-{who}.pdf"
+            else:
+                pdf = printouts.account_card_pdf(self._ctx, record.id)
+                title = "Cetak Kartu Informasi Akun"
+                name = f"kartu-informasi-akun-{who}.pdf"
+        except UserError as exc:
+            QGuiApplication.restoreOverrideCursor()
+            messages.show_user_error(self, exc, title="Tidak dapat dicetak")
+            return
+        QGuiApplication.restoreOverrideCursor()
+        dialog = PrintPreviewDialog(pdf, title=title, suggested_name=name, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+
+    def print_registration_info(self) -> None:
+        if can_print_info(self.dashboard.current_record()):
+            self._print("info")
+
+    def print_account_card(self) -> None:
+        if can_print_card(self.dashboard.current_record()):
+            self._print("card")
+
+    def export_recap(self) -> None:
+        from nonasn_desktop.gui import roster_dialogs
+
+        roster_dialogs.export_recap(self, self._ctx, self._user)
+
+    def import_roster(self) -> None:
+        from nonasn_desktop.gui import roster_dialogs
+
+        roster_dialogs.open_roster_import(self, self._ctx, self._user)
+
+    def save_roster_template(self) -> None:
+        from nonasn_desktop.gui import roster_dialogs
+
+        roster_dialogs.save_roster_template(self, self._ctx)
+
+    def show_users(self) -> None:
+        from .admin_dialogs import UsersDialog
+
+        UsersDialog(self._ctx, self._user, self).exec()
+
+    def show_settings(self) -> None:
+        from .admin_dialogs import SettingsDialog
+
+        SettingsDialog(self._ctx, self._user, self).exec()
+
+    def change_password(self) -> None:
+        from .admin_dialogs import ResetPasswordDialog
+
+        dialog = ResetPasswordDialog(self._ctx, self._user, self._user, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.statusBar().showMessage("Kata sandi Anda sudah diganti.", 5000)
+
+    def show_about(self) -> None:
+        from .about import AboutDialog
+
+        AboutDialog(self._ctx, self).exec()
+
+    # -- leaving --------------------------------------------------------------------------
+
+    def sign_out(self) -> None:
+        self._signing_out = True
+        if not self.close():
+            self._signing_out = False
+
+    def _close_wizards(self) -> bool:
+        """Close every wizard window (each saves its draft); False if one stays open."""
+        for window in list(self._wizards):
+            if not window.close():
+                window.raise_()
+                window.activateWindow()
+                return False
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self._close_wizards():
+            event.ignore()
+            return
+        event.accept()
+        if not self._done:
+            self._done = True
+            self.finished.emit(self._signing_out)

@@ -1,0 +1,325 @@
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QTimer, qWarning
+from PySide6.QtWidgets import QApplication, QPushButton
+from pytestqt.qtbot import QtBot
+
+from nonasn_desktop.errors import ConflictError, PolicyFileError, UserError
+from nonasn_desktop.gui import app as app_module
+from nonasn_desktop.gui import messages
+from nonasn_desktop.gui.app import EXIT_DATA_PROBLEM, EXIT_OK, ErrorHooks, Shell, run_app
+from nonasn_desktop.gui.first_start import FirstStartDialog
+from nonasn_desktop.gui.main_window import MainWindow
+from nonasn_desktop.gui.sign_in import SignInDialog
+from nonasn_desktop.services import office, users
+from nonasn_desktop.services.context import AppContext
+from nonasn_desktop.services.users import UserInfo
+from nonasn_desktop.storage import datadir
+
+pytestmark = pytest.mark.gui
+
+
+# -- the error hook ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, BaseException]]:
+    """Every dialog the error hook would show, instead of showing it."""
+    seen: list[tuple[str, BaseException]] = []
+    monkeypatch.setattr(messages, "show_bug", lambda _p, exc: seen.append(("bug", exc)))
+    monkeypatch.setattr(
+        messages, "show_user_error", lambda _p, exc, title="": seen.append(("user", exc))
+    )
+    return seen
+
+
+@pytest.fixture
+def hooks() -> Any:
+    installed = ErrorHooks()
+    installed.install()
+    yield installed
+    installed.uninstall()
+
+
+def _button_raising(qtbot: QtBot, exc: BaseException) -> QPushButton:
+    button = QPushButton("Coba")
+    qtbot.addWidget(button)
+
+    def slot() -> None:
+        raise exc
+
+    button.clicked.connect(slot)
+    return button
+
+
+@pytest.mark.qt_no_exception_capture
+@pytest.mark.usefixtures("hooks")
+def test_an_exception_in_a_slot_shows_the_bug_dialog_and_is_logged(
+    qtbot: QtBot, shown: list[tuple[str, BaseException]], caplog: pytest.LogCaptureFixture
+) -> None:
+    button = _button_raising(qtbot, RuntimeError("rusak di dalam slot"))
+    with caplog.at_level(logging.ERROR):
+        button.click()
+    assert [(kind, str(exc)) for kind, exc in shown] == [("bug", "rusak di dalam slot")]
+    assert shown[0][1].__traceback__ is not None
+    # The application goes on: the same button works (and fails) again.
+    button.click()
+    assert len(shown) == 2
+
+
+@pytest.mark.qt_no_exception_capture
+@pytest.mark.usefixtures("hooks")
+def test_an_uncaught_user_error_shows_its_message(
+    qtbot: QtBot, shown: list[tuple[str, BaseException]]
+) -> None:
+    button = _button_raising(qtbot, ConflictError("Data ini sedang dibuka petugas lain."))
+    button.click()
+    assert [(kind, str(exc)) for kind, exc in shown] == [
+        ("user", "Data ini sedang dibuka petugas lain.")
+    ]
+
+
+@pytest.mark.qt_no_exception_capture
+def test_the_real_bug_dialog_is_logged(
+    qtbot: QtBot,
+    hooks: ErrorHooks,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # show_bug itself runs (it logs the traceback); only its modal box is closed at once.
+    def close_soon() -> None:
+        box = QApplication.activeModalWidget()
+        if box is not None:
+            box.done(0)
+        else:
+            QTimer.singleShot(10, close_soon)
+
+    QTimer.singleShot(10, close_soon)
+    with caplog.at_level(logging.ERROR, logger="nonasn_desktop"):
+        hooks.handle(ValueError, ValueError("angka rusak"), None)
+    assert "angka rusak" in caplog.text
+    assert "unexpected error shown to the user" in caplog.text
+
+
+def test_an_error_while_the_dialog_is_up_is_only_logged(
+    shown: list[tuple[str, BaseException]], caplog: pytest.LogCaptureFixture
+) -> None:
+    hooks = ErrorHooks()
+    hooks._showing = True
+    with caplog.at_level(logging.ERROR):
+        hooks.handle(RuntimeError, RuntimeError("kedua"), None)
+    assert shown == []
+    assert "kedua" in caplog.text
+
+
+def test_install_and_uninstall_restore_the_previous_hooks() -> None:
+    before = (sys.excepthook, threading.excepthook)
+    hooks = ErrorHooks()
+    hooks.install()
+    assert sys.excepthook == hooks.handle
+    hooks.uninstall()
+    assert (sys.excepthook, threading.excepthook) == before
+
+
+@pytest.mark.qt_log_ignore("pesan uji Qt")
+@pytest.mark.usefixtures("hooks")
+def test_qt_messages_go_to_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="nonasn_desktop"):
+        qWarning("pesan uji Qt")
+    assert "Qt: pesan uji Qt" in caplog.text
+
+
+def test_errors_in_other_threads_are_logged(
+    hooks: ErrorHooks, shown: list[tuple[str, BaseException]], caplog: pytest.LogCaptureFixture
+) -> None:
+    def work() -> None:
+        raise RuntimeError("di thread lain")
+
+    with caplog.at_level(logging.ERROR):
+        thread = threading.Thread(target=work, name="pekerja")
+        thread.start()
+        thread.join()
+    assert "di thread lain" in caplog.text
+    assert "pekerja" in caplog.text
+    assert shown == []
+
+
+# -- opening the data --------------------------------------------------------------------------
+
+
+def _no_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> int:
+        raise AssertionError("the application must not start")
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(refuse))
+
+
+def test_a_damaged_database_is_explained_and_left_alone(
+    tmp_path: Path, shown: list[tuple[str, BaseException]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_event_loop(monkeypatch)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    database = folder / "nonasn.sqlite3"
+    database.write_bytes(b"bukan basis data " * 500)
+    assert run_app(folder) == EXIT_DATA_PROBLEM
+    [(kind, exc)] = shown
+    assert kind == "user"
+    assert "bukan basis data yang utuh" in str(exc)
+    assert database.read_bytes() == b"bukan basis data " * 500
+
+
+def test_a_read_only_folder_is_explained(
+    tmp_path: Path, shown: list[tuple[str, BaseException]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_event_loop(monkeypatch)
+
+    def refuse(*_args: object, **_kwargs: object) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(datadir.tempfile, "mkstemp", refuse)
+    assert run_app(tmp_path) == EXIT_DATA_PROBLEM
+    [(kind, exc)] = shown
+    assert kind == "user"
+    assert "tidak dapat ditulis" in str(exc)
+
+
+def test_a_file_in_place_of_the_folder_is_explained(
+    tmp_path: Path, shown: list[tuple[str, BaseException]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_event_loop(monkeypatch)
+    path = tmp_path / "data"
+    path.write_text("bukan folder")
+    assert run_app(path) == EXIT_DATA_PROBLEM
+    assert isinstance(shown[0][1], UserError)
+    assert path.read_text() == "bukan folder"
+
+
+def test_a_broken_policy_file_is_explained(
+    tmp_path: Path, shown: list[tuple[str, BaseException]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_event_loop(monkeypatch)
+
+    def broken() -> Any:
+        raise PolicyFileError("fields.toml", 12, "bukan TOML yang sah")
+
+    monkeypatch.setattr("nonasn_desktop.services.context.default_policy", broken)
+    assert run_app(tmp_path / "data") == EXIT_DATA_PROBLEM
+    [(kind, exc)] = shown
+    assert kind == "user"
+    assert "fields.toml, baris 12" in str(exc)
+
+
+def test_an_unexpected_start_up_failure_is_apologised_for(
+    tmp_path: Path, shown: list[tuple[str, BaseException]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_event_loop(monkeypatch)
+
+    def broken(_ctx: AppContext) -> bool:
+        raise RuntimeError("rusak saat mulai")
+
+    monkeypatch.setattr(app_module, "needs_first_start", broken)
+    assert run_app(tmp_path / "data") == app_module.EXIT_INTERNAL
+    assert [(k, str(e)) for k, e in shown] == [("bug", "rusak saat mulai")]
+
+
+def test_a_new_folder_starts_with_the_first_start_dialog(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+
+    def close_first_start() -> None:
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, FirstStartDialog)]
+        visible = [d for d in dialogs if d.isVisible()]
+        if not visible:
+            QTimer.singleShot(10, close_first_start)
+            return
+        seen.append(visible[0].windowTitle())
+        visible[0].reject()
+
+    QTimer.singleShot(0, close_first_start)
+    assert run_app(tmp_path / "data") == EXIT_OK
+    assert seen == ["Persiapan Awal — Pendataan Non-ASN"]
+    assert (tmp_path / "data" / "nonasn.sqlite3").exists()
+    assert QApplication.quitOnLastWindowClosed()
+
+
+# -- the screens after start-up ----------------------------------------------------------------
+
+
+def test_first_start_leads_to_sign_in_then_main_window_and_back(
+    qtbot: QtBot, app_ctx: AppContext
+) -> None:
+    # The Shell owns (and deletes) its windows: they are not handed to qtbot.
+    shell = Shell(app_ctx)
+    ended: list[int] = []
+    shell.finished.connect(ended.append)
+    shell.start()
+    first = shell.current
+    assert isinstance(first, FirstStartDialog)
+    for name, value in {
+        "office_code": "3273",
+        "office_name": "BKD Kota Bandung",
+        "username": "admin.bkd",
+        "full_name": "Rina Kartika",
+        "password": "rahasia123",
+        "password_again": "rahasia123",
+    }.items():
+        getattr(first, name).setText(value)
+    first.submit()
+    sign_in = shell.current
+    assert isinstance(sign_in, SignInDialog)
+    assert sign_in.username.text() == "admin.bkd"
+    sign_in.password.setText("rahasia123")
+    sign_in.submit()
+    window = shell.current
+    assert isinstance(window, MainWindow)
+    assert window.isVisible()
+    assert window.windowTitle() == "Pendataan Non-ASN — BKD Kota Bandung"
+    assert "users" in window.actions_by_key
+    # "Keluar Akun" returns to the sign-in.
+    window.actions_by_key["sign_out"].trigger()
+    again = shell.current
+    assert isinstance(again, SignInDialog)
+    assert again.isVisible()
+    assert ended == []
+    again.reject()
+    assert ended == [EXIT_OK]
+
+
+def test_an_office_with_an_admin_goes_straight_to_sign_in(
+    qtbot: QtBot, app_ctx: AppContext, admin_user: UserInfo
+) -> None:
+    office.initialise(app_ctx, office_code="3273", office_name="BKD Kota Bandung")
+    shell = Shell(app_ctx)
+    ended: list[int] = []
+    shell.finished.connect(ended.append)
+    shell.start()
+    dialog = shell.current
+    assert isinstance(dialog, SignInDialog)
+    dialog.username.setText("admin")
+    dialog.password.setText("rahasia123")
+    dialog.submit()
+    window = shell.current
+    assert isinstance(window, MainWindow)
+    window.close()
+    assert ended == [EXIT_OK]
+    assert users.get_user(app_ctx, "admin").active
+
+
+def test_cancelling_the_first_start_ends_the_program(qtbot: QtBot, app_ctx: AppContext) -> None:
+    shell = Shell(app_ctx)
+    ended: list[int] = []
+    shell.finished.connect(ended.append)
+    shell.start()
+    assert isinstance(shell.current, FirstStartDialog)
+    shell.current.reject()
+    assert ended == [EXIT_OK]
+    assert office.get_office(app_ctx) is None

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from nonasn_desktop.gui.sign_in import EMPTY_FIELDS, SignInDialog
+from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.services import office, users
+from nonasn_desktop.services.context import AppContext
+from nonasn_desktop.services.users import WRONG_CREDENTIALS, UserInfo
+
+if TYPE_CHECKING:
+    from conftest import FakeClock
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot, app_ctx: AppContext, admin_user: UserInfo) -> SignInDialog:
+    office.initialise(app_ctx, office_code="3273", office_name="BKD Kota Bandung")
+    widget = SignInDialog(app_ctx)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def _type(qtbot: QtBot, dialog: SignInDialog, username: str, password: str) -> None:
+    dialog.username.setText(username)
+    dialog.password.setText(password)
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+
+
+def test_the_right_password_signs_in(qtbot: QtBot, dialog: SignInDialog) -> None:
+    with qtbot.waitSignal(dialog.accepted):
+        _type(qtbot, dialog, "  ADMIN ", "rahasia123")
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.user is not None
+    assert dialog.user.username == "admin"
+    assert dialog.user.role is Role.ADMIN
+    assert dialog.password.text() == ""
+
+
+def test_a_wrong_password_is_refused_in_the_dialog(qtbot: QtBot, dialog: SignInDialog) -> None:
+    _type(qtbot, dialog, "admin", "salah")
+    assert dialog.user is None
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.error.isVisibleTo(dialog)
+    assert dialog.error.text().startswith(WRONG_CREDENTIALS)
+    assert "Caps Lock" in dialog.error.text()
+    assert dialog.password.text() == ""
+    assert dialog.username.text() == "admin"
+
+
+def test_an_unknown_user_gets_the_same_message(qtbot: QtBot, dialog: SignInDialog) -> None:
+    _type(qtbot, dialog, "tidakada", "rahasia123")
+    assert dialog.error.text().startswith(WRONG_CREDENTIALS)
+
+
+def test_the_lock_after_repeated_failures_names_the_wait(
+    qtbot: QtBot, dialog: SignInDialog, app_ctx: AppContext, clock: FakeClock
+) -> None:
+    for _ in range(5):
+        _type(qtbot, dialog, "admin", "salah")
+    assert "coba lagi dalam 30 detik" in dialog.error.text()
+    # While locked even the right password is not checked.
+    _type(qtbot, dialog, "admin", "rahasia123")
+    assert dialog.user is None
+    assert "dikunci sementara" in dialog.error.text()
+    assert "30 detik" in dialog.error.text()
+    clock.advance(seconds=31)
+    with qtbot.waitSignal(dialog.accepted):
+        _type(qtbot, dialog, "admin", "rahasia123")
+    assert dialog.user is not None
+
+
+def test_a_deactivated_clerk_is_told_so(
+    qtbot: QtBot, dialog: SignInDialog, app_ctx: AppContext, admin_user: UserInfo
+) -> None:
+    users.create_user(
+        app_ctx,
+        username="budi",
+        full_name="Budi",
+        role=Role.OPERATOR,
+        password="rahasia123",
+        actor=admin_user.username,
+    )
+    users.set_active(app_ctx, "budi", False, actor=admin_user.username)
+    _type(qtbot, dialog, "budi", "rahasia123")
+    assert "dinonaktifkan" in dialog.error.text()
+
+
+def test_empty_fields_are_asked_for_without_a_sign_in_attempt(
+    qtbot: QtBot, dialog: SignInDialog, app_ctx: AppContext
+) -> None:
+    _type(qtbot, dialog, "", "")
+    assert dialog.error.text() == EMPTY_FIELDS
+    _type(qtbot, dialog, "admin", "")
+    assert dialog.error.text() == EMPTY_FIELDS
+    # Nothing counted against the account.
+    assert users.authenticate(app_ctx, "admin", "rahasia123").username == "admin"
+
+
+def test_the_username_given_is_filled_in(qtbot: QtBot, app_ctx: AppContext) -> None:
+    office.initialise(app_ctx, office_code="3273", office_name="BKD Kota Bandung")
+    widget = SignInDialog(app_ctx, username="admin")
+    qtbot.addWidget(widget)
+    assert widget.username.text() == "admin"
+    assert widget.windowTitle() == "Masuk — Pendataan Non-ASN"
+
+
+def test_the_password_can_be_shown(qtbot: QtBot, dialog: SignInDialog) -> None:
+    assert dialog.password.echoMode() == QLineEdit.EchoMode.Password
+    dialog.show_password.setChecked(True)
+    assert dialog.password.echoMode() == QLineEdit.EchoMode.Normal
+    dialog.show_password.setChecked(False)
+    assert dialog.password.echoMode() == QLineEdit.EchoMode.Password
+
+
+def test_keluar_rejects(qtbot: QtBot, dialog: SignInDialog) -> None:
+    with qtbot.waitSignal(dialog.rejected):
+        qtbot.mouseClick(dialog.quit_button, Qt.MouseButton.LeftButton)
+    assert dialog.user is None
