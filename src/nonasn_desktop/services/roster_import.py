@@ -37,12 +37,14 @@ What the importer does with a sheet (decisions a clerk can rely on):
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -102,7 +104,8 @@ EXIT_REFUSED = 1
 EXIT_UNREADABLE = 2
 ENTITY = "roster_entry"
 WRITE_BATCH = 2000
-CHECK_EVERY = 500
+# Rows converted together, column by column; also how often progress and cancel are checked.
+CHUNK = 2048
 # How many rows a note lists before it says "and N more".
 NOTE_LIST_LIMIT = 20
 
@@ -114,8 +117,8 @@ NIK_AS_NUMBER_HINT = (
 _SLOT = {key: index for index, key in enumerate(ROSTER_FIELDS)}
 _FIELD_COUNT = len(ROSTER_FIELDS)
 _MISSING = object()
-_EMPTY = object()
 _CACHE_LIMIT = 50_000
+_UNCACHED_SHARE = 0.8
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
 _NUMBER_WITH_DECIMALS = re.compile(r"\d{15,17}[.,]0+")
@@ -129,6 +132,10 @@ _PLACE_DATE = re.compile(
     r"|\d{1,2}[\s\-./]+[A-Za-z]+\.?[\s\-./,]+\d{2,4})\s*"
 )
 _COLUMN_NUMBER = re.compile(r"\(?(\d{1,3})\)?")
+
+
+# What the import keeps of a NIK: the 16 digits, the birth date and the sex it encodes.
+NikParts = tuple[str, dt.date, Sex]
 
 
 class ImportCancelledError(UserError):
@@ -249,6 +256,9 @@ class _Values:
         self.today = today
         self.limits: InputLimits = input_limits()
         self.regions = region_table()
+        self.provinces = self.regions.provinces
+        self.regencies = self.regions.regencies
+        self._births: dict[str, Any] = {}
         self.choice_maps = {
             "jenis_kelamin": self._choice_map(
                 "jenis_kelamin", policy.fields["jenis_kelamin"].choices
@@ -298,9 +308,6 @@ class _Values:
         if isinstance(raw, (int, float)):
             raise FieldError("nik", nik_number_message(raw), hint=NIK_AS_NUMBER_HINT)
         text = str(raw).strip().lstrip("'")
-        fast = self.fast_nik(text)
-        if fast is not None:
-            return fast
         if _SCIENTIFIC.fullmatch(text):
             raise FieldError("nik", nik_number_message(text), hint=NIK_AS_NUMBER_HINT)
         if _NUMBER_WITH_DECIMALS.fullmatch(text):
@@ -309,17 +316,30 @@ class _Values:
             )
         return parse_nik(text, today=self.today)
 
-    def fast_nik(self, text: str) -> NikInfo | None:
-        """parse_nik's result for a clean, valid 16-digit NIK, without its text clean-up;
-        None for anything else (parse_nik then says what is wrong). A property test checks
-        that both always agree."""
+    def fast_nik(self, text: str) -> NikParts | None:
+        """(NIK, birth date, sex) as parse_nik reads them from a clean, valid 16-digit NIK,
+        without its text clean-up; None for anything else (parse_nik then says what is wrong).
+        A property test checks that both always agree."""
         if len(text) != 16 or not text.isascii() or not text.isdigit():
             return None
-        province = self.regions.province_name(text[:2])
-        regency = self.regions.regency_name(text[:4])
-        if province is None or regency is None or text[4:6] == "00" or text[12:] == "0000":
+        if (
+            self.provinces.get(text[:2]) is None
+            or self.regencies.get(text[:4]) is None
+            or text[4:6] == "00"
+            or text[12:] == "0000"
+        ):
             return None
-        day_code, month, yy = int(text[6:8]), int(text[8:10]), int(text[10:12])
+        code = text[6:12]
+        born = self._births.get(code, _MISSING)
+        if born is _MISSING:
+            born = self._births[code] = self._birth(code)
+        if born is None:
+            return None
+        return (text, born[0], born[1])
+
+    def _birth(self, code: str) -> tuple[dt.date, Sex] | None:
+        """Birth date and sex from the DDMMYY digits of a NIK, as parse_nik reads them."""
+        day_code, month, yy = int(code[:2]), int(code[2:4]), int(code[4:])
         sex: Sex
         if 1 <= day_code <= 31:
             day, sex = day_code, "L"
@@ -334,20 +354,14 @@ class _Values:
         if (year, month, day) > (today.year, today.month, today.day):
             year -= 100
         try:
-            birth = dt.date(year, month, day)
+            return dt.date(year, month, day), sex
         except ValueError:
             return None
-        return NikInfo(
-            nik=text,
-            province_code=text[:2],
-            province_name=province,
-            regency_code=text[:4],
-            regency_name=regency,
-            district_code=text[:6],
-            birth_date=birth,
-            sex=sex,
-            serial=text[12:],
-        )
+
+    def nik_parts(self, raw: CellValue) -> NikParts:
+        """(NIK, birth date, sex) of any NIK cell; FieldError when it is not a valid NIK."""
+        info = self.nik(raw)
+        return (info.nik, info.birth_date, info.sex)
 
     def name(self, raw: CellValue) -> str:
         text = self._text_of("nama", raw)
@@ -667,7 +681,7 @@ def _is_column_numbers(cells: list[CellValue]) -> bool:
 class _Step:
     index: int  # 0-based column in the sheet
     slot: int  # index in ROSTER_FIELDS; -1 for the combined place/date column
-    convert: Callable[[CellValue], Any]  # value, FieldError or _EMPTY
+    convert: Callable[[CellValue], Any]  # value, FieldError, or None for a blank cell
     cache: dict[Any, Any] | None
     binding: _Binding
 
@@ -679,14 +693,14 @@ _TMT = _SLOT["tmt"]
 _END = _SLOT["tanggal_selesai"]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     sheet: str
     row: int
     values: tuple[Any, ...]  # in ROSTER_FIELDS order
-    nik_raw: CellValue
-    nama_raw: CellValue
-    problems: list[RowProblem]
+    nik_raw: CellValue = None
+    nama_raw: CellValue = None
+    problems: list[RowProblem] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -721,9 +735,8 @@ class _SheetReader:
         self.required_slots = frozenset(_SLOT[key] for key in self.required)
         self._converters: dict[str, tuple[Callable[[CellValue], Any], dict[Any, Any] | None]] = {}
         self.section_rows: list[str] = []
-        self._fast_plan: list[
-            tuple[int, int, Callable[[CellValue], Any], dict[Any, Any] | None]
-        ] = []
+        # Columns whose values hardly repeat: converted without the cache.
+        self._uncached: set[str] = set()
         self.footer_words = re.compile(
             r"\b(?:" + "|".join(re.escape(w) for w in columns.footer_words) + r")\b"
         )
@@ -750,23 +763,24 @@ class _SheetReader:
         self.reading.bound_keys |= header.keys - {PLACE_DATE_KEY}
         pending = [item for item in head if item[0] > header.last_row]
         plan = self._plan(header)
-        self._fast_plan = [(step.index, step.slot, step.convert, step.cache) for step in plan]
-        column_numbers_checked = False
 
-        for number, cells in itertools.chain(pending, rows):
-            if not column_numbers_checked and any(c not in ("", None) for c in cells):
-                column_numbers_checked = True
-                if _is_column_numbers(cells):
-                    self.reading.notes.append(
-                        f"Lembar '{sheet.name}' baris {number}: nomor kolom di bawah judul, "
-                        "dilewati."
-                    )
-                    continue
-            if number % CHECK_EVERY == 0:
-                if self.cancelled is not None and self.cancelled():
-                    raise ImportCancelledError
-                progress(number)
-            self._row(sheet.name, number, cells, header, plan)
+        remaining = itertools.chain(pending, rows)
+        # A row of column numbers (1, 2, 3, ...) may follow the header: skip it.
+        for number, cells in remaining:
+            if not any(c not in ("", None) for c in cells):
+                continue
+            if _is_column_numbers(cells):
+                self.reading.notes.append(
+                    f"Lembar '{sheet.name}' baris {number}: nomor kolom di bawah judul, dilewati."
+                )
+            else:
+                remaining = itertools.chain([(number, cells)], remaining)
+            break
+        while chunk := list(itertools.islice(remaining, CHUNK)):
+            if self.cancelled is not None and self.cancelled():
+                raise ImportCancelledError
+            self._chunk(sheet.name, chunk, plan)
+            progress(chunk[-1][0])
         progress(sheet.last_row)
         for index, filled in sorted(sheet.filled_from_merges.items()):
             binding = next((b for b in header.bindings if b.index == index), None)
@@ -795,68 +809,141 @@ class _SheetReader:
         plan.sort(key=lambda step: step.slot == -1)
         return plan
 
-    def _row(
-        self, sheet: str, number: int, cells: list[CellValue], header: _Header, plan: list[_Step]
+    def _chunk(
+        self, sheet: str, chunk: list[tuple[int, list[CellValue]]], plan: list[_Step]
     ) -> None:
-        # The hot loop of a 100,000-row import: keep it lean.
-        count = len(cells)
-        values: list[Any] = [None] * _FIELD_COUNT
-        errors: list[tuple[_Step, FieldError]] | None = None
-        present = 0
-        for index, slot, convert, cache in self._fast_plan:
-            if index >= count:
-                continue
-            raw = cells[index]
-            if raw == "" or raw is None:
-                continue
-            if cache is None or raw is True or raw is False:
-                value = convert(raw)
+        """Convert a block of rows column by column, then check each row.
+
+        Column-wise, the common case (a value seen before in that column) is a dictionary
+        lookup in a list comprehension; the per-row work is left to what needs the row.
+        """
+        count = len(chunk)
+        columns: list[list[Any] | None] = [None] * _FIELD_COUNT
+        place_dates: list[Any] | None = None
+        errors: dict[int, list[tuple[_Step, FieldError]]] = {}
+        lines = [cells for _, cells in chunk]
+        width = max(step.index for step in plan) + 1
+        if any(len(cells) < width for cells in lines):
+            lines = [cells + [None] * (width - len(cells)) for cells in lines]
+        by_column = list(zip(*lines, strict=False))
+        for step in plan:
+            convert, cache = step.convert, step.cache
+            raw = by_column[step.index]
+            if cache is None or step.binding.key in self._uncached:
+                converted = [None if v is None or v == "" else convert(v) for v in raw]
             else:
-                value = cache.get(raw, _MISSING)
-                if value is _MISSING:
-                    value = convert(raw)
-                    if len(cache) < _CACHE_LIMIT:
-                        cache[raw] = value
-            if value is _EMPTY:
-                continue
-            present += 1
-            if type(value) is FieldError:
-                if errors is None:
-                    errors = []
-                errors.append((_step_at(plan, index), value))
-            elif slot >= 0:
-                values[slot] = value
+                converted = list(map(cache.get, raw, itertools.repeat(_MISSING, count)))
+                if bool in set(map(type, raw)):
+                    # A bool hashes like 1 or 0: never answer it from the cache.
+                    for k in [k for k, v in enumerate(raw) if v is True or v is False]:
+                        converted[k] = convert(raw[k])
+                if object in set(map(type, converted)):
+                    missed = [k for k, v in enumerate(converted) if v is _MISSING]
+                    for k in missed:
+                        value = raw[k]
+                        converted[k] = result = convert(value)
+                        if len(cache) < _CACHE_LIMIT:
+                            cache[value] = result
+                    if len(missed) > count * _UNCACHED_SHARE and count >= CHUNK // 2:
+                        # Nearly every value new (names, numbers): the cache only costs.
+                        self._uncached.add(step.binding.key)
+            if FieldError in set(map(type, converted)):
+                for k in [k for k, v in enumerate(converted) if type(v) is FieldError]:
+                    errors.setdefault(k, []).append((step, cast(FieldError, converted[k])))
+                    converted[k] = None
+            if step.slot >= 0:
+                columns[step.slot] = converted
             else:
-                place, born = value
-                if values[_PLACE] is None:
-                    values[_PLACE] = place
-                if values[_BORN] is None:
-                    values[_BORN] = born
-        if not present:
+                place_dates = converted
+        empty: list[Any] = [None] * count
+        cols = [column if column is not None else empty for column in columns]
+        if place_dates is not None:
+            # The combined place/date cell fills only what the separate columns left empty.
+            for slot, part in ((_PLACE, 0), (_BORN, 1)):
+                target = cols[slot] = list(cols[slot])
+                for k, pair in enumerate(place_dates):
+                    if pair is not None and target[k] is None:
+                        target[k] = pair[part]
+        # Rows that need a closer look: a refused cell, a required cell missing (this includes
+        # blank rows and rows without NIK), NIK against birth date and sex, TMT against end.
+        flagged = set(errors)
+        for slot in self.required_slots:
+            flagged.update(k for k, value in enumerate(cols[slot]) if value is None)
+        infos, borns, sexes = cols[0], cols[_BORN], cols[_SEX]
+        if borns is not empty or sexes is not empty:
+            flagged.update(
+                k
+                for k, (info, born, sex) in enumerate(zip(infos, borns, sexes, strict=True))
+                if info is not None
+                and (
+                    (sex is not None and sex != info[2])
+                    or (
+                        born is not None
+                        and (
+                            born.day != info[1].day
+                            or born.month != info[1].month
+                            or born.year % 100 != info[1].year % 100
+                        )
+                    )
+                )
+            )
+        starts, ends = cols[_TMT], cols[_END]
+        if ends is not empty and starts is not empty:
+            flagged.update(
+                k
+                for k, (begin, end) in enumerate(zip(starts, ends, strict=True))
+                if begin is not None and end is not None and end < begin
+            )
+        cols[0] = [info[0] if info is not None else None for info in infos]
+        rows = list(zip(*cols, strict=True))
+        reading = self.reading
+        first_by_nik = reading.first_by_nik
+        for k in sorted(flagged):
+            number, cells = chunk[k]
+            self._row(sheet, number, cells, list(rows[k]), infos[k], errors.get(k), plan)
+        good = [k for k in range(count) if k not in flagged] if flagged else range(count)
+        made = list(
+            map(
+                _Row,
+                itertools.repeat(sheet),
+                [chunk[k][0] for k in good],
+                [rows[k] for k in good],
+            )
+        )
+        reading.valid.extend(made)
+        niks = [row.values[0] for row in made]
+        if len(set(niks)) == len(niks) and first_by_nik.keys().isdisjoint(niks):
+            first_by_nik.update(zip(niks, made, strict=True))
+            return
+        for nik, row in zip(niks, made, strict=True):
+            first = first_by_nik.get(nik)
+            if first is None:
+                first_by_nik[nik] = row
+            else:
+                reading.repeated.setdefault(nik, [first]).append(row)
+
+    def _row(
+        self,
+        sheet: str,
+        number: int,
+        cells: list[CellValue],
+        values: list[Any],
+        parts: NikParts | None,
+        errors: list[tuple[_Step, FieldError]] | None,
+        plan: list[_Step],
+    ) -> None:
+        """One row that needs a closer look (see _chunk): skip it, refuse it, or keep it."""
+        info = parse_nik(parts[0], today=self.v.today) if parts is not None else None
+        if errors is None and values.count(None) == _FIELD_COUNT:
             self.reading.skipped += 1
             return
-        info = values[0]
         if info is None:
-            nik_index = self._fast_plan[self.nik_position(plan)][0]
-            nik_cell = cells[nik_index] if nik_index < count else None
+            nik_index = plan[self.nik_position(plan)].index
+            nik_cell = cells[nik_index] if nik_index < len(cells) else None
             if (nik_cell is None or nik_cell == "") and self._not_a_person(number, cells, plan):
                 self.reading.skipped += 1
                 return
-        else:
-            values[0] = info.nik
-        problems: list[RowProblem] = []
-        start, end = values[_TMT], values[_END]
-        if (
-            errors is not None
-            or None in [values[slot] for slot in self.required_slots]
-            or (start is not None and end is not None and end < start)
-            or (
-                info is not None
-                and (values[_BORN] is not None or values[_SEX] is not None)
-                and nik_disagreements(info, values[_BORN], values[_SEX])
-            )
-        ):
-            problems = self._problems(number, values, info, errors, plan)
+        problems = self._problems(number, values, info, errors, plan)
         nik_key = info.nik if info is not None else ""
         if problems:
             nik_raw = self._raw(cells, plan, 0)
@@ -978,13 +1065,13 @@ class _SheetReader:
 
     def _nik_converter(self) -> Callable[[CellValue], Any]:
         fast = self.v.fast_nik
-        slow = _guarded(self.v.nik)
+        slow = _guarded(self.v.nik_parts)
 
         def convert(raw: CellValue) -> Any:
             if type(raw) is str:
-                info = fast(raw)
-                if info is not None:
-                    return info
+                parts = fast(raw)
+                if parts is not None:
+                    return parts
             return slow(raw)
 
         return convert
@@ -1033,17 +1120,13 @@ class _SheetReader:
             return None
 
 
-def _step_at(plan: list[_Step], index: int) -> _Step:
-    return next(step for step in plan if step.index == index)
-
-
 def _guarded(convert: Callable[[CellValue], Any]) -> Callable[[CellValue], Any]:
-    """``convert`` returning its FieldError instead of raising it, and _EMPTY for blank text
+    """``convert`` returning its FieldError instead of raising it, and None for blank text
     (so the result can be cached either way)."""
 
     def guarded(raw: CellValue) -> Any:
-        if type(raw) is str and not raw.strip():
-            return _EMPTY
+        if raw is None or (type(raw) is str and not raw.strip()):
+            return None
         try:
             return convert(raw)
         except FieldError as error:
@@ -1184,7 +1267,12 @@ _INSERT_COLUMNS = (*ROSTER_FIELDS, "source", "created_at", "updated_at")
 
 
 def _insert(
-    session: Session, table: Table, rows: list[tuple[Any, ...]], source: str, now: dt.datetime
+    session: Session,
+    table: Table,
+    rows: list[tuple[Any, ...]],
+    source: str,
+    now: dt.datetime,
+    memos: dict[int, dict[Any, Any]] | None = None,
 ) -> None:
     """Insert roster rows (values in ROSTER_FIELDS order) inside the session's transaction.
 
@@ -1208,19 +1296,18 @@ def _insert(
         value if processor is None else processor(value)
         for value, processor in zip((source, now, now), processors[-3:], strict=True)
     ]
-    active = [
-        (index, processor)
-        for index, processor in enumerate(processors[: len(ROSTER_FIELDS)])
-        if processor is not None
-    ]
-    params: list[tuple[Any, ...]] = []
-    for row in rows:
-        record = [*row, *tail_values]
-        for index, processor in active:
-            value = record[index]
-            if value is not None:
-                record[index] = processor(value)
-        params.append(tuple(record))
+    # Column by column: each distinct value (dates repeat a lot) is converted once.
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for index, processor in enumerate(processors[: len(ROSTER_FIELDS)]):
+        if processor is not None:
+            memo = memos.setdefault(index, {None: None}) if memos is not None else {None: None}
+            for value in set(columns[index]).difference(memo):
+                memo[value] = processor(value)
+            columns[index] = list(map(memo.__getitem__, columns[index]))
+    count = len(rows)
+    params = list(
+        zip(*columns, *(itertools.repeat(value, count) for value in tail_values), strict=False)
+    )
     marks = ", ".join("?" for _ in _INSERT_COLUMNS)
     # Table and column names are this module's constants, never user input.
     statement = f"INSERT INTO {table.name} ({', '.join(_INSERT_COLUMNS)}) VALUES ({marks})"  # noqa: S608
@@ -1245,6 +1332,34 @@ def import_roster(
     path = Path(path)
     with ctx.db.session() as session:
         require_role(session, actor, [Role.ADMIN])
+    with gc_paused():
+        return _import(ctx, path, actor, progress, cancelled)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk job.
+
+    An import keeps 100,000 rows alive: every automatic collection would walk all of them
+    again, a third of the import's time for nothing (the rows hold no reference cycles).
+    Reference counting still frees everything as usual; the collector is back afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(
+    ctx: AppContext,
+    path: Path,
+    actor: str,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> ImportReport:
     reading, kind = read_roster_file(ctx, path, progress=progress, cancelled=cancelled)
     duplicates = _resolve_duplicates(reading)
     sha256 = _file_digest(path)
@@ -1276,11 +1391,13 @@ def import_roster(
         inserts.sort(key=_first)
         total = len(inserts) + len(updates)
         done = 0
+        # Converted dates, shared by the batches (birth dates and TMTs repeat across them).
+        memos: dict[int, dict[Any, Any]] = {}
         for start in range(0, len(inserts), WRITE_BATCH):
             if cancelled is not None and cancelled():
                 raise ImportCancelledError
             batch = inserts[start : start + WRITE_BATCH]
-            _insert(session, table, batch, source, now)
+            _insert(session, table, batch, source, now, memos)
             done += len(batch)
             if progress is not None:
                 progress(done, total)
