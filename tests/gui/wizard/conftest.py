@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QThreadPool
-from wizard_support import ANSWER, BIODATA, PASSWORD, PERSON, WORK, Driver
 
 from nonasn_desktop.demo.documents import make_sample_document
 from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.services import office, roster
 from nonasn_desktop.services.users import UserInfo, create_user
+from wizard.wizard_support import ANSWER, BIODATA, PASSWORD, PERSON, WORK, Driver
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot

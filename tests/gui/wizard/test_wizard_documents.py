@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from wizard_support import LEFT, Driver
 
 from helpers.files import exif_rotated_jpeg, grey_scan_rgb_jpeg, jpeg_of_size
 from nonasn_desktop.demo.documents import make_sample_document
@@ -16,6 +15,7 @@ from nonasn_desktop.gui.wizard.dialogs import CompliantCopyDialog
 from nonasn_desktop.gui.wizard.documents import preview_image
 from nonasn_desktop.services import documents
 from nonasn_desktop.services.context import AppContext
+from wizard.wizard_support import LEFT, Driver
 
 pytestmark = pytest.mark.gui
 
@@ -145,3 +145,8 @@ def test_the_sk_records_the_form_chosen_in_bentuk_sk(
     wizard.choose("bentuk_sk", "fotokopi_legalisir")
     wizard.attach("sk_jabatan", samples("sk_jabatan"))
     assert wizard.flow.state.documents["sk_jabatan"].variant == "fotokopi_legalisir"
+    picker = wizard.picker("sk_jabatan")
+    assert "Bentuk: Fotokopi SK dilegalisir pimpinan unit kerja" in picker.file_label.text()
+    wizard.choose("bentuk_sk", "surat_keterangan")
+    assert wizard.flow.state.documents["sk_jabatan"].variant == "surat_keterangan"
+    assert picker.file_label.text().endswith("Bentuk: Surat keterangan dari pimpinan unit kerja")

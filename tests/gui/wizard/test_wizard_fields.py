@@ -8,7 +8,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
-from wizard_support import PERSON, Driver
 
 from nonasn_desktop.gui.wizard.fields import (
     BoolInput,
@@ -18,6 +17,7 @@ from nonasn_desktop.gui.wizard.fields import (
     display_value,
 )
 from nonasn_desktop.policy import Policy, default_policy
+from wizard.wizard_support import PERSON, Driver
 
 pytestmark = pytest.mark.gui
 

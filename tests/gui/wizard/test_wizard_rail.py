@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QLabel
-from wizard_support import Driver
+
+from wizard.wizard_support import Driver
 
 pytestmark = pytest.mark.gui
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
 from PySide6.QtWidgets import QLineEdit
-from wizard_support import BIODATA, LEFT, PASSWORD, PERSON, WORK, Driver
 
 from nonasn_desktop.errors import ConflictError
 from nonasn_desktop.rules.roles import Role
@@ -18,6 +18,7 @@ from nonasn_desktop.services import documents, registrations
 from nonasn_desktop.services.context import AppContext
 from nonasn_desktop.services.settings import CAPTCHA_ENABLED, set_setting
 from nonasn_desktop.services.users import UserInfo, create_user
+from wizard.wizard_support import BIODATA, LEFT, PASSWORD, PERSON, WORK, Driver
 
 pytestmark = pytest.mark.gui
 
@@ -273,3 +274,30 @@ def test_documents_are_checked_against_the_record_being_saved(
     kept = documents.documents_of(office_ready, registration_id)
     assert [d.kind for d in kept] == ["pas_foto"]
     assert wizard.flow.state.documents["pas_foto"].document_id == kept[0].id
+
+
+def test_an_open_wizard_keeps_its_record_locked(
+    open_wizard: Callable[..., Driver],
+    record_at: Callable[[int], int],
+    office_ready: AppContext,
+    clock: Any,
+) -> None:
+    registration_id = record_at(3)
+    other = create_user(
+        office_ready,
+        username="budi",
+        full_name="Budi Santoso",
+        role=Role.OPERATOR,
+        password="rahasia123",
+        actor="system",
+    )
+    wizard = open_wizard(registration_id)
+    timer = wizard.window._lock_timer
+    assert timer.isActive()
+    assert timer.interval() == 5 * 60_000
+    clock.advance(minutes=20)
+    timer.timeout.emit()  # the refresh the timer makes every few minutes
+    clock.advance(minutes=20)
+    # 40 minutes after opening, 20 after the refresh: still held (the limit is 30).
+    with pytest.raises(ConflictError):
+        registrations.acquire_edit_lock(office_ready, registration_id, clerk_id=other.id)

@@ -1,6 +1,7 @@
 """Shared data and the clerk-like driver of the wizard tests (fixtures are in conftest.py).
 
-Import as ``from wizard_support import ...`` (this folder is on sys.path for its tests).
+Import as ``from wizard.wizard_support import ...`` (tests/gui is on sys.path: this
+folder is a package).
 """
 
 from __future__ import annotations

@@ -466,6 +466,17 @@ class DocumentPicker(QFrame):
             return
         self._shown_document = ref.document_id
         self._host.document_changed(self.kind)
+        self.show_variant()
+
+    def show_variant(self) -> None:
+        """For the SK: which of its forms was handed in (the "Bentuk SK" field decides)."""
+        ref = self.flow.state.documents.get(self.kind)
+        lines = [ln for ln in self.file_label.text().splitlines() if not ln.startswith("Bentuk:")]
+        if ref is not None and ref.variant:
+            variants = self.rule.variants
+            label = next((c.label for c in variants if c.key == ref.variant), ref.variant)
+            lines.append(f"Bentuk: {label}")
+        self.file_label.setText("\n".join(lines))
 
     # ----------------------------------------------------------------- the compliant copy
 
@@ -574,5 +585,6 @@ class DocumentPicker(QFrame):
             self._show_findings(info.findings if info else ())
             locked = self._locked_reason is not None
             self._set_status(LOCKED if locked else OK if ref.passed else FAILED)
+            self.show_variant()
 
         self._start(work, done, f"{ref.original_name} — memuat…")

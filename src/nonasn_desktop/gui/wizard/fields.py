@@ -476,6 +476,9 @@ class FieldEditor(QWidget):
         return super().eventFilter(watched, event)
 
     def _choice_made(self, *_args: object) -> None:
+        if isinstance(self.input, QComboBox):
+            # Long choices (the appointing officials) may not fit: the tooltip shows it all.
+            self.input.setToolTip(self.input.currentText())
         self.touched = True
         raw = self.raw()
         self.edited.emit(raw)

@@ -54,6 +54,9 @@ class PageHost(Protocol):
     @property
     def flow(self) -> RegistrationFlow: ...
 
+    @property
+    def busy(self) -> bool: ...
+
     def edit_field(self, key: str, raw: str) -> None: ...
 
     def commit_field(self, key: str, raw: str) -> None: ...
@@ -381,11 +384,15 @@ class WizardPage(QWidget):
         (layout or self.body_layout).addLayout(grid)
 
     def _edited(self, key: str, raw: str) -> None:
+        if self.host.busy:
+            return  # the flow is working on another thread; the page is disabled meanwhile
         self.host.edit_field(key, raw)
         self.refresh_feedback()
         self.value_changed(key)
 
     def _committed(self, key: str, raw: str) -> None:
+        if self.host.busy:
+            return
         self.host.commit_field(key, raw)
         self.refresh_feedback()
         self.value_changed(key)

@@ -257,6 +257,8 @@ class WorkHistoryPage(WizardPage):
         return [c.values() for c in self.cards if not c.is_empty()]
 
     def entries_changed(self, *, save: bool) -> None:
+        if self.host.busy:
+            return
         filled = [c for c in self.cards if not c.is_empty()]
         try:
             self.host.set_work_history([c.values() for c in filled], save=save)
@@ -289,6 +291,9 @@ class WorkHistoryPage(WizardPage):
             self.entries_changed(save=True)
 
     def value_changed(self, key: str) -> None:
+        if key == "bentuk_sk":
+            for picker in self.pickers.values():
+                picker.show_variant()
         self._update_eligibility()
 
     def document_attached(self, kind: str) -> None:

@@ -88,6 +88,9 @@ def documents_card(
         else:
             failed = [message for ok, message in checks if not ok]
             lines = [f"<b>{html.escape(ref.original_name)}</b>"]
+            if ref.variant:
+                variant = next((c.label for c in rule.variants if c.key == ref.variant), "")
+                lines.append(f"Bentuk: {html.escape(variant or ref.variant)}")
             if passed:
                 count = f" · {len(checks)} pemeriksaan lulus" if checks else ""
                 lines.append(f"Memenuhi syarat{count}")
