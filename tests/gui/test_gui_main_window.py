@@ -28,10 +28,11 @@ COMMON = {"print_info", "print_card", "export_recap", "refresh", "find", "change
 COMMON |= {"sign_out", "quit", "about"}
 EXPECTED_ACTIONS = {
     Role.OPERATOR: COMMON | {"new", "continue"},
-    Role.VERIFIKATOR: COMMON,
+    Role.VERIFIKATOR: COMMON | {"verval"},
     Role.ADMIN: COMMON
     | {"new", "continue", "users", "settings", "roster_import", "roster_template"}
-    | {"backup", "restore", "auto_backup"},
+    | {"backup", "restore", "auto_backup"}
+    | {"verval", "batch_export"},
 }
 
 
@@ -109,7 +110,13 @@ def test_actions_follow_the_role(qtbot: QtBot, office_ctx: AppContext, role: Rol
         assert "&Pendataan Baru" not in everywhere
         assert "&Lanjutkan" not in everywhere
         assert "&Admin" not in _menu_texts(window)
-        assert set(window.tool_buttons) == {"print_info", "print_card", "export_recap", "refresh"}
+        assert set(window.tool_buttons) == {
+            "print_info",
+            "print_card",
+            "export_recap",
+            "verval",
+            "refresh",
+        }
         assert context == {"Cetak &Informasi Pendaftaran", "Cetak &Kartu Informasi Akun"}
     elif role is Role.OPERATOR:
         assert "&Admin" not in _menu_texts(window)

@@ -62,6 +62,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "backup": ADMINS,
     "restore": ADMINS,
     "auto_backup": ADMINS,
+    # -- verval and batch export (gui/verval.py) --
+    "verval": frozenset({Role.VERIFIKATOR, Role.ADMIN}),
+    "batch_export": ADMINS,
 }
 # Records the wizard may open again ("Lanjutkan").
 CONTINUABLE = frozenset({RecordStatus.DRAF, RecordStatus.AKUN_DIBUAT, RecordStatus.PERLU_PERBAIKAN})
@@ -226,6 +229,21 @@ class MainWindow(QMainWindow):
             None,
             "Simpan templat Excel daftar Admin Instansi",
         )
+        # -- verval and batch export (gui/verval.py) --
+        self._add(
+            "verval",
+            "&Verifikasi (Verval)",
+            self.open_verval,
+            "Ctrl+Shift+V",
+            "Periksa dan putuskan data berstatus Pendaftaran Selesai",
+        )
+        self._add(
+            "batch_export",
+            "Ekspor &Batch…",
+            self.export_batch,
+            None,
+            "Tulis batch bertanda tangan berisi data Disetujui untuk kantor pusat",
+        )
         refresh = self.actions_by_key["refresh"]
         refresh.setShortcuts([QKeySequence(QKeySequence.StandardKey.Refresh), QKeySequence("F5")])
 
@@ -242,7 +260,18 @@ class MainWindow(QMainWindow):
         data.setObjectName("menu_data")
         self._menu_items(
             data,
-            ("new", "continue", None, "print_info", "print_card", None, "export_recap"),
+            (
+                "new",
+                "continue",
+                None,
+                "print_info",
+                "print_card",
+                None,
+                "export_recap",
+                None,
+                "verval",
+                "batch_export",
+            ),
         )
         view = bar.addMenu("&Tampilan")
         view.setObjectName("menu_view")
@@ -281,6 +310,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(4)
         self.tool_buttons: dict[str, QToolButton] = {}
         keys = ["new", "continue", None, "print_info", "print_card", None, "export_recap"]
+        keys += [None, "verval"]
         previous_separator = True
         for key in keys:
             if key is None:
@@ -294,6 +324,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self._tool_button("refresh"))
         if "new" in self.tool_buttons:
             self.tool_buttons["new"].setObjectName("primary_tool")
+        elif "verval" in self.tool_buttons:  # the verifikator's main work (gui/verval.py)
+            self.tool_buttons["verval"].setObjectName("primary_tool")
         self.action_bar = bar
 
     def _tool_button(self, key: str) -> QToolButton:
@@ -496,6 +528,30 @@ class MainWindow(QMainWindow):
 
         AboutDialog(self._ctx, self).exec()
 
+    # -- verval and batch export (gui/verval.py) --------------------------------------------
+
+    def open_verval(self) -> None:
+        """The verval window (one at a time); each decision refreshes the record list."""
+        from .verval import VervalWindow
+
+        window = getattr(self, "verval_window", None)
+        if window is None:
+            window = VervalWindow(self._ctx, self._user)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            window.decided.connect(lambda *_: self.refresh())
+            window.closed.connect(lambda: setattr(self, "verval_window", None))
+            self.verval_window = window
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    def export_batch(self) -> None:
+        from .verval import BatchExportDialog
+
+        dialog = BatchExportDialog(self._ctx, self._user, self)
+        dialog.exported.connect(lambda _result: self.refresh())
+        dialog.exec()
+
     # -- leaving --------------------------------------------------------------------------
 
     def sign_out(self) -> None:
@@ -516,6 +572,9 @@ class MainWindow(QMainWindow):
         if not self._close_wizards():
             event.ignore()
             return
+        verval_window = getattr(self, "verval_window", None)  # gui/verval.py
+        if verval_window is not None:
+            verval_window.close()
         event.accept()
         if not self._done:
             self._done = True
