@@ -300,9 +300,33 @@ def test_a_database_error_while_filtering_is_shown(
         raise StorageError("Basis data sedang dipakai program lain.")
 
     monkeypatch.setattr(records, "counts_by_status", broken)
-    board.chips[RecordStatus.DRAF].click()
+    board.search.setText("budi")
+    board.apply_filters()
     assert shown == ["Basis data sedang dipakai program lain."]
     assert board.model.rowCount() == 0
+
+
+def test_counts_are_read_again_only_when_they_can_change(
+    board: Dashboard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[RecordQuery] = []
+    real = records.counts_by_status
+
+    def counting(ctx: AppContext, query: RecordQuery) -> dict[RecordStatus, int]:
+        calls.append(query)
+        return real(ctx, query)
+
+    monkeypatch.setattr(records, "counts_by_status", counting)
+    # Another status or another order: the same counts.
+    board.chips[RecordStatus.DRAF].click()
+    board.view.horizontalHeader().sectionClicked.emit(COL_NAMA)
+    assert calls == []
+    assert board.model.rowCount() == 5
+    # Another search, or a refresh (a record may have changed): read again.
+    board.search.setText("a")
+    board.apply_filters()
+    board.refresh()
+    assert len(calls) == 2
 
 
 def test_context_menu_offers_the_given_actions(

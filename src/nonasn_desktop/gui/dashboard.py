@@ -271,6 +271,7 @@ class Dashboard(QWidget):
     def refresh(self) -> None:
         """Read the list again (a record changed): units, counts and rows."""
         self._reload_units()
+        self.model.forget_counts()
         self.apply_filters()
 
     def clear_filters(self) -> None:

@@ -59,6 +59,16 @@ SORTS: dict[int, tuple[RecordOrder, RecordOrder]] = {
     COL_UPDATED: (RecordOrder.TERLAMA, RecordOrder.TERBARU),
 }
 EMPTY = "—"
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        RECORD_ROLE,
+    }
+)
 
 
 def format_timestamp(value: dt.datetime) -> str:
@@ -70,6 +80,11 @@ def format_timestamp(value: dt.datetime) -> str:
 def format_count(number: int) -> str:
     """100000 -> "100.000", as numbers are written in Indonesian."""
     return f"{number:,}".replace(",", ".")
+
+
+def _counted(query: RecordQuery) -> RecordQuery:
+    """What the counts per status depend on: neither the status filter nor the order."""
+    return dataclasses.replace(query, status=None, order=RecordOrder.TERBARU)
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -88,6 +103,7 @@ class RecordTableModel(QAbstractTableModel):
         self._query = RecordQuery()
         self._total = 0
         self._counts: dict[RecordStatus, int] = dict.fromkeys(RecordStatus, 0)
+        self._counts_fresh = False
         self._pages: OrderedDict[int, list[RecordRow]] = OrderedDict()
         self._failed_pages: set[int] = set()
         self._steps = len(ctx.policy.steps)
@@ -118,13 +134,18 @@ class RecordTableModel(QAbstractTableModel):
         """
         self.beginResetModel()
         try:
+            # Another status or order of the same search: the counts per status stay.
+            same_counts = self._counts_fresh and _counted(query) == _counted(self._query)
             self._query = query
             self._pages.clear()
             self._failed_pages.clear()
             self._total = 0
-            self._counts = dict.fromkeys(RecordStatus, 0)
-            counts = records.counts_by_status(self._ctx, query)
-            self._counts = counts
+            if not same_counts:
+                self._counts_fresh = False
+                self._counts = dict.fromkeys(RecordStatus, 0)
+                self._counts = records.counts_by_status(self._ctx, query)
+                self._counts_fresh = True
+            counts = self._counts
             self._total = counts[query.status] if query.status else sum(counts.values())
             # The first page at once: the view paints it right after the reset.
             if self._total:
@@ -135,7 +156,12 @@ class RecordTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Read everything again (after a record changed); keeps the query."""
+        self.forget_counts()
         self.set_query(self._query)
+
+    def forget_counts(self) -> None:
+        """The next query reads the counts again (records may have changed)."""
+        self._counts_fresh = False
 
     def record(self, row: int) -> RecordRow | None:
         if not 0 <= row < self._total:
@@ -192,7 +218,9 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # The view asks for a dozen roles per cell while painting; answer the unused ones
+        # before looking the record up.
+        if role not in _ROLES or not index.isValid():
             return None
         item = self.record(index.row())
         if item is None:

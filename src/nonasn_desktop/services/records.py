@@ -251,15 +251,33 @@ def count(ctx: AppContext, query: RecordQuery) -> int:
 def counts_by_status(ctx: AppContext, query: RecordQuery) -> dict[RecordStatus, int]:
     """Records per status for the query, whatever status it filters on (every status listed)."""
     statuses = list(RecordStatus)
-    # One filtered count per status rather than GROUP BY: grouping would make SQLite walk the
-    # status index and read every row for the other conditions; this way a covering index
-    # scan answers everything.
-    statement = select(
-        *(func.count(Registration.id).filter(Registration.status == status) for status in statuses)
-    ).where(*_conditions(query.without_status()))
+    conditions = _conditions(query.without_status())
+    counts = dict.fromkeys(statuses, 0)
     with ctx.db.session() as session:
-        numbers = session.execute(statement).one()
-    return {status: int(number or 0) for status, number in zip(statuses, numbers, strict=True)}
+        if not conditions:
+            # Everything: grouping walks the status index alone.
+            grouped = session.execute(
+                select(Registration.status, func.count(Registration.id)).group_by(
+                    Registration.status
+                )
+            ).all()
+            for status, number in grouped:
+                counts[RecordStatus(status)] = number
+            return counts
+        # Filtered: one count per status rather than GROUP BY, which would make SQLite walk
+        # the status index and read every row for the other conditions; this way a covering
+        # index scan answers everything.
+        numbers = session.execute(
+            select(
+                *(
+                    func.count(Registration.id).filter(Registration.status == status)
+                    for status in statuses
+                )
+            ).where(*conditions)
+        ).one()
+    for status, number in zip(statuses, numbers, strict=True):
+        counts[status] = int(number or 0)
+    return counts
 
 
 def unit_names(ctx: AppContext) -> list[str]:
