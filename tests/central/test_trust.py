@@ -8,7 +8,6 @@ import pytest
 
 from nonasn_desktop.central.format import public_key_comment
 from nonasn_desktop.central.trust import TrustStore
-from nonasn_desktop.crypto.errors import SignatureError
 from nonasn_desktop.crypto.minisign import PublicKey, SecretKey
 from nonasn_desktop.errors import UserError
 
@@ -39,10 +38,20 @@ def test_office_from_the_comment_or_the_file_name(tmp_path: Path) -> None:
     assert found.office_code == "3171"
 
 
-def test_a_key_naming_no_office_is_refused(tmp_path: Path) -> None:
-    write_key(tmp_path / "kunci-kantor.pub", SecretKey.generate())
-    with pytest.raises(SignatureError, match="tidak menyebut kode kantor"):
-        TrustStore.load(tmp_path)
+def test_a_key_naming_no_office_is_kept_but_flagged(tmp_path: Path) -> None:
+    stray = SecretKey.generate()
+    write_key(tmp_path / "kunci-kantor.pub", stray)
+    with pytest.raises(UserError, match="yang dapat dipakai"):
+        TrustStore.load(tmp_path)  # nothing usable at all
+    write_key(tmp_path / "3273.pub", SecretKey.generate())
+    store = TrustStore.load(tmp_path)
+    assert len(store) == 2
+    (problem,) = store.problems
+    assert "kunci-kantor.pub" in problem
+    assert "tidak menyebut kode kantor" in problem
+    found = store.find(stray.sign_digest(bytes(64), trusted_comment="x"))
+    assert found is not None
+    assert found.office_code is None
 
 
 def test_empty_missing_and_damaged_folders(tmp_path: Path) -> None:
@@ -50,9 +59,14 @@ def test_empty_missing_and_damaged_folders(tmp_path: Path) -> None:
         TrustStore.load(tmp_path)
     with pytest.raises(UserError, match="tidak ada"):
         TrustStore.load(tmp_path / "missing")
-    (tmp_path / "3273.pub").write_text("rusak\n")
-    with pytest.raises(SignatureError, match="bukan kunci publik minisign"):
+    (tmp_path / "3171.pub").write_text("rusak\n")
+    with pytest.raises(UserError, match="tidak berisi kunci publik"):
         TrustStore.load(tmp_path)
+    write_key(tmp_path / "3273.pub", SecretKey.generate())
+    store = TrustStore.load(tmp_path)
+    assert len(store) == 1
+    assert store.problems[0].startswith("3171.pub dilewati: ")
+    assert "bukan kunci publik minisign" in store.problems[0]
 
 
 def test_two_different_keys_under_one_id_are_refused(tmp_path: Path) -> None:

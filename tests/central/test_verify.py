@@ -120,6 +120,21 @@ def test_a_wrong_key_under_the_right_key_id(batch_a: Exported, tmp_path: Path) -
         verify_file(batch_a.copy(tmp_path / "in"), TrustStore.load(trust), batch_a.identities)
 
 
+def test_a_signer_key_that_names_no_office(batch_a: Exported, tmp_path: Path) -> None:
+    trust = tmp_path / "trust"
+    trust.mkdir()
+    (trust / "kunci-lama.pub").write_text(batch_a.key.public_key().to_text())
+    (trust / "3171.pub").write_text(SecretKey.generate().public_key().to_text())
+    with pytest.raises(SignatureError, match="tidak menyebut kode kantor"):
+        verify_file(batch_a.copy(tmp_path / "in"), TrustStore.load(trust), batch_a.identities)
+    # Named after its office, the same key is accepted.
+    (trust / "kunci-lama.pub").rename(trust / "3273.pub.tmp")
+    (trust / "3171.pub").unlink()
+    (trust / "3273.pub.tmp").rename(trust / "3273.pub")
+    report = verify_file(batch_a.copy(tmp_path / "in2"), TrustStore.load(trust), batch_a.identities)
+    assert report.check.key.office_code == "3273"
+
+
 def test_the_wrong_identity(batch_a: Exported, tmp_path: Path) -> None:
     with pytest.raises(DecryptionError, match="tidak ditujukan"):
         verify_file(batch_a.copy(tmp_path), batch_a.trust_store(), [Identity.generate()])

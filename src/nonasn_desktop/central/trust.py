@@ -4,6 +4,10 @@ Each file is what an office's ``nonasn keys export`` wrote. The centre's staff d
 files go into the folder; that decision is the trust. A key file names its office in its
 comment (``nonasn office key 3273 …``); a key file without that (e.g. made by the stock
 ``minisign -G``) is accepted when its file name is the office code (``3273.pub``).
+
+A file that is not a usable key, or a key that names no office, does not stop the others: it is
+listed in :attr:`TrustStore.problems` (the command line prints them as warnings), and a batch
+signed by a key without an office is refused with the reason.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from nonasn_desktop.errors import UserError
 @dataclass(frozen=True)
 class TrustedKey:
     key: PublicKey
-    office_code: str
+    # None: the key file names no office (then nothing it signs is accepted).
+    office_code: str | None
     path: Path
 
     @property
@@ -31,8 +36,11 @@ class TrustedKey:
 class TrustStore:
     """Trusted office keys by key id."""
 
-    def __init__(self, keys: list[TrustedKey], folder: Path) -> None:
+    def __init__(
+        self, keys: list[TrustedKey], folder: Path, problems: list[str] | None = None
+    ) -> None:
         self.folder = folder
+        self.problems = list(problems or [])
         self._by_id: dict[bytes, TrustedKey] = {}
         for trusted in keys:
             known = self._by_id.get(trusted.key.key_id)
@@ -63,21 +71,25 @@ class TrustStore:
                 hint="Berikan folder berisi berkas KODE.pub dari tiap kantor dengan --trust.",
             )
         keys: list[TrustedKey] = []
+        problems: list[str] = []
         for path in sorted(folder.glob("*.pub")):
-            key = PublicKey.load(path)
+            try:
+                key = PublicKey.load(path)
+            except SignatureError as exc:
+                problems.append(f"{path.name} dilewati: {exc}")
+                continue
             code = office_code_of_comment(key.comment)
             if code is None and is_office_code(path.stem.upper()):
                 code = path.stem.upper()
             if code is None:
-                raise SignatureError(
-                    f"Kunci publik {path.name} tidak menyebut kode kantor.",
-                    hint="Pakai berkas dari 'nonasn keys export', atau beri nama berkas "
-                    "KODEKANTOR.pub.",
+                problems.append(
+                    f"Kunci {path.name} ({key.key_id_hex}) tidak menyebut kode kantor; batch "
+                    "yang ditandatanganinya tidak akan diterima. Beri nama berkas KODEKANTOR.pub."
                 )
             keys.append(TrustedKey(key, code, path))
-        if not keys:
+        if not any(trusted.office_code for trusted in keys):
             raise UserError(
-                f"Folder {folder} tidak berisi kunci publik kantor (*.pub).",
+                f"Folder {folder} tidak berisi kunci publik kantor (*.pub) yang dapat dipakai.",
                 hint="Salin kunci publik tiap kantor (dari 'nonasn keys export') ke folder itu.",
             )
-        return cls(keys, folder)
+        return cls(keys, folder, problems)

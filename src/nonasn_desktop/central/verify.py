@@ -83,6 +83,12 @@ def _check_signature(path: Path, stream: BinaryIO, trust: TrustStore) -> Signatu
         sha.update(chunk)
         size += len(chunk)
     verify_digest(signature, trusted.key, blake.digest(), name=path.name)
+    if trusted.office_code is None:
+        raise SignatureError(
+            f"Kunci {trusted.path.name} yang menandatangani {path.name} tidak menyebut kode "
+            "kantor, jadi pengirimnya tidak dapat dipastikan.",
+            hint="Beri nama berkas kunci itu KODEKANTOR.pub (mis. 3273.pub), lalu ulangi.",
+        )
     facts = SignedFacts.parse(signature.trusted_comment)
     if facts.office_code != trusted.office_code:
         raise SignatureError(

@@ -7,6 +7,7 @@ No data folder is involved: the central database is named by ``--db`` (default
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -69,12 +70,19 @@ def register(commands: Any) -> None:
     ingest.set_defaults(handler=run_ingest)
 
 
+def _trust(args: argparse.Namespace) -> TrustStore:
+    trust = TrustStore.load(args.trust)
+    for problem in trust.problems:
+        print(f"Peringatan: {problem}", file=sys.stderr)
+    return trust
+
+
 def _identities(args: argparse.Namespace) -> list[Identity]:
     return read_identities(args.identity) if args.identity is not None else []
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    trust = TrustStore.load(args.trust)
+    trust = _trust(args)
     identities = _identities(args)
     refused = 0
     for path in args.files:
@@ -105,7 +113,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    trust = TrustStore.load(args.trust)
+    trust = _trust(args)
     identities = _identities(args)
     with open_central(args.db, documents=args.documents) as central:
         outcomes = ingest_files(central, args.files, trust, identities)
