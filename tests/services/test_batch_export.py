@@ -387,3 +387,18 @@ def test_rewrite_refuses_unknown_batches_and_changed_content(
     with pytest.raises(Exception, match="tidak dapat dibuat sama persis"):
         rewrite_batch(ready, first.batch_id, tmp_path / "x", passphrase=PASSPHRASE, actor="system")
     assert files_in(tmp_path / "x") == []
+
+
+def test_rewrite_after_the_office_was_renamed(ready: AppContext, tmp_path: Path) -> None:
+    from nonasn_desktop.services import office
+
+    first = export(ready, tmp_path / "first")
+    office.initialise(ready, office_code="3273", office_name="BKPSDM Kota Bandung (baru)")
+    again = rewrite_batch(
+        ready, "1", tmp_path / "again", passphrase=PASSPHRASE, recipients=[], actor="system"
+    )
+    assert again.manifest_sha256 == first.manifest_sha256
+    assert again.file.read_bytes() == first.file.read_bytes()
+    with zipfile.ZipFile(again.file) as archive:
+        manifest = json.loads(archive.read(fmt.MANIFEST_MEMBER))
+    assert manifest["office_name"] == "BKPSDM Kota Bandung"

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -1079,6 +1080,10 @@ def export_batch(
                     "record_count": (None, written.manifest.record_count),
                     "file_name": (None, plan.file_name),
                     "encrypted": (None, bool(parsed)),
+                    # As named in the manifest: a rewrite names the office the same way even
+                    # if it was renamed since.
+                    "office_name": (None, office.name),
+                    "instansi_name": (None, office.instansi_name),
                 },
                 at=now,
             )
@@ -1090,6 +1095,25 @@ def export_batch(
         raise
     assert installed
     return _result(plan, written, key)
+
+
+def _office_at_export(session: Session, batch_id: str, office: OfficeInfo) -> OfficeInfo:
+    """The office as the batch's manifest named it (from the export's audit entry)."""
+    entry = session.scalars(
+        select(AuditLog).where(
+            AuditLog.entity == "batch",
+            AuditLog.entity_id == batch_id,
+            AuditLog.action == "batch.export",
+        )
+    ).first()
+    changes = jsontext.loads(entry.changes) if entry is not None else None
+    if not changes or "office_name" not in changes:
+        return office
+    return dataclasses.replace(
+        office,
+        name=changes["office_name"][1],
+        instansi_name=changes.get("instansi_name", [None, office.instansi_name])[1],
+    )
 
 
 def rewrite_batch(
@@ -1128,7 +1152,7 @@ def rewrite_batch(
             sequence=batch.sequence,
             created_at=batch.created_at,
             app_version=batch.app_version or __version__,
-            office=office,
+            office=_office_at_export(session, batch.batch_uuid, office),
             record_ids=ids,
             recipients=parse_recipients(recorded if recipients is None else recipients),
             rewrite_of=batch.id,
