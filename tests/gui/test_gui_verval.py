@@ -6,6 +6,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,7 +14,6 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from conftest import FakeClock
 from helpers.batches import PASSPHRASE, age_identity
 from nonasn_desktop.gui import messages
 from nonasn_desktop.gui.main_window import MainWindow
@@ -26,6 +26,9 @@ from nonasn_desktop.services.registrations import get_record
 from nonasn_desktop.services.users import UserInfo
 from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import Registration
+
+if TYPE_CHECKING:
+    from conftest import FakeClock
 
 pytestmark = pytest.mark.gui
 
