@@ -76,3 +76,19 @@ def test_two_different_keys_under_one_id_are_refused(tmp_path: Path) -> None:
     (tmp_path / "3274.pub").write_text(clash.to_text())
     with pytest.raises(UserError, match="ID kunci harus unik"):
         TrustStore.load(tmp_path)
+
+
+def test_database_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nonasn_desktop.central.db import resolve_url
+
+    monkeypatch.delenv("NONASN_CENTRAL_DB", raising=False)
+    assert resolve_url(None, cwd=tmp_path) == f"sqlite:///{tmp_path / 'central.sqlite3'}"
+    assert resolve_url("pusat.db", cwd=tmp_path) == f"sqlite:///{tmp_path / 'pusat.db'}"
+    assert resolve_url("postgresql://pusat@/data?host=/run/pg").startswith(
+        "postgresql+psycopg://pusat@/data"
+    )
+    assert resolve_url("sqlite:////srv/pusat.sqlite3") == "sqlite:////srv/pusat.sqlite3"
+    monkeypatch.setenv("NONASN_CENTRAL_DB", "postgres://x@/y")
+    assert resolve_url(None).startswith("postgresql+psycopg://x@/y")
+    with pytest.raises(UserError, match="tidak sah"):
+        resolve_url("bukan://:alamat:")

@@ -1,14 +1,17 @@
 """Opening the central database: SQLite by default, PostgreSQL by URL.
 
 ``--db`` takes an SQLAlchemy URL. ``postgresql://…`` (or ``postgres://…``) without a driver
-uses psycopg 3; a bare path is taken as an SQLite file. The default is ``central.sqlite3`` in
-the current folder. Document bytes are kept in a content-addressed folder (``ab/cd/<sha256>``):
-beside an SQLite file (``<name>-dokumen``), else ``central-dokumen`` in the current folder,
-unless ``--documents`` names one.
+uses psycopg 3; a bare path is taken as an SQLite file. Without ``--db`` the environment
+variable ``NONASN_CENTRAL_DB`` is used, else ``central.sqlite3`` in the current folder.
+
+Document bytes are kept in a content-addressed folder (``ab/cd/<sha256>``): beside an SQLite
+file (``<name>-dokumen``), else ``central-dokumen`` in the current folder, unless
+``--documents`` names one.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,13 +32,15 @@ def resolve_url(raw: str | None, *, cwd: Path | None = None) -> str:
     """A full SQLAlchemy URL for what the user typed (None: the default SQLite file)."""
     folder = cwd or Path.cwd()
     if raw is None or not raw.strip():
+        raw = os.environ.get(ENV_DATABASE_URL, "")
+    if not raw.strip():
         return f"sqlite:///{(folder / DEFAULT_DATABASE).resolve()}"
     text = raw.strip()
     if "://" not in text:
         return f"sqlite:///{(folder / text).resolve()}"
     try:
         url = make_url(text)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise UserError(
             f"Alamat basis data '{text}' tidak sah.",
             hint="Contoh: sqlite:///central.sqlite3 atau postgresql://user@host/nama_db",

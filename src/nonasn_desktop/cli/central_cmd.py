@@ -56,7 +56,8 @@ def register(commands: Any) -> None:
     ingest.add_argument(
         "--db",
         metavar="URL",
-        help="basis data pusat: berkas SQLite atau postgresql://… (bawaan: central.sqlite3)",
+        help="basis data pusat: berkas SQLite atau postgresql://… (bawaan: NONASN_CENTRAL_DB, "
+        "atau central.sqlite3 di folder ini)",
     )
     ingest.add_argument(
         "--documents", type=Path, metavar="DIR", help="folder dokumen pusat (bawaan: di samping DB)"
