@@ -17,6 +17,7 @@ a half-written recap under the real name.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from nonasn_desktop.services.audit import SYSTEM_ACTOR
 from nonasn_desktop.services.context import AppContext
 from nonasn_desktop.services.office import get_office
 from nonasn_desktop.services.roster_columns import roster_columns
-from nonasn_desktop.services.spreadsheet import discard_write_only, save_atomically
+from nonasn_desktop.services.spreadsheet import discard_write_only, gc_paused, save_atomically
 from nonasn_desktop.storage.models import Registration, WorkHistory
 
 Progress = Callable[[int, int], None]
@@ -183,11 +184,28 @@ def _pages(ctx: AppContext) -> Iterator[tuple[Sequence[Any], dict[int, list[Any]
             yield page, history
 
 
-def _local(value: dt.datetime | None) -> dt.datetime | None:
-    """An aware timestamp as the office's local wall-clock time (Excel has no time zones)."""
-    if value is None:
-        return None
-    return value.astimezone().replace(tzinfo=None, microsecond=0)
+def _local_clock() -> Callable[[dt.datetime | None], dt.datetime | None]:
+    """Aware timestamps as the office's local wall-clock time (Excel has no time zones).
+
+    Where the local zone has no daylight saving time (all of Indonesia), one fixed offset
+    serves every row, far cheaper than converting each timestamp on its own.
+    """
+    if not time.daylight:
+        offset = dt.timedelta(seconds=-time.timezone)
+
+        def fixed(value: dt.datetime | None) -> dt.datetime | None:
+            if value is None:
+                return None
+            return (value + offset).replace(tzinfo=None, microsecond=0)
+
+        return fixed
+
+    def converted(value: dt.datetime | None) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.astimezone().replace(tzinfo=None, microsecond=0)
+
+    return converted
 
 
 def _phone(e164: str | None) -> str | None:
@@ -278,7 +296,8 @@ def write_recap(
         _styled(data, column.number_format) if column.number_format else None for column in columns
     ]
     try:
-        per_unit, written = _write_data(ctx, data, formats, labels, total, progress, cancelled)
+        with gc_paused():
+            per_unit, written = _write_data(ctx, data, formats, labels, total, progress, cancelled)
         data.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{written + 1}"
         _write_units(ctx, units_sheet, per_unit, written)
         if cancelled is not None and cancelled():
@@ -311,6 +330,7 @@ def _write_data(
 ) -> tuple[dict[str, Counter[str]], int]:
     per_unit: dict[str, Counter[str]] = {}
     written = 0
+    _local = _local_clock()
     for page, history in _pages(ctx):
         if cancelled is not None and cancelled():
             raise RecapCancelledError

@@ -37,14 +37,12 @@ What the importer does with a sheet (decisions a clerk can rely on):
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import gc
 import hashlib
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -90,6 +88,7 @@ from nonasn_desktop.services.spreadsheet import (
     CellValue,
     Sheet,
     SpreadsheetError,
+    gc_paused,
     open_spreadsheet,
     save_atomically,
 )
@@ -1334,23 +1333,6 @@ def import_roster(
         require_role(session, actor, [Role.ADMIN])
     with gc_paused():
         return _import(ctx, path, actor, progress, cancelled)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a bulk job.
-
-    An import keeps 100,000 rows alive: every automatic collection would walk all of them
-    again, a third of the import's time for nothing (the rows hold no reference cycles).
-    Reference counting still frees everything as usual; the collector is back afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _import(
