@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, func, or_, select, type_coerce
 
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.services.context import AppContext
@@ -142,6 +142,11 @@ def _begins(column: Any, prefix: str) -> ColumnElement[bool]:
     return func.substr(column, 1, len(prefix)) == prefix
 
 
+def _unindexed(column: Any) -> ColumnElement[str]:
+    """The column's value in a form SQLite cannot look up in the column's own index."""
+    return type_coerce(column, String()).concat("")
+
+
 def _like_escape(text: str) -> str:
     return _LIKE_SPECIAL.sub(r"\\\1", text)
 
@@ -165,10 +170,13 @@ def _conditions(query: RecordQuery) -> list[ColumnElement[bool]]:
                 Registration.nama_search.like(f"% {_like_escape(term.value)}%", escape="\\"),
             )
         )
+    # Status and unit through the list index, not their own: their own index finds the rows
+    # but then every one of them is read to order them (20,000 rows of a large status); the
+    # list index, walked in update order, stops as soon as a page is found.
     if query.status is not None:
-        conditions.append(Registration.status == query.status)
+        conditions.append(_unindexed(Registration.status) == query.status.value)
     if query.unit_kerja is not None:
-        conditions.append(Registration.unit_kerja == query.unit_kerja)
+        conditions.append(_unindexed(Registration.unit_kerja) == query.unit_kerja)
     if query.eligibility == "MS":
         conditions.append(Registration.eligible.is_(True))
     elif query.eligibility == "TMS":
@@ -176,7 +184,15 @@ def _conditions(query: RecordQuery) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _ordering(order: RecordOrder) -> Sequence[Any]:
+def _ordering(order: RecordOrder, *, filtered: bool) -> Sequence[Any]:
+    """ORDER BY terms. ``filtered``: the query has conditions.
+
+    Update time is the list index's first column, so that order is a walk of it. The other
+    orders have their own index, but it holds none of the filter columns: with a filter, each
+    entry walked would read its row. Then the column is ordered in a form its index cannot
+    serve, so SQLite scans the covering list index and sorts only the matches.
+    """
+    column: Any
     column, descending = {
         RecordOrder.TERBARU: (Registration.updated_at, True),
         RecordOrder.TERLAMA: (Registration.updated_at, False),
@@ -188,6 +204,8 @@ def _ordering(order: RecordOrder) -> Sequence[Any]:
         RecordOrder.UNIT_AZ: (Registration.unit_kerja, False),
         RecordOrder.UNIT_ZA: (Registration.unit_kerja, True),
     }[order]
+    if filtered and order not in (RecordOrder.TERBARU, RecordOrder.TERLAMA):
+        column = _unindexed(column)
     if descending:
         return (column.desc(), Registration.id.desc())
     return (column.asc(), Registration.id.asc())
@@ -211,12 +229,13 @@ def search(ctx: AppContext, query: RecordQuery, offset: int, limit: int) -> list
     """Rows ``offset`` to ``offset + limit`` of the list (at most MAX_PAGE at once)."""
     if offset < 0 or limit < 0:
         raise ValueError(f"negative offset {offset} or limit {limit}")
-    ordering = _ordering(query.order)
+    conditions = _conditions(query)
+    ordering = _ordering(query.order, filtered=bool(conditions))
     # Find the page's ids first (the index alone answers that, also far down the list), then
     # read only those rows: skipping rows by OFFSET never touches the wide rows.
     page_ids = (
         select(Registration.id)
-        .where(*_conditions(query))
+        .where(*conditions)
         .order_by(*ordering)
         .offset(offset)
         .limit(min(limit, MAX_PAGE))
