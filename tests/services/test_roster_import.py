@@ -314,6 +314,8 @@ def test_row_without_nik_but_with_data_is_refused(
         "12-Mar-1990",
         "12 Mar 1990",
         "1990-03-12 00:00:00",
+        "1990/03/12",
+        "\u200b12-03-1990",
         excel_serial(dt.date(1990, 3, 12)),
         float(excel_serial(dt.date(1990, 3, 12))),
     ],
@@ -812,3 +814,55 @@ def test_headers_match_the_canonical_names() -> None:
     for key, header in HEADERS.items():
         assert columns.column(key).header == header
     assert dataclasses.asdict(columns.column("nik"))["required"] is True
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "expected"),
+    [
+        ("sumber_gaji", "APBD Kabupaten Bandung", "apbd"),
+        ("sumber_gaji", "APBD 2022", "apbd"),
+        ("pejabat_penandatangan", "Kepala Sekolah SDN 3 Bandung", "pimpinan_unit_kerja"),
+        ("pejabat_penandatangan", "Kepala Sub Bagian Umum", "di_bawah_unit_kerja"),
+        ("pejabat_penandatangan", "Bupati Bandung", "ppk"),
+    ],
+)
+def test_choice_values_with_a_known_beginning(
+    app_ctx: AppContext,
+    admin_user: UserInfo,
+    tmp_path: Path,
+    key: str,
+    typed: str,
+    expected: str,
+) -> None:
+    values = person(0, **{key: typed})
+    report = _import(app_ctx, _simple(tmp_path, [values]))
+    assert report.refused == ()
+    entry = roster.lookup(app_ctx, values["nik"])
+    assert entry is not None
+    assert getattr(entry, key) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "typed"),
+    [
+        ("pejabat_penandatangan", "Kepala Bidang Mutasi"),
+        ("pejabat_penandatangan", "Sekretaris Dinas"),
+        ("pendidikan_jenjang", "Manajemen Informatika"),
+    ],
+)
+def test_unknown_choice_values_are_refused_not_guessed(
+    app_ctx: AppContext, admin_user: UserInfo, tmp_path: Path, key: str, typed: str
+) -> None:
+    report = _import(app_ctx, _simple(tmp_path, [person(0, **{key: typed})]))
+    [message] = _problems(report, 2)
+    assert "tidak dikenal" in message
+
+
+def test_nik_with_invisible_characters(
+    app_ctx: AppContext, admin_user: UserInfo, tmp_path: Path
+) -> None:
+    values = person(0)
+    rows = rows_of([values])
+    rows[0][0] = "\u200b" + values["nik"] + "\ufeff"
+    report = _import(app_ctx, write_xlsx(tmp_path / "zw.xlsx", [header_of(), *rows]))
+    assert report.added == 1

@@ -125,6 +125,11 @@ _NUMBER_WITH_DECIMALS = re.compile(r"\d{15,17}[.,]0+")
 _PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z' -]*")
 _ASCII_NAME = re.compile(r"[A-Za-z][A-Za-z '.,-]*")
 _TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_YEAR_FIRST = re.compile(r"(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})")
+# Invisible characters that come along when text is pasted from chat apps or documents.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Shortest known spelling a choice value may start with ("apbd" in "APBD Kota Bandung").
+_PREFIX_MIN = 4
 _MONTH_DATE = re.compile(r"(\d{1,2})[\s\-./,]+([A-Za-z]+)\.?[\s\-./,]+(\d{2,4})")
 _PLACE_DATE = re.compile(
     r"(?P<place>.*?)[\s,/;:-]*"
@@ -259,6 +264,7 @@ class _Values:
         self.provinces = self.regions.provinces
         self.regencies = self.regions.regencies
         self._births: dict[str, Any] = {}
+        self.prefix_spellings: dict[str, set[str]] = {}
         self.choice_maps = {
             "jenis_kelamin": self._choice_map(
                 "jenis_kelamin", policy.fields["jenis_kelamin"].choices
@@ -281,11 +287,17 @@ class _Values:
         }
 
     def _choice_map(self, field: str, choices: Iterable[Any]) -> dict[str, str]:
+        choices = tuple(choices)
         keys = {choice.key for choice in choices}
         mapping: dict[str, str] = {}
         for choice in choices:
             mapping[normalise_label(choice.key)] = choice.key
             mapping[normalise_label(choice.label)] = choice.key
+        # What a value may start with: labels and the spellings of roster_columns.toml, not
+        # bare keys ("sekretaris" would take "Sekretaris Dinas" for a Sekretaris Daerah).
+        self.prefix_spellings[field] = {normalise_label(choice.label) for choice in choices} | set(
+            self.columns.values.get(field, {})
+        )
         for spelling, key in self.columns.values.get(field, {}).items():
             if key not in keys:
                 raise UserError(
@@ -307,7 +319,7 @@ class _Values:
             raise FieldError("nik", f"'{_shown(raw)}' bukan NIK; NIK berisi 16 digit angka.")
         if isinstance(raw, (int, float)):
             raise FieldError("nik", nik_number_message(raw), hint=NIK_AS_NUMBER_HINT)
-        text = str(raw).strip().lstrip("'")
+        text = str(raw).translate(_INVISIBLE).strip().lstrip("'")
         if _SCIENTIFIC.fullmatch(text):
             raise FieldError("nik", nik_number_message(text), hint=NIK_AS_NUMBER_HINT)
         if _NUMBER_WITH_DECIMALS.fullmatch(text):
@@ -428,9 +440,13 @@ class _Values:
         )
 
     def _date_text(self, text: str, key: str) -> dt.date:
-        cleaned = _TIME_SUFFIX.sub("", " ".join(text.split()).lstrip("'"))
+        cleaned = _TIME_SUFFIX.sub("", " ".join(text.translate(_INVISIBLE).split()).lstrip("'"))
         named = _MONTH_DATE.fullmatch(cleaned)
         if named is None:
+            year_first = _YEAR_FIRST.fullmatch(cleaned)
+            if year_first is not None:
+                # 1990/03/12: unambiguous with the 4-digit year first.
+                cleaned = "-".join(year_first.groups())
             return parse_date(cleaned, key)
         day, month_name, year_text = named.groups()
         month = self.columns.months.get(normalise_label(month_name))
@@ -451,7 +467,18 @@ class _Values:
 
     def choice(self, raw: CellValue, key: str) -> str:
         text = _shown(raw)
-        found = self.choice_maps[key].get(normalise_label(text))
+        typed = normalise_label(text)
+        found = self.choice_maps[key].get(typed)
+        if found is None:
+            # "APBD Kabupaten Bandung", "Kepala Sekolah SDN 3": the longest known spelling
+            # the value starts with, when it is long enough not to be a coincidence.
+            starts = [
+                spelling
+                for spelling in self.prefix_spellings[key]
+                if len(spelling) >= _PREFIX_MIN and typed.startswith(spelling)
+            ]
+            if starts:
+                found = self.choice_maps[key][max(starts, key=len)]
         if found is None:
             raise FieldError(
                 key,
