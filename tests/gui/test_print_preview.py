@@ -82,7 +82,10 @@ def test_buttons_and_page_count(qtbot: QtBot) -> None:
 
 def test_first_page_fits_the_window_and_is_rendered(qtbot: QtBot) -> None:
     dialog = _open(qtbot, _pdf(2))
-    qtbot.waitUntil(lambda: dialog.pages[0].pixmap() is not None and dialog.fit_button.isChecked())
+    qtbot.waitUntil(
+        lambda: dialog.fit_button.isChecked() and dialog.pages[0].rendered_zoom == dialog.zoom,
+        timeout=RENDER_TIMEOUT_MS,
+    )
     page = dialog.pages[0]
     viewport = dialog.scroll_area.viewport()
     assert page.height() <= viewport.height()

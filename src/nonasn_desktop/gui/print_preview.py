@@ -547,6 +547,7 @@ class PrintPreviewDialog(QDialog):
             return
         self._closed = True
         super().closeEvent(event)
+        self._release_document()
 
 
 def _page_layout(width_pt: float, height_pt: float) -> QPageLayout:
