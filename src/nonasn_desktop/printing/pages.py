@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from types import TracebackType
 
-import pypdfium2 as pdfium  # type: ignore[import-untyped]
+import pypdfium2 as pdfium
 from PIL import Image
 
 from nonasn_desktop.errors import DocumentError
