@@ -10,7 +10,6 @@ import pytest
 
 from nonasn_desktop.applog import (
     LOG_FILE_NAME,
-    current_log_file,
     mask_identity_numbers,
     setup_logging,
     stop_logging,
@@ -60,7 +59,12 @@ def test_a_command_logs_into_the_data_folder_with_the_nik_masked(
     assert "check nik 3171********0003" in log_text
     _no_identity_numbers(log_text)
     # The file is closed again: main() may run once more in the same process.
-    assert current_log_file() is None
+    open_files = [
+        Path(h.baseFilename)
+        for h in logging.getLogger("nonasn_desktop").handlers
+        if isinstance(h, logging.FileHandler)
+    ]
+    assert data_dir / "logs" / LOG_FILE_NAME not in open_files
 
 
 def test_a_refused_command_is_logged_masked(

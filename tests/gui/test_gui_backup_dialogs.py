@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
-from conftest import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock
 from nonasn_desktop.gui import backup_dialogs, messages
 from nonasn_desktop.gui.backup_dialogs import (
     AutoBackupDialog,
@@ -27,10 +28,20 @@ from nonasn_desktop.services.users import UserInfo
 pytestmark = pytest.mark.gui
 
 
+if TYPE_CHECKING:
+    # Only for annotations: at run time "conftest" may name another folder's conftest.py.
+    from conftest import FakeClock
+
+# The admin of the template data folder (as tests/conftest.py's admin_user).
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "rahasia123"
+START = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("template") / "data"
-    with open_app(folder, create=True, clock=FakeClock()) as ctx:
+    with open_app(folder, create=True, clock=lambda: START) as ctx:
         office.initialise(
             ctx,
             office_code="3273",

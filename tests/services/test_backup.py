@@ -10,10 +10,10 @@ import sqlite3
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock
 from nonasn_desktop.errors import FieldError, StorageError
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.services import audit, backup, demo, office, registrations, settings
@@ -21,12 +21,21 @@ from nonasn_desktop.services.backup import BackupError, BackupInfo
 from nonasn_desktop.services.context import AppContext, open_app
 from nonasn_desktop.storage.datadir import DATABASE_FILE, DataDir
 
+if TYPE_CHECKING:
+    # Only for annotations: at run time "conftest" may name another folder's conftest.py.
+    from conftest import FakeClock
+
+# The admin of the template data folder (as tests/conftest.py's admin_user).
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "rahasia123"
+START = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
+
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder with an office, an admin and three registrations, made once."""
     folder = tmp_path_factory.mktemp("template") / "data"
-    with open_app(folder, create=True, clock=FakeClock()) as ctx:
+    with open_app(folder, create=True, clock=lambda: START) as ctx:
         office.initialise(
             ctx,
             office_code="3273",
