@@ -537,15 +537,25 @@ def test_cancel_while_writing_leaves_the_roster_unchanged(
 ) -> None:
     monkeypatch.setattr(ri, "WRITE_BATCH", 10)
     path = _simple(tmp_path, people(50))
-    writes = 0
+    real_insert = ri._insert
+    batches = 0
 
-    def progress(done: int, total: int) -> None:
-        nonlocal writes
-        if total == 50:
-            writes += 1
+    def counting_insert(*args: Any) -> None:
+        nonlocal batches
+        batches += 1
+        real_insert(*args)
 
+    monkeypatch.setattr(ri, "_insert", counting_insert)
+    progress: list[tuple[int, int]] = []
     with pytest.raises(ImportCancelledError):
-        _import(app_ctx, path, progress=progress, cancelled=lambda: writes >= 2)
+        _import(
+            app_ctx,
+            path,
+            progress=lambda done, total: progress.append((done, total)),
+            cancelled=lambda: batches >= 2,
+        )
+    assert batches == 2
+    assert progress[-1] == (1, 1)
     assert roster.count(app_ctx) == 0
     assert audit.recent(app_ctx, action_prefix="roster.") == []
 

@@ -234,6 +234,8 @@ class RosterImportDialog(_TaskDialog):
         self.start(work)
 
     def describe_progress(self, done: int, total: int) -> str:
+        if done >= total:
+            return "Semua baris sudah diperiksa; menyimpan ke daftar…"
         return f"Membaca dan memeriksa baris {done:,} dari {total:,}…".replace(",", ".")
 
     def show_result(self, result: Any) -> None:

@@ -1355,7 +1355,8 @@ def import_roster(
 ) -> ImportReport:
     """Import the roster in ``path`` (xlsx, xls, ods or csv) in one transaction.
 
-    ``progress(done, total)`` is called now and then with rows read; ``cancelled()`` is polled
+    ``progress(done, total)`` is called now and then with rows read, and with (1, 1) once
+    everything is read and checked and only the writing is left; ``cancelled()`` is polled
     and, when it returns True, the import stops with ImportCancelledError and nothing is written.
     Raises SpreadsheetError when the file cannot be read at all, AuthError when ``actor`` is
     not an admin.
@@ -1426,8 +1427,9 @@ def _import(
                 unchanged += 1
         # In NIK order the unique index grows at its end: markedly faster than random order.
         inserts.sort(key=_first)
-        total = len(inserts) + len(updates)
-        done = 0
+        if progress is not None:
+            # Every row read and checked: what is left is writing (the caller says "saving").
+            progress(1, 1)
         # Converted dates, shared by the batches (birth dates and TMTs repeat across them).
         memos: dict[int, dict[Any, Any]] = {}
         for start in range(0, len(inserts), WRITE_BATCH):
@@ -1435,9 +1437,6 @@ def _import(
                 raise ImportCancelledError
             batch = inserts[start : start + WRITE_BATCH]
             _insert(session, table, batch, source, now, memos)
-            done += len(batch)
-            if progress is not None:
-                progress(done, total)
         added = len(inserts)
         for start in range(0, len(updates), WRITE_BATCH):
             if cancelled is not None and cancelled():
@@ -1466,9 +1465,6 @@ def _import(
                     reason=f"Impor berkas {source}",
                     at=now,
                 )
-            done += len(batch_updates)
-            if progress is not None:
-                progress(done, total)
         updated = len(updates)
         if cancelled is not None and cancelled():
             raise ImportCancelledError
