@@ -331,6 +331,7 @@ def _write_data(
     per_unit: dict[str, Counter[str]] = {}
     written = 0
     _local = _local_clock()
+    formatted = [(position, cell) for position, cell in enumerate(formats) if cell is not None]
     for page, history in _pages(ctx):
         if cancelled is not None and cancelled():
             raise RecapCancelledError
@@ -394,13 +395,12 @@ def _write_data(
                 _local(reg.completed_at),
                 _local(reg.updated_at),
             )
-            row: list[Any] = []
-            for value, styled in zip(values, formats, strict=True):
-                if value is None or styled is None:
-                    row.append(value)
-                else:
+            row = list(values)
+            for position, styled in formatted:
+                value = row[position]
+                if value is not None:
                     styled.value = value
-                    row.append(styled)
+                    row[position] = styled
             data.append(row)
         if progress is not None:
             progress(written, max(total, written))
