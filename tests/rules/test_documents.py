@@ -631,3 +631,19 @@ def test_huge_bytes_are_refused_without_analysis() -> None:
     check = check_document("kk", jpeg_of_size(20 * KB), policy=policy)
     assert [f.code for f in check.findings] == ["size_max"]
     assert check.width is None
+
+
+def test_importing_the_document_rules_does_not_import_pypdf() -> None:
+    # pypdf is imported when a PDF is checked, not on the way to the main window.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, nonasn_desktop.rules.documents, nonasn_desktop.services.context\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pypdf'))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.storage.database import (
     BUSY_TIMEOUT_MS,
     ENV_DATABASE_URL,
+    HEAD_REVISION,
     Database,
     alembic_config,
     sqlite_url,
@@ -101,6 +104,49 @@ def test_every_constraint_is_named(db: Database) -> None:
 def test_upgrade_is_repeatable_and_reaches_head(db: Database) -> None:
     db.upgrade()
     assert db.current_revision() == Database.head_revision() == "0003_batch_export"
+
+
+def test_the_head_revision_constant_is_the_real_head() -> None:
+    # A new migration must update HEAD_REVISION, or start-up would skip it.
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+
+
+def test_the_revision_is_read_without_alembic_and_none_before_migrating(tmp_path: Path) -> None:
+    with Database.open(sqlite_url(tmp_path / "new.sqlite3")) as fresh:
+        assert fresh.current_revision() is None
+        fresh.upgrade()
+        with fresh.engine.connect() as connection:
+            expected = MigrationContext.configure(connection).get_current_revision()
+        assert fresh.current_revision() == expected == HEAD_REVISION
+
+
+_OPEN_CURRENT = """
+import sys
+from pathlib import Path
+from nonasn_desktop.services.context import open_app
+
+with open_app(Path(sys.argv[1])) as ctx:
+    ctx.db.upgrade()
+    assert ctx.db.current_revision() == sys.argv[2]
+loaded = sorted(name for name in sys.modules if name.split(".")[0] == "alembic")
+print(",".join(loaded) or "-")
+"""
+
+
+def test_an_up_to_date_database_opens_without_importing_alembic(tmp_path: Path) -> None:
+    from nonasn_desktop.services.context import open_app
+
+    folder = tmp_path / "data"
+    open_app(folder, create=True).close()
+    run = subprocess.run(
+        [sys.executable, "-c", _OPEN_CURRENT, str(folder), HEAD_REVISION],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "-"
 
 
 def test_sqlite_is_set_up_for_crash_safety(db: Database) -> None:

@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pypdf
 from PIL import Image, ImageChops, ImageFilter
 
 from nonasn_desktop.errors import DocumentError
@@ -830,6 +829,10 @@ def _analyse_pdf(data: bytes, analysis: _Analysis) -> None:
             "selesai). Salin atau unduh ulang berkas itu dari sumbernya.",
         )
         return
+    # Imported here, not at the top: pypdf takes 0.1-0.2 s to import and is needed only when
+    # a PDF is checked, never at start-up (this module is imported on the way to the window).
+    import pypdf
+
     with quiet_decoders():
         try:
             reader = pypdf.PdfReader(io.BytesIO(data), strict=False)

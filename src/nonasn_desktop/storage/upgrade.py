@@ -20,18 +20,25 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 
 from nonasn_desktop import __version__
 from nonasn_desktop.errors import StorageError, UserError
-from nonasn_desktop.storage.database import Database, alembic_config, translate_error
+from nonasn_desktop.storage.database import (
+    HEAD_REVISION,
+    Database,
+    alembic_config,
+    translate_error,
+)
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported inside the functions that migrate: a database already at HEAD_REVISION
+# (every start but the first after an update) is opened without loading it.
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +85,9 @@ def integrity_problems(connection: Any) -> list[str]:
 
 def known_revision(revision: str, config: Config | None = None) -> bool:
     """Whether this version of the application has the migration ``revision``."""
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
     script = ScriptDirectory.from_config(config or alembic_config())
     try:
         return script.get_revision(revision) is not None
@@ -102,6 +112,8 @@ class _CheckFailedError(Exception):
 
 
 def _migrate(db: Database, config: Config) -> None:
+    from alembic import command
+
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
@@ -127,10 +139,14 @@ def upgrade_safely(
     ``backup`` saves an older database before it is migrated (None: no backup, e.g. tests of
     a fresh database). ``config``: the migrations to run; the installed ones by default.
     """
-    config = config if config is not None else alembic_config()
-    script = ScriptDirectory.from_config(config)
-    head = script.get_current_head()
     current = db.current_revision()
+    if config is None and current == HEAD_REVISION:
+        # The usual start: up to date, decided with plain SQL and without Alembic.
+        return UpgradeResult(current, HEAD_REVISION, None)
+    from alembic.script import ScriptDirectory
+
+    config = config if config is not None else alembic_config()
+    head = ScriptDirectory.from_config(config).get_current_head()
     if current == head:
         return UpgradeResult(current, head, None)
     if current is not None and not known_revision(current, config):
