@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -17,9 +18,8 @@ from nonasn_desktop.gui import messages
 from nonasn_desktop.gui.app import EXIT_DATA_PROBLEM, EXIT_OK, ErrorHooks, Shell, run_app
 from nonasn_desktop.gui.first_start import FirstStartDialog
 from nonasn_desktop.gui.main_window import MainWindow
-from nonasn_desktop.gui.sign_in import SignInDialog
 from nonasn_desktop.services import office, users
-from nonasn_desktop.services.context import AppContext
+from nonasn_desktop.services.context import AppContext, open_app
 from nonasn_desktop.services.users import UserInfo
 from nonasn_desktop.storage import datadir
 
@@ -154,17 +154,9 @@ def test_errors_in_other_threads_are_logged(
 # -- opening the data --------------------------------------------------------------------------
 
 
-def _no_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse() -> int:
-        raise AssertionError("the application must not start")
-
-    monkeypatch.setattr(QApplication, "exec", staticmethod(refuse))
-
-
 def test_a_damaged_database_is_explained_and_left_alone(
-    tmp_path: Path, shown: list[tuple[str, BaseException]], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, tmp_path: Path, shown: list[tuple[str, BaseException]]
 ) -> None:
-    _no_event_loop(monkeypatch)
     folder = tmp_path / "data"
     folder.mkdir()
     database = folder / "nonasn.sqlite3"
@@ -177,10 +169,11 @@ def test_a_damaged_database_is_explained_and_left_alone(
 
 
 def test_a_read_only_folder_is_explained(
-    tmp_path: Path, shown: list[tuple[str, BaseException]], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    tmp_path: Path,
+    shown: list[tuple[str, BaseException]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _no_event_loop(monkeypatch)
-
     def refuse(*_args: object, **_kwargs: object) -> Any:
         raise PermissionError(13, "Permission denied")
 
@@ -192,9 +185,8 @@ def test_a_read_only_folder_is_explained(
 
 
 def test_a_file_in_place_of_the_folder_is_explained(
-    tmp_path: Path, shown: list[tuple[str, BaseException]], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, tmp_path: Path, shown: list[tuple[str, BaseException]]
 ) -> None:
-    _no_event_loop(monkeypatch)
     path = tmp_path / "data"
     path.write_text("bukan folder")
     assert run_app(path) == EXIT_DATA_PROBLEM
@@ -203,10 +195,11 @@ def test_a_file_in_place_of_the_folder_is_explained(
 
 
 def test_a_broken_policy_file_is_explained(
-    tmp_path: Path, shown: list[tuple[str, BaseException]], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    tmp_path: Path,
+    shown: list[tuple[str, BaseException]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _no_event_loop(monkeypatch)
-
     def broken() -> Any:
         raise PolicyFileError("fields.toml", 12, "bukan TOML yang sah")
 
@@ -218,30 +211,77 @@ def test_a_broken_policy_file_is_explained(
 
 
 def test_an_unexpected_start_up_failure_is_apologised_for(
-    tmp_path: Path, shown: list[tuple[str, BaseException]], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    tmp_path: Path,
+    shown: list[tuple[str, BaseException]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _no_event_loop(monkeypatch)
-
     def broken(_ctx: AppContext) -> bool:
         raise RuntimeError("rusak saat mulai")
 
-    monkeypatch.setattr(app_module, "needs_first_start", broken)
+    monkeypatch.setattr("nonasn_desktop.gui.first_start.needs_first_start", broken)
     assert run_app(tmp_path / "data") == app_module.EXIT_INTERNAL
     assert [(k, str(e)) for k, e in shown] == [("bug", "rusak saat mulai")]
 
 
-def test_a_new_folder_starts_with_the_first_start_dialog(
+def _visible_main_window() -> MainWindow | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow) and widget.isVisible():
+            return widget
+    return None
+
+
+def test_the_main_window_shows_its_sign_in_page_before_the_data_opens(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    folder = tmp_path / "data"
+    with open_app(folder, create=True) as ctx:
+        office.initialise(
+            ctx, office_code="3273", office_name="BKD Kota Bandung", admin=("admin", "rahasia123")
+        )
+    seen: list[tuple[str, bool, bool, str]] = []
+    real_load = Shell.load
+
+    def load(shell: Shell, data_dir: Path | None) -> None:
+        # The window is on screen, its sign-in page waiting for the data.
+        window = shell.window
+        page = window.sign_in_page
+        handle = window.windowHandle()
+        exposed = handle is not None and handle.isExposed()
+        seen.append((page.preparing.text(), page.sign_in_button.isEnabled(), exposed, "open"))
+        real_load(shell, data_dir)
+
+    def sign_in_then_quit() -> None:
+        window = _visible_main_window()
+        if window is None or not window.sign_in_page.ready:
+            QTimer.singleShot(10, sign_in_then_quit)
+            return
+        page = window.sign_in_page
+        seen.append(("ready", page.sign_in_button.isEnabled(), page.preparing.isVisible(), ""))
+        page.username.setText("admin")
+        page.password.setText("rahasia123")
+        page.submit()
+        assert window.stack.currentWidget() is window.workspace
+        assert window.dashboard.model.total == 0
+        window.actions_by_key["quit"].trigger()
+
+    monkeypatch.setattr(Shell, "load", load)
+    QTimer.singleShot(0, sign_in_then_quit)
+    assert run_app(folder) == EXIT_OK
+    assert seen == [("Menyiapkan data\u2026", False, True, "open"), ("ready", True, False, "")]
+
+
+def test_a_new_folder_starts_with_the_first_start_dialog(qtbot: QtBot, tmp_path: Path) -> None:
     seen: list[str] = []
 
     def close_first_start() -> None:
-        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, FirstStartDialog)]
+        dialogs = [w for w in QApplication.allWidgets() if isinstance(w, FirstStartDialog)]
         visible = [d for d in dialogs if d.isVisible()]
         if not visible:
             QTimer.singleShot(10, close_first_start)
             return
         seen.append(visible[0].windowTitle())
+        assert isinstance(visible[0].parent(), MainWindow)
         visible[0].reject()
 
     QTimer.singleShot(0, close_first_start)
@@ -251,19 +291,50 @@ def test_a_new_folder_starts_with_the_first_start_dialog(
     assert QApplication.quitOnLastWindowClosed()
 
 
+def test_importing_the_app_loads_neither_the_services_nor_sqlalchemy() -> None:
+    # The window is shown before the data layer loads (issue 3: start-up time).
+    script = (
+        "import sys, nonasn_desktop.gui.app, nonasn_desktop.gui.main_window\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')"
+        " or m.startswith(('nonasn_desktop.services', 'nonasn_desktop.storage'))))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+
+
 # -- the screens after start-up ----------------------------------------------------------------
 
 
-def test_first_start_leads_to_sign_in_then_main_window_and_back(
-    qtbot: QtBot, app_ctx: AppContext
+@pytest.fixture
+def shell(qtbot: QtBot) -> Shell:
+    made = Shell()
+    qtbot.addWidget(made.window)
+    made.window.show()
+    return made
+
+
+def _sign_in(window: MainWindow, username: str, password: str) -> None:
+    page = window.sign_in_page
+    assert window.stack.currentWidget() is page
+    page.username.setText(username)
+    page.password.setText(password)
+    page.submit()
+
+
+def test_first_start_leads_to_sign_in_then_the_workspace_and_back(
+    shell: Shell, app_ctx: AppContext
 ) -> None:
-    # The Shell owns (and deletes) its windows: they are not handed to qtbot.
-    shell = Shell(app_ctx)
     ended: list[int] = []
     shell.finished.connect(ended.append)
-    shell.start()
+    window = shell.window
+    assert not window.sign_in_page.sign_in_button.isEnabled()
+    shell.data_ready(app_ctx)
     first = shell.current
     assert isinstance(first, FirstStartDialog)
+    assert first.parent() is window
     for name, value in {
         "office_code": "3273",
         "office_name": "BKD Kota Bandung",
@@ -274,51 +345,56 @@ def test_first_start_leads_to_sign_in_then_main_window_and_back(
     }.items():
         getattr(first, name).setText(value)
     first.submit()
-    sign_in = shell.current
-    assert isinstance(sign_in, SignInDialog)
-    assert sign_in.username.text() == "admin.bkd"
-    sign_in.password.setText("rahasia123")
-    sign_in.submit()
-    window = shell.current
-    assert isinstance(window, MainWindow)
+    assert shell.current is window
+    page = window.sign_in_page
+    assert page.username.text() == "admin.bkd"
+    assert page.office_label is not None
+    assert page.office_label.text() == "BKD Kota Bandung (3273)"
+    assert page.sign_in_button.isEnabled()
+    _sign_in(window, "admin.bkd", "rahasia123")
+    assert window.stack.currentWidget() is window.workspace
     assert window.isVisible()
     assert window.windowTitle() == "Pendataan Non-ASN — BKD Kota Bandung"
     assert "users" in window.actions_by_key
-    # "Keluar Akun" returns to the sign-in.
+    assert window.menuBar().isVisible()
+    assert window.statusBar().isVisible()
+    # "Keluar Akun" returns to the sign-in page of the same window.
     window.actions_by_key["sign_out"].trigger()
-    again = shell.current
-    assert isinstance(again, SignInDialog)
-    assert again.isVisible()
+    assert window.stack.currentWidget() is page
+    assert window.isVisible()
+    assert window.actions_by_key == {}
+    assert not window.menuBar().isVisible()
+    assert page.username.text() == ""
+    assert page.password.text() == ""
     assert ended == []
-    again.reject()
+    page.quit_button.click()
     assert ended == [EXIT_OK]
 
 
 def test_an_office_with_an_admin_goes_straight_to_sign_in(
-    qtbot: QtBot, app_ctx: AppContext, admin_user: UserInfo
+    shell: Shell, app_ctx: AppContext, admin_user: UserInfo
 ) -> None:
     office.initialise(app_ctx, office_code="3273", office_name="BKD Kota Bandung")
-    shell = Shell(app_ctx)
     ended: list[int] = []
     shell.finished.connect(ended.append)
-    shell.start()
-    dialog = shell.current
-    assert isinstance(dialog, SignInDialog)
-    dialog.username.setText("admin")
-    dialog.password.setText("rahasia123")
-    dialog.submit()
-    window = shell.current
-    assert isinstance(window, MainWindow)
-    window.close()
+    shell.data_ready(app_ctx)
+    assert shell.current is shell.window
+    _sign_in(shell.window, "admin", "rahasia123")
+    assert shell.window.user is not None
+    assert shell.window.user.username == "admin"
+    # The next clerk signs in on the same window after "Keluar Akun".
+    shell.window.actions_by_key["sign_out"].trigger()
+    _sign_in(shell.window, "admin", "rahasia123")
+    assert shell.window.stack.currentWidget() is shell.window.workspace
+    shell.window.close()
     assert ended == [EXIT_OK]
     assert users.get_user(app_ctx, "admin").active
 
 
-def test_cancelling_the_first_start_ends_the_program(qtbot: QtBot, app_ctx: AppContext) -> None:
-    shell = Shell(app_ctx)
+def test_cancelling_the_first_start_ends_the_program(shell: Shell, app_ctx: AppContext) -> None:
     ended: list[int] = []
     shell.finished.connect(ended.append)
-    shell.start()
+    shell.data_ready(app_ctx)
     assert isinstance(shell.current, FirstStartDialog)
     shell.current.reject()
     assert ended == [EXIT_OK]

@@ -328,7 +328,12 @@ def test_sign_out_and_close(qtbot: QtBot, office_ctx: AppContext) -> None:
     with qtbot.waitSignal(window.finished) as blocker:
         window.actions_by_key["sign_out"].trigger()
     assert blocker.args == [True]
-    assert not window.isVisible()
+    # The window stays, back on its sign-in page, the workspace taken down.
+    assert window.isVisible()
+    assert window.stack.currentWidget() is window.sign_in_page
+    assert window.user is None
+    assert window.workspace is None
+    assert window.actions_by_key == {}
     other = _window(qtbot, office_ctx, "operator")
     other.show()
     with qtbot.waitSignal(other.finished) as blocker:

@@ -1,27 +1,18 @@
-"""Start the desktop application: Qt, the error hook, the data, first start, sign-in, window.
+"""Start the desktop application: Qt, the error hook, the window, then the data.
 
 ``run_app`` returns the process exit code: 0 after a normal end, 1 when the data folder (or a
 policy file) cannot be used — the reason is shown in a message box and nothing is changed —
 and 70 when start-up itself failed unexpectedly (logged, apologised for, never a traceback).
 
-After start-up the :class:`Shell` moves between the screens without blocking: first start
-(when the folder has no office or no active admin), sign-in, main window, and back to sign-in
-on "Keluar Akun".
+Start-up shows the main window first, with its sign-in page: before ``show()`` only PySide6,
+the theme and the light sign-in form are imported (this module imports neither the services
+nor SQLAlchemy at module level). Right after the window is exposed, :class:`Shell` opens the
+data on the GUI thread while the clerk types ("Masuk" is enabled when it is ready), then runs
+the first start (when the folder has no office or no active admin) over the window.
 """
 
 from __future__ import annotations
 
-# The Qt-free layers first, on purpose: once PySide6 is imported it replaces __import__ and
-# reads the source of every module imported after it (for its opt-in __feature__ syntax),
-# which made start-up about a third slower. Everything here is needed anyway.
-import nonasn_desktop.services.backup
-import nonasn_desktop.services.office
-import nonasn_desktop.services.records
-import nonasn_desktop.services.registrations
-import nonasn_desktop.services.settings
-import nonasn_desktop.services.users  # noqa: F401
-
-# isort: split
 import logging
 import sys
 import threading
@@ -44,14 +35,14 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from nonasn_desktop.applog import setup_logging
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.services.context import AppContext, open_app
 
 from . import messages, theme
-from .first_start import FirstStartDialog, needs_first_start
-from .sign_in import SignInDialog
+from .main_window import MainWindow
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from nonasn_desktop.services.context import AppContext
+
+    from .first_start import FirstStartDialog
 
 log = logging.getLogger(__name__)
 
@@ -170,78 +161,99 @@ def _prepare(app: QApplication) -> None:
     QCoreApplication.setOrganizationName(ORGANISATION)
     QGuiApplication.setApplicationDisplayName(APP_NAME)
     theme.apply_theme(app)
-    # The Shell decides when the program ends (between sign-out and sign-in no window shows).
+    # The Shell decides when the program ends (a first-start dialog closing must not end it).
     app.setQuitOnLastWindowClosed(False)
 
 
 class Shell(QObject):
-    """The screens after start-up; ``finished(code)`` when the program should end."""
+    """The main window and what happens around it; ``finished(code)`` when the program should
+    end (the window closed, the first start cancelled, or the data could not be opened).
+
+    ``load(data_dir)`` opens the data (:func:`~nonasn_desktop.services.context.open_app`) and
+    hands it to the window; ``data_ready(ctx)`` does the same with data opened elsewhere.
+    """
 
     finished = Signal(int)
 
-    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+    def __init__(self, window: MainWindow | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._ctx = ctx
-        self.current: QWidget | None = None
-        self.window: MainWindow | None = None
+        self.window = window if window is not None else MainWindow()
+        self.window.finished.connect(self._session_ended)
+        self.ctx: AppContext | None = None
+        self.current: QWidget = self.window
+        self._ended = False
 
-    def start(self) -> None:
-        if needs_first_start(self._ctx):
+    def load(self, data_dir: Path | None) -> None:
+        """Open the data folder; a problem the user can act on is shown and ends with 1."""
+        from nonasn_desktop.services.context import open_app
+
+        try:
+            ctx = open_app(data_dir, create=True)
+        except UserError as exc:
+            log.warning("data folder cannot be opened: %s", exc)
+            messages.show_user_error(self.window, exc, title="Data tidak dapat dibuka")
+            self._end(EXIT_DATA_PROBLEM)
+            return
+        setup_logging(ctx.data_dir.logs_dir)
+        log.info("application started, data folder %s", ctx.data_dir.path)
+        self.data_ready(ctx)
+
+    def data_ready(self, ctx: AppContext) -> None:
+        from . import first_start
+        from .main_window import preload
+
+        self.ctx = ctx
+        preload()
+        self.window.set_context(ctx)
+        if first_start.needs_first_start(ctx):
             self._first_start()
-        else:
-            self._sign_in()
-
-    def _show(self, widget: QWidget) -> None:
-        self.current = widget
-        widget.show()
-        widget.raise_()
-        widget.activateWindow()
 
     def _first_start(self) -> None:
-        dialog = FirstStartDialog(self._ctx)
+        from .first_start import FirstStartDialog
+
+        assert self.ctx is not None
+        dialog = FirstStartDialog(self.ctx, self.window)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.finished.connect(lambda result: self._first_start_done(dialog, result))
-        self._show(dialog)
+        self.current = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
 
     def _first_start_done(self, dialog: FirstStartDialog, result: int) -> None:
         dialog.deleteLater()
-        if result == QDialog.DialogCode.Accepted:
-            self._sign_in(dialog.admin_username or "")
-        else:
-            self.finished.emit(EXIT_OK)
-
-    def _sign_in(self, username: str = "") -> None:
-        dialog = SignInDialog(self._ctx, username=username)
-        dialog.finished.connect(lambda result: self._signed_in(dialog, result))
-        self._show(dialog)
-        # The main window's code loads while the clerk types, not after "Masuk".
-        QTimer.singleShot(0, _load_main_window)
-
-    def _signed_in(self, dialog: SignInDialog, result: int) -> None:
-        dialog.deleteLater()
-        if result != QDialog.DialogCode.Accepted or dialog.user is None:
-            self.finished.emit(EXIT_OK)
+        self.current = self.window
+        if result != QDialog.DialogCode.Accepted:
+            self._end(EXIT_OK)
             return
-        window = _load_main_window()(self._ctx, dialog.user)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        window.finished.connect(self._window_closed)
-        self.window = window
-        _place(window)
-        self.current = window
-        window.raise_()
-        window.activateWindow()
+        assert self.ctx is not None
+        self.window.set_context(self.ctx)  # the office now has a name
+        self.window.sign_in_page.reset(dialog.admin_username or "")
+        self.window.activateWindow()
 
-    def _window_closed(self, sign_out: bool) -> None:
-        self.window = None
-        if sign_out:
-            self._sign_in()
-        else:
-            self.finished.emit(EXIT_OK)
+    def _session_ended(self, sign_out: bool) -> None:
+        if not sign_out:
+            self._end(EXIT_OK)
+
+    def _end(self, code: int) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        self.finished.emit(code)
+
+    def close(self) -> None:
+        """Close the window for good (after the program ended)."""
+        self.window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.window.close()
 
 
-def _load_main_window() -> type[MainWindow]:
-    from .main_window import MainWindow
-
-    return MainWindow
+def _when_exposed(window: QWidget, then: Callable[[], None], waited_ms: int = 0) -> None:
+    """Run ``then`` once ``window`` is on screen (painted), or after half a second anyway."""
+    handle = window.windowHandle()
+    if (handle is not None and handle.isExposed()) or waited_ms >= 500:
+        then()
+        return
+    QTimer.singleShot(5, lambda: _when_exposed(window, then, waited_ms + 5))
 
 
 def _place(window: MainWindow) -> None:
@@ -261,21 +273,28 @@ def run_app(data_dir: Path | None = None) -> int:
     quit_on_last_window = app.quitOnLastWindowClosed()
     hooks = ErrorHooks()
     hooks.install()
-    ctx: AppContext | None = None
+    shell: Shell | None = None
     try:
         _prepare(app)
-        try:
-            ctx = open_app(data_dir, create=True)
-        except UserError as exc:
-            log.warning("data folder cannot be opened: %s", exc)
-            messages.show_user_error(None, exc, title="Data tidak dapat dibuka")
-            return EXIT_DATA_PROBLEM
-        setup_logging(ctx.data_dir.logs_dir)
-        log.info("application started, data folder %s", ctx.data_dir.path)
-        shell = Shell(ctx)
+        shell = Shell()
         shell.finished.connect(app.exit)
-        shell.start()
+        _place(shell.window)
+        failed: list[int] = []
+
+        def load() -> None:
+            assert shell is not None
+            try:
+                shell.load(data_dir)
+            except Exception as exc:
+                log.exception("start-up failed")
+                hooks.handle(type(exc), exc, exc.__traceback__)
+                failed.append(EXIT_INTERNAL)
+                app.exit(EXIT_INTERNAL)
+
+        # The data opens once the window is on screen; the clerk can type meanwhile.
+        QTimer.singleShot(0, lambda: _when_exposed(shell.window, load))
         code = app.exec()
+        code = failed[0] if failed else code
         log.info("application ended with code %d", code)
         return code
     except Exception as exc:
@@ -283,8 +302,10 @@ def run_app(data_dir: Path | None = None) -> int:
         hooks.handle(type(exc), exc, exc.__traceback__)
         return EXIT_INTERNAL
     finally:
-        if ctx is not None:
-            ctx.close()
+        if shell is not None:
+            if shell.ctx is not None:
+                shell.ctx.close()
+            shell.close()
         hooks.uninstall()
         app.setQuitOnLastWindowClosed(quit_on_last_window)
         if created:

@@ -1,7 +1,14 @@
-"""The main window: header, menus and action bar by role, the record list, the status bar.
+"""The main window: the sign-in page first, then the workspace of the signed-in user.
 
-Actions a role may not use are never created, so they appear nowhere (menu, action bar,
-context menu, shortcut). Which role may do what is :data:`PERMISSIONS`.
+The window is on screen before the data is open (``gui.app``): its first page is the light
+sign-in form (:class:`~nonasn_desktop.gui.sign_in.SignInPage`), and this module imports neither
+the services nor SQLAlchemy at module level — the workspace (dashboard, services) is imported
+when it is built, after sign-in, or by :func:`preload` while the clerk types.
+
+The workspace: header, menus and action bar by role, the record list, the status bar. Actions a
+role may not use are never created, so they appear nowhere (menu, action bar, context menu,
+shortcut). Which role may do what is :data:`PERMISSIONS`. "Keluar Akun" takes the workspace
+down and shows the sign-in page again.
 """
 
 from __future__ import annotations
@@ -9,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -19,6 +27,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMenuBar,
+    QStackedWidget,
+    QStatusBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -27,13 +38,18 @@ from PySide6.QtWidgets import (
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import office
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.records import RecordRow
-from nonasn_desktop.services.users import UserInfo
 
-from . import backup_dialogs, messages, theme
-from .dashboard import Dashboard
+from . import messages, theme
+from .sign_in import SignInPage
+
+if TYPE_CHECKING:
+    from nonasn_desktop.services.context import AppContext
+    from nonasn_desktop.services.office import OfficeInfo
+    from nonasn_desktop.services.records import RecordRow
+    from nonasn_desktop.services.users import UserInfo
+
+    from .backup_dialogs import DailyBackupRunner
+    from .dashboard import Dashboard
 
 log = logging.getLogger(__name__)
 
@@ -90,33 +106,125 @@ def _file_part(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-") or "data"
 
 
+APP_TITLE = "Pendataan Non-ASN"
+
+
+def preload() -> None:
+    """Import the workspace's modules (services, dashboard) before they are needed."""
+    from nonasn_desktop.services import office, records  # noqa: F401
+
+    from . import backup_dialogs, dashboard  # noqa: F401
+
+
 class MainWindow(QMainWindow):
-    """``finished(sign_out)`` is emitted once the window has closed: True when the user
-    signed out (show the sign-in again), False when the application should end."""
+    """The application's window: the sign-in page, then the workspace of the signed-in user.
+
+    ``MainWindow()`` shows the sign-in page with "Masuk" disabled until :meth:`set_context`;
+    ``MainWindow(ctx, user)`` opens the user's workspace at once. ``finished(sign_out)`` ends a
+    session: True after "Keluar Akun" (the sign-in page shows again), False once the window has
+    closed (the application should end).
+    """
 
     finished = Signal(bool)
+    dashboard: Dashboard
+    daily_backup: DailyBackupRunner | None
 
-    def __init__(self, ctx: AppContext, user: UserInfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext | None = None,
+        user: UserInfo | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._ctx = ctx
-        self._user = user
-        self._office = office.get_office(ctx)
+        self._open_ctx: AppContext | None = None
+        self._signed_in: UserInfo | None = None
+        self._office: OfficeInfo | None = None
         self._wizards: list[QWidget] = []
         self._wizard_ids: dict[int, QWidget] = {}
-        self._signing_out = False
         self._done = False
         self.actions_by_key: dict[str, QAction] = {}
+        self.tool_buttons: dict[str, QToolButton] = {}
+        self.workspace: QWidget | None = None
+        self.daily_backup = None
         self.setObjectName("main_window")
-        office_name = self._office.name if self._office else "(kantor belum disiapkan)"
-        self.setWindowTitle(f"Pendataan Non-ASN — {office_name}")
+        self.setWindowTitle(APP_TITLE)
         self.setMinimumSize(1000, 620)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pages")
+        self.sign_in_page = SignInPage()
+        self.sign_in_page.signed_in.connect(self.enter)
+        self.sign_in_page.quit_requested.connect(self.close)
+        self.stack.addWidget(self.sign_in_page)
+        self.setCentralWidget(self.stack)
+        self._empty_menu_bar()
+        self.sign_in_page.focus_first_empty()
+        if ctx is not None:
+            self.set_context(ctx)
+        if user is not None:
+            self.enter(user)
 
+    @property
+    def user(self) -> UserInfo | None:
+        """The signed-in user; None while the sign-in page shows."""
+        return self._signed_in
+
+    @property
+    def _ctx(self) -> AppContext:
+        assert self._open_ctx is not None, "the data is not open yet"
+        return self._open_ctx
+
+    @property
+    def _user(self) -> UserInfo:
+        assert self._signed_in is not None, "nobody is signed in"
+        return self._signed_in
+
+    def set_context(self, ctx: AppContext) -> None:
+        """The data is open: the sign-in page can check passwords (call again after the
+        first start prepared the office, to show its name)."""
+        from nonasn_desktop.services import office
+
+        self._open_ctx = ctx
+        self._office = office.get_office(ctx)
+        self._set_title()
+        self.sign_in_page.set_context(ctx)
+
+    def _set_title(self) -> None:
+        if self._open_ctx is None:
+            self.setWindowTitle(APP_TITLE)
+            return
+        office_name = self._office.name if self._office else "(kantor belum disiapkan)"
+        self.setWindowTitle(f"{APP_TITLE} — {office_name}")
+
+    def _empty_menu_bar(self) -> None:
+        bar = QMenuBar()
+        bar.setVisible(False)
+        self.setMenuBar(bar)
+
+    def enter(self, user: UserInfo) -> None:
+        """Build the workspace for ``user`` (signed in) and show it."""
+        from nonasn_desktop.services import office
+
+        from . import backup_dialogs
+        from .dashboard import Dashboard
+
+        ctx = self._ctx
+        self._signed_in = user
+        self._office = office.get_office(ctx)
+        self._set_title()
+        self.actions_by_key = {}
+        self.tool_buttons = {}
         self.dashboard = Dashboard(ctx)
         self._create_actions()
+        # New bars each sign-in (the role decides their content); shown explicitly, as children
+        # added to a window already on screen stay hidden otherwise.
+        self.setMenuBar(QMenuBar())
         self._build_menus()
         self._build_toolbar()
         self._build_central()
+        self.setStatusBar(QStatusBar())
         self._build_status_bar()
+        self.menuBar().setVisible(True)
+        self.statusBar().setVisible(True)
         self.dashboard.current_changed.connect(self._update_actions)
         self.dashboard.activated.connect(self._activated)
         self.dashboard.set_context_actions(
@@ -133,10 +241,17 @@ class MainWindow(QMainWindow):
         )
         self.dashboard.refresh()
         self._update_actions(None)
+        self.dashboard.setFocus()
         # -- the daily automatic backup, whoever is signed in (gui/backup_dialogs.py) ----------
-        self.daily_backup = backup_dialogs.DailyBackupRunner(ctx, self)
-        self.daily_backup.message.connect(lambda text: self.statusBar().showMessage(text, 30000))
-        self.daily_backup.start()
+        # Started at the first sign-in and kept for the window's life (it needs no user).
+        if self.daily_backup is None:
+            self.daily_backup = backup_dialogs.DailyBackupRunner(ctx, self)
+            self.daily_backup.message.connect(self._backup_message)
+            self.daily_backup.start()
+
+    def _backup_message(self, text: str) -> None:
+        if self._signed_in is not None:
+            self.statusBar().showMessage(text, 30000)
 
     # -- building -----------------------------------------------------------------------
 
@@ -282,6 +397,8 @@ class MainWindow(QMainWindow):
             self._menu_items(admin, ("users", "settings", None, "roster_import", "roster_template"))
             # -- backup and restore (gui/backup_dialogs.py) --------------------------------
             if self.allowed("backup"):
+                from . import backup_dialogs
+
                 admin.addSeparator()
                 for action in backup_dialogs.add_backup_actions(
                     admin, self, self._ctx, self._user, on_restored=self.sign_out
@@ -308,7 +425,7 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(bar)
         layout.setContentsMargins(12, 6, 12, 6)
         layout.setSpacing(4)
-        self.tool_buttons: dict[str, QToolButton] = {}
+        self.tool_buttons = {}
         keys = ["new", "continue", None, "print_info", "print_card", None, "export_recap"]
         keys += [None, "verval"]
         previous_separator = True
@@ -368,7 +485,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(header)
         layout.addWidget(self.action_bar)
         layout.addWidget(self.dashboard, 1)
-        self.setCentralWidget(central)
+        central.setObjectName("workspace")
+        self.workspace = central
+        self.stack.addWidget(central)
+        self.stack.setCurrentWidget(central)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -555,27 +675,49 @@ class MainWindow(QMainWindow):
     # -- leaving --------------------------------------------------------------------------
 
     def sign_out(self) -> None:
-        self._signing_out = True
-        if not self.close():
-            self._signing_out = False
+        """Close the user's windows (each wizard saves its draft), take the workspace down and
+        show the sign-in page again; nothing happens while a wizard stays open."""
+        if self._signed_in is None or not self._close_workspace_windows():
+            return
+        self._leave()
+        self.finished.emit(True)
 
-    def _close_wizards(self) -> bool:
-        """Close every wizard window (each saves its draft); False if one stays open."""
+    def _close_workspace_windows(self) -> bool:
+        """Close every wizard window and the verval window; False if a wizard stays open."""
         for window in list(self._wizards):
             if not window.close():
                 window.raise_()
                 window.activateWindow()
                 return False
-        return True
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if not self._close_wizards():
-            event.ignore()
-            return
         verval_window = getattr(self, "verval_window", None)  # gui/verval.py
         if verval_window is not None:
             verval_window.close()
+        return True
+
+    def _leave(self) -> None:
+        for action in self.actions_by_key.values():
+            self.removeAction(action)
+            action.deleteLater()
+        self.actions_by_key = {}
+        self.tool_buttons = {}
+        self._empty_menu_bar()
+        self.setStatusBar(None)  # type: ignore[arg-type]
+        if self.workspace is not None:
+            self.stack.removeWidget(self.workspace)
+            self.workspace.deleteLater()
+            self.workspace = None
+        del self.dashboard
+        self._signed_in = None
+        self.stack.setCurrentWidget(self.sign_in_page)
+        self.sign_in_page.reset()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self._signed_in is not None and not self._close_workspace_windows():
+            event.ignore()
+            return
         event.accept()
         if not self._done:
             self._done = True
-            self.finished.emit(self._signing_out)
+            if self.daily_backup is not None:
+                self.daily_backup.stop()
+            self.finished.emit(False)

@@ -1,16 +1,23 @@
-"""Sign-in: username and password, checked (and throttled) by ``services.users``."""
+"""Sign-in: the first page of the main window, checked (and throttled) by ``services.users``.
+
+The page is on screen before the data is open: this module imports only PySide6 and the
+theme (the services, and SQLAlchemy behind them, load after the window is shown). Until
+:meth:`SignInPage.set_context` hands it the open data, "Masuk" is disabled and a quiet
+"Menyiapkan data…" note says why; the clerk can already type.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -19,39 +26,69 @@ from PySide6.QtWidgets import (
 
 import nonasn_desktop
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.services import office, users
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.users import UserInfo
 
 from . import theme
 
+if TYPE_CHECKING:
+    from nonasn_desktop.services.context import AppContext
+    from nonasn_desktop.services.users import UserInfo
+
 EMPTY_FIELDS = "Isi nama pengguna dan kata sandi."
+PREPARING = "Menyiapkan data\u2026"
+TITLE = "Pendataan Tenaga Non-ASN"
+CARD_WIDTH = 460
 
 
-class SignInDialog(QDialog):
-    """Accepted with ``user`` set when the password was right; the service's message else."""
+class SignInPage(QWidget):
+    """``signed_in(user)`` when the password was right (the service's message else);
+    ``quit_requested`` on "Keluar"."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, username: str = "") -> None:
+    signed_in = Signal(object)
+    quit_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None, username: str = "") -> None:
         super().__init__(parent)
-        self._ctx = ctx
+        self._ctx: AppContext | None = None
         self.user: UserInfo | None = None
-        self.setObjectName("sign_in_dialog")
-        self.setWindowTitle("Masuk — Pendataan Non-ASN")
-        self.setModal(True)
+        self.setObjectName("sign_in_page")
         self._build(username)
 
+    # -- building -----------------------------------------------------------------------
+
     def _build(self, username: str) -> None:
-        info = office.get_office(self._ctx)
-        subtitle = f"{info.name} ({info.code})" if info else ""
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        outer.addWidget(theme.header_banner("Pendataan Tenaga Non-ASN", subtitle))
+        self.header = theme.header_banner(TITLE, "")
+        outer.addWidget(self.header)
+        self.office_label = self.header.findChild(QLabel, "header_subtitle")
+        if self.office_label is not None:
+            # Kept visible (empty until the office is known): the header does not jump.
+            self.office_label.setText("\u00a0")
+            self.office_label.setVisible(True)
 
-        body = QVBoxLayout()
-        body.setContentsMargins(28, 22, 28, 20)
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(self._card(username))
+        middle.addStretch(1)
+        outer.addStretch(2)
+        outer.addLayout(middle)
+        outer.addStretch(3)
+
+        footer = QLabel(f"Versi {nonasn_desktop.__version__} \u00b7 bekerja tanpa internet")
+        footer.setObjectName("muted")
+        footer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        footer.setContentsMargins(0, 0, 0, 14)
+        outer.addWidget(footer)
+        self.version = footer
+
+    def _card(self, username: str) -> QFrame:
+        card = QFrame()
+        card.setObjectName("sign_in_card")
+        card.setFixedWidth(CARD_WIDTH)
+        body = QVBoxLayout(card)
+        body.setContentsMargins(32, 26, 32, 24)
         body.setSpacing(14)
-        outer.addLayout(body)
         heading = QLabel("Masuk ke aplikasi")
         heading.setObjectName("page_title")
         body.addWidget(heading)
@@ -70,7 +107,6 @@ class SignInDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setMaxLength(users.PASSWORD_MAX)
         self.show_password = QCheckBox("Tampilkan kata sandi")
         self.show_password.setObjectName("show_password")
         self.show_password.toggled.connect(self._toggle_echo)
@@ -87,25 +123,56 @@ class SignInDialog(QDialog):
         body.addWidget(self.error)
 
         buttons = QHBoxLayout()
-        version = QLabel(f"Versi {nonasn_desktop.__version__}")
-        version.setObjectName("muted")
-        buttons.addWidget(version)
+        self.preparing = QLabel(PREPARING)
+        self.preparing.setObjectName("muted")
+        buttons.addWidget(self.preparing)
         buttons.addStretch(1)
         self.quit_button = QPushButton("Keluar")
         self.quit_button.setObjectName("quit")
         self.quit_button.setAutoDefault(False)
-        self.quit_button.clicked.connect(self.reject)
+        self.quit_button.clicked.connect(self.quit_requested)
         self.sign_in_button = theme.primary_button("Masuk")
         self.sign_in_button.setObjectName("sign_in")
+        self.sign_in_button.setEnabled(False)
         self.sign_in_button.clicked.connect(self.submit)
         buttons.addWidget(self.quit_button)
         buttons.addWidget(self.sign_in_button)
         body.addLayout(buttons)
-
-        (self.password if username else self.username).setFocus()
         for field in (self.username, self.password):
-            field.setMinimumWidth(280)
-        outer.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+            field.returnPressed.connect(self.submit)
+        return card
+
+    # -- state --------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """Whether the data is open (and "Masuk" can check a password)."""
+        return self._ctx is not None
+
+    def set_context(self, ctx: AppContext) -> None:
+        """The data is open: name the office and enable "Masuk"."""
+        from nonasn_desktop.services import office, users
+
+        self._ctx = ctx
+        info = office.get_office(ctx)
+        subtitle = f"{info.name} ({info.code})" if info else ""
+        if self.office_label is not None:
+            self.office_label.setText(subtitle or "\u00a0")
+        self.password.setMaxLength(users.PASSWORD_MAX)
+        self.preparing.setVisible(False)
+        self.sign_in_button.setEnabled(True)
+
+    def reset(self, username: str = "") -> None:
+        """Empty again for the next clerk (after "Keluar Akun"), ``username`` filled in."""
+        self.user = None
+        self.username.setText(username)
+        self.password.clear()
+        self.show_password.setChecked(False)
+        theme.show_error_text(self.error, "")
+        self.focus_first_empty()
+
+    def focus_first_empty(self) -> None:
+        (self.password if self.username.text() else self.username).setFocus()
 
     def _toggle_echo(self, shown: bool) -> None:
         self.password.setEchoMode(
@@ -113,15 +180,19 @@ class SignInDialog(QDialog):
         )
 
     def submit(self) -> None:
+        if self._ctx is None:
+            return  # "Masuk" is disabled until the data is open; Enter does nothing either.
         username = self.username.text().strip()
         password = self.password.text()
         if not username or not password:
             theme.show_error_text(self.error, EMPTY_FIELDS)
             (self.username if not username else self.password).setFocus()
             return
+        from nonasn_desktop.services import users
+
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.user = users.authenticate(self._ctx, username, password)
+            user = users.authenticate(self._ctx, username, password)
         except UserError as exc:
             theme.show_error_text(self.error, str(exc))
             self.password.clear()
@@ -130,4 +201,6 @@ class SignInDialog(QDialog):
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.password.clear()
-        self.accept()
+        theme.show_error_text(self.error, "")
+        self.user = user
+        self.signed_in.emit(user)

@@ -75,6 +75,11 @@ QLabel#error {{
     padding: 8px 10px;
 }}
 QLabel#empty_state {{ color: {MUTED}; font-size: 11pt; }}
+QFrame#sign_in_card {{
+    background: {BASE};
+    border: 1px solid {BORDER};
+    border-radius: 6px;
+}}
 
 QComboBox::drop-down {{
     subcontrol-origin: padding;
