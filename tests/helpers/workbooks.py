@@ -183,6 +183,61 @@ def write_csv(
     return path
 
 
+def _ods_cell(value: Any) -> str:
+    from xml.sax.saxutils import escape
+
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, dt.date):
+        shown = f"{value.day:02d}-{value.month:02d}-{value.year}"
+        return (
+            f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+            f"<text:p>{shown}</text:p></table:table-cell>"
+        )
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p>'
+        "</table:table-cell>"
+    )
+
+
+def write_ods(path: Path, rows: Sequence[Sequence[Any]], *, sheet: str = "Daftar") -> Path:
+    """A minimal OpenDocument spreadsheet (LibreOffice Calc), written by hand."""
+    office = "urn:oasis:names:tc:opendocument:xmlns"
+    body = "".join(
+        "<table:table-row>" + "".join(_ods_cell(v) for v in cells) + "</table:table-row>"
+        for cells in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<office:document-content xmlns:office="{office}:office:1.0" '
+        f'xmlns:table="{office}:table:1.0" xmlns:text="{office}:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="{sheet}">{body}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<manifest:manifest xmlns:manifest="{office}:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return path
+
+
 # --- whole agency-style files -----------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from helpers.workbooks import (
     truncated_xlsx,
     word_document,
     write_csv,
+    write_ods,
     write_xlsx,
 )
 from nonasn_desktop.errors import AuthError, FieldError
@@ -876,3 +877,29 @@ def test_nik_with_invisible_characters(
     rows[0][0] = "\u200b" + values["nik"] + "\ufeff"
     report = _import(app_ctx, write_xlsx(tmp_path / "zw.xlsx", [header_of(), *rows]))
     assert report.added == 1
+
+
+def test_ods_file(app_ctx: AppContext, admin_user: UserInfo, tmp_path: Path) -> None:
+    staff = people(3)
+    rows = rows_of(staff)
+    rows[2][0] = float(staff[2]["nik"])
+    path = write_ods(tmp_path / "daftar.ods", [["DAFTAR"], header_of(), *rows])
+    report = _import(app_ctx, path)
+    assert report.file_kind == "ods"
+    assert report.added == 2
+    [message] = _problems(report, 5)
+    assert "15 digit" in message
+    entry = roster.lookup(app_ctx, staff[0]["nik"])
+    assert entry is not None
+    assert entry.tanggal_lahir == staff[0]["tanggal_lahir"]
+
+
+def test_xlsx_named_xls_and_csv_named_xls(
+    app_ctx: AppContext, admin_user: UserInfo, tmp_path: Path
+) -> None:
+    staff = people(4)
+    xlsx = write_xlsx(tmp_path / "salah-nama.xls", [header_of(), *rows_of(staff[:2])])
+    csv_file = write_csv(tmp_path / "unduhan.xls", [header_of(), *rows_of(staff[2:])])
+    assert _import(app_ctx, xlsx).file_kind == "xlsx"
+    assert _import(app_ctx, csv_file).file_kind == "csv"
+    assert roster.count(app_ctx) == 4
