@@ -264,12 +264,12 @@ class AgeWriter:
         self._counter = 0
         self._finished = False
 
-    def _emit(self, chunk: bytes | bytearray | memoryview, *, last: bool) -> None:
+    def _seal(self, chunk: bytes | bytearray | memoryview, *, last: bool) -> bytes:
         if self._counter >= _MAX_CHUNKS:
             raise OverflowError("age file too large")
         nonce = _chunk_nonce(self._counter, last=last)
-        self._sink.write(self._aead.encrypt(nonce, bytes(chunk), None))
         self._counter += 1
+        return self._aead.encrypt(nonce, chunk, None)
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         if self._finished:
@@ -279,13 +279,16 @@ class AgeWriter:
         if len(self._buffer) > CHUNK_SIZE:
             view = memoryview(self._buffer)
             offset = 0
+            sealed = []
             try:
                 while len(self._buffer) - offset > CHUNK_SIZE:
-                    self._emit(view[offset : offset + CHUNK_SIZE], last=False)
+                    sealed.append(self._seal(view[offset : offset + CHUNK_SIZE], last=False))
                     offset += CHUNK_SIZE
             finally:
                 view.release()
             del self._buffer[:offset]
+            # One write for all the chunks of this call: fewer, larger writes downstream.
+            self._sink.write(sealed[0] if len(sealed) == 1 else b"".join(sealed))
         return len(data)
 
     def flush(self) -> None:
@@ -295,7 +298,7 @@ class AgeWriter:
         """Write the final chunk. The sink is flushed but not closed."""
         if self._finished:
             return
-        self._emit(self._buffer, last=True)
+        self._sink.write(self._seal(self._buffer, last=True))
         self._buffer = bytearray()
         self._finished = True
         self._sink.flush()
