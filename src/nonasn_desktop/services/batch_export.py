@@ -389,7 +389,7 @@ def _history(entries: list[AuditLog]) -> list[dict[str, Any]]:
     return history
 
 
-def _eligibility(row: Registration) -> dict[str, Any]:
+def _eligibility(row: Any) -> dict[str, Any]:
     detail = jsontext.loads(row.eligibility_detail) or {}
     criteria = [
         {
@@ -406,7 +406,7 @@ def _eligibility(row: Registration) -> dict[str, Any]:
 
 
 def _record(
-    row: Registration, entries: list[AuditLog], work: list[Any], active: list[Any]
+    row: Any, entries: list[AuditLog], work: list[Any], active: list[Any]
 ) -> dict[str, Any]:
     """One record of the batch (schema: :mod:`nonasn_desktop.central.format`).
 
@@ -507,16 +507,19 @@ def _current_jabatan(work_history: list[dict[str, Any]]) -> str | None:
     return str(current["jabatan"] or "") or None
 
 
-def _records(ctx: AppContext, plan: _Plan) -> Iterator[tuple[Registration, dict[str, Any]]]:
+def _records(ctx: AppContext, plan: _Plan) -> Iterator[tuple[Any, dict[str, Any]]]:
     """Every record of the plan, in id order, a small group at a time.
 
-    Work history and active documents are read as plain rows (not ORM objects): a thousand
-    records carry several thousand of them, and building objects would dominate the time.
+    Read as plain rows (with the columns' types applied), not ORM objects: a thousand records
+    carry several thousand work history and document rows, and building objects would
+    dominate the time.
     """
     for group in _chunks(plan.record_ids, RECORD_GROUP):
         with ctx.db.session() as session:
-            rows = session.scalars(
-                select(Registration).where(Registration.id.in_(group)).order_by(Registration.id)
+            rows = session.execute(
+                select(Registration.__table__)
+                .where(Registration.id.in_(group))
+                .order_by(Registration.id)
             ).all()
             if len(rows) != len(group):
                 raise ConflictError(
