@@ -11,7 +11,6 @@ os.environ.pop("NONASN_DATA_DIR", None)
 # Nor a database named by the developer's environment.
 os.environ.pop("NONASN_DATABASE_URL", None)
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,22 +21,9 @@ if TYPE_CHECKING:
     from nonasn_desktop.services.context import AppContext
     from nonasn_desktop.services.users import UserInfo
 
-ADMIN_USERNAME = "admin"
-ADMIN_PASSWORD = "rahasia123"
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock
 
-
-class FakeClock:
-    """An aware UTC clock that only moves when told to."""
-
-    def __init__(self, start: dt.datetime | None = None) -> None:
-        self.now = start or dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> dt.datetime:
-        self.now += dt.timedelta(**delta)
-        return self.now
+__all__ = ["ADMIN_PASSWORD", "ADMIN_USERNAME", "FakeClock"]
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.gui
 
 if TYPE_CHECKING:
     # Only for annotations: at run time "conftest" may name another folder's conftest.py.
-    from conftest import FakeClock
+    from helpers.accounts import FakeClock
 
 # The admin of the template data folder (as tests/conftest.py's admin_user).
 ADMIN_USERNAME = "admin"

@@ -14,7 +14,7 @@ from nonasn_desktop.services.context import AppContext
 from nonasn_desktop.services.users import WRONG_CREDENTIALS, UserInfo
 
 if TYPE_CHECKING:
-    from conftest import FakeClock
+    from helpers.accounts import FakeClock
 
 pytestmark = pytest.mark.gui
 

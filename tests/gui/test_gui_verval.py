@@ -28,7 +28,7 @@ from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import Registration
 
 if TYPE_CHECKING:
-    from conftest import FakeClock
+    from helpers.accounts import FakeClock
 
 pytestmark = pytest.mark.gui
 

@@ -14,7 +14,7 @@ from nonasn_desktop.services.context import AppContext
 from nonasn_desktop.storage.models import AuditLog
 
 if TYPE_CHECKING:
-    from conftest import FakeClock
+    from helpers.accounts import FakeClock
 
 
 def test_record_and_read_back(app_ctx: AppContext, clock: FakeClock) -> None:

@@ -23,7 +23,7 @@ from nonasn_desktop.storage.datadir import DATABASE_FILE, DataDir
 
 if TYPE_CHECKING:
     # Only for annotations: at run time "conftest" may name another folder's conftest.py.
-    from conftest import FakeClock
+    from helpers.accounts import FakeClock
 
 # The admin of the template data folder (as tests/conftest.py's admin_user).
 ADMIN_USERNAME = "admin"

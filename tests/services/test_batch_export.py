@@ -40,7 +40,7 @@ from nonasn_desktop.storage.models import Batch, Registration
 APPROVED = 4
 
 if TYPE_CHECKING:
-    from conftest import FakeClock
+    from helpers.accounts import FakeClock
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from nonasn_desktop.storage.datadir import ENV_DATA_DIR
 from nonasn_desktop.storage.models import Clerk
 
 if TYPE_CHECKING:
-    from conftest import FakeClock
+    from helpers.accounts import FakeClock
 
 
 def test_open_app_creates_a_ready_data_folder(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from nonasn_desktop.services.context import AppContext, open_app
 from nonasn_desktop.services.office import InitResult, OfficeInfo
 
 if TYPE_CHECKING:
-    from conftest import FakeClock
+    from helpers.accounts import FakeClock
 
 ADMIN = ("admin", "rahasia123")
 

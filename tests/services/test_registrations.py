@@ -21,7 +21,7 @@ from nonasn_desktop.services.users import create_user
 from nonasn_desktop.storage.models import Document, Registration, WorkHistory
 
 if TYPE_CHECKING:
-    from conftest import FakeClock
+    from helpers.accounts import FakeClock
     from nonasn_desktop.services.context import AppContext
 
 

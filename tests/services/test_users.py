@@ -14,7 +14,7 @@ from nonasn_desktop.services.users import UserInfo
 from nonasn_desktop.storage.models import Clerk
 
 if TYPE_CHECKING:
-    from conftest import FakeClock
+    from helpers.accounts import FakeClock
 
 PASSWORD = "kunci2026"
 

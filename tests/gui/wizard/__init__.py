@@ -1,1 +1,1 @@
-"""Wizard tests, a package so that their conftest does not shadow ``from conftest import``."""
+"""Wizard tests, a package so that their conftest.py never stands in for the root one."""
