@@ -93,6 +93,7 @@ def test_agency_workbook_with_every_trap(
     [sheet] = report.sheets
     assert sheet.header_row == 4
     assert sheet.columns["tanggal_sk"] == "SK / Tanggal (H)"
+    assert sheet.columns["nik"] == "NIK (B)"
     assert sheet.columns["tempat_lahir"] == "Tempat/Tgl Lahir / Tempat (D)"
     for values in expected["people"]:
         entry = roster.lookup(app_ctx, values["nik"])
@@ -266,6 +267,7 @@ def test_row_numbers_match_the_sheet_below_title_and_blank_rows(
     report = _import(app_ctx, write_xlsx(tmp_path / "judul.xlsx", sheet, merges=["A1:T1"]))
     assert [r.row for r in report.refused] == [9]
     assert report.sheets[0].header_row == 4
+    assert report.sheets[0].columns["nik"] == "NIK (A)"
     assert report.added == 2
 
 

@@ -638,11 +638,12 @@ def _match_header(
                 written = f"{group_text} / {sub_text}"
             else:
                 key = columns.by_name.get(sub_norm)
+                written = sub_text
                 if key is None and top_norm:
                     key = columns.by_name.get(top_norm + sub_norm) or columns.by_name.get(
                         sub_norm + top_norm
                     )
-                written = f"{top_text} / {sub_text}" if top_text else sub_text
+                    written = f"{top_text} / {sub_text}"
         elif top_text:
             key = columns.by_name.get(top_norm)
             written = top_text
@@ -678,22 +679,34 @@ def _looks_like_data(cells: list[CellValue]) -> bool:
 
 def find_header(rows: list[tuple[int, list[CellValue]]], columns: RosterColumns) -> _Header | None:
     """The header among the first rows of a sheet, or None (needs the NIK and name columns)."""
+    singles = [
+        _match_header(cells, None, columns, number) if _has_text(cells) else None
+        for number, cells in rows
+    ]
     best: _Header | None = None
     best_score = 0
     for position, (number, cells) in enumerate(rows):
-        if not any(_cell_text(cells, i) for i in range(len(cells))):
+        single = singles[position]
+        if single is None:
             continue
-        single = _match_header(cells, None, columns, number)
         candidates = [single]
         if position + 1 < len(rows):
             next_number, next_cells = rows[position + 1]
+            below = singles[position + 1]
             if next_number == number + 1 and not _looks_like_data(next_cells):
-                candidates.append(_match_header(cells, next_cells, columns, number))
+                pair = _match_header(cells, next_cells, columns, number)
+                # Two rows only when together they say more than either row alone.
+                if _score(pair) > max(_score(single), _score(below) if below else 0):
+                    candidates.append(pair)
         for candidate in candidates:
             score = _score(candidate)
             if score > best_score:
                 best, best_score = candidate, score
     return best
+
+
+def _has_text(cells: list[CellValue]) -> bool:
+    return any(_cell_text(cells, index) for index in range(len(cells)))
 
 
 def _is_column_numbers(cells: list[CellValue]) -> bool:
