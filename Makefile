@@ -26,6 +26,10 @@ pytest: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed
 	$(BIN)/python -m benchmarks
 
+# 1366x768 pictures of the main screens and every wizard page (shown in README.md).
+screenshots: $(VENV)/.app-installed
+	$(BIN)/python -m nonasn_desktop.gui.screenshots docs/screenshots
+
 # The frozen application, one folder: dist/nonasn/ (recipe and notes in build.spec).
 build: $(VENV)/.build-installed
 	$(BIN)/pyinstaller --noconfirm build.spec
