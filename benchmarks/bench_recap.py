@@ -9,7 +9,9 @@ Timing: ``services.recap.write_recap`` (read the database in pages, write both s
 atomically) against the baseline: openpyxl in write-only mode writing exactly the cells the
 recap wrote (captured once, values and number formats, the same styled header row, column
 widths, frozen panes and filter; formatted cells reused per column the way the recap does),
-then saving. Both are run in this process, interleaved, best of three.
+then saving. Both are run in this process, interleaved, best of three, both with the
+garbage collector paused (the export pauses it; the captured cells are frozen out of its
+way).
 """
 
 from __future__ import annotations
@@ -157,6 +159,7 @@ def write_baseline(captured: dict[str, list[list[Any]]], path: Path) -> None:
 def run() -> list[Result]:
     from nonasn_desktop.services.context import open_app
     from nonasn_desktop.services.recap import write_recap
+    from nonasn_desktop.services.spreadsheet import gc_paused
 
     with tempfile.TemporaryDirectory(prefix="bench-recap-") as temp:
         folder = Path(temp)
@@ -174,7 +177,9 @@ def run() -> list[Result]:
             baseline: list[float] = []
             for attempt in range(REPEAT):
                 started = time.perf_counter()
-                write_baseline(captured, folder / f"baseline-{attempt}.xlsx")
+                # Under the same conditions as the export, which pauses the collector.
+                with gc_paused():
+                    write_baseline(captured, folder / f"baseline-{attempt}.xlsx")
                 baseline.append(time.perf_counter() - started)
                 started = time.perf_counter()
                 write_recap(ctx, folder / f"rekap-{attempt}.xlsx")
