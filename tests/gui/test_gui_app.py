@@ -342,6 +342,8 @@ def test_first_start_leads_to_sign_in_then_the_workspace_and_back(
         "full_name": "Rina Kartika",
         "password": "rahasia123",
         "password_again": "rahasia123",
+        "key_passphrase": "kopi pagi di BKD 2022",
+        "key_passphrase_again": "kopi pagi di BKD 2022",
     }.items():
         getattr(first, name).setText(value)
     first.submit()

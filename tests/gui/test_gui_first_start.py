@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from nonasn_desktop.gui.first_start import FirstStartDialog, needs_first_start, password_rule_text
 from nonasn_desktop.rules.roles import Role
-from nonasn_desktop.services import office, users
+from nonasn_desktop.services import keys, office, users
 from nonasn_desktop.services.context import AppContext
 from nonasn_desktop.services.users import UserInfo
 
@@ -22,6 +23,8 @@ def _fill(dialog: FirstStartDialog, **values: str) -> None:
         "full_name": "Rina Kartika",
         "password": "rahasia123",
         "password_again": "rahasia123",
+        "key_passphrase": "kopi pagi di BKD 2022",
+        "key_passphrase_again": "kopi pagi di BKD 2022",
     }
     defaults.update(values)
     for name, value in defaults.items():
@@ -71,6 +74,16 @@ def test_first_start_creates_office_and_admin(
         ({"full_name": ""}, "full_name", "Nama lengkap admin wajib diisi"),
         ({"password": "pendek", "password_again": "pendek"}, "password", "paling sedikit"),
         ({"password_again": "rahasia124"}, "password_again", "Kedua kata sandi tidak sama"),
+        (
+            {"key_passphrase": "pendek", "key_passphrase_again": "pendek"},
+            "key_passphrase",
+            f"paling sedikit {keys.MIN_PASSPHRASE_LENGTH} karakter",
+        ),
+        (
+            {"key_passphrase_again": "kopi sore di BKD 2022"},
+            "key_passphrase_again",
+            "Kedua frasa sandi kunci kantor tidak sama",
+        ),
     ],
 )
 def test_problems_are_shown_in_the_dialog_and_nothing_is_saved(
@@ -91,6 +104,56 @@ def test_problems_are_shown_in_the_dialog_and_nothing_is_saved(
     assert all(not getattr(dialog, n).property("invalid") for n in others)
     assert office.get_office(app_ctx) is None
     assert users.list_users(app_ctx) == []
+    assert keys.get_key_info(app_ctx) is None
+
+
+def test_first_start_makes_the_office_key_with_the_passphrase(
+    qtbot: QtBot, dialog: FirstStartDialog, app_ctx: AppContext
+) -> None:
+    assert dialog.findChild(QLineEdit, "frasa_sandi_kunci") is dialog.key_passphrase
+    assert dialog.findChild(QLineEdit, "frasa_sandi_kunci_ulang") is dialog.key_passphrase_again
+    assert dialog.key_passphrase.echoMode() is QLineEdit.EchoMode.Password
+    _fill(dialog)
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.submit()
+    info = keys.get_key_info(app_ctx)
+    assert info is not None
+    assert info.office_code == "3273"
+    keys.check_passphrase(app_ctx, "kopi pagi di BKD 2022")
+    assert dialog.key_passphrase.text() == ""
+    assert dialog.key_passphrase_again.text() == ""
+
+
+def test_a_passphrase_mismatch_is_shown_at_the_repeat_field(
+    dialog: FirstStartDialog, app_ctx: AppContext
+) -> None:
+    _fill(dialog, key_passphrase_again="kopi pagi di BKD 2023")
+    dialog.submit()
+    assert dialog.result() == 0
+    assert "Kedua frasa sandi kunci kantor tidak sama." in dialog.error.text()
+    assert dialog.key_passphrase_again.property("invalid") is True
+    assert not dialog.key_passphrase.property("invalid")
+    assert office.get_office(app_ctx) is None
+    assert keys.get_key_info(app_ctx) is None
+
+
+def test_an_existing_key_is_kept_and_not_asked_for(
+    qtbot: QtBot, app_ctx: AppContext, admin_user: UserInfo
+) -> None:
+    office.initialise(app_ctx, office_code="3273", office_name="BKD Kota Bandung")
+    before = keys.create_office_key(app_ctx, "frasa sandi lama kantor")
+    with app_ctx.db.session() as session:
+        from nonasn_desktop.storage.models import Clerk
+
+        session.query(Clerk).update({"active": False})
+    widget = FirstStartDialog(app_ctx)
+    qtbot.addWidget(widget)
+    assert not widget.key_passphrase.isVisibleTo(widget)
+    _fill(widget, username="admin2", key_passphrase="", key_passphrase_again="")
+    with qtbot.waitSignal(widget.accepted):
+        widget.submit()
+    assert keys.get_key_info(app_ctx) == before
+    keys.check_passphrase(app_ctx, "frasa sandi lama kantor")
 
 
 def test_a_corrected_form_is_accepted(

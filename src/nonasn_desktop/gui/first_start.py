@@ -2,6 +2,8 @@
 
 Shown when the data folder has no office yet, or no active admin. Every problem is shown in
 the dialog next to the field it concerns; nothing is saved until every field is acceptable.
+When the folder has no office signing key yet, the admin also chooses the passphrase that
+protects it, and the key is made right after the office and the admin.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from nonasn_desktop.errors import FieldError, UserError
 from nonasn_desktop.rules.roles import Role
-from nonasn_desktop.services import office, users
+from nonasn_desktop.services import keys, office, users
 from nonasn_desktop.services.audit import SYSTEM_ACTOR
 from nonasn_desktop.services.context import AppContext
 
@@ -61,6 +63,8 @@ class FirstStartDialog(QDialog):
         self.setWindowTitle("Persiapan Awal — Pendataan Non-ASN")
         self.setModal(True)
         self._existing = office.get_office(ctx)
+        self._needs_key = keys.get_key_info(ctx) is None
+        self._admin_created: str | None = None
         self._build()
 
     def _build(self) -> None:
@@ -143,6 +147,37 @@ class FirstStartDialog(QDialog):
         admin_form.addRow("", theme.hint_label(password_rule_text(self._ctx)))
         body.addWidget(admin_box)
 
+        self.key_passphrase = QLineEdit()
+        self.key_passphrase.setObjectName("frasa_sandi_kunci")
+        self.key_passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_passphrase_again = QLineEdit()
+        self.key_passphrase_again.setObjectName("frasa_sandi_kunci_ulang")
+        self.key_passphrase_again.setEchoMode(QLineEdit.EchoMode.Password)
+        if not self._needs_key:
+            # The folder already has its key: nothing to ask, the fields stay hidden children.
+            for field in (self.key_passphrase, self.key_passphrase_again):
+                field.setParent(self)
+                field.hide()
+        else:
+            key_box = QGroupBox("Kunci Tanda Tangan Kantor")
+            key_form = self._form(key_box)
+            key_form.addRow(
+                self._label("&Frasa Sandi Kunci Kantor:", self.key_passphrase),
+                self.key_passphrase,
+            )
+            key_form.addRow(
+                self._label("Ulangi &Frasa Sandi:", self.key_passphrase_again),
+                self.key_passphrase_again,
+            )
+            key_form.addRow(
+                "",
+                theme.hint_label(
+                    "Melindungi kunci untuk menandatangani ekspor batch. Simpan dengan aman; "
+                    f"paling sedikit {keys.MIN_PASSPHRASE_LENGTH} karakter."
+                ),
+            )
+            body.addWidget(key_box)
+
         self.error = theme.error_label()
         body.addWidget(self.error)
 
@@ -174,6 +209,9 @@ class FirstStartDialog(QDialog):
             "kata_sandi": self.password,
             "kata_sandi_ulang": self.password_again,
         }
+        if self._needs_key:
+            self._fields["frasa_sandi"] = self.key_passphrase
+            self._fields["frasa_sandi_ulang"] = self.key_passphrase_again
         first = self.username if self._existing is not None else self.office_code
         first.setFocus()
         for field in self._fields.values():
@@ -206,7 +244,7 @@ class FirstStartDialog(QDialog):
         if field in self._fields:
             self._fields[field].setFocus()
 
-    def _check(self) -> tuple[str, str, str]:
+    def _check(self) -> tuple[str, str, str, str | None]:
         """Everything the services would refuse, checked before anything is saved."""
         code = office.normalise_office_code(self.office_code.text())
         if not " ".join(self.office_name.text().split()):
@@ -222,11 +260,21 @@ class FirstStartDialog(QDialog):
                 "Kedua kata sandi tidak sama.",
                 hint="Ketik ulang kata sandi yang sama pada kedua kolom.",
             )
-        return code, username, password
+        passphrase: str | None = None
+        if self._needs_key:
+            passphrase = self.key_passphrase.text()
+            keys.validate_new_passphrase(passphrase)
+            if passphrase != self.key_passphrase_again.text():
+                raise FieldError(
+                    "frasa_sandi_ulang",
+                    "Kedua frasa sandi kunci kantor tidak sama.",
+                    hint="Ketik ulang frasa sandi yang sama pada kedua kolom.",
+                )
+        return code, username, password, passphrase
 
     def submit(self) -> None:
         try:
-            code, username, password = self._check()
+            code, username, password, passphrase = self._check()
         except FieldError as exc:
             self._fail(exc, exc.field)
             return
@@ -238,14 +286,19 @@ class FirstStartDialog(QDialog):
                 office_name=self.office_name.text(),
                 instansi_name=self.instansi_name.text() or None,
             )
-            users.create_user(
-                self._ctx,
-                username=username,
-                full_name=self.full_name.text(),
-                role=Role.ADMIN,
-                password=password,
-                actor=SYSTEM_ACTOR,
-            )
+            # After a failed key step the admin already exists; a retry only makes the key.
+            if self._admin_created != username:
+                users.create_user(
+                    self._ctx,
+                    username=username,
+                    full_name=self.full_name.text(),
+                    role=Role.ADMIN,
+                    password=password,
+                    actor=SYSTEM_ACTOR,
+                )
+                self._admin_created = username
+            if passphrase is not None and keys.get_key_info(self._ctx) is None:
+                keys.create_office_key(self._ctx, passphrase)
         except FieldError as exc:
             self._fail(exc, exc.field)
             return
@@ -257,4 +310,6 @@ class FirstStartDialog(QDialog):
         self.admin_username = username
         self.password.clear()
         self.password_again.clear()
+        self.key_passphrase.clear()
+        self.key_passphrase_again.clear()
         self.accept()
