@@ -905,3 +905,20 @@ def test_xlsx_named_xls_and_csv_named_xls(
     assert _import(app_ctx, xlsx).file_kind == "xlsx"
     assert _import(app_ctx, csv_file).file_kind == "csv"
     assert roster.count(app_ctx) == 4
+
+
+def test_table_away_from_the_top_left_corner(
+    app_ctx: AppContext, admin_user: UserInfo, tmp_path: Path
+) -> None:
+    staff = people(3)
+    rows = rows_of(staff)
+    rows[1][4] = "kemarin"
+    blank: list[Any] = [None, None]
+    sheet = [[], [], [], [], [], [*blank, *header_of()], *([*blank, *row] for row in rows)]
+    report = _import(app_ctx, write_xlsx(tmp_path / "geser.xlsx", sheet))
+    assert report.sheets[0].header_row == 6
+    assert report.sheets[0].columns["nik"] == "NIK (C)"
+    [refused] = report.refused
+    assert refused.row == 8
+    assert refused.problems[0].cell == "G8"
+    assert report.added == 2

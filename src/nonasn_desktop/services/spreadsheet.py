@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import gc
 import io
+import itertools
 import os
 import tempfile
 import zipfile
@@ -150,6 +151,7 @@ def _calamine_sheet(book: python_calamine.CalamineWorkbook, name: str, file_name
         sheet = book.get_sheet_by_name(name)
         start = sheet.start
         end = sheet.end
+        # merged_cell_ranges: python-calamine 0.4 and later.
         merged = sheet.merged_cell_ranges or []
     except python_calamine.CalamineError as exc:
         raise SpreadsheetError(
@@ -162,15 +164,22 @@ def _calamine_sheet(book: python_calamine.CalamineWorkbook, name: str, file_name
     if start is None or end is None:
         return Sheet(name=name, last_row=0, merges=merges)
 
-    # calamine yields rows from row 1 (padding above the used area) but cells from the
-    # first used column: put column A back at index 0.
+    # python-calamine yields rows from row 1 (padding above the used area with empty rows) but
+    # cells from the first used column: put column A back at index 0. Whether the rows are
+    # padded is checked, not assumed: the first used row always holds something, so an empty
+    # first row means padding.
     pad: Row = [""] * start[1]
-
-    def padded() -> Iterator[tuple[int, Row]]:
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            yield number, pad + cast(Row, cells)
-
-    rows = padded() if pad else cast(Iterator[tuple[int, Row]], enumerate(sheet.iter_rows(), 1))
+    iterator = cast(Iterator[Row], iter(sheet.iter_rows()))
+    first = next(iterator, None)
+    if first is None:
+        return Sheet(name=name, last_row=0, merges=merges)
+    padded = start[0] > 0 and all(cell in ("", None) for cell in first)
+    first_number = 1 if padded or start[0] == 0 else start[0] + 1
+    rows: Iterator[tuple[int, Row]] = enumerate(
+        itertools.chain([first], iterator), start=first_number
+    )
+    if pad:
+        rows = ((number, pad + cells) for number, cells in rows)
     return Sheet(name=name, last_row=end[0] + 1, merges=merges, _rows=rows)
 
 
