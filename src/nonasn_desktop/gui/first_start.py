@@ -145,7 +145,11 @@ class FirstStartDialog(QDialog):
             self._label("&Ulangi kata sandi:", self.password_again), self.password_again
         )
         admin_form.addRow("", theme.hint_label(password_rule_text(self._ctx)))
-        body.addWidget(admin_box)
+        # The admin and the key side by side: stacked, the dialog outgrows a 768-pixel screen.
+        accounts = QHBoxLayout()
+        accounts.setSpacing(12)
+        accounts.addWidget(admin_box, 1)
+        body.addLayout(accounts)
 
         self.key_passphrase = QLineEdit()
         self.key_passphrase.setObjectName("frasa_sandi_kunci")
@@ -176,7 +180,7 @@ class FirstStartDialog(QDialog):
                     f"paling sedikit {keys.MIN_PASSPHRASE_LENGTH} karakter."
                 ),
             )
-            body.addWidget(key_box)
+            accounts.addWidget(key_box, 1)
 
         self.error = theme.error_label()
         body.addWidget(self.error)
@@ -215,7 +219,7 @@ class FirstStartDialog(QDialog):
         first = self.username if self._existing is not None else self.office_code
         first.setFocus()
         for field in self._fields.values():
-            field.setMinimumWidth(360)
+            field.setMinimumWidth(280)
         # The dialog takes the size its content needs, also when the error line appears.
         outer.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
 
