@@ -156,3 +156,10 @@ def test_uncreatable_folder(tmp_path: Path) -> None:
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(DataDirError, match="tidak dapat dibuat"):
         DataDir(blocker / "data").prepare(create=True)
+
+
+def test_a_probe_left_by_a_killed_process_is_removed(tmp_path: Path) -> None:
+    stale = tmp_path / ".write-probe-abc123"
+    stale.write_bytes(b"ok")
+    DataDir(tmp_path).prepare(create=True)
+    assert not stale.exists()

@@ -41,18 +41,24 @@ def resolve_data_dir(explicit: Path | None) -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
 
 
+_PROBE_PREFIX = ".write-probe-"
+
+
 def _probe_writable(folder: Path) -> None:
     """Write and remove a small file; raises OSError when the folder refuses writes.
 
     ``os.access`` is not enough: it ignores read-only mounts on some systems and ACLs on
     Windows. Only a real write tells the truth.
     """
-    handle, name = tempfile.mkstemp(prefix=".write-probe-", dir=folder)
+    # A probe left by a process killed between these lines would stay forever: remove them.
+    for stale in folder.glob(f"{_PROBE_PREFIX}*"):
+        stale.unlink(missing_ok=True)
+    handle, name = tempfile.mkstemp(prefix=_PROBE_PREFIX, dir=folder)
     try:
         os.write(handle, b"ok")
     finally:
         os.close(handle)
-        Path(name).unlink()
+        Path(name).unlink(missing_ok=True)
 
 
 def _format_megabytes(size: int) -> str:
