@@ -8,9 +8,11 @@ early. The function must not touch widgets: it runs on a worker thread.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -18,6 +20,35 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from nonasn_desktop.errors import UserError
 
 log = logging.getLogger(__name__)
+
+
+_gc_lock = threading.Lock()
+_gc_holders = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def _no_cycle_collection_on_this_thread() -> Iterator[None]:
+    """Keep Python's cycle collector off while a task runs on a worker thread.
+
+    The collector runs on whichever thread happens to allocate. On a worker thread it may
+    finalise Qt objects that belong to the GUI thread (a closed window caught in a reference
+    cycle) and crash the process. While any task runs, cycles wait; they are collected again
+    as soon as the last task ends, normally by the GUI thread's next allocation.
+    """
+    global _gc_holders, _gc_was_enabled
+    with _gc_lock:
+        if _gc_holders == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_holders += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders -= 1
+            if _gc_holders == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 class Task(QObject):
@@ -44,6 +75,9 @@ class Task(QObject):
         self.progress.emit(done, total)
 
 
+_running: dict[Task, QRunnable] = {}
+
+
 class _Runnable(QRunnable):
     def __init__(self, task: Task, fn: Callable[[Task], Any]) -> None:
         super().__init__()
@@ -51,6 +85,10 @@ class _Runnable(QRunnable):
         self._fn = fn
 
     def run(self) -> None:
+        with _no_cycle_collection_on_this_thread():
+            self._run()
+
+    def _run(self) -> None:
         task = self._task
         try:
             result = self._fn(task)
@@ -86,5 +124,10 @@ def run_in_background(
     ):
         if slot is not None:
             signal.connect(slot)
-    (pool or QThreadPool.globalInstance()).start(_Runnable(task, fn))
+    runnable = _Runnable(task, fn)
+    # Both must outlive the caller's reference: a Task collected while its runnable still
+    # emits on it crashes the process. They are released once the task has finished.
+    _running[task] = runnable
+    task.finished.connect(lambda: _running.pop(task, None))
+    (pool or QThreadPool.globalInstance()).start(runnable)
     return task
