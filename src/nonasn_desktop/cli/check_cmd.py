@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from nonasn_desktop.atomicfile import write_bytes_atomically
 from nonasn_desktop.cli.argparse_id import ArgumentParser, UsageError
 from nonasn_desktop.errors import DocumentError, FieldError
 from nonasn_desktop.policy import default_policy
@@ -128,21 +127,6 @@ def _print_check(check: DocumentCheck, stream: Any = None) -> None:
         print(f"  {mark} {finding.message}", file=out)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """A crash or a full disk never leaves a half-written file under the final name."""
-    directory = path.parent if str(path.parent) else Path()
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temp_name).replace(path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
 def check_document_cmd(args: argparse.Namespace) -> int:
     source: Path = args.file
     rule = default_policy().document(args.kind)
@@ -172,7 +156,7 @@ def check_document_cmd(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise DocumentError(f"Berkas {source} tidak dapat dibaca: {exc.strerror}.") from None
     try:
-        _write_atomically(args.fix, copy.data)
+        write_bytes_atomically(args.fix, copy.data)
     except OSError as exc:
         raise DocumentError(
             f"Salinan tidak dapat ditulis ke {args.fix}: {exc.strerror}.",

@@ -11,9 +11,6 @@ questions the dialog asks: :meth:`PrintPreviewDialog.choose_printer` and
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, QStandardPaths, Qt, QTimer, Signal
@@ -45,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nonasn_desktop.atomicfile import write_bytes_atomically
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui.images import pil_to_qimage
 from nonasn_desktop.gui.messages import show_bug, show_error, show_user_error
@@ -610,22 +608,10 @@ def _paint_pages(
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename:
     ``path`` is either the complete new file or untouched. OSError becomes a UserError."""
-    handle = None
     try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed after closing
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        )
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(handle.name).replace(path)
+        write_bytes_atomically(path, data)
     except OSError as exc:
         raise UserError(
             f"Berkas {path.name} tidak dapat disimpan di {path.parent}: {exc.strerror or exc}.",
             hint="Pilih folder lain, atau periksa ruang kosong dan izin folder itu.",
         ) from None
-    finally:
-        if handle is not None:
-            with contextlib.suppress(FileNotFoundError):
-                Path(handle.name).unlink()

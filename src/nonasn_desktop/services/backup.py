@@ -48,6 +48,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from nonasn_desktop import __version__
+from nonasn_desktop.atomicfile import fsync_dir
 from nonasn_desktop.errors import DataDirError, FieldError, StorageError, UserError
 from nonasn_desktop.rules.documents import format_size
 from nonasn_desktop.rules.formatting import format_date
@@ -165,17 +166,6 @@ def _unique(path: Path) -> Path:
         candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
         number += 1
     return candidate
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes renames durable on POSIX; Windows cannot open a folder (NTFS journals it).
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _write_error(target: Path, exc: OSError) -> BackupError:
@@ -375,7 +365,7 @@ def _write_archive(
                 raw.flush()
                 os.fsync(raw.fileno())
         temp_path.replace(target)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except OSError as exc:
         with contextlib.suppress(OSError):
             temp_path.unlink(missing_ok=True)
@@ -698,7 +688,7 @@ def _write_journal(path: Path, plan: list[list[str]], done: int) -> None:
         stream.flush()
         os.fsync(stream.fileno())
     temp.replace(path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _swap(data_dir: DataDir, staging: Path, stamp: str) -> None:
@@ -750,7 +740,7 @@ def _swap(data_dir: DataDir, staging: Path, stamp: str) -> None:
             hint="Tutup aplikasi lain yang memakai folder data ini, lalu coba lagi.",
         ) from None
     journal.unlink()  # the commit point
-    _fsync_dir(root)
+    fsync_dir(root)
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -766,7 +756,7 @@ def _undo(root: Path, plan: list[list[str]], done: int) -> None:
         if target.exists() and not source.exists():
             source.parent.mkdir(parents=True, exist_ok=True)
             target.replace(source)
-    _fsync_dir(root)
+    fsync_dir(root)
 
 
 def finish_interrupted_restore(data_dir: DataDir) -> bool:

@@ -54,6 +54,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from nonasn_desktop import __version__
+from nonasn_desktop.atomicfile import fsync_dir
 from nonasn_desktop.central import format as fmt
 from nonasn_desktop.crypto.age import AgeWriter, Recipient
 from nonasn_desktop.crypto.minisign import SecretKey, key_id_hex
@@ -141,16 +142,6 @@ class NothingToExportError(UserError):
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _partial(folder: Path, name: str) -> Path:
@@ -866,7 +857,7 @@ def _install(written: _Written) -> None:
     """Rename the finished files into place, the signature last."""
     for role in ("data", "sptjm", "signature"):
         written.temps[role].replace(written.finals[role])
-    _fsync_dir(written.finals["data"].parent)
+    fsync_dir(written.finals["data"].parent)
 
 
 def _remove(written: _Written) -> None:

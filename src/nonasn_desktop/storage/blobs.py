@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from nonasn_desktop.atomicfile import fsync_dir
 from nonasn_desktop.errors import DocumentError, StorageError
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -27,17 +28,6 @@ def _check_sha(sha: str) -> str:
     if not _SHA256.fullmatch(sha):
         raise ValueError(f"not a lower-case SHA-256 hex digest: {sha!r}")
     return sha
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable on POSIX. Windows cannot open a folder; NTFS journals it.
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _write_error(folder: Path, exc: OSError) -> StorageError:
@@ -75,7 +65,7 @@ class BlobStore:
             temp_path.unlink()
             return
         temp_path.replace(target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
 
     def _temp_file(self, sha_prefix: str) -> tuple[BinaryIO, Path]:
         folder = self.root / sha_prefix[:2] / sha_prefix[2:4]
