@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
+from helpers.accounts import ADMIN_USERNAME
+from helpers.folders import make_office_folder, opened_copy
 from nonasn_desktop.gui import backup_dialogs, messages
 from nonasn_desktop.gui.backup_dialogs import (
     AutoBackupDialog,
@@ -29,38 +30,18 @@ pytestmark = pytest.mark.gui
 
 
 if TYPE_CHECKING:
-    # Only for annotations: at run time "conftest" may name another folder's conftest.py.
     from helpers.accounts import FakeClock
-
-# The admin of the template data folder (as tests/conftest.py's admin_user).
-ADMIN_USERNAME = "admin"
-ADMIN_PASSWORD = "rahasia123"
-START = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("template") / "data"
-    with open_app(folder, create=True, clock=lambda: START) as ctx:
-        office.initialise(
-            ctx,
-            office_code="3273",
-            office_name="BKD Kota Bandung",
-            admin=(ADMIN_USERNAME, ADMIN_PASSWORD),
-        )
-        demo.generate(ctx, 2, RecordStatus.PENDAFTARAN_SELESAI, seed=5)
-    return folder
+    return make_office_folder(tmp_path_factory.mktemp("template") / "data", records=2, seed=5)
 
 
 @pytest.fixture
 def ctx(template: Path, tmp_path: Path, clock: FakeClock) -> Iterator[AppContext]:
-    folder = tmp_path / "data"
-    shutil.copytree(template, folder)
-    opened = open_app(folder, clock=clock)
-    try:
+    with opened_copy(template, tmp_path / "data", clock) as opened:
         yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture

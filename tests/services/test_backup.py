@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import shutil
 import sqlite3
 import zipfile
 from collections.abc import Callable, Iterator
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from helpers.folders import make_office_folder, opened_copy
 from nonasn_desktop.errors import FieldError, StorageError
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.services import audit, backup, demo, office, registrations, settings
@@ -22,40 +22,18 @@ from nonasn_desktop.services.context import AppContext, open_app
 from nonasn_desktop.storage.datadir import DATABASE_FILE, DataDir
 
 if TYPE_CHECKING:
-    # Only for annotations: at run time "conftest" may name another folder's conftest.py.
     from helpers.accounts import FakeClock
-
-# The admin of the template data folder (as tests/conftest.py's admin_user).
-ADMIN_USERNAME = "admin"
-ADMIN_PASSWORD = "rahasia123"
-START = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder with an office, an admin and three registrations, made once."""
-    folder = tmp_path_factory.mktemp("template") / "data"
-    with open_app(folder, create=True, clock=lambda: START) as ctx:
-        office.initialise(
-            ctx,
-            office_code="3273",
-            office_name="BKD Kota Bandung",
-            admin=(ADMIN_USERNAME, ADMIN_PASSWORD),
-        )
-        demo.generate(ctx, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=7)
-    return folder
+    return make_office_folder(tmp_path_factory.mktemp("template") / "data", records=3, seed=7)
 
 
 @pytest.fixture
 def office_ctx(template: Path, tmp_path: Path, clock: FakeClock) -> Iterator[AppContext]:
-    """A copy of the template, open (closing twice is harmless)."""
-    folder = tmp_path / "data"
-    shutil.copytree(template, folder)
-    ctx = open_app(folder, clock=clock)
-    try:
-        yield ctx
-    finally:
-        ctx.close()
+    with opened_copy(template, tmp_path / "data", clock) as opened:
+        yield opened
 
 
 def _tree(folder: Path) -> dict[str, str]:
