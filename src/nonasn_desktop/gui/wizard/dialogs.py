@@ -8,7 +8,7 @@ can answer it by clicking its buttons, found by objectName.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
@@ -30,6 +30,28 @@ from nonasn_desktop.gui.wizard.fields import Notice, button_name, em, set_role
 from nonasn_desktop.gui.workers import Task, run_in_background
 from nonasn_desktop.policy import Step
 from nonasn_desktop.rules.documents import format_size
+
+
+def _cancel_and_primary(
+    dialog: QDialog, layout: QVBoxLayout, word: str, on_primary: Callable[[], object]
+) -> tuple[QPushButton, QPushButton]:
+    """The bottom row "Batal" + the dialog's main action (default, styled primary)."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    cancel = QPushButton("Batal", dialog)
+    cancel.setObjectName("button_batal")
+    cancel.setAutoDefault(True)
+    cancel.clicked.connect(dialog.reject)
+    primary = QPushButton(word, dialog)
+    primary.setObjectName(button_name(word))
+    primary.setAutoDefault(True)
+    primary.setDefault(True)
+    set_role(primary, "primary")
+    primary.clicked.connect(on_primary)
+    row.addWidget(cancel)
+    row.addWidget(primary)
+    layout.addLayout(row)
+    return cancel, primary
 
 
 class ImageBox(QLabel):
@@ -194,21 +216,9 @@ class CompliantCopyDialog(QDialog):
         set_role(result, "help")
         layout.addWidget(result)
 
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.cancel_button = QPushButton("Batal", self)
-        self.cancel_button.setObjectName("button_batal")
-        self.cancel_button.setAutoDefault(True)
-        self.cancel_button.clicked.connect(self.reject)
-        self.use_button = QPushButton("Gunakan salinan ini", self)
-        self.use_button.setObjectName("button_gunakan_salinan_ini")
-        self.use_button.setAutoDefault(True)
-        self.use_button.setDefault(True)
-        set_role(self.use_button, "primary")
-        self.use_button.clicked.connect(self.accept)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.use_button)
-        layout.addLayout(row)
+        self.cancel_button, self.use_button = _cancel_and_primary(
+            self, layout, "Gunakan salinan ini", self.accept
+        )
 
 
 class ForgotPasswordDialog(QDialog):
@@ -278,21 +288,9 @@ class ForgotPasswordDialog(QDialog):
         set_role(hint, "help")
         layout.addWidget(hint)
 
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.cancel_button = QPushButton("Batal", self)
-        self.cancel_button.setObjectName("button_batal")
-        self.cancel_button.setAutoDefault(True)
-        self.cancel_button.clicked.connect(self.reject)
-        self.save_button = QPushButton("Simpan Kata Sandi Baru", self)
-        self.save_button.setObjectName("button_simpan_kata_sandi_baru")
-        self.save_button.setAutoDefault(True)
-        self.save_button.setDefault(True)
-        set_role(self.save_button, "primary")
-        self.save_button.clicked.connect(self.submit)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.save_button)
-        layout.addLayout(row)
+        self.cancel_button, self.save_button = _cancel_and_primary(
+            self, layout, "Simpan Kata Sandi Baru", self.submit
+        )
         self.busy = False
         self._task: Task | None = None
 
