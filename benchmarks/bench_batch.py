@@ -1,7 +1,7 @@
 """Batch export: 1,000 approved records with about 400 MB of documents, encrypted to one age
 recipient, against ``sha256sum`` reading the same document files; and the export's peak memory.
 
-The data: 10 registrations made by ``services.demo.generate`` (the real flow), cloned in the
+The data: 10 registrations made by ``demo.generate.generate`` (the real flow), cloned in the
 database to 1,000 approved records with their own NIKs and account numbers; each clone gets its
 own ~400 KB ijazah PDF (distinct bytes, written straight into the document store), so the batch
 carries 1,000 distinct files of about 400 MB besides the small shared demo documents.
@@ -56,9 +56,11 @@ def _prepare(folder: Path) -> list[Path]:
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
+    from nonasn_desktop.demo import generate as demo
+    from nonasn_desktop.office import identity as office
+    from nonasn_desktop.office import keys
     from nonasn_desktop.rules.status import RecordStatus
-    from nonasn_desktop.services import demo, keys, office
-    from nonasn_desktop.services.context import open_app
+    from nonasn_desktop.startup import open_app
     from nonasn_desktop.storage.models import Document, Registration, WorkHistory
 
     rng = random.Random(2022)  # reproducible bytes, not secrets
@@ -146,8 +148,8 @@ _EXPORT = textwrap.dedent(
     import json, resource, sys, time
     from pathlib import Path
     from nonasn_desktop.crypto.age import Identity
-    from nonasn_desktop.services.batch_export import export_batch
-    from nonasn_desktop.services.context import open_app
+    from nonasn_desktop.batch.export import export_batch
+    from nonasn_desktop.startup import open_app
 
     folder, out, passphrase = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     recipient = str(Identity.generate().recipient)

@@ -1,6 +1,6 @@
 """Print runs: 1,000 Kartu Informasi Akun into one PDF (A4 sheets, and ID-1 cards).
 
-The data: 50 finished registrations made by ``services.demo.generate`` in the benchmark's own
+The data: 50 finished registrations made by ``demo.generate.generate`` in the benchmark's own
 temporary data folder; their account numbers, each asked for 20 times, make 1,000 pages. Every
 page is drawn in full (letterhead, QR code, fields), as for 1,000 different people; only the
 photos (the demo pool shares a few) are embedded once each, as any repeated photo would be.
@@ -24,10 +24,11 @@ LAYOUTS: tuple[tuple[Literal["a4", "id1"], str], ...] = (("a4", "A4"), ("id1", "
 
 def _prepare(folder: Path) -> list[str]:
     """The data folder with PEOPLE finished registrations; returns their account numbers."""
+    from nonasn_desktop.demo import generate as demo
+    from nonasn_desktop.office import identity as office
+    from nonasn_desktop.printing.printouts import load_printable, select_printable
     from nonasn_desktop.rules.status import RecordStatus
-    from nonasn_desktop.services import demo, office
-    from nonasn_desktop.services.context import open_app
-    from nonasn_desktop.services.printouts import load_printable, select_printable
+    from nonasn_desktop.startup import open_app
 
     with open_app(folder, create=True) as ctx:
         office.initialise(
@@ -47,8 +48,8 @@ def _time_run(
     folder: Path, out: Path, numbers: list[str], layout: Literal["a4", "id1"]
 ) -> tuple[float, float, int]:
     """Seconds (wall clock, processor) to write CARDS cards into ``out``; the PDF's bytes."""
-    from nonasn_desktop.services.context import open_app
-    from nonasn_desktop.services.printouts import write_printouts
+    from nonasn_desktop.printing.printouts import write_printouts
+    from nonasn_desktop.startup import open_app
 
     wanted = (numbers * (CARDS // len(numbers) + 1))[:CARDS]
     with open_app(folder) as ctx:

@@ -1,6 +1,6 @@
 """Dashboard over 100,000 records: opening it (<= 1 s) and changing a filter (<= 100 ms).
 
-The records: 200 registrations made by ``services.demo.generate`` (every status), cloned with
+The records: 200 registrations made by ``demo.generate.generate`` (every status), cloned with
 SQL in the benchmark's own temporary data folder to 100,000 rows. Each clone gets its own NIK,
 account number and update time, a name mixed from two demo people and the work unit of a third,
 and keeps its source's status, step, eligibility and draft (so rows are as wide as real ones).
@@ -69,10 +69,10 @@ _OVERRIDES = {
 
 def build_data_folder(folder: Path, total: int = TOTAL, *, demo: int = 200) -> None:
     """A data folder with ``demo`` generated registrations cloned up to ``total`` rows."""
+    from nonasn_desktop.demo import generate as demo_data
+    from nonasn_desktop.office import identity as office
     from nonasn_desktop.rules.status import RecordStatus
-    from nonasn_desktop.services import demo as demo_data
-    from nonasn_desktop.services import office
-    from nonasn_desktop.services.context import open_app
+    from nonasn_desktop.startup import open_app
 
     with open_app(folder, create=True) as ctx:
         office.initialise(
@@ -137,10 +137,10 @@ def measure(folder: Path) -> list[Result]:
 
     from nonasn_desktop.gui import theme
     from nonasn_desktop.gui.dashboard import Dashboard
+    from nonasn_desktop.registration import records
+    from nonasn_desktop.registration.records import RecordOrder, RecordQuery
     from nonasn_desktop.rules.status import RecordStatus
-    from nonasn_desktop.services import records
-    from nonasn_desktop.services.context import open_app
-    from nonasn_desktop.services.records import RecordOrder, RecordQuery
+    from nonasn_desktop.startup import open_app
 
     app = QApplication.instance() or QApplication([])
     theme.apply_theme(app)  # type: ignore[arg-type]

@@ -1,11 +1,11 @@
 """Recap export of 100,000 registrations: at most 1.5x openpyxl's write-only mode writing the
 same cells.
 
-The data: 60 registrations made by ``services.demo.generate`` (finished, approved, with an
+The data: 60 registrations made by ``demo.generate.generate`` (finished, approved, with an
 account), cloned with SQL in the benchmark's own temporary data folder to 100,000, each clone
 with its own NIK and account number and its source's work history.
 
-Timing: ``services.recap.write_recap`` (read the database in pages, write both sheets, save
+Timing: ``reports.recap.write_recap`` (read the database in pages, write both sheets, save
 atomically) against the baseline: openpyxl in write-only mode writing exactly the cells the
 recap wrote (captured once, values and number formats, the same styled header row, column
 widths, frozen panes and filter; formatted cells reused per column the way the recap does),
@@ -55,9 +55,10 @@ WHERE r.id > :demo_max
 
 
 def build_data_folder(folder: Path, total: int = TOTAL) -> None:
+    from nonasn_desktop.demo import generate as demo
+    from nonasn_desktop.office import identity as office
     from nonasn_desktop.rules.status import RecordStatus
-    from nonasn_desktop.services import demo, office
-    from nonasn_desktop.services.context import open_app
+    from nonasn_desktop.startup import open_app
 
     with open_app(folder, create=True) as ctx:
         office.initialise(ctx, office_code="3273", office_name="BKD Kota Bandung")
@@ -97,7 +98,7 @@ def capture_cells(ctx: Any, path: Path) -> dict[str, list[list[Any]]]:
     from openpyxl.cell import Cell
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-    from nonasn_desktop.services.recap import write_recap
+    from nonasn_desktop.reports.recap import write_recap
 
     captured: dict[str, list[list[Any]]] = {}
     original = WriteOnlyWorksheet.append
@@ -157,9 +158,9 @@ def write_baseline(captured: dict[str, list[list[Any]]], path: Path) -> None:
 
 
 def run() -> list[Result]:
-    from nonasn_desktop.services.context import open_app
-    from nonasn_desktop.services.recap import write_recap
-    from nonasn_desktop.services.spreadsheet import gc_paused
+    from nonasn_desktop.reports.recap import write_recap
+    from nonasn_desktop.sheets.spreadsheet import gc_paused
+    from nonasn_desktop.startup import open_app
 
     with tempfile.TemporaryDirectory(prefix="bench-recap-") as temp:
         folder = Path(temp)

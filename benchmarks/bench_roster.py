@@ -7,7 +7,7 @@ from the region table agreeing with the birth date and sex, names mixed from the
 lists, dates as real date cells, a work unit from 60.
 
 Timing: calamine alone (open, load the sheet, walk every row) and the whole import
-(``services.roster_import.import_roster`` into a fresh data folder: read, check every row,
+(``roster.importing.import_roster`` into a fresh data folder: read, check every row,
 insert in one transaction, commit) are each run in a fresh subprocess, interleaved, best of
 three (the CPU-time ratio is reported too: on a shared machine it moves less than wall
 time). The import's peak memory is the subprocess's own ``resource.getrusage(RUSAGE_SELF)``
@@ -46,8 +46,8 @@ if mode == "calamine":
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     extra = {"rows": rows}
 else:
-    from nonasn_desktop.services.context import open_app
-    from nonasn_desktop.services.roster_import import import_roster
+    from nonasn_desktop.startup import open_app
+    from nonasn_desktop.roster.importing import import_roster
     with open_app(folder, create=True) as ctx:
         started, cpu = time.perf_counter(), time.process_time()
         report = import_roster(ctx, path, actor="system")

@@ -92,7 +92,7 @@ def poll():
     if page is not None and page.ready and not state["signed"]:
         state["signed"] = True
         print("ready", flush=True)
-        from nonasn_desktop.services import users
+        from nonasn_desktop.accounts import users
 
         users.authenticate = timed_authenticate(users.authenticate)
         page.username.setText("admin")
@@ -119,9 +119,10 @@ sys.exit(run_app(folder))
 
 def prepare(folder: Path) -> None:
     """An office with an admin and DEMO_RECORDS registrations (every status)."""
+    from nonasn_desktop.demo import generate as demo
+    from nonasn_desktop.office import identity as office
     from nonasn_desktop.rules.status import RecordStatus
-    from nonasn_desktop.services import demo, office
-    from nonasn_desktop.services.context import open_app
+    from nonasn_desktop.startup import open_app
 
     with open_app(folder, create=True) as ctx:
         office.initialise(

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from nonasn_desktop.services.context import AppContext
-    from nonasn_desktop.services.users import UserInfo
+    from nonasn_desktop.accounts.users import UserInfo
+    from nonasn_desktop.core.context import AppContext
 
 from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock
 
@@ -34,7 +34,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def app_ctx(tmp_path: Path, clock: FakeClock) -> Iterator[AppContext]:
     """A fresh, migrated data folder and database per test, with the fake clock."""
-    from nonasn_desktop.services.context import open_app
+    from nonasn_desktop.startup import open_app
 
     ctx = open_app(tmp_path / "data", create=True, clock=clock)
     try:
@@ -46,8 +46,8 @@ def app_ctx(tmp_path: Path, clock: FakeClock) -> Iterator[AppContext]:
 @pytest.fixture
 def admin_user(app_ctx: AppContext) -> UserInfo:
     """An active admin (``admin`` / ``rahasia123``) created by the system actor."""
+    from nonasn_desktop.accounts.users import create_user
     from nonasn_desktop.rules.roles import Role
-    from nonasn_desktop.services.users import create_user
 
     return create_user(
         app_ctx,

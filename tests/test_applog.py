@@ -110,9 +110,7 @@ def test_any_logger_of_the_application_is_masked(tmp_path: Path) -> None:
     path = setup_logging(tmp_path / "logs")
     assert path is not None
     try:
-        logging.getLogger("nonasn_desktop.services.roster").warning(
-            "duplicate %s in row %d", NIK, 7
-        )
+        logging.getLogger("nonasn_desktop.roster.entries").warning("duplicate %s in row %d", NIK, 7)
     finally:
         stop_logging(path)
     text = path.read_text(encoding="utf-8")

@@ -1,8 +1,8 @@
 """nonasn_desktop: offline registration of tenaga non-ASN for BKD offices.
 
-Layering (enforced by tests/test_layering.py): ``policy``, ``rules``, ``storage``, ``services``
-and ``flow`` never import PySide6; only ``gui`` does, and it talks to ``services``, never to the
-ORM.
+Layering (enforced by tests/test_layering.py, whose ALLOWED map says which package may import
+which): nothing outside ``gui`` imports PySide6, and ``gui`` talks to the feature packages'
+operations, never to the ORM. README.md, section "Layout", shows the tree.
 """
 
 __version__ = "0.1.0"

@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 
 from nonasn_desktop.cli.main import main
+from nonasn_desktop.core import audit
+from nonasn_desktop.demo import generate as demo
+from nonasn_desktop.office import settings
+from nonasn_desktop.registration import store as registrations
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import audit, demo, registrations, settings
-from nonasn_desktop.services.context import open_app
+from nonasn_desktop.startup import open_app
 
 INIT = ["init", "--office-code", "3273", "--office-name", "BKD Kota Bandung", "--admin", "admin"]
 

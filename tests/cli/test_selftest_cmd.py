@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from nonasn_desktop.cli import selftest_cmd
 from nonasn_desktop.cli.main import main
-from nonasn_desktop.services.selftest import SelfTestError
+from nonasn_desktop.selftest import SelfTestError
 
 
 def test_the_whole_self_test_passes_without_a_display(tmp_path: Path) -> None:

@@ -96,9 +96,9 @@ def run_and_kill(
 def save(data_dir: Path) -> None:
     from nonasn_desktop.demo.documents import make_sample_document
     from nonasn_desktop.flow.state import RegistrationState
-    from nonasn_desktop.services import documents
-    from nonasn_desktop.services.context import open_app
-    from nonasn_desktop.services.registrations import SqlFlowStore
+    from nonasn_desktop.registration import documents
+    from nonasn_desktop.registration.store import SqlFlowStore
+    from nonasn_desktop.startup import open_app
 
     samples = [make_sample_document("ktp", seed=seed) for seed in range(3)]
     with open_app(data_dir) as ctx:
@@ -122,8 +122,8 @@ def save(data_dir: Path) -> None:
 
 def roster(data_dir: Path, folder: Path) -> None:
     from helpers.workbooks import header_of, people, rows_of, write_csv
-    from nonasn_desktop.services.context import open_app
-    from nonasn_desktop.services.roster_import import import_roster
+    from nonasn_desktop.roster.importing import import_roster
+    from nonasn_desktop.startup import open_app
 
     with open_app(data_dir) as ctx:
         report("READY")
@@ -136,10 +136,10 @@ def roster(data_dir: Path, folder: Path) -> None:
 
 
 def export(data_dir: Path, folder: Path) -> None:
+    from nonasn_desktop.batch.export import export_batch
+    from nonasn_desktop.demo import generate as demo
     from nonasn_desktop.rules.status import RecordStatus
-    from nonasn_desktop.services import demo
-    from nonasn_desktop.services.batch_export import export_batch
-    from nonasn_desktop.services.context import open_app
+    from nonasn_desktop.startup import open_app
 
     with open_app(data_dir) as ctx:
         report("READY")
@@ -151,7 +151,7 @@ def export(data_dir: Path, folder: Path) -> None:
 
 
 def restore(data_dir: Path, first: Path, second: Path) -> None:
-    from nonasn_desktop.services.backup import restore_backup
+    from nonasn_desktop.backup.archive import restore_backup
     from nonasn_desktop.storage.datadir import DataDir
 
     report("READY")
@@ -163,7 +163,7 @@ def restore(data_dir: Path, first: Path, second: Path) -> None:
 def migrate(data_dir: Path, versions: Path) -> None:
     import os
 
-    from nonasn_desktop.services.context import open_app
+    from nonasn_desktop.startup import open_app
     from nonasn_desktop.storage import upgrade
     from nonasn_desktop.storage.database import alembic_config
 

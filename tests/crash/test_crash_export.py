@@ -14,11 +14,12 @@ from crash_worker import PASSPHRASE, run_and_kill
 
 from helpers.batches import PASSPHRASE as HELPER_PASSPHRASE
 from helpers.batches import prepared_data_folder
+from nonasn_desktop.batch.export import export_batch
 from nonasn_desktop.crypto.minisign import Signature, verify_digest
+from nonasn_desktop.demo import generate as demo
+from nonasn_desktop.office import keys
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import demo, keys
-from nonasn_desktop.services.batch_export import export_batch
-from nonasn_desktop.services.context import open_app
+from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage.upgrade import integrity_problems
 
 pytestmark = [

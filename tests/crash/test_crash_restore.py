@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from crash_worker import ADMIN, run_and_kill
 
+from nonasn_desktop.backup import archive as backup
+from nonasn_desktop.demo import generate as demo
+from nonasn_desktop.office import identity as office
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import backup, demo, office
-from nonasn_desktop.services.context import open_app
+from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage.blobs import BlobStore
 from nonasn_desktop.storage.upgrade import integrity_problems
 

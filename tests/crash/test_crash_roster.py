@@ -10,8 +10,8 @@ import pytest
 from crash_worker import ADMIN, ROSTER_ROWS, run_and_kill
 
 from helpers.workbooks import people
-from nonasn_desktop.services import office
-from nonasn_desktop.services.context import open_app
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage.upgrade import integrity_problems
 
 pytestmark = [

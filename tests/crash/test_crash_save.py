@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from crash_worker import ADMIN, run_and_kill
 
-from nonasn_desktop.services import office
-from nonasn_desktop.services.context import open_app
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.upgrade import integrity_problems
 

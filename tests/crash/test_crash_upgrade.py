@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from crash_worker import run_and_kill
 
-from nonasn_desktop.services import backup
-from nonasn_desktop.services.context import open_app
+from nonasn_desktop.backup import archive as backup
+from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage.database import Database
 from nonasn_desktop.storage.upgrade import integrity_problems
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from nonasn_desktop.crypto.passwords import verify_secret
 from nonasn_desktop.errors import ConflictError, FieldError, FlowError, PolicyFileError
 from nonasn_desktop.flow.machine import FORWARD, NOT_REGISTERED, RegistrationFlow
 from nonasn_desktop.flow.state import DocumentRef
-from nonasn_desktop.passwords import verify_secret
 from nonasn_desktop.policy import Policy
 from nonasn_desktop.rules.status import RecordStatus
 

@@ -5,6 +5,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
+from nonasn_desktop.accounts import users
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.core import audit
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.gui import admin_dialogs, messages
 from nonasn_desktop.gui.admin_dialogs import (
     NewUserDialog,
@@ -12,10 +16,8 @@ from nonasn_desktop.gui.admin_dialogs import (
     SettingsDialog,
     UsersDialog,
 )
+from nonasn_desktop.office import settings
 from nonasn_desktop.rules.roles import Role
-from nonasn_desktop.services import audit, settings, users
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.users import UserInfo
 
 pytestmark = pytest.mark.gui
 

@@ -12,15 +12,17 @@ from PySide6.QtCore import QTimer, qWarning
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
+from nonasn_desktop.accounts import users
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import ConflictError, PolicyFileError, UserError
 from nonasn_desktop.gui import app as app_module
 from nonasn_desktop.gui import messages
 from nonasn_desktop.gui.app import EXIT_DATA_PROBLEM, EXIT_OK, ErrorHooks, Shell, run_app
 from nonasn_desktop.gui.first_start import FirstStartDialog
 from nonasn_desktop.gui.main_window import MainWindow
-from nonasn_desktop.services import office, users
-from nonasn_desktop.services.context import AppContext, open_app
-from nonasn_desktop.services.users import UserInfo
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage import datadir
 
 pytestmark = pytest.mark.gui
@@ -203,7 +205,7 @@ def test_a_broken_policy_file_is_explained(
     def broken() -> Any:
         raise PolicyFileError("fields.toml", 12, "bukan TOML yang sah")
 
-    monkeypatch.setattr("nonasn_desktop.services.context.default_policy", broken)
+    monkeypatch.setattr("nonasn_desktop.startup.default_policy", broken)
     assert run_app(tmp_path / "data") == EXIT_DATA_PROBLEM
     [(kind, exc)] = shown
     assert kind == "user"
@@ -291,12 +293,12 @@ def test_a_new_folder_starts_with_the_first_start_dialog(qtbot: QtBot, tmp_path:
     assert QApplication.quitOnLastWindowClosed()
 
 
-def test_importing_the_app_loads_neither_the_services_nor_sqlalchemy() -> None:
+def test_importing_the_app_loads_neither_the_data_layer_nor_sqlalchemy() -> None:
     # The window is shown before the data layer loads (issue 3: start-up time).
     script = (
         "import sys, nonasn_desktop.gui.app, nonasn_desktop.gui.main_window\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')"
-        " or m.startswith(('nonasn_desktop.services', 'nonasn_desktop.storage'))))"
+        " or m.startswith(('nonasn_desktop.core', 'nonasn_desktop.storage'))))"
     )
     run = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False

@@ -14,6 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from helpers.accounts import ADMIN_USERNAME
 from helpers.folders import make_office_folder, opened_copy
+from nonasn_desktop.accounts import users
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.backup import archive as backup
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.gui import backup_dialogs, messages
 from nonasn_desktop.gui.backup_dialogs import (
     AutoBackupDialog,
@@ -21,10 +26,10 @@ from nonasn_desktop.gui.backup_dialogs import (
     DailyBackupRunner,
     RestoreDialog,
 )
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.registration import store as registrations
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import backup, demo, office, registrations, users
-from nonasn_desktop.services.context import AppContext, open_app
-from nonasn_desktop.services.users import UserInfo
+from nonasn_desktop.startup import open_app
 
 pytestmark = pytest.mark.gui
 

@@ -7,6 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.errors import StorageError
 from nonasn_desktop.gui import dashboard as dashboard_module
 from nonasn_desktop.gui import messages, record_model
@@ -21,10 +23,11 @@ from nonasn_desktop.gui.record_model import (
     RECORD_ROLE,
     format_count,
 )
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.registration import records
+from nonasn_desktop.registration.records import RecordOrder, RecordQuery
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import demo, office, records
-from nonasn_desktop.services.context import AppContext, open_app
-from nonasn_desktop.services.records import RecordOrder, RecordQuery
+from nonasn_desktop.startup import open_app
 
 pytestmark = pytest.mark.gui
 

@@ -5,11 +5,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
+from nonasn_desktop.accounts import users
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.gui.first_start import FirstStartDialog, needs_first_start, password_rule_text
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.office import keys
 from nonasn_desktop.rules.roles import Role
-from nonasn_desktop.services import keys, office, users
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.users import UserInfo
 
 pytestmark = pytest.mark.gui
 

@@ -12,15 +12,19 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from nonasn_desktop.accounts import users
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.errors import ConflictError
 from nonasn_desktop.gui import messages
 from nonasn_desktop.gui.main_window import MainWindow
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.registration import records
+from nonasn_desktop.registration.records import RecordQuery, RecordRow
 from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import demo, office, records, users
-from nonasn_desktop.services.context import AppContext, open_app
-from nonasn_desktop.services.records import RecordQuery, RecordRow
-from nonasn_desktop.services.users import UserInfo
+from nonasn_desktop.startup import open_app
 
 pytestmark = pytest.mark.gui
 
@@ -275,7 +279,7 @@ def test_printing_shows_the_preview(
 
     _fake_module(
         monkeypatch,
-        "nonasn_desktop.services.printouts",
+        "nonasn_desktop.printing.printouts",
         registration_info_pdf=lambda _ctx, rid: made.append(("info", rid)) or b"%PDF-info",
         account_card_pdf=lambda _ctx, rid, layout="a4": made.append(("card", rid)) or b"%PDF-card",
     )

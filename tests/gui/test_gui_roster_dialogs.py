@@ -10,12 +10,15 @@ from PySide6.QtWidgets import QLabel, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from helpers.workbooks import header_of, not_a_spreadsheet, people, rows_of, write_xlsx
+from nonasn_desktop.accounts import users
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.gui import roster_dialogs
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.roster import entries as roster
 from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import demo, office, roster, users
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.users import UserInfo
 
 pytestmark = pytest.mark.gui
 

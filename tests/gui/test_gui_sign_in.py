@@ -7,11 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
+from nonasn_desktop.accounts import users
+from nonasn_desktop.accounts.users import WRONG_CREDENTIALS, UserInfo
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.gui.sign_in import EMPTY_FIELDS, PREPARING, SignInPage
+from nonasn_desktop.office import identity as office
 from nonasn_desktop.rules.roles import Role
-from nonasn_desktop.services import office, users
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.users import WRONG_CREDENTIALS, UserInfo
 
 if TYPE_CHECKING:
     from helpers.accounts import FakeClock

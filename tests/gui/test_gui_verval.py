@@ -15,15 +15,20 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from helpers.batches import PASSPHRASE, age_identity
+from nonasn_desktop.accounts import users
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.batch import export as batch_export
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.gui import messages
 from nonasn_desktop.gui.main_window import MainWindow
 from nonasn_desktop.gui.verval import BatchExportDialog, VervalWindow
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.office import keys
+from nonasn_desktop.registration.store import get_record
 from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import batch_export, demo, keys, office, users
-from nonasn_desktop.services.context import AppContext, open_app
-from nonasn_desktop.services.registrations import get_record
-from nonasn_desktop.services.users import UserInfo
+from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import Registration
 
@@ -242,7 +247,7 @@ def test_saying_tidak_changes_nothing(
 def test_a_record_decided_elsewhere_meanwhile(
     qtbot: QtBot, window: VervalWindow, ctx: AppContext, answers: list[str]
 ) -> None:
-    from nonasn_desktop.services.verval import decide
+    from nonasn_desktop.verval.decisions import decide
 
     review = window._review
     assert review is not None
@@ -255,8 +260,8 @@ def test_a_record_decided_elsewhere_meanwhile(
 
 
 def test_an_empty_queue(qtbot: QtBot, ctx: AppContext, verifier: UserInfo) -> None:
-    from nonasn_desktop.services.verval import decide
-    from nonasn_desktop.services.verval_review import review_queue
+    from nonasn_desktop.verval.decisions import decide
+    from nonasn_desktop.verval.review import review_queue
 
     for item in review_queue(ctx):
         decide(ctx, item.id, RecordStatus.DITOLAK, actor="admin", reason="Uji antrean kosong.")

@@ -255,8 +255,8 @@ def test_screenshot_of_a_real_card(qtbot: QtBot, tmp_path: Path) -> None:
     from nonasn_desktop.demo.documents import make_sample_document
     from nonasn_desktop.printing.account_card import AccountCardSheet
     from nonasn_desktop.printing.common import PrintJob, write_pdf
+    from nonasn_desktop.printing.model import PrintableRegistration
     from nonasn_desktop.rules.status import RecordStatus
-    from nonasn_desktop.services.printouts import PrintableRegistration
 
     when = dt.datetime(2022, 10, 3, 2, 15, tzinfo=dt.UTC)
     person = PrintableRegistration(

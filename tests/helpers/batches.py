@@ -17,14 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.tools import require_tool
+from nonasn_desktop.batch.export import BatchResult, export_batch, rewrite_batch
 from nonasn_desktop.central import format as fmt
 from nonasn_desktop.central.trust import TrustStore
+from nonasn_desktop.core.context import AppContext, Clock
 from nonasn_desktop.crypto.age import Identity, read_identities
 from nonasn_desktop.crypto.minisign import SecretKey
+from nonasn_desktop.demo import generate as demo
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.office import keys
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import demo, keys, office
-from nonasn_desktop.services.batch_export import BatchResult, export_batch, rewrite_batch
-from nonasn_desktop.services.context import AppContext, Clock, open_app
+from nonasn_desktop.startup import open_app
 
 PASSPHRASE = "frasa sandi kantor 2022"
 

@@ -9,9 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.demo import generate as demo
+from nonasn_desktop.office import identity as office
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import demo, office
-from nonasn_desktop.services.context import AppContext, open_app
+from nonasn_desktop.startup import open_app
 
 START = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
 

@@ -13,8 +13,8 @@ import pytest
 
 from nonasn_desktop.demo.documents import make_sample_document
 from nonasn_desktop.printing.common import PrintJob
+from nonasn_desktop.printing.model import PrintableRegistration
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services.printouts import PrintableRegistration
 
 WHEN = dt.datetime(2022, 10, 3, 2, 15, tzinfo=dt.UTC)
 

@@ -15,7 +15,7 @@ from pypdf import PageObject, PdfReader
 
 from nonasn_desktop.printing.account_card import CARD_HEIGHT, CARD_WIDTH, AccountCardSheet
 from nonasn_desktop.printing.common import PrintJob, write_pdf
-from nonasn_desktop.services.printouts import PrintableRegistration
+from nonasn_desktop.printing.model import PrintableRegistration
 
 A4 = (595.28, 841.89)
 ID1 = (242.65, 153.07)

@@ -23,8 +23,8 @@ from nonasn_desktop.printing.fonts import (
     font_bytes,
     register_fonts,
 )
+from nonasn_desktop.printing.model import PrintableRegistration
 from nonasn_desktop.printing.registration_info import InformationSheet
-from nonasn_desktop.services.printouts import PrintableRegistration
 
 MAX_TOTAL_BYTES = 2 * 1024 * 1024
 

@@ -14,12 +14,12 @@ from pypdf import PdfReader
 
 from nonasn_desktop.policy import default_policy
 from nonasn_desktop.printing.common import PrintJob, format_date_time, write_pdf
+from nonasn_desktop.printing.printouts import PrintableRegistration, required_documents
 from nonasn_desktop.printing.registration_info import (
     CONTENT_BOTTOM,
     InformationSheet,
     RequiredDocument,
 )
-from nonasn_desktop.services.printouts import PrintableRegistration, required_documents
 
 A4 = (595.28, 841.89)
 

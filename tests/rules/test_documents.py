@@ -639,7 +639,7 @@ def test_importing_the_document_rules_does_not_import_pypdf() -> None:
     import sys
 
     script = (
-        "import sys, nonasn_desktop.rules.documents, nonasn_desktop.services.context\n"
+        "import sys, nonasn_desktop.rules.documents, nonasn_desktop.core.context\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pypdf'))"
     )
     run = subprocess.run(

@@ -123,7 +123,7 @@ def test_the_revision_is_read_without_alembic_and_none_before_migrating(tmp_path
 _OPEN_CURRENT = """
 import sys
 from pathlib import Path
-from nonasn_desktop.services.context import open_app
+from nonasn_desktop.startup import open_app
 
 with open_app(Path(sys.argv[1])) as ctx:
     ctx.db.upgrade()
@@ -134,7 +134,7 @@ print(",".join(loaded) or "-")
 
 
 def test_an_up_to_date_database_opens_without_importing_alembic(tmp_path: Path) -> None:
-    from nonasn_desktop.services.context import open_app
+    from nonasn_desktop.startup import open_app
 
     folder = tmp_path / "data"
     open_app(folder, create=True).close()

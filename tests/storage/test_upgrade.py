@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 from alembic.config import Config
 
+from nonasn_desktop.accounts import users
+from nonasn_desktop.backup import archive as backup_service
 from nonasn_desktop.errors import StorageError
+from nonasn_desktop.registration import store as registrations
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import backup as backup_service
-from nonasn_desktop.services import registrations, users
-from nonasn_desktop.services.context import open_app
+from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage import upgrade as upgrade_module
 from nonasn_desktop.storage.database import Database, alembic_config, sqlite_url
 from nonasn_desktop.storage.datadir import DataDir

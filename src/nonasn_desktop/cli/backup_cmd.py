@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from nonasn_desktop.backup import archive as backup
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.services import backup
-from nonasn_desktop.services.context import open_app
+from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage.datadir import DataDir
 
 # The audit trail's actor for what is done from the command line (no clerk signs in here).

@@ -7,12 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
-from nonasn_desktop.cli.keys_cmd import add_passphrase_option, read_passphrase
-from nonasn_desktop.rules.formatting import format_date
-from nonasn_desktop.services.audit import SYSTEM_ACTOR
-from nonasn_desktop.services.batch_export import (
+from nonasn_desktop.batch.export import (
     BatchResult,
     ExportProgress,
     export_batch,
@@ -20,7 +15,12 @@ from nonasn_desktop.services.batch_export import (
     pending_count,
     rewrite_batch,
 )
-from nonasn_desktop.services.context import open_app
+from nonasn_desktop.cli.argparse_id import ArgumentParser
+from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.keys_cmd import add_passphrase_option, read_passphrase
+from nonasn_desktop.core.audit import SYSTEM_ACTOR
+from nonasn_desktop.rules.formatting import format_date
+from nonasn_desktop.startup import open_app
 
 
 def register(commands: Any) -> None:

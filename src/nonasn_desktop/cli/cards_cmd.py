@@ -9,8 +9,8 @@ from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser, UsageError
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
-from nonasn_desktop.services.context import open_app
-from nonasn_desktop.services.printouts import KINDS, LAYOUTS, write_printouts
+from nonasn_desktop.printing.printouts import KINDS, LAYOUTS, write_printouts
+from nonasn_desktop.startup import open_app
 
 
 def register(commands: Any) -> None:

@@ -9,9 +9,9 @@ from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.demo.generate import generate
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services.context import open_app
-from nonasn_desktop.services.demo import generate
+from nonasn_desktop.startup import open_app
 
 
 def _count(raw: str) -> int:

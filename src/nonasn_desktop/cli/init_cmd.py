@@ -8,14 +8,14 @@ import os
 import sys
 from typing import Any
 
+from nonasn_desktop.accounts.users import find_user
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
 from nonasn_desktop.cli.keys_cmd import PASSPHRASE_ENV, add_passphrase_option, read_passphrase
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.services.context import open_app
-from nonasn_desktop.services.keys import create_office_key, get_key_info, validate_new_passphrase
-from nonasn_desktop.services.office import initialise
-from nonasn_desktop.services.users import find_user
+from nonasn_desktop.office.identity import initialise
+from nonasn_desktop.office.keys import create_office_key, get_key_info, validate_new_passphrase
+from nonasn_desktop.startup import open_app
 
 ADMIN_PASSWORD_ENV = "NONASN_ADMIN_PASSWORD"  # noqa: S105 - a variable name, not a password
 

@@ -17,9 +17,9 @@ from typing import Any
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.office.keys import export_public_key, require_key_info
 from nonasn_desktop.rules.formatting import format_date
-from nonasn_desktop.services.context import open_app
-from nonasn_desktop.services.keys import export_public_key, require_key_info
+from nonasn_desktop.startup import open_app
 
 PASSPHRASE_ENV = "NONASN_KEY_PASSPHRASE"  # noqa: S105 - a variable name, not a passphrase
 

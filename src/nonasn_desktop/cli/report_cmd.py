@@ -9,9 +9,9 @@ from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
-from nonasn_desktop.services.audit import SYSTEM_ACTOR
-from nonasn_desktop.services.context import open_app
-from nonasn_desktop.services.recap import write_recap
+from nonasn_desktop.core.audit import SYSTEM_ACTOR
+from nonasn_desktop.reports.recap import write_recap
+from nonasn_desktop.startup import open_app
 
 
 def register(commands: Any) -> None:

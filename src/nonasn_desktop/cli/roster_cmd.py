@@ -15,19 +15,19 @@ from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.policy import default_policy
-from nonasn_desktop.rules.formatting import format_date, format_money
-from nonasn_desktop.services import roster
-from nonasn_desktop.services.audit import SYSTEM_ACTOR
-from nonasn_desktop.services.context import open_app
-from nonasn_desktop.services.roster_import import (
+from nonasn_desktop.roster import entries as roster
+from nonasn_desktop.roster.importing import (
     EXIT_UNREADABLE,
     ImportReport,
     import_roster,
     write_report,
 )
-from nonasn_desktop.services.roster_template import write_template
-from nonasn_desktop.services.spreadsheet import SpreadsheetError
+from nonasn_desktop.roster.template import write_template
+from nonasn_desktop.rules.formatting import format_date, format_money
+from nonasn_desktop.sheets.spreadsheet import SpreadsheetError
+from nonasn_desktop.startup import open_app
 
 NOT_LISTED = "Anda Belum Didaftarkan oleh Admin Instansi"
 # Refused rows printed on the terminal; the --report workbook always lists every one.

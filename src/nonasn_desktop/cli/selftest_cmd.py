@@ -18,7 +18,7 @@ from typing import Any
 from nonasn_desktop import __version__
 from nonasn_desktop.applog import current_log_file, setup_logging, stop_logging
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.services.selftest import Check, core_checks, run_selftest
+from nonasn_desktop.selftest import Check, core_checks, run_selftest
 
 QT_CHECK_NAME = "Jendela Qt"
 

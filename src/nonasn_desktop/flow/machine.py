@@ -52,6 +52,7 @@ import datetime as dt
 import random
 from collections.abc import Callable, Iterable, Mapping
 
+from nonasn_desktop.crypto.passwords import hash_secret, normalise_answer, verify_secret
 from nonasn_desktop.errors import FieldError, FlowError, PolicyFileError, UserError
 from nonasn_desktop.flow.captcha import CaptchaChallenge, new_challenge
 from nonasn_desktop.flow.ports import FlowStore
@@ -61,7 +62,6 @@ from nonasn_desktop.flow.state import (
     DocumentRef,
     RegistrationState,
 )
-from nonasn_desktop.passwords import hash_secret, normalise_answer, verify_secret
 from nonasn_desktop.policy import FieldDef, Policy, Step
 from nonasn_desktop.rules.eligibility import EligibilityInput, EligibilityResult, evaluate
 from nonasn_desktop.rules.identity import NikInfo, nik_disagreements, parse_nik

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 import nonasn_desktop
-from nonasn_desktop.services.context import AppContext
+from nonasn_desktop.core.context import AppContext
 
 from . import theme
 

@@ -1,6 +1,6 @@
 """Admin screens: the users of the office ("Pengguna") and the settings ("Pengaturan").
 
-Everything goes through ``services.users`` and ``services.settings``, which check the admin
+Everything goes through ``accounts.users`` and ``office.settings``, which check the admin
 role again and write the audit log; these dialogs only collect and show.
 """
 
@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nonasn_desktop.accounts import users
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import FieldError, UserError
+from nonasn_desktop.office import settings
 from nonasn_desktop.rules.roles import Role
-from nonasn_desktop.services import settings, users
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.users import UserInfo
 
 from . import messages, theme
 from .first_start import password_rule_text

@@ -40,7 +40,7 @@ from . import messages, theme
 from .main_window import MainWindow
 
 if TYPE_CHECKING:
-    from nonasn_desktop.services.context import AppContext
+    from nonasn_desktop.core.context import AppContext
 
     from .first_start import FirstStartDialog
 
@@ -169,7 +169,7 @@ class Shell(QObject):
     """The main window and what happens around it; ``finished(code)`` when the program should
     end (the window closed, the first start cancelled, or the data could not be opened).
 
-    ``load(data_dir)`` opens the data (:func:`~nonasn_desktop.services.context.open_app`) and
+    ``load(data_dir)`` opens the data (:func:`~nonasn_desktop.core.context.open_app`) and
     hands it to the window; ``data_ready(ctx)`` does the same with data opened elsewhere.
     """
 
@@ -185,7 +185,7 @@ class Shell(QObject):
 
     def load(self, data_dir: Path | None) -> None:
         """Open the data folder; a problem the user can act on is shown and ends with 1."""
-        from nonasn_desktop.services.context import open_app
+        from nonasn_desktop.startup import open_app
 
         try:
             ctx = open_app(data_dir, create=True)

@@ -10,7 +10,7 @@
 - :class:`DailyBackupRunner`: makes the day's backup at start and then every hour, in the
   background, whoever is signed in.
 
-All work goes through ``services.backup``; slow work runs off the GUI thread.
+All work goes through ``backup``; slow work runs off the GUI thread.
 """
 
 from __future__ import annotations
@@ -39,12 +39,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.backup import archive as backup
+from nonasn_desktop.backup.archive import AutoBackupResult, BackupInfo, RestoreResult
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.office import settings
 from nonasn_desktop.rules.documents import format_size
-from nonasn_desktop.services import backup, office, settings
-from nonasn_desktop.services.backup import AutoBackupResult, BackupInfo, RestoreResult
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.users import UserInfo
 
 from . import messages, theme
 from .workers import Task, run_in_background

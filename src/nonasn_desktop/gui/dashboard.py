@@ -1,6 +1,6 @@
 """The record list: search as you type, filters, counts per status, and the table.
 
-The table is a :class:`RecordTableModel` that reads pages from ``services.records``; changing
+The table is a :class:`RecordTableModel` that reads pages from ``registration.records``; changing
 a filter reads the counts and the first page only, so it stays quick with 100,000 records.
 """
 
@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.registration import records
+from nonasn_desktop.registration.records import RecordOrder, RecordQuery, RecordRow
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import records
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.records import RecordOrder, RecordQuery, RecordRow
 
 from . import messages
 from .record_model import (

@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nonasn_desktop.accounts import users
+from nonasn_desktop.core.audit import SYSTEM_ACTOR
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import FieldError, UserError
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.office import keys
 from nonasn_desktop.rules.roles import Role
-from nonasn_desktop.services import keys, office, users
-from nonasn_desktop.services.audit import SYSTEM_ACTOR
-from nonasn_desktop.services.context import AppContext
 
 from . import theme
 

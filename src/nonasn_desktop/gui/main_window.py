@@ -43,10 +43,10 @@ from . import messages, theme
 from .sign_in import SignInPage
 
 if TYPE_CHECKING:
-    from nonasn_desktop.services.context import AppContext
-    from nonasn_desktop.services.office import OfficeInfo
-    from nonasn_desktop.services.records import RecordRow
-    from nonasn_desktop.services.users import UserInfo
+    from nonasn_desktop.accounts.users import UserInfo
+    from nonasn_desktop.core.context import AppContext
+    from nonasn_desktop.office.identity import OfficeInfo
+    from nonasn_desktop.registration.records import RecordRow
 
     from .backup_dialogs import DailyBackupRunner
     from .dashboard import Dashboard
@@ -110,8 +110,9 @@ APP_TITLE = "Pendataan Non-ASN"
 
 
 def preload() -> None:
-    """Import the workspace's modules (services, dashboard) before they are needed."""
-    from nonasn_desktop.services import office, records  # noqa: F401
+    """Import the workspace's modules (operations, dashboard) before they are needed."""
+    from nonasn_desktop.office import identity  # noqa: F401
+    from nonasn_desktop.registration import records  # noqa: F401
 
     from . import backup_dialogs, dashboard  # noqa: F401
 
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
     def set_context(self, ctx: AppContext) -> None:
         """The data is open: the sign-in page can check passwords (call again after the
         first start prepared the office, to show its name)."""
-        from nonasn_desktop.services import office
+        from nonasn_desktop.office import identity as office
 
         self._open_ctx = ctx
         self._office = office.get_office(ctx)
@@ -202,7 +203,7 @@ class MainWindow(QMainWindow):
 
     def enter(self, user: UserInfo) -> None:
         """Build the workspace for ``user`` (signed in) and show it."""
-        from nonasn_desktop.services import office
+        from nonasn_desktop.office import identity as office
 
         from . import backup_dialogs
         from .dashboard import Dashboard
@@ -581,7 +582,7 @@ class MainWindow(QMainWindow):
         if record is None:
             return
         from nonasn_desktop.gui.print_preview import PrintPreviewDialog
-        from nonasn_desktop.services import printouts
+        from nonasn_desktop.printing import printouts
 
         who = _file_part(record.nik or f"data-{record.id}")
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

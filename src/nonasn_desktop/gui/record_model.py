@@ -1,4 +1,4 @@
-"""The record list as a Qt table model over ``services.records``, read page by page.
+"""The record list as a Qt table model over ``registration.records``, read page by page.
 
 The model knows how many records the query finds (one count query) and reads rows only when
 the view asks for them, a page of PAGE_SIZE rows at a time, keeping the most recently used
@@ -23,12 +23,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.registration import records
+from nonasn_desktop.registration.records import RecordOrder, RecordQuery, RecordRow
 from nonasn_desktop.rules.formatting import format_date
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import records
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.records import RecordOrder, RecordQuery, RecordRow
 
 from . import theme
 
@@ -88,7 +88,7 @@ def _counted(query: RecordQuery) -> RecordQuery:
 
 
 class RecordTableModel(QAbstractTableModel):
-    """Rows of :func:`services.records.search` for one :class:`RecordQuery`.
+    """Rows of :func:`registration.records.search` for one :class:`RecordQuery`.
 
     ``load_failed`` is emitted (outside painting) when a page cannot be read; the rows of that
     page stay empty until the next refresh.

@@ -31,20 +31,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui import theme
 from nonasn_desktop.gui.messages import show_bug, show_user_error
 from nonasn_desktop.gui.workers import Task, run_in_background
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.recap import RecapCancelledError, RecapResult, write_recap
-from nonasn_desktop.services.roster_import import (
+from nonasn_desktop.reports.recap import RecapCancelledError, RecapResult, write_recap
+from nonasn_desktop.roster.importing import (
     ImportCancelledError,
     ImportReport,
     import_roster,
     write_report,
 )
-from nonasn_desktop.services.roster_template import write_template
-from nonasn_desktop.services.users import UserInfo
+from nonasn_desktop.roster.template import write_template
 
 SPREADSHEET_FILTER = "Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv *.XLSX *.XLS *.CSV)"
 XLSX_FILTER = "Buku kerja Excel (*.xlsx)"

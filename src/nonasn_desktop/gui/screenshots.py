@@ -182,9 +182,11 @@ class _Screens:
     # -- the data --------------------------------------------------------------------------
 
     def prepare(self, ctx, records: int) -> dict:  # type: ignore[no-untyped-def,type-arg]
+        from nonasn_desktop.accounts import users
+        from nonasn_desktop.demo import generate as demo
+        from nonasn_desktop.office import identity as office
         from nonasn_desktop.rules.roles import Role
         from nonasn_desktop.rules.status import RecordStatus
-        from nonasn_desktop.services import demo, office, users
 
         office.initialise(
             ctx,
@@ -218,7 +220,7 @@ class _Screens:
 
     def all(self, records: int) -> list[Path]:
         from nonasn_desktop.gui.wizard.screenshots import render_all_pages
-        from nonasn_desktop.services.context import open_app
+        from nonasn_desktop.startup import open_app
 
         self.first_start()
         ctx = open_app(self.scratch / "data", create=True)
@@ -240,7 +242,7 @@ class _Screens:
         """The first start of a new data folder, over the sign-in page."""
         from nonasn_desktop.gui.first_start import FirstStartDialog
         from nonasn_desktop.gui.main_window import MainWindow
-        from nonasn_desktop.services.context import open_app
+        from nonasn_desktop.startup import open_app
 
         ctx = open_app(self.scratch / "new", create=True)
         try:
@@ -291,7 +293,8 @@ class _Screens:
         """The account card of a finished registration in the print preview."""
         from nonasn_desktop.gui.main_window import FINISHED
         from nonasn_desktop.gui.print_preview import PrintPreviewDialog
-        from nonasn_desktop.services import printouts, records
+        from nonasn_desktop.printing import printouts
+        from nonasn_desktop.registration import records
 
         finished = next(
             row

@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from nonasn_desktop.demo.documents import make_sample_document
-from nonasn_desktop.services.context import open_app
+from nonasn_desktop.startup import open_app
 
 from . import theme
 from .about import AboutDialog

@@ -1,4 +1,4 @@
-"""Sign-in: the first page of the main window, checked (and throttled) by ``services.users``.
+"""Sign-in: the first page of the main window, checked (and throttled) by ``accounts.users``.
 
 The page is on screen before the data is open: this module imports only PySide6 and the
 theme (the services, and SQLAlchemy behind them, load after the window is shown). Until
@@ -30,8 +30,8 @@ from nonasn_desktop.errors import UserError
 from . import theme
 
 if TYPE_CHECKING:
-    from nonasn_desktop.services.context import AppContext
-    from nonasn_desktop.services.users import UserInfo
+    from nonasn_desktop.accounts.users import UserInfo
+    from nonasn_desktop.core.context import AppContext
 
 EMPTY_FIELDS = "Isi nama pengguna dan kata sandi."
 PREPARING = "Menyiapkan data\u2026"
@@ -151,7 +151,8 @@ class SignInPage(QWidget):
 
     def set_context(self, ctx: AppContext) -> None:
         """The data is open: name the office and enable "Masuk"."""
-        from nonasn_desktop.services import office, users
+        from nonasn_desktop.accounts import users
+        from nonasn_desktop.office import identity as office
 
         self._ctx = ctx
         info = office.get_office(ctx)
@@ -188,7 +189,7 @@ class SignInPage(QWidget):
             theme.show_error_text(self.error, EMPTY_FIELDS)
             (self.username if not username else self.password).setFocus()
             return
-        from nonasn_desktop.services import users
+        from nonasn_desktop.accounts import users
 
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

@@ -5,10 +5,10 @@ the record's data and E1–E5 result in the middle, its documents (zoomable pict
 on the right, and the decision underneath: "Disetujui", "Perlu Perbaikan" (a reason and the
 fields or documents to correct) or "Ditolak" (a reason). Approving a record that does not meet
 the criteria (TMS) needs a written reason too. Every decision goes through
-``services.verval.decide``, which checks the rules and writes the audit log.
+``verval.decisions.decide``, which checks the rules and writes the audit log.
 
 :class:`BatchExportDialog` is the admin's export: folder, age recipients, passphrase, then the
-export runs on a worker thread with progress and a cancel button (``services.batch_export``).
+export runs on a worker thread with progress and a cancel button (``batch.export``).
 """
 
 from __future__ import annotations
@@ -43,19 +43,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.batch import export as batch_export
+from nonasn_desktop.batch.export import BatchResult, ExportProgress
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui import messages, theme
 from nonasn_desktop.gui.images import pil_to_qimage, qimage_from_bytes
 from nonasn_desktop.gui.workers import Task, run_in_background
+from nonasn_desktop.office import keys
 from nonasn_desktop.printing.pages import PdfPages
+from nonasn_desktop.registration.documents import document_bytes
 from nonasn_desktop.rules.formatting import format_date
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import batch_export, keys, verval, verval_review
-from nonasn_desktop.services.batch_export import BatchResult, ExportProgress
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.documents import document_bytes
-from nonasn_desktop.services.users import UserInfo
-from nonasn_desktop.services.verval_review import QueueItem, Review, ReviewDocument
+from nonasn_desktop.verval import decisions as verval
+from nonasn_desktop.verval import review as verval_review
+from nonasn_desktop.verval.review import QueueItem, Review, ReviewDocument
 
 log = logging.getLogger(__name__)
 

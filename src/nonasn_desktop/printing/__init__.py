@@ -6,5 +6,5 @@
 - :mod:`~nonasn_desktop.printing.fonts`: the bundled fonts;
 - :mod:`~nonasn_desktop.printing.pages`: PDF pages to pictures, for previews and printing.
 
-Reading registrations from the database is :mod:`nonasn_desktop.services.printouts`' job.
+Reading registrations from the database is :mod:`nonasn_desktop.printing.printouts`' job.
 """

@@ -43,7 +43,7 @@ from nonasn_desktop.printing.fonts import BOLD, FAMILY, ITALIC, REGULAR, registe
 from nonasn_desktop.rules.formatting import format_date
 
 if TYPE_CHECKING:
-    from nonasn_desktop.services.printouts import PrintableRegistration
+    from nonasn_desktop.printing.model import PrintableRegistration
 
 CardLayout = Literal["a4", "id1"]
 

@@ -42,7 +42,7 @@ from nonasn_desktop.printing.fonts import BOLD, FAMILY, REGULAR, register_fonts
 from nonasn_desktop.rules.formatting import format_date
 
 if TYPE_CHECKING:
-    from nonasn_desktop.services.printouts import PrintableRegistration
+    from nonasn_desktop.printing.model import PrintableRegistration
 
 TITLE = "Informasi Pendaftaran"
 MARGIN_X = 22 * MM

@@ -1,6 +1,6 @@
 """Bringing a database made by an older version up to date without putting it at risk.
 
-:func:`upgrade_safely` runs at every start (``services.context.open_app``):
+:func:`upgrade_safely` runs at every start (``nonasn_desktop.startup.open_app``):
 
 - a database at the newest revision (the usual case) is left alone;
 - a brand-new, empty database is simply migrated;

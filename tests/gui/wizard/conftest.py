@@ -10,17 +10,18 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import QThreadPool
 
+from nonasn_desktop.accounts.users import UserInfo, create_user
 from nonasn_desktop.demo.documents import make_sample_document
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.roster import entries as roster
 from nonasn_desktop.rules.roles import Role
-from nonasn_desktop.services import office, roster
-from nonasn_desktop.services.users import UserInfo, create_user
 from wizard.wizard_support import ANSWER, BIODATA, PASSWORD, PERSON, WORK, Driver
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
+    from nonasn_desktop.core.context import AppContext
     from nonasn_desktop.gui.wizard.window import WizardWindow
-    from nonasn_desktop.services.context import AppContext
 
 
 @pytest.fixture
@@ -106,8 +107,8 @@ def record_at(office_ready: AppContext, operator: UserInfo) -> Callable[[int], i
     The captcha is turned off for this walk (recorded as skipped), as an admin may do.
     """
     from nonasn_desktop.flow.machine import RegistrationFlow
-    from nonasn_desktop.services import documents
-    from nonasn_desktop.services.registrations import SqlFlowStore
+    from nonasn_desktop.registration import documents
+    from nonasn_desktop.registration.store import SqlFlowStore
 
     def walk(stop_at: int) -> int:
         store = SqlFlowStore(office_ready, actor=operator.username, clerk_id=operator.id)

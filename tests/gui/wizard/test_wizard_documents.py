@@ -10,11 +10,11 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from helpers.files import exif_rotated_jpeg, grey_scan_rgb_jpeg, jpeg_of_size
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo.documents import make_sample_document
 from nonasn_desktop.gui.wizard.dialogs import CompliantCopyDialog
 from nonasn_desktop.gui.wizard.documents import preview_image
-from nonasn_desktop.services import documents
-from nonasn_desktop.services.context import AppContext
+from nonasn_desktop.registration import documents
 from wizard.wizard_support import LEFT, Driver
 
 pytestmark = pytest.mark.gui

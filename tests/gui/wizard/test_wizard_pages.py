@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton
 
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.flow.machine import NOT_REGISTERED
+from nonasn_desktop.registration import store as registrations
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import registrations
-from nonasn_desktop.services.context import AppContext
 from wizard.wizard_support import ANSWER, LEFT, PASSWORD, PERSON, WORK, Driver
 
 pytestmark = pytest.mark.gui

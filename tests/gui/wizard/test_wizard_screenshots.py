@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.users import UserInfo
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.core.context import AppContext
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 

@@ -11,13 +11,14 @@ import pypdf
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
+from nonasn_desktop.accounts.users import UserInfo, create_user
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import ConflictError
+from nonasn_desktop.office.settings import CAPTCHA_ENABLED, set_setting
+from nonasn_desktop.registration import documents
+from nonasn_desktop.registration import store as registrations
 from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.services import documents, registrations
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.settings import CAPTCHA_ENABLED, set_setting
-from nonasn_desktop.services.users import UserInfo, create_user
 from wizard.wizard_support import BIODATA, LEFT, PASSWORD, PERSON, WORK, Driver
 
 pytestmark = pytest.mark.gui

@@ -2,7 +2,7 @@
 
 A :class:`DocumentPicker` (objectName ``dokumen_<kind>``) shows the rule of its kind (label,
 hint, formats, size limits from the policy), takes a file from "Pilih berkas…" or a drop, and
-hands it to :func:`nonasn_desktop.services.documents.offer_file` on a worker thread. It then
+hands it to :func:`nonasn_desktop.registration.documents.offer_file` on a worker thread. It then
 shows a preview (pictures upright as displayed, PDFs by their first page), every finding with
 ✓/✗ and, when every failure can be repaired, "Perbaiki otomatis": the compliant copy is made
 in the background, shown before/after in a dialog, and only used when the clerk accepts it.
@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.flow.machine import RegistrationFlow
 from nonasn_desktop.flow.state import DocumentRef
@@ -40,11 +42,9 @@ from nonasn_desktop.gui.messages import show_bug, show_error
 from nonasn_desktop.gui.wizard.dialogs import CompliantCopyDialog, ImageBox
 from nonasn_desktop.gui.wizard.fields import em, set_role
 from nonasn_desktop.gui.workers import Task, run_in_background
+from nonasn_desktop.registration import documents
 from nonasn_desktop.rules.compliant_copy import CompliantCopy
 from nonasn_desktop.rules.documents import format_limit, format_size, formats_label
-from nonasn_desktop.services import documents
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.users import UserInfo
 
 # Long edge of a preview, in pixels: enough for a sharp thumbnail on a 2× screen.
 PREVIEW_PIXELS = 480

@@ -22,16 +22,17 @@ from PySide6.QtCore import QEventLoop, QPoint, QThreadPool
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo.documents import make_sample_document
 from nonasn_desktop.demo.people import DemoPerson, PersonFactory
 from nonasn_desktop.gui import theme
 from nonasn_desktop.gui.wizard.documents import DocumentPicker
 from nonasn_desktop.gui.wizard.pages.registration import WorkHistoryPage
 from nonasn_desktop.gui.wizard.window import WizardWindow
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.roster import entries as roster
 from nonasn_desktop.rules.formatting import parse_date, parse_money
-from nonasn_desktop.services import office, roster
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.users import UserInfo
 
 SIZE = (1366, 768)
 PASSWORD = "Contoh2022"  # noqa: S105 - a demo account's password, shown nowhere

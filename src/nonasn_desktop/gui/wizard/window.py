@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import FieldError, FlowError, UserError
 from nonasn_desktop.flow.machine import DIALOGS, RegistrationFlow
 from nonasn_desktop.flow.state import TRANSIENT_FIELDS
@@ -43,15 +45,13 @@ from nonasn_desktop.gui.wizard.fields import display_value, em
 from nonasn_desktop.gui.wizard.pages import WizardPage, make_page
 from nonasn_desktop.gui.wizard.rail import StepRail
 from nonasn_desktop.gui.workers import Task, run_in_background
+from nonasn_desktop.office.settings import EDIT_LOCK_MINUTES, captcha_enabled, get_setting
 from nonasn_desktop.printing.account_card import CardLayout
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.registrations import (
+from nonasn_desktop.registration.store import (
     SqlFlowStore,
     acquire_edit_lock,
     release_edit_lock,
 )
-from nonasn_desktop.services.settings import EDIT_LOCK_MINUTES, captcha_enabled, get_setting
-from nonasn_desktop.services.users import UserInfo
 
 APP_TITLE = "Pendataan Non-ASN"
 AUTOSAVE_NOTE = "Isian tersimpan otomatis; menutup jendela tidak menghapus draf."
@@ -590,7 +590,7 @@ class WizardWindow(QMainWindow):
         ctx, clerk = self.ctx, self.user.full_name
 
         def make() -> bytes:
-            from nonasn_desktop.services.printouts import registration_info_pdf
+            from nonasn_desktop.printing.printouts import registration_info_pdf
 
             return registration_info_pdf(ctx, registration_id, printed_by=clerk)
 
@@ -605,7 +605,7 @@ class WizardWindow(QMainWindow):
         ctx, clerk = self.ctx, self.user.full_name
 
         def make() -> bytes:
-            from nonasn_desktop.services.printouts import account_card_pdf
+            from nonasn_desktop.printing.printouts import account_card_pdf
 
             return account_card_pdf(
                 ctx, registration_id, layout=cast(CardLayout, layout), printed_by=clerk

@@ -21,9 +21,9 @@ from nonasn_desktop.gui.wizard.pages.summary import (
     roster_rows,
     summary_card,
 )
+from nonasn_desktop.registration import documents
 from nonasn_desktop.rules.documents import format_limit, format_size, formats_label
 from nonasn_desktop.rules.formatting import format_date
-from nonasn_desktop.services import documents
 
 
 def document_findings(page: WizardPage) -> dict[int, tuple[tuple[bool, str], ...]]:

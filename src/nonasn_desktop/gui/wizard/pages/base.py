@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.flow.machine import RegistrationFlow
 from nonasn_desktop.gui.wizard.documents import DocumentPicker
 from nonasn_desktop.gui.wizard.fields import (
@@ -39,8 +41,6 @@ from nonasn_desktop.gui.wizard.fields import (
     size_label,
 )
 from nonasn_desktop.policy import Policy, Step
-from nonasn_desktop.services.context import AppContext
-from nonasn_desktop.services.users import UserInfo
 
 BACK = "Kembali"
 

@@ -1,0 +1,1 @@
+"""The clerks who use the application: accounts, roles, passwords and sign-in."""

@@ -1,0 +1,457 @@
+"""Clerk accounts: creation, sign-in with throttling, activation and passwords.
+
+Sign-in failures are counted per account. From the fifth failure in a row the account is locked
+for 30 seconds, doubling with every further failure up to 15 minutes; a successful sign-in
+resets the count. While locked, the password is not even checked, so guessing cannot continue.
+Unknown user names and wrong passwords get the same message (and roughly the same time, by
+verifying against a dummy hash). Every sign-in attempt is written to the audit log.
+Unknown names are not counted or locked (there is no row to count on), so the lock message
+itself tells an attacker that a name exists; on a desk computer of a BKD office that is an
+accepted trade-off against locking out real clerks by typing their names.
+
+``actor`` is the signed-in clerk's username, or ``"system"`` for set-up from the command line
+(``nonasn init``); actions reserved to admins check the actor's role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from nonasn_desktop.core import audit
+from nonasn_desktop.core.audit import SYSTEM_ACTOR
+from nonasn_desktop.core.context import AppContext, use_session
+from nonasn_desktop.crypto.passwords import hash_secret, needs_rehash, verify_secret
+from nonasn_desktop.errors import AuthError, ConflictError, FieldError, NotFoundError
+from nonasn_desktop.policy.model import PasswordPolicy
+from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.storage.models import Clerk
+
+USERNAME_PATTERN = re.compile(r"[a-z0-9._-]{3,32}")
+RESERVED_USERNAMES = frozenset({SYSTEM_ACTOR})
+FULL_NAME_MAX = 100
+PASSWORD_MAX = 256
+
+LOCK_AFTER_FAILURES = 5
+LOCK_BASE = dt.timedelta(seconds=30)
+LOCK_MAX = dt.timedelta(minutes=15)
+
+WRONG_CREDENTIALS = "Nama pengguna atau kata sandi salah."
+WRONG_CREDENTIALS_HINT = "Periksa ejaan dan tombol Caps Lock, lalu coba lagi."
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    active: bool
+
+
+def _info(clerk: Clerk) -> UserInfo:
+    return UserInfo(
+        id=clerk.id,
+        username=clerk.username,
+        full_name=clerk.full_name,
+        role=Role(clerk.role),
+        active=clerk.active,
+    )
+
+
+def normalise_username(raw: str) -> str:
+    return raw.strip().lower()
+
+
+def validate_username(raw: str) -> str:
+    """The normalised username, or FieldError saying what is wrong."""
+    username = normalise_username(raw)
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise FieldError(
+            "username",
+            "Nama pengguna harus 3–32 karakter dan hanya berisi huruf, angka, titik, "
+            "garis bawah, atau tanda hubung (tanpa spasi).",
+            hint="Contoh: budi.santoso",
+        )
+    if username in RESERVED_USERNAMES:
+        raise FieldError(
+            "username",
+            f"Nama pengguna '{username}' dicadangkan untuk aplikasi.",
+            hint="Pilih nama pengguna lain.",
+        )
+    return username
+
+
+def password_problems(policy: PasswordPolicy, password: str) -> list[str]:
+    """What the password lacks under ``policy`` (Indonesian), empty when it is acceptable."""
+    problems: list[str] = []
+    if len(password) < policy.min_length:
+        problems.append(f"paling sedikit {policy.min_length} karakter")
+    if len(password) > PASSWORD_MAX:
+        problems.append(f"paling banyak {PASSWORD_MAX} karakter")
+    if policy.require_letter and not any(ch.isalpha() for ch in password):
+        problems.append("berisi huruf")
+    if policy.require_digit and not any(ch.isdigit() for ch in password):
+        problems.append("berisi angka")
+    return problems
+
+
+def check_password(policy: PasswordPolicy, password: str, field: str = "kata_sandi") -> None:
+    problems = password_problems(policy, password)
+    if problems:
+        raise FieldError(
+            field,
+            "Kata sandi belum memenuhi syarat: harus " + ", ".join(problems) + ".",
+            hint="Ketik kata sandi lain yang memenuhi syarat itu.",
+        )
+
+
+def _validate_full_name(raw: str) -> str:
+    full_name = " ".join(raw.split())
+    if not full_name:
+        raise FieldError("full_name", "Nama lengkap pengguna wajib diisi.")
+    if len(full_name) > FULL_NAME_MAX:
+        raise FieldError(
+            "full_name", f"Nama lengkap pengguna paling banyak {FULL_NAME_MAX} karakter."
+        )
+    return full_name
+
+
+def _find(session: Session, username: str) -> Clerk | None:
+    return session.scalars(
+        select(Clerk).where(Clerk.username == normalise_username(username))
+    ).one_or_none()
+
+
+def _get(session: Session, username: str) -> Clerk:
+    clerk = _find(session, username)
+    if clerk is None:
+        raise NotFoundError(
+            f"Pengguna '{normalise_username(username)}' tidak ditemukan.",
+            hint="Periksa ejaan nama pengguna pada daftar pengguna.",
+        )
+    return clerk
+
+
+def require_role(session: Session, actor: str, roles: Iterable[Role]) -> Clerk | None:
+    """The acting clerk when active and holding one of ``roles``; None for the system actor.
+
+    Raises AuthError otherwise. Other services use this to guard their actions.
+    """
+    allowed = tuple(roles)
+    if actor == SYSTEM_ACTOR:
+        return None
+    clerk = _find(session, actor)
+    labels = " atau ".join(role.label for role in allowed)
+    if clerk is None or not clerk.active:
+        raise AuthError(
+            "Pengguna yang sedang masuk tidak dikenal atau sudah dinonaktifkan.",
+            hint="Keluar lalu masuk lagi dengan akun yang aktif.",
+        )
+    if Role(clerk.role) not in allowed:
+        raise AuthError(
+            f"Tindakan ini hanya untuk pengguna dengan peran {labels}.",
+            hint="Minta pengguna dengan peran itu untuk melakukannya.",
+        )
+    return clerk
+
+
+def create_clerk(
+    session: Session,
+    ctx: AppContext,
+    *,
+    username: str,
+    full_name: str,
+    role: Role,
+    password: str,
+    actor: str,
+) -> Clerk:
+    """Create a clerk inside an open session (validated, hashed, audited)."""
+    name = validate_username(username)
+    full = _validate_full_name(full_name)
+    check_password(ctx.policy.password, password)
+    if _find(session, name) is not None:
+        raise ConflictError(
+            f"Nama pengguna '{name}' sudah dipakai.", hint="Pilih nama pengguna lain."
+        )
+    now = ctx.now()
+    clerk = Clerk(
+        username=name,
+        full_name=full,
+        role=role,
+        password_hash=hash_secret(password),
+        active=True,
+        failed_attempts=0,
+        created_at=now,
+    )
+    session.add(clerk)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="user.create",
+        entity="clerk",
+        entity_id=clerk.id,
+        changes={
+            "username": (None, name),
+            "full_name": (None, full),
+            "role": (None, role.value),
+            "active": (None, True),
+        },
+        at=now,
+    )
+    return clerk
+
+
+def create_user(
+    ctx: AppContext,
+    *,
+    username: str,
+    full_name: str,
+    role: Role,
+    password: str,
+    actor: str,
+) -> UserInfo:
+    """Add a clerk. Only an admin (or the system, at set-up) may do this."""
+    with ctx.db.session() as session:
+        require_role(session, actor, [Role.ADMIN])
+        clerk = create_clerk(
+            session,
+            ctx,
+            username=username,
+            full_name=full_name,
+            role=role,
+            password=password,
+            actor=actor,
+        )
+        return _info(clerk)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_secret("dummy password for timing equalisation 0")
+
+
+def lock_duration(failed_attempts: int) -> dt.timedelta:
+    """How long an account stays locked after ``failed_attempts`` failures in a row."""
+    if failed_attempts < LOCK_AFTER_FAILURES:
+        return dt.timedelta(0)
+    doublings = min(failed_attempts - LOCK_AFTER_FAILURES, 16)
+    return min(LOCK_BASE * (1 << doublings), LOCK_MAX)
+
+
+def format_wait(delta: dt.timedelta) -> str:
+    """'30 detik', '2 menit', '1 menit 30 detik' (rounded up to the second)."""
+    seconds = max(1, math.ceil(delta.total_seconds()))
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        return f"{rest} detik"
+    if not rest:
+        return f"{minutes} menit"
+    return f"{minutes} menit {rest} detik"
+
+
+def _locked_error(wait: dt.timedelta) -> AuthError:
+    return AuthError(
+        "Terlalu banyak percobaan masuk yang gagal; akun dikunci sementara.",
+        hint=f"Coba lagi dalam {format_wait(wait)}. Bila lupa kata sandi, minta admin kantor "
+        "menggantinya.",
+    )
+
+
+def authenticate(ctx: AppContext, username: str, password: str) -> UserInfo:
+    """The clerk when the password is right; AuthError (wrong, locked, inactive) otherwise."""
+    now = ctx.now()
+    typed = normalise_username(username)[:64]
+    error: AuthError | None = None
+    result: UserInfo | None = None
+    with ctx.db.session() as session:
+        clerk = _find(session, typed)
+        if clerk is None:
+            verify_secret(_dummy_hash(), password)
+            # Log what was typed only when it could be a username: people sometimes type
+            # their password into the name field, and the log must not keep it.
+            audit.record(
+                session,
+                actor=typed if USERNAME_PATTERN.fullmatch(typed) else "(tidak sah)",
+                action="auth.failure",
+                entity="clerk",
+                entity_id=None,
+                reason="nama pengguna tidak dikenal",
+                at=now,
+            )
+            error = AuthError(WRONG_CREDENTIALS, hint=WRONG_CREDENTIALS_HINT)
+        elif clerk.locked_until is not None and now < clerk.locked_until:
+            audit.record(
+                session,
+                actor=clerk.username,
+                action="auth.locked",
+                entity="clerk",
+                entity_id=clerk.id,
+                reason="akun sedang dikunci; kata sandi tidak diperiksa",
+                at=now,
+            )
+            error = _locked_error(clerk.locked_until - now)
+        elif not verify_secret(clerk.password_hash, password):
+            clerk.failed_attempts += 1
+            wait = lock_duration(clerk.failed_attempts)
+            clerk.locked_until = now + wait if wait else None
+            audit.record(
+                session,
+                actor=clerk.username,
+                action="auth.failure",
+                entity="clerk",
+                entity_id=clerk.id,
+                changes={"failed_attempts": (clerk.failed_attempts - 1, clerk.failed_attempts)},
+                reason="kata sandi salah" + (f"; dikunci {format_wait(wait)}" if wait else ""),
+                at=now,
+            )
+            if wait:
+                error = AuthError(
+                    WRONG_CREDENTIALS,
+                    hint=f"Akun dikunci sementara; coba lagi dalam {format_wait(wait)}.",
+                )
+            else:
+                error = AuthError(WRONG_CREDENTIALS, hint=WRONG_CREDENTIALS_HINT)
+        elif not clerk.active:
+            audit.record(
+                session,
+                actor=clerk.username,
+                action="auth.failure",
+                entity="clerk",
+                entity_id=clerk.id,
+                reason="akun nonaktif",
+                at=now,
+            )
+            error = AuthError(
+                "Akun ini sudah dinonaktifkan.",
+                hint="Minta admin kantor mengaktifkannya kembali.",
+            )
+        else:
+            clerk.failed_attempts = 0
+            clerk.locked_until = None
+            clerk.last_login_at = now
+            if needs_rehash(clerk.password_hash):
+                clerk.password_hash = hash_secret(password)
+            audit.record(
+                session,
+                actor=clerk.username,
+                action="auth.success",
+                entity="clerk",
+                entity_id=clerk.id,
+                at=now,
+            )
+            result = _info(clerk)
+    # Raised after the commit: the failure count and the audit entry must be kept.
+    if error is not None:
+        raise error
+    assert result is not None
+    return result
+
+
+def find_user(ctx: AppContext, username: str, *, session: Session | None = None) -> UserInfo | None:
+    """The clerk with this username (case-insensitive), or None."""
+    with use_session(ctx, session) as active:
+        clerk = _find(active, username)
+        return None if clerk is None else _info(clerk)
+
+
+def get_user(ctx: AppContext, username: str) -> UserInfo:
+    """The clerk with this username; NotFoundError when there is none."""
+    with ctx.db.session() as session:
+        return _info(_get(session, username))
+
+
+def list_users(ctx: AppContext, *, include_inactive: bool = True) -> list[UserInfo]:
+    query = select(Clerk).order_by(Clerk.username)
+    if not include_inactive:
+        query = query.where(Clerk.active.is_(True))
+    with ctx.db.session() as session:
+        return [_info(clerk) for clerk in session.scalars(query)]
+
+
+def _active_admins(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Clerk)
+            .where(Clerk.role == Role.ADMIN, Clerk.active.is_(True))
+        )
+        or 0
+    )
+
+
+def set_active(ctx: AppContext, username: str, active: bool, *, actor: str) -> UserInfo:
+    """Activate or deactivate a clerk (admins only). The last active admin cannot go."""
+    with ctx.db.session() as session:
+        require_role(session, actor, [Role.ADMIN])
+        clerk = _get(session, username)
+        if clerk.active == active:
+            return _info(clerk)
+        if not active and Role(clerk.role) is Role.ADMIN and _active_admins(session) <= 1:
+            raise ConflictError(
+                f"'{clerk.username}' adalah satu-satunya admin yang aktif dan tidak dapat "
+                "dinonaktifkan.",
+                hint="Buat atau aktifkan admin lain lebih dahulu.",
+            )
+        clerk.active = active
+        if active:
+            clerk.failed_attempts = 0
+            clerk.locked_until = None
+        audit.record(
+            session,
+            actor=actor,
+            action="user.activate" if active else "user.deactivate",
+            entity="clerk",
+            entity_id=clerk.id,
+            changes={"active": (not active, active)},
+            at=ctx.now(),
+        )
+        return _info(clerk)
+
+
+def change_password(
+    ctx: AppContext,
+    *,
+    username: str,
+    new_password: str,
+    actor: str,
+    current_password: str | None = None,
+) -> None:
+    """Change a clerk's password.
+
+    A clerk changing their own password must give the current one. An admin (or the system)
+    may reset another clerk's password without it; a reset also lifts a lock.
+    """
+    check_password(ctx.policy.password, new_password)
+    with ctx.db.session() as session:
+        clerk = _get(session, username)
+        own = actor != SYSTEM_ACTOR and normalise_username(actor) == clerk.username
+        if own:
+            require_role(session, actor, list(Role))
+            if current_password is None or not verify_secret(clerk.password_hash, current_password):
+                raise AuthError(
+                    "Kata sandi saat ini salah; kata sandi tidak diubah.",
+                    hint="Ketik kata sandi yang dipakai untuk masuk tadi.",
+                )
+        else:
+            require_role(session, actor, [Role.ADMIN])
+        clerk.password_hash = hash_secret(new_password)
+        clerk.failed_attempts = 0
+        clerk.locked_until = None
+        audit.record(
+            session,
+            actor=actor,
+            action="user.password_change" if own else "user.password_reset",
+            entity="clerk",
+            entity_id=clerk.id,
+            changes={"password_hash": ("lama", "baru")},
+            at=ctx.now(),
+        )

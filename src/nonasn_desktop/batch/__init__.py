@@ -1,0 +1,1 @@
+"""Signed batch files for the central office: planning, writing and signing an export."""

@@ -1,0 +1,1 @@
+"""What every operation works with: the open application (:mod:`.context`) and the audit trail."""

@@ -1,0 +1,71 @@
+"""Everything a service needs, opened once at start-up and passed to every service call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from sqlalchemy.orm import Session
+
+from nonasn_desktop.policy import Policy
+from nonasn_desktop.storage.blobs import BlobStore
+from nonasn_desktop.storage.database import Database
+from nonasn_desktop.storage.datadir import DataDir
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class AppContext:
+    """The open application: data folder, database, document store, policy and clock.
+
+    ``clock`` returns the current time as an aware UTC datetime; tests inject a fake one.
+    """
+
+    data_dir: DataDir
+    db: Database
+    blobs: BlobStore
+    policy: Policy
+    clock: Clock = field(default=utc_now)
+
+    def now(self) -> dt.datetime:
+        """The clock's time, checked to be timezone-aware and converted to UTC."""
+        value = self.clock()
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("the clock returned a naive datetime; it must be aware UTC")
+        return value.astimezone(dt.UTC)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> AppContext:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+@contextmanager
+def use_session(ctx: AppContext, session: Session | None = None) -> Iterator[Session]:
+    """``session`` itself when given (the caller's transaction), else a new one of its own.
+
+    Lets a read be part of a larger transaction (so it sees uncommitted changes of that
+    transaction) or stand alone.
+    """
+    if session is not None:
+        yield session
+        return
+    with ctx.db.session() as own:
+        yield own

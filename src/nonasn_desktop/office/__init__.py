@@ -1,0 +1,1 @@
+"""The office itself: its identity, its settings and its signing key."""

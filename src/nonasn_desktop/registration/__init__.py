@@ -1,0 +1,1 @@
+"""Registration records: the flow's store, the record list, documents and edit locks."""

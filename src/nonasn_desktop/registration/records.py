@@ -1,0 +1,311 @@
+"""The record list: search, filters, counts and pages over the registrations.
+
+Built for the dashboard over a large office (100,000 records): every query reads only the
+columns the list shows (never the JSON drafts), filters and orders through indexes, and is
+paged with ``offset``/``limit`` so nothing ever loads all rows.
+
+What the search box understands (:func:`parse_search_text`):
+
+- digits, with or without spaces, dots or dashes: the start of a NIK (``3273 01`` finds
+  ``327301…``);
+- an account number or its start (``3273-2026-0001``, ``BKD-2026``);
+- anything else: a name, case-insensitive, matched at the start of the name or of any word in
+  it (``sant`` finds ``BUDI SANTOSO``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, String, and_, func, or_, select, type_coerce
+
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.registration.store import RecordRow
+from nonasn_desktop.rules.status import RecordStatus
+from nonasn_desktop.storage.models import Registration
+
+__all__ = [
+    "Eligibility",
+    "RecordOrder",
+    "RecordQuery",
+    "RecordRow",
+    "SearchTerm",
+    "count",
+    "counts_by_status",
+    "parse_search_text",
+    "search",
+    "unit_names",
+]
+
+Eligibility = Literal["MS", "TMS"]
+MAX_PAGE = 1000
+MAX_TEXT = 100
+# From 8 digits (province, regency, district, birth day) a NIK prefix is rare enough for an
+# index range; shorter ones are shared by most of an office's records.
+SELECTIVE_NIK_PREFIX = 8
+
+# Sorts after every character a NIK, name or account number can hold: the upper bound of a
+# prefix range, so "starts with" is an index range instead of a LIKE that scans the table.
+_AFTER_ALL = "\U0010ffff"
+_NIK_SEPARATORS = re.compile(r"[\s.\-]+")
+# Account numbers are <office code>-<year>-<sequence>. With the year and its dash typed it is
+# surely one; an office code with letters ("BKD-20") is one from the first dash.
+_ACCOUNT_FULL = re.compile(r"[A-Za-z0-9]{2,12}-\d{4}-\d{0,6}")
+_ACCOUNT_START = re.compile(r"[A-Za-z0-9]{2,12}-\d{0,4}")
+_LIKE_SPECIAL = re.compile(r"([\\%_])")
+
+
+class RecordOrder(enum.StrEnum):
+    """Orders of the list; each is served by an index, with the id as tie-breaker."""
+
+    TERBARU = "terbaru"
+    TERLAMA = "terlama"
+    NAMA_AZ = "nama_az"
+    NAMA_ZA = "nama_za"
+    NIK_AZ = "nik_az"
+    NIK_ZA = "nik_za"
+    UNIT_AZ = "unit_az"
+    UNIT_ZA = "unit_za"
+
+    @property
+    def label(self) -> str:
+        return _ORDER_LABELS[self]
+
+
+_ORDER_LABELS = {
+    RecordOrder.TERBARU: "Terakhir diperbarui",
+    RecordOrder.TERLAMA: "Paling lama diperbarui",
+    RecordOrder.NAMA_AZ: "Nama (A–Z)",
+    RecordOrder.NAMA_ZA: "Nama (Z–A)",
+    RecordOrder.NIK_AZ: "NIK (naik)",
+    RecordOrder.NIK_ZA: "NIK (turun)",
+    RecordOrder.UNIT_AZ: "Unit kerja (A–Z)",
+    RecordOrder.UNIT_ZA: "Unit kerja (Z–A)",
+}
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """What the list shows. Empty ``text`` and None filters mean "all"."""
+
+    text: str = ""
+    status: RecordStatus | None = None
+    unit_kerja: str | None = None
+    eligibility: Eligibility | None = None
+    order: RecordOrder = RecordOrder.TERBARU
+
+    def without_status(self) -> RecordQuery:
+        """The same query for every status: the base of the counts per status."""
+        return dataclasses.replace(self, status=None)
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    """What the typed search text was understood as."""
+
+    kind: Literal["none", "nik", "account", "name"]
+    value: str
+
+
+def parse_search_text(text: str) -> SearchTerm:
+    """Classify the search box's text (see the module documentation)."""
+    typed = " ".join(text.split())[:MAX_TEXT]
+    if not typed:
+        return SearchTerm("none", "")
+    compact = typed.replace(" ", "")
+    if _ACCOUNT_FULL.fullmatch(compact) or (
+        _ACCOUNT_START.fullmatch(compact) and not compact.split("-")[0].isdigit()
+    ):
+        return SearchTerm("account", compact.upper())
+    digits = _NIK_SEPARATORS.sub("", typed)
+    if digits.isdigit() and digits.isascii():
+        return SearchTerm("nik", digits)
+    return SearchTerm("name", typed.casefold())
+
+
+def _starts_with(column: Any, prefix: str) -> ColumnElement[bool]:
+    """An index range: fast when the prefix is selective (few records share it)."""
+    return and_(column >= prefix, column < prefix + _AFTER_ALL)
+
+
+def _begins(column: Any, prefix: str) -> ColumnElement[bool]:
+    """The same test written so SQLite does not use the column's own index.
+
+    For a prefix most records share ("3273", the office's own regency) an index range would
+    read nearly every row; this form lets the covering list index answer instead.
+    """
+    return func.substr(column, 1, len(prefix)) == prefix
+
+
+def _unindexed(column: Any) -> ColumnElement[str]:
+    """The column's value in a form SQLite cannot look up in the column's own index."""
+    return type_coerce(column, String()).concat("")
+
+
+def _like_escape(text: str) -> str:
+    return _LIKE_SPECIAL.sub(r"\\\1", text)
+
+
+def _conditions(query: RecordQuery) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    term = parse_search_text(query.text)
+    if term.kind == "nik":
+        if len(term.value) >= SELECTIVE_NIK_PREFIX:
+            conditions.append(_starts_with(Registration.nik, term.value))
+        else:
+            conditions.append(_begins(Registration.nik, term.value))
+    elif term.kind == "account":
+        # Every account number of the office starts with the same code and year.
+        conditions.append(_begins(Registration.account_number, term.value))
+    elif term.kind == "name":
+        # Start of the name (an index range) or start of a later word.
+        conditions.append(
+            or_(
+                _starts_with(Registration.nama_search, term.value),
+                Registration.nama_search.like(f"% {_like_escape(term.value)}%", escape="\\"),
+            )
+        )
+    # Status and unit through the list index, not their own: their own index finds the rows
+    # but then every one of them is read to order them (20,000 rows of a large status); the
+    # list index, walked in update order, stops as soon as a page is found.
+    if query.status is not None:
+        conditions.append(_unindexed(Registration.status) == query.status.value)
+    if query.unit_kerja is not None:
+        conditions.append(_unindexed(Registration.unit_kerja) == query.unit_kerja)
+    if query.eligibility == "MS":
+        conditions.append(Registration.eligible.is_(True))
+    elif query.eligibility == "TMS":
+        conditions.append(Registration.eligible.is_(False))
+    return conditions
+
+
+def _ordering(order: RecordOrder, *, filtered: bool) -> Sequence[Any]:
+    """ORDER BY terms. ``filtered``: the query has conditions.
+
+    Update time is the list index's first column, so that order is a walk of it. The other
+    orders have their own index, but it holds none of the filter columns: with a filter, each
+    entry walked would read its row. Then the column is ordered in a form its index cannot
+    serve, so SQLite scans the covering list index and sorts only the matches.
+    """
+    column: Any
+    column, descending = {
+        RecordOrder.TERBARU: (Registration.updated_at, True),
+        RecordOrder.TERLAMA: (Registration.updated_at, False),
+        # nama_search: case-insensitive, and its index also answers name searches.
+        RecordOrder.NAMA_AZ: (Registration.nama_search, False),
+        RecordOrder.NAMA_ZA: (Registration.nama_search, True),
+        RecordOrder.NIK_AZ: (Registration.nik, False),
+        RecordOrder.NIK_ZA: (Registration.nik, True),
+        RecordOrder.UNIT_AZ: (Registration.unit_kerja, False),
+        RecordOrder.UNIT_ZA: (Registration.unit_kerja, True),
+    }[order]
+    if filtered and order not in (RecordOrder.TERBARU, RecordOrder.TERLAMA):
+        column = _unindexed(column)
+    if descending:
+        return (column.desc(), Registration.id.desc())
+    return (column.asc(), Registration.id.asc())
+
+
+_ROW_COLUMNS = (
+    Registration.id,
+    Registration.nik,
+    Registration.nama,
+    Registration.status,
+    Registration.current_step,
+    Registration.unit_kerja,
+    Registration.eligible,
+    Registration.failed_criteria,
+    Registration.account_number,
+    Registration.updated_at,
+)
+
+
+def search(ctx: AppContext, query: RecordQuery, offset: int, limit: int) -> list[RecordRow]:
+    """Rows ``offset`` to ``offset + limit`` of the list (at most MAX_PAGE at once)."""
+    if offset < 0 or limit < 0:
+        raise ValueError(f"negative offset {offset} or limit {limit}")
+    conditions = _conditions(query)
+    ordering = _ordering(query.order, filtered=bool(conditions))
+    # Find the page's ids first (the index alone answers that, also far down the list), then
+    # read only those rows: skipping rows by OFFSET never touches the wide rows.
+    page_ids = (
+        select(Registration.id)
+        .where(*conditions)
+        .order_by(*ordering)
+        .offset(offset)
+        .limit(min(limit, MAX_PAGE))
+    )
+    statement = select(*_ROW_COLUMNS).where(Registration.id.in_(page_ids)).order_by(*ordering)
+    with ctx.db.session() as session:
+        rows = session.execute(statement).all()
+    return [
+        RecordRow(
+            id=row.id,
+            nik=row.nik,
+            nama=row.nama,
+            status=RecordStatus(row.status),
+            current_step=row.current_step,
+            unit_kerja=row.unit_kerja,
+            eligible=row.eligible,
+            failed_criteria=row.failed_criteria,
+            account_number=row.account_number,
+            updated_at=row.updated_at,
+        )
+        for row in rows
+    ]
+
+
+def count(ctx: AppContext, query: RecordQuery) -> int:
+    """How many records the query finds."""
+    statement = select(func.count(Registration.id)).where(*_conditions(query))
+    with ctx.db.session() as session:
+        return session.scalar(statement) or 0
+
+
+def counts_by_status(ctx: AppContext, query: RecordQuery) -> dict[RecordStatus, int]:
+    """Records per status for the query, whatever status it filters on (every status listed)."""
+    statuses = list(RecordStatus)
+    conditions = _conditions(query.without_status())
+    counts = dict.fromkeys(statuses, 0)
+    with ctx.db.session() as session:
+        if not conditions:
+            # Everything: grouping walks the status index alone.
+            grouped = session.execute(
+                select(Registration.status, func.count(Registration.id)).group_by(
+                    Registration.status
+                )
+            ).all()
+            for status, number in grouped:
+                counts[RecordStatus(status)] = number
+            return counts
+        # Filtered: one count per status rather than GROUP BY, which would make SQLite walk
+        # the status index and read every row for the other conditions; this way a covering
+        # index scan answers everything.
+        numbers = session.execute(
+            select(
+                *(
+                    func.count(Registration.id).filter(Registration.status == status)
+                    for status in statuses
+                )
+            ).where(*conditions)
+        ).one()
+    for status, number in zip(statuses, numbers, strict=True):
+        counts[status] = int(number or 0)
+    return counts
+
+
+def unit_names(ctx: AppContext) -> list[str]:
+    """Every work unit that appears on a record, sorted, for the unit filter."""
+    statement = (
+        select(Registration.unit_kerja)
+        .where(Registration.unit_kerja.is_not(None))
+        .distinct()
+        .order_by(Registration.unit_kerja)
+    )
+    with ctx.db.session() as session:
+        return [name for name in session.scalars(statement) if name]

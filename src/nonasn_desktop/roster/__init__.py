@@ -1,0 +1,1 @@
+"""The Admin Instansi list: entries, column dictionary, import of agency sheets, template."""

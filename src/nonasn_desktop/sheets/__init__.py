@@ -1,0 +1,1 @@
+"""Spreadsheets: reading agency files (xlsx, xls, ods, csv) and writing workbooks safely."""

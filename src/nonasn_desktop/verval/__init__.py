@@ -1,0 +1,1 @@
+"""Verification and validation: the queue, one record under review, and the decisions."""

@@ -1,0 +1,119 @@
+"""The office signing key: created once, sealed, opened only with the passphrase."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from helpers.tools import require_tool
+from nonasn_desktop.core import audit
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.crypto.errors import WrongPassphraseError
+from nonasn_desktop.crypto.minisign import PublicKey
+from nonasn_desktop.errors import ConflictError, FieldError, NotFoundError
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.office import keys
+
+PASSPHRASE = "frasa sandi kantor 2022"
+
+
+@pytest.fixture
+def ready(app_ctx: AppContext) -> AppContext:
+    office.initialise(app_ctx, office_code="3273", office_name="BKPSDM Kota Bandung")
+    return app_ctx
+
+
+def test_create_show_and_export(ready: AppContext, tmp_path: Path) -> None:
+    assert keys.get_key_info(ready) is None
+    info = keys.create_office_key(ready, PASSPHRASE, actor="system")
+    assert info == keys.get_key_info(ready)
+    assert info.office_code == "3273"
+    assert len(info.key_id) == 16
+    assert info.path == ready.data_dir.path / "keys" / "office-signing.key"
+    assert info.created_at == ready.now()
+    out = keys.export_public_key(ready, tmp_path / "out" / "3273.pub")
+    text = (tmp_path / "out" / "3273.pub").read_text()
+    assert out.public_key_text == text
+    lines = text.splitlines()
+    assert len(lines) == 2
+    assert (
+        lines[0] == f"untrusted comment: nonasn office key 3273 {info.key_id} (BKPSDM Kota Bandung)"
+    )
+    parsed = PublicKey.parse(text)
+    assert parsed.key_id_hex == info.key_id
+    entries = audit.history(ready, "office_key", info.key_id)
+    assert [e.action for e in entries] == ["office_key.create"]
+
+
+def test_key_file_is_private_and_sealed(ready: AppContext) -> None:
+    info = keys.create_office_key(ready, PASSPHRASE)
+    key = keys.unlock_office_key(ready, PASSPHRASE)
+    assert key.seed() not in info.path.read_bytes()
+    if os.name == "posix":
+        assert stat.S_IMODE(info.path.stat().st_mode) == 0o600
+
+
+def test_a_second_key_is_refused(ready: AppContext) -> None:
+    first = keys.create_office_key(ready, PASSPHRASE)
+    with pytest.raises(ConflictError, match="sudah ada"):
+        keys.create_office_key(ready, "frasa sandi yang lain")
+    assert keys.get_key_info(ready) == first
+
+
+def test_weak_passphrase_and_no_office(app_ctx: AppContext) -> None:
+    with pytest.raises(ConflictError, match="Kantor belum disiapkan"):
+        keys.create_office_key(app_ctx, PASSPHRASE)
+    office.initialise(app_ctx, office_code="3273", office_name="BKPSDM")
+    with pytest.raises(FieldError, match="paling sedikit 10"):
+        keys.create_office_key(app_ctx, "pendek")
+    with pytest.raises(FieldError, match="tidak sama"):
+        keys.validate_new_passphrase(PASSPHRASE, PASSPHRASE + "x")
+    assert keys.get_key_info(app_ctx) is None
+
+
+def test_wrong_passphrase_and_missing_key(ready: AppContext) -> None:
+    with pytest.raises(NotFoundError, match="belum dibuat"):
+        keys.unlock_office_key(ready, PASSPHRASE)
+    with pytest.raises(NotFoundError):
+        keys.require_key_info(ready)
+    keys.create_office_key(ready, PASSPHRASE)
+    with pytest.raises(WrongPassphraseError, match="salah"):
+        keys.check_passphrase(ready, "bukan frasa sandinya")
+    keys.check_passphrase(ready, PASSPHRASE)
+
+
+def test_a_key_of_another_office_is_refused(ready: AppContext, tmp_path: Path) -> None:
+    from nonasn_desktop.startup import open_app
+
+    keys.create_office_key(ready, PASSPHRASE)
+    with open_app(tmp_path / "other", create=True) as other:
+        office.initialise(other, office_code="3171", office_name="BKD Jakarta Pusat")
+        target = keys.key_path(other)
+        target.parent.mkdir(parents=True)
+        target.write_bytes(keys.key_path(ready).read_bytes())
+        with pytest.raises(ConflictError, match="milik kantor 3273"):
+            keys.unlock_office_key(other, PASSPHRASE)
+
+
+def test_stock_minisign_verifies_with_the_exported_key(ready: AppContext, tmp_path: Path) -> None:
+    minisign = require_tool("minisign")
+    keys.create_office_key(ready, PASSPHRASE)
+    public = tmp_path / "3273.pub"
+    keys.export_public_key(ready, public)
+    data = tmp_path / "surat.txt"
+    data.write_text("isi surat")
+    signature = keys.unlock_office_key(ready, PASSPHRASE).sign_file(
+        data, trusted_comment="uji kunci kantor"
+    )
+    (tmp_path / "surat.txt.minisig").write_text(signature.to_text())
+    result = subprocess.run(
+        [minisign, "-V", "-p", str(public), "-m", str(data)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
