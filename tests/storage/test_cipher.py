@@ -1,0 +1,77 @@
+"""The encrypted SQLite database (SQLCipher)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from nonasn_desktop.errors import StorageError
+from nonasn_desktop.storage import cipher
+
+KEY = bytes(range(32))
+
+
+def _plain_database(path: Path) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE person (nik TEXT, nama TEXT)")
+    connection.execute("INSERT INTO person VALUES ('3273010101900001', 'Siti Aminah')")
+    connection.execute(
+        "CREATE TRIGGER person_append_only BEFORE DELETE ON person "
+        "BEGIN SELECT RAISE(ABORT, 'append-only'); END"
+    )
+    connection.execute("PRAGMA user_version = 7")
+    connection.commit()
+    connection.close()
+
+
+def test_an_encrypted_copy_hides_everything_and_keeps_schema_and_data(tmp_path: Path) -> None:
+    plain, encrypted, back = tmp_path / "p.db", tmp_path / "e.db", tmp_path / "back.db"
+    _plain_database(plain)
+    cipher.encrypt_copy(plain, encrypted, KEY)
+    raw = encrypted.read_bytes()
+    assert cipher.is_plain_sqlite(plain)
+    assert not cipher.is_plain_sqlite(encrypted)
+    assert b"SQLite format 3" not in raw
+    assert b"Siti" not in raw
+    assert b"3273010101900001" not in raw
+    engine = cipher.encrypted_engine(f"sqlite:///{encrypted}", KEY)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT nama FROM person")).scalar() == "Siti Aminah"
+        assert connection.execute(text("PRAGMA user_version")).scalar() == 7
+        triggers = connection.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        ).scalars()
+        assert list(triggers) == ["person_append_only"]
+    engine.dispose()
+    cipher.plain_copy(encrypted, back, KEY)
+    with sqlite3.connect(back) as check:
+        assert check.execute("SELECT nik FROM person").fetchall() == [("3273010101900001",)]
+
+
+def test_a_wrong_key_is_a_clear_message_and_nothing_on_stderr(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    plain, encrypted = tmp_path / "p.db", tmp_path / "e.db"
+    _plain_database(plain)
+    cipher.encrypt_copy(plain, encrypted, KEY)
+    with pytest.raises(StorageError, match="tidak dapat dibuka dengan kunci"):
+        cipher.check_key(encrypted, os.urandom(32))
+    cipher.check_key(encrypted, KEY)
+    assert capfd.readouterr().err == ""
+
+
+def test_an_encrypted_copy_never_overwrites(tmp_path: Path) -> None:
+    plain, encrypted = tmp_path / "p.db", tmp_path / "e.db"
+    _plain_database(plain)
+    encrypted.write_bytes(b"keep me")
+    with pytest.raises(FileExistsError):
+        cipher.encrypt_copy(plain, encrypted, KEY)
+    assert encrypted.read_bytes() == b"keep me"
+
+
+def test_a_missing_file_is_not_a_plain_database(tmp_path: Path) -> None:
+    assert not cipher.is_plain_sqlite(tmp_path / "nothing.db")
