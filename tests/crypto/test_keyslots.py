@@ -11,6 +11,7 @@ import pytest
 from nonasn_desktop.crypto import keyslots
 from nonasn_desktop.crypto.errors import KeyFileError, WrongPassphraseError
 from nonasn_desktop.crypto.keyfile import KdfParams
+from nonasn_desktop.crypto.passwords import hash_secret
 
 # Cheap parameters: the tests check the wrapping, not argon2's cost.
 Opened = tuple[keyslots.KeySlots, bytes, bytes]
@@ -139,3 +140,29 @@ def test_a_mistyped_recovery_key_is_caught_by_its_check() -> None:
         keyslots.parse_recovery_key(wrong)
     with pytest.raises(KeyFileError, match="salah ketik"):
         keyslots.parse_recovery_key(text[:-5])
+
+
+def test_a_slot_made_from_a_stored_password_hash_opens_with_that_password() -> None:
+    folder = keyslots.new_folder_id()
+    data_key = keyslots.new_data_key()
+    stored = hash_secret("sandi lama siti")
+    slot = keyslots.slot_from_password_hash(folder, data_key, "siti", stored)
+    assert slot is not None
+    slots = keyslots.loads(keyslots.dumps(keyslots.KeySlots(folder).with_slot(slot)))
+    assert keyslots.open_with_password(slots, "siti", "sandi lama siti") == data_key
+    with pytest.raises(WrongPassphraseError):
+        keyslots.open_with_password(slots, "siti", "sandi lain")
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "",
+        "plain text",
+        "$argon2i$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaA",
+        "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaA",
+        "$argon2id$v=19$m=x,t=3,p=4$c2FsdHNhbHRzYWx0$" + "A" * 43,
+    ],
+)
+def test_an_unusable_password_hash_gives_no_slot(stored: str) -> None:
+    assert keyslots.slot_from_password_hash("0" * 32, bytes(32), "siti", stored) is None

@@ -51,6 +51,9 @@ FORMAT: Final = "nonasn-key-slots"
 VERSION: Final = 1
 DATA_KEY_SIZE: Final = 32
 SALT_SIZE: Final = 16
+# A slot made from a stored password hash keeps that hash's salt (argon2 allows 8 bytes up).
+_MIN_SALT: Final = 8
+_MAX_SALT: Final = 64
 NONCE_SIZE: Final = 12
 RECOVERY_KEY_SIZE: Final = 20
 RECOVERY_LABEL: Final = "pemulihan"
@@ -189,6 +192,45 @@ def password_slot(
     return _seal(folder_id, template, _password_kek(password, template.salt, params), data_key)
 
 
+def _phc_b64(text: str) -> bytes:
+    # PHC strings use standard base64 without padding.
+    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+
+
+def slot_from_password_hash(folder_id: str, data_key: bytes, label: str, phc: str) -> Slot | None:
+    """A password slot made from a clerk's stored argon2id hash, without the password.
+
+    The hash's raw output is exactly what :func:`open_with_password` derives from the password
+    with the hash's salt and parameters, so the clerk's present password opens the slot. Used
+    when a folder made before encryption at rest is converted, and when a field laptop is set up
+    from its enrolment file: the passwords are not known there, their hashes are. None when the
+    hash is not an argon2id hash of the standard shape (that clerk gets a slot at the next
+    password change).
+    """
+    parts = phc.split("$")
+    try:
+        if len(parts) != 6 or parts[1] != "argon2id" or parts[2] != "v=19":
+            return None
+        costs = dict(item.split("=", 1) for item in parts[3].split(","))
+        params = KdfParams(
+            time_cost=int(costs["t"]), memory_cost_kib=int(costs["m"]), parallelism=int(costs["p"])
+        )
+        salt, raw = _phc_b64(parts[4]), _phc_b64(parts[5])
+    except (ValueError, KeyError, binascii.Error):
+        return None
+    if len(raw) != DATA_KEY_SIZE or not _MIN_SALT <= len(salt) <= _MAX_SALT:
+        return None
+    template = Slot(
+        kind="password",
+        label=label,
+        salt=salt,
+        nonce=os.urandom(NONCE_SIZE),
+        wrapped=b"",
+        kdf=params,
+    )
+    return _seal(folder_id, template, raw, data_key)
+
+
 def recovery_slot(folder_id: str, data_key: bytes, recovery_key: bytes) -> Slot:
     if len(recovery_key) != RECOVERY_KEY_SIZE:
         raise ValueError("a recovery key is 20 bytes")
@@ -325,6 +367,13 @@ def _params(kdf: dict[str, Any]) -> KdfParams:
     return params
 
 
+def _salt(value: object) -> bytes:
+    salt = _unb64(value)
+    if not _MIN_SALT <= len(salt) <= _MAX_SALT:
+        raise ValueError("salt length")
+    return salt
+
+
 def _slot(item: Any) -> Slot:
     if not isinstance(item, dict):
         raise ValueError("slot is not an object")
@@ -340,7 +389,7 @@ def _slot(item: Any) -> Slot:
     return Slot(
         kind=kind,
         label=label,
-        salt=_unb64(kdf["salt"], SALT_SIZE),
+        salt=_salt(kdf["salt"]),
         nonce=_unb64(item["nonce"], NONCE_SIZE),
         wrapped=_unb64(item["wrapped"], DATA_KEY_SIZE + 16),
         kdf=params,
