@@ -36,7 +36,7 @@ def test_slots_round_trip_privately(tmp_path: Path) -> None:
 
 def test_derived_keys_are_distinct_and_the_key_never_prints() -> None:
     key = vault.DataKey(bytes(range(32)))
-    assert len({key.database_key, key.stream_key, key.raw}) == 3
+    assert len({key.database_key, key.files_key, key.raw}) == 3
     assert key.raw.hex() not in repr(key)
     with pytest.raises(ValueError, match="32 bytes"):
         vault.DataKey(b"short")

@@ -59,9 +59,9 @@ class DataKey:
         return self.derive("sqlcipher")
 
     @property
-    def stream_key(self) -> bytes:
-        """The key :mod:`nonasn_desktop.crypto.stream` derives each file's key from."""
-        return self.derive("stream")
+    def files_key(self) -> bytes:
+        """The key :mod:`nonasn_desktop.crypto.atrest` derives the files' identities from."""
+        return self.derive("files")
 
 
 def slots_path(folder: DataDir) -> Path:
