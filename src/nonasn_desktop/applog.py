@@ -1,8 +1,13 @@
-"""Application log: a rotating file in the data folder, with identity numbers masked.
+"""Application log: a rotating file in the data folder, with identity and phone numbers masked.
 
-A lost laptop must not leak NIKs through its log files, so every 16-digit number (NIK, Nomor
-KK), also as people type it with spaces, dots or dashes between the digits, is masked before a
-record is written, whatever logged it (a message, an argument list, a traceback).
+A lost laptop must not leak personal data through its log files. The first rule is at the call
+sites: nothing logs a record's values (names, addresses, document contents, typed arguments),
+only what happened and to which kind of thing. As a second line, every 16-digit number (NIK,
+Nomor KK) and every phone-number-like run (``0812-3456-7890``, ``+62 812…``, ``(022) 1234567``)
+is masked before a line is written, whatever logged it (a message, a traceback).
+
+Logging never disturbs the user: a log file that cannot be opened or written (read-only or full
+disk) is skipped silently, and nothing is ever printed to the console in its place.
 """
 
 from __future__ import annotations
@@ -27,14 +32,54 @@ def mask_identity_numbers(text: str) -> str:
     return _SIXTEEN_DIGITS.sub(_mask, text)
 
 
+# An Indonesian phone number: "0", "62" or "+62", then 8 to 13 more digits, each optionally after
+# a space, dot, dash or bracket ("0812-3456-7890", "+62 812 3456 7890", "(022) 1234567"). Dates
+# and times ("2026-01-05 08:00:00") do not start with 0/62 followed by eight digits.
+_PHONE = re.compile(r"(?<![\w+])(?:\+62|62|0)(?:[ .\-()]{0,2}\d){8,13}(?!\w)")
+
+
+def _mask_phone(match: re.Match[str]) -> str:
+    text = match.group()
+    digits = re.sub(r"\D", "", text)
+    prefix = "+" if text.startswith("+") else ""
+    return f"{prefix}{digits[:2]}{'*' * (len(digits) - 4)}{digits[-2:]}"
+
+
+def mask_personal_numbers(text: str) -> str:
+    """Identity numbers as :func:`mask_identity_numbers`; phone numbers to their first and
+    last two digits (081234567890 → 08********90)."""
+    return _PHONE.sub(_mask_phone, mask_identity_numbers(text))
+
+
 class MaskingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return mask_identity_numbers(super().format(record))
+        return mask_personal_numbers(super().format(record))
+
+
+class _QuietFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file whose write or rotation failures are dropped silently.
+
+    The standard handler prints "--- Logging error ---" and a traceback to stderr when a write
+    fails (a full disk, a stick pulled out): a clerk or a script would see noise, and a command
+    would seem to have failed. Losing a log line is the lesser harm.
+    """
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        return None
+
+
+def _quiet_root() -> logging.Logger:
+    root = logging.getLogger("nonasn_desktop")
+    # Without any handler, Python's last-resort handler would print warnings and tracebacks to
+    # stderr whenever no log file could be opened; a NullHandler keeps the console clean.
+    if not any(isinstance(handler, logging.NullHandler) for handler in root.handlers):
+        root.addHandler(logging.NullHandler())
+    return root
 
 
 def setup_logging(logs_dir: Path, *, level: int = logging.INFO) -> Path | None:
     """Log to ``logs_dir``/nonasn.log (5 × 1 MB). Returns the file, or None if unwritable."""
-    root = logging.getLogger("nonasn_desktop")
+    root = _quiet_root()
     root.setLevel(level)
     path = logs_dir / LOG_FILE_NAME
     for handler in root.handlers:
@@ -42,9 +87,7 @@ def setup_logging(logs_dir: Path, *, level: int = logging.INFO) -> Path | None:
             return path
     try:
         logs_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-        )
+        handler = _QuietFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     except OSError:
         # Logging must never stop a clerk from working (read-only or full disk).
         return None

@@ -128,6 +128,15 @@ def test_manifest_round_trip() -> None:
         (lambda m: m.update(members=m["members"][1:]), "records.jsonl"),
         (lambda m: m.update(document_count=5), "document_count"),
         (lambda m: m["members"][0].update(sha256="xyz"), "sha256"),
+        # Bounds of the central database's columns.
+        (lambda m: m.update(sequence=10**20), "sequence harus bilangan bulat 1–2147483647"),
+        (lambda m: m.update(record_count=-1), "record_count harus bilangan bulat 0–"),
+        (lambda m: m.update(office_name="B" * 151), "office_name lebih dari 150 karakter"),
+        (lambda m: m.update(instansi_name="C" * 151), "instansi_name lebih dari 150"),
+        (lambda m: m.update(app_version="1" * 21), "app_version lebih dari 20"),
+        (lambda m: m.update(office_name="BKD\x00"), "office_name berisi karakter kendali"),
+        (lambda m: m.update(created_at="9999-12-31T23:59:59-01:00"), "created_at"),
+        (lambda m: m["members"][1].update(size=2**31), "ukuran anggota documents/"),
     ],
 )
 def test_bad_manifests(change: Any, message: str) -> None:
@@ -175,3 +184,40 @@ def test_missing_sections_and_keys() -> None:
     assert any("documents[0].member" in p for p in problems)
     assert "record_schema harus 1" in problems
     assert fmt.record_problems([]) == ["data harus objek JSON"]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "problem"),
+    [
+        (("identity", "nama"), "A" * 101, "identity.nama lebih dari 100 karakter"),
+        (("identity", "nama"), "SITI\x00", "identity.nama berisi karakter kendali"),
+        (("identity", "nama"), "SITI\x1b[2J", "identity.nama berisi karakter kendali"),
+        (("identity", "alamat_lain"), "x", None),
+        (("account", "account_number"), "9" * 33, "account.account_number lebih dari 32"),
+        (("employment", "unit_kerja"), "U" * 151, "employment.unit_kerja lebih dari 150"),
+        (("biodata", "alamat"), "x" * (fmt.TEXT_LENGTH + 1), "biodata.alamat lebih dari 4000"),
+        (("biodata", "alamat"), "Jl. Merdeka 1\nRT 01", None),
+    ],
+)
+def test_values_are_bounded_by_the_central_schema(
+    path: tuple[str, str], value: Any, problem: str | None
+) -> None:
+    data = record()
+    data[path[0]][path[1]] = value
+    problems = fmt.record_problems(data)
+    if problem is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1, problems
+        assert problem in problems[0]
+
+
+def test_integers_and_hidden_values_are_bounded() -> None:
+    data = record()
+    data["documents"][0]["size"] = 10**20
+    data["work_history"] = [{**dict.fromkeys(fmt.WORK_HISTORY_ENTRY), "seq": -1}]
+    data["tambahan"] = {"daftar": ["ok", "a\ud800"]}
+    problems = fmt.record_problems(data)
+    assert "documents[0].size harus bilangan bulat 0–2147483647" in problems
+    assert "work_history[0].seq harus bilangan bulat 0–2147483647" in problems
+    assert "tambahan.daftar[1] berisi karakter kendali atau karakter tidak sah" in problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from helpers.batches import (
     stock_keygen,
 )
 from helpers.tools import require_tool
+from nonasn_desktop.central.format import public_key_comment
 from nonasn_desktop.cli.main import main
+from nonasn_desktop.crypto.minisign import SecretKey
 
 RECORDS = 2
 
@@ -70,9 +73,11 @@ def test_verify(
     data[100] ^= 1
     a.write_bytes(bytes(data))
     b = copy(exported["b"], tmp_path / "b")
-    code, out, _ = run(["central", "verify", str(a), str(b), "--trust", trust], capsys)
+    code, out, err = run(["central", "verify", str(a), str(b), "--trust", trust], capsys)
     assert code == 1
-    assert "DITOLAK  " + a.name in out
+    # Refusals on standard error, what was accepted on standard output (README).
+    assert "DITOLAK  " + a.name in err
+    assert "DITOLAK" not in out
     assert "SAH      " + b.name in out
 
 
@@ -117,10 +122,11 @@ def test_ingest_refusals_are_exit_1(
     monkeypatch.chdir(tmp_path)
     a = copy(exported["a"], tmp_path / "in")
     trust = str(exported["trust"])
-    code, out, _ = run(["central", "ingest", str(a), "--trust", trust], capsys)
+    code, out, err = run(["central", "ingest", str(a), "--trust", trust], capsys)
     assert code == 1
-    assert "DITOLAK" in out
-    assert "--identity" in out
+    assert "DITOLAK" in err
+    assert "--identity" in err
+    assert "DITOLAK" not in out
     assert (tmp_path / "central.sqlite3").is_file()  # the default database, still empty
     code, _, err = run(["central", "ingest", str(a), "--trust", str(tmp_path / "none")], capsys)
     assert code == 1
@@ -172,3 +178,55 @@ def test_round_trip_through_the_command_line_with_the_stock_tools(
     )
     assert code == 0, err
     assert "DIMUAT" in stdout
+
+
+def test_key_registrations_are_reported_on_stderr(
+    exported: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trust = tmp_path / "trust"
+    shutil.copytree(exported["trust"], trust)
+    # A second key of office 3273, and a key filed for 9999EVL whose comment claims 1771BKD.
+    (trust / "3273-cadangan.pub").write_text(SecretKey.generate().public_key().to_text())
+    evil = SecretKey.generate().public_key(public_key_comment("1771BKD", "BKD", "X"))
+    (trust / "9999EVL.pub").write_text(evil.to_text())
+    b = copy(exported["b"], tmp_path / "in")
+    code, out, err = run(["central", "verify", str(b), "--trust", str(trust)], capsys)
+    assert code == 0
+    assert "SAH      " + b.name in out
+    assert "Peringatan: Kunci 9999EVL.pub" in err
+    assert "komentarnya menyebut kantor 1771BKD" in err
+    assert "Perhatian: Kantor 3273 memiliki 2 kunci tepercaya" in err
+    assert "Peringatan" not in out
+
+
+@pytest.mark.parametrize("kind", ["symlink to /dev/zero", "FIFO"])
+def test_special_files_are_refused_with_a_message(
+    exported: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    def special(path: Path) -> Path:
+        if kind == "FIFO":
+            os.mkfifo(path)
+        else:
+            path.symlink_to("/dev/zero")
+        return path
+
+    trust = str(exported["trust"])
+    b = copy(exported["b"], tmp_path / "in")
+    b.unlink()
+    special(b)
+    code, _, err = run(["central", "verify", str(b), "--trust", trust], capsys)
+    assert code == 1
+    assert "bukan berkas biasa" in err
+    identity = special(tmp_path / "identitas.txt")
+    good = copy(exported["b"], tmp_path / "baik")
+    code, _, err = run(
+        ["central", "verify", str(good), "--trust", trust, "--identity", str(identity)], capsys
+    )
+    assert code == 1
+    assert "Berkas kunci identitas" in err
+    code, _, err = run(
+        ["central", "verify", str(good), "--trust", str(special(tmp_path / "trust"))], capsys
+    )
+    assert code == 1
+    assert "bukan folder" in err
+    assert "Traceback" not in err

@@ -13,8 +13,10 @@ import json
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from helpers.tools import require_tool
 from nonasn_desktop.batch.export import BatchResult, export_batch, rewrite_batch
@@ -187,3 +189,35 @@ def craft(
     signature = key.sign_file(target, trusted_comment=facts.to_comment())
     target.with_name(target.name + ".minisig").write_text(signature.to_text())
     return target
+
+
+def tampered(
+    batch: Exported,
+    target: Path,
+    *,
+    record: Callable[[dict[str, Any]], None] | None = None,
+    manifest: Callable[[dict[str, Any]], None] | None = None,
+) -> Path:
+    """A plain copy of ``batch`` whose first record and manifest were changed by the callbacks,
+    re-hashed and signed again with the office's own key: what a trusted office sending hostile
+    values produces (every check before the values themselves passes)."""
+    members = read_members(batch.plain.file)
+    if record is not None:
+        lines = members[fmt.RECORDS_MEMBER].splitlines()
+        first = json.loads(lines[0])
+        record(first)
+        lines[0] = json.dumps(first).encode()
+        members[fmt.RECORDS_MEMBER] = b"\n".join(lines) + b"\n"
+    data = json.loads(members[fmt.MANIFEST_MEMBER])
+    if manifest is not None:
+        manifest(data)
+    members[fmt.MANIFEST_MEMBER] = json.dumps(data).encode()
+    facts = fmt.SignedFacts(
+        office_code=data["office_code"],
+        batch_id=data["batch_id"],
+        sequence=data["sequence"],
+        record_count=data["record_count"],
+        created_at=data["created_at"],
+        file_name=batch.plain.file.name,
+    )
+    return craft(target / batch.plain.file.name, members, batch.key, facts, fix_manifest=True)

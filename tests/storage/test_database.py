@@ -404,3 +404,14 @@ def test_drafts_without_a_valid_nik_yet(db: Database) -> None:
         )
     with db.session() as session:
         assert session.scalars(select(Registration.nik)).all() == [None, None]
+
+
+def test_sql_parameters_never_reach_exception_texts() -> None:
+    db = Database.open("sqlite://")
+    try:
+        with pytest.raises(OperationalError) as failed, db.engine.connect() as connection:
+            connection.execute(text("SELECT * FROM tidak_ada WHERE nama = :n"), {"n": "SITI"})
+        assert "SITI" not in str(failed.value)
+        assert "hidden due to hide_parameters" in str(failed.value)
+    finally:
+        db.close()

@@ -117,8 +117,17 @@ def test_read_only_folder_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(DataDirError) as info:
         DataDir(tmp_path).prepare(create=False)
     assert "tidak dapat ditulis" in str(info.value)
-    assert "Permission denied" in str(info.value)
+    assert "(izin ditolak)" in str(info.value)  # the reason in Indonesian, not strerror
     assert str(tmp_path) in str(info.value)
+
+
+def test_a_read_only_disk_is_named_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(datadir.tempfile, "mkstemp", refuse)
+    with pytest.raises(DataDirError, match=r"tidak dapat ditulis \(disk atau folder itu hanya"):
+        DataDir(tmp_path).prepare(create=False)
 
 
 def test_probe_leaves_nothing_behind(tmp_path: Path) -> None:

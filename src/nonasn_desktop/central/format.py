@@ -40,10 +40,33 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 MAX_RECORD_LINE = 1024 * 1024
 MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 
+# Bounds of the values a batch may carry: the central database's columns are made from these
+# (central/models.py), and every record and manifest is checked against them before anything is
+# written, so a value from a trusted office can never break the centre's database mid-load.
+# Lengths are characters (PostgreSQL's varchar(n) counts characters).
+OFFICE_CODE_LENGTH = 12
+OFFICE_NAME_LENGTH = 150
+APP_VERSION_LENGTH = 20
+NAME_LENGTH = 100
+ACCOUNT_NUMBER_LENGTH = 32
+UNIT_KERJA_LENGTH = 150
+DOCUMENT_KIND_LENGTH = 20
+DOCUMENT_VARIANT_LENGTH = 40
+ORIGINAL_NAME_LENGTH = 255
+MEDIA_TYPE_LENGTH = 100
+# Any other text (kept only inside the record's JSON at the centre).
+TEXT_LENGTH = 4000
+# Every integer (sequence, counts, sizes, honoraria) fits a signed 32-bit database column.
+MAX_INTEGER = 2**31 - 1
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _NIK = re.compile(r"[0-9]{16}")
 _OFFICE = re.compile(r"[A-Z0-9]{2,12}")
 _TOKEN = re.compile(r"[A-Za-z0-9_.:-]+")
+# Control characters (NUL, escape sequences…) and lone UTF-16 surrogates: no name, address or
+# reason holds them; PostgreSQL refuses NUL and no database can encode a lone surrogate. Tab,
+# line feed and carriage return are allowed (an address or a reason may span lines).
+_FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class BatchFormatError(UserError):
@@ -90,7 +113,29 @@ def parse_utc(text: str) -> dt.datetime:
     value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     if value.tzinfo is None:
         raise ValueError("no time zone")
-    return value.astimezone(dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        # "9999-12-31T23:59:59-01:00" is a valid text whose UTC time is past year 9999.
+        raise ValueError("out of range") from None
+
+
+def text_problem(value: str, limit: int) -> str | None:
+    """None when ``value`` fits a text column of ``limit`` characters; else what is wrong."""
+    if len(value) > limit:
+        return f"lebih dari {limit} karakter"
+    if _FORBIDDEN_CHARACTERS.search(value):
+        return "berisi karakter kendali atau karakter tidak sah"
+    return None
+
+
+def integer_problem(value: object, minimum: int = 0) -> str | None:
+    """None when ``value`` is an integer from ``minimum`` to :data:`MAX_INTEGER`."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return "harus bilangan bulat"
+    if not minimum <= value <= MAX_INTEGER:
+        return f"harus bilangan bulat {minimum}–{MAX_INTEGER}"
+    return None
 
 
 # -- trusted comment ---------------------------------------------------------------------------
@@ -220,10 +265,19 @@ class Manifest:
                 f"{RECORD_SCHEMA_VERSION}.",
                 hint="Pasang versi aplikasi yang lebih baru.",
             )
-        text_fields = ("batch_id", "office_code", "office_name", "created_at", "app_version")
-        for key in text_fields:
+        text_fields = {
+            "batch_id": 36,
+            "office_code": OFFICE_CODE_LENGTH,
+            "office_name": OFFICE_NAME_LENGTH,
+            "created_at": 40,
+            "app_version": APP_VERSION_LENGTH,
+        }
+        for key, limit in text_fields.items():
             if not isinstance(data.get(key), str) or not data[key]:
                 raise bad(f"{key} harus teks")
+            problem = text_problem(data[key], limit)
+            if problem:
+                raise bad(f"{key} {problem}")
         if not _is_uuid(data["batch_id"]):
             raise bad("batch_id bukan UUID")
         if not _OFFICE.fullmatch(data["office_code"]):
@@ -232,14 +286,17 @@ class Manifest:
             parse_utc(data["created_at"])
         except ValueError:
             raise bad("created_at bukan waktu UTC") from None
-        if data.get("instansi_name") is not None and not isinstance(data["instansi_name"], str):
-            raise bad("instansi_name harus teks atau null")
+        instansi = data.get("instansi_name")
+        if instansi is not None:
+            if not isinstance(instansi, str):
+                raise bad("instansi_name harus teks atau null")
+            problem = text_problem(instansi, OFFICE_NAME_LENGTH)
+            if problem:
+                raise bad(f"instansi_name {problem}")
         for key in ("sequence", "record_count", "document_count"):
-            value = data.get(key)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise bad(f"{key} harus bilangan bulat")
-        if data["sequence"] < 1:
-            raise bad("sequence paling kecil 1")
+            problem = integer_problem(data.get(key), 1 if key == "sequence" else 0)
+            if problem:
+                raise bad(f"{key} {problem}")
         raw_members = data.get("members")
         if not isinstance(raw_members, list):
             raise bad("members harus daftar")
@@ -255,7 +312,9 @@ class Manifest:
                 raise bad(f"anggota {name!r} tidak dikenal")
             if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
                 raise bad(f"sha256 anggota {name} tidak sah")
-            if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            # records.jsonl may pass 2 GB in principle; every document is far below.
+            largest = 2**63 - 1 if name == RECORDS_MEMBER else MAX_INTEGER
+            if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= largest:
                 raise bad(f"ukuran anggota {name} tidak sah")
             seen.add(name)
             members.append(Member(name, sha, size))
@@ -279,13 +338,14 @@ class Manifest:
 
 # -- record schema ------------------------------------------------------------------------------
 
-# Kinds of values: "text", "date" (YYYY-MM-DD), "datetime" (RFC 3339 UTC), "int", "bool",
-# "nik" (16 digits), "sha256" (64 lower-case hex), "choice:a|b" (one of the words).
+# Kinds of values: "text" (at most TEXT_LENGTH characters), "text:N" (at most N), "date"
+# (YYYY-MM-DD), "datetime" (RFC 3339 UTC), "int" (0 to MAX_INTEGER), "bool", "nik" (16
+# digits), "sha256" (64 lower-case hex), "choice:a|b" (one of the words).
 # A name ending in "!" must not be null; every other value may be null.
 IDENTITY = {
     "nik": "nik!",
     "nomor_kk": "text",
-    "nama": "text!",
+    "nama": f"text:{NAME_LENGTH}!",
     "tempat_lahir": "text",
     "tanggal_lahir": "date",
     "jenis_kelamin": "choice:L|P",
@@ -294,7 +354,7 @@ IDENTITY = {
     "nomor_thk2": "text",
 }
 ACCOUNT = {
-    "account_number": "text!",
+    "account_number": f"text:{ACCOUNT_NUMBER_LENGTH}!",
     "account_created_at": "datetime",
     "pertanyaan_pengaman": "text",
 }
@@ -306,7 +366,11 @@ EDUCATION = {
     "nomor_ijazah": "text",
     "tanggal_ijazah": "date",
 }
-EMPLOYMENT = {"masih_aktif": "bool", "bentuk_sk": "text", "unit_kerja": "text"}
+EMPLOYMENT = {
+    "masih_aktif": "bool",
+    "bentuk_sk": "text",
+    "unit_kerja": f"text:{UNIT_KERJA_LENGTH}",
+}
 WORK_HISTORY_ENTRY = {
     "seq": "int!",
     "unit_kerja": "text",
@@ -342,10 +406,10 @@ REGISTRATION = {
     "completed_at": "datetime",
 }
 DOCUMENT = {
-    "kind": "text!",
-    "variant": "text",
-    "original_name": "text",
-    "media_type": "text!",
+    "kind": f"text:{DOCUMENT_KIND_LENGTH}!",
+    "variant": f"text:{DOCUMENT_VARIANT_LENGTH}",
+    "original_name": f"text:{ORIGINAL_NAME_LENGTH}",
+    "media_type": f"text:{MEDIA_TYPE_LENGTH}!",
     "size": "int!",
     "sha256": "sha256!",
     "member": "text!",
@@ -376,11 +440,13 @@ def _check_value(kind: str, value: object) -> str | None:
     kind = kind.rstrip("!")
     if value is None:
         return "wajib diisi" if required else None
-    if kind == "text":
-        return None if isinstance(value, str) else "harus teks"
+    if kind == "text" or kind.startswith("text:"):
+        if not isinstance(value, str):
+            return "harus teks"
+        limit = int(kind.removeprefix("text:")) if ":" in kind else TEXT_LENGTH
+        return text_problem(value, limit)
     if kind == "int":
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        return None if ok else "harus bilangan bulat"
+        return integer_problem(value)
     if kind == "bool":
         return None if isinstance(value, bool) else "harus true/false"
     if kind == "nik":
@@ -453,7 +519,33 @@ def record_problems(record: object) -> list[str]:
                 expected = document_member(item["sha256"], str(item.get("media_type")))
                 if item.get("member") != expected:
                     problems.append(f"documents[{index}].member harus {expected}")
+    problems.extend(_unsafe_text_anywhere(record, problems))
     return problems
+
+
+def _unsafe_text_anywhere(record: Mapping[str, Any], known: list[str]) -> list[str]:
+    """Keys and values the schema does not name (readers ignore them, but the centre keeps the
+    record's JSON) must be storable too: no NUL, no lone surrogate, wherever they are."""
+    found: list[str] = []
+    # Iterative, so that a deeply nested value cannot exhaust the stack.
+    stack: list[tuple[str, object]] = [("", record)]
+    while stack and len(found) < 3:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                child = f"{path}.{key}" if path else str(key)
+                if _FORBIDDEN_CHARACTERS.search(key):
+                    found.append(f"nama kunci di {path or 'data'} berisi karakter tidak sah")
+                stack.append((child, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+        elif (
+            isinstance(value, str)
+            and _FORBIDDEN_CHARACTERS.search(value)
+            and not any(problem.startswith(path + " ") for problem in known)
+        ):
+            found.append(f"{path} berisi karakter kendali atau karakter tidak sah")
+    return found
 
 
 def record_key(record: Mapping[str, Any]) -> tuple[str, str]:

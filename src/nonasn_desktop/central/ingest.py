@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased
 
 from nonasn_desktop.central import format as fmt
@@ -37,7 +38,7 @@ from nonasn_desktop.central.models import (
 from nonasn_desktop.central.trust import TrustStore
 from nonasn_desktop.central.verify import BatchContents, open_batch
 from nonasn_desktop.crypto.age import Identity
-from nonasn_desktop.errors import ConflictError, UserError
+from nonasn_desktop.errors import ConflictError, StorageError, UserError
 
 FLUSH_EVERY = 500
 _MEDIA_BY_EXTENSION = {ext: media for media, ext in fmt.MEDIA_EXTENSIONS.items()}
@@ -128,6 +129,23 @@ def _record_row(record: dict[str, Any], batch: CentralBatch) -> CentralRecord:
     return row
 
 
+def _reason(exc: BaseException) -> str:
+    """Which refusal it was, without a value of the batch in it.
+
+    The kind of error and PostgreSQL's SQLSTATE code only: the drivers' messages quote the
+    offending values (a name, a NIK) and SQLAlchemy's would add the SQL parameters, and this
+    text is printed and may be logged.
+    """
+    original = getattr(exc, "orig", None) or exc
+    sqlstate = getattr(original, "sqlstate", None)
+    return f"{type(original).__name__}{f' {sqlstate}' if sqlstate else ''}"
+
+
+def _file_name(path: Path) -> str:
+    """The file's name as text any database takes (an undecodable byte becomes U+FFFD)."""
+    return os.fsencode(path.name).decode("utf-8", "replace")[: fmt.ORIGINAL_NAME_LENGTH]
+
+
 def _conflicting_niks(session: Session, batch_id: int) -> tuple[str, ...]:
     other = aliased(CentralRecord)
     query = (
@@ -185,7 +203,7 @@ def ingest_file(
                     document_count=manifest.document_count,
                     key_id=contents.check.key.key_id,
                     manifest_sha256=contents.manifest_sha256,
-                    file_name=path.name,
+                    file_name=_file_name(path),
                     file_sha256=contents.check.sha256,
                     encrypted=contents.check.encrypted,
                     ingested_at=clock(),
@@ -207,6 +225,15 @@ def ingest_file(
                 f"Batch {manifest.batch_id} sedang atau sudah dimuat oleh proses lain; berkas "
                 f"{path.name} tidak dimuat.",
                 hint="Ulangi perintah ini setelah proses lain selesai.",
+            ) from None
+        except (SQLAlchemyError, OverflowError, UnicodeEncodeError) as exc:
+            # Verification bounds every value to the central schema, so this is a database
+            # refusing for a reason of its own (a value it still cannot take, a lost connection,
+            # a full disk). The transaction was rolled back: the file is refused as a whole.
+            raise StorageError(
+                f"Basis data pusat menolak isi batch {path.name} ({_reason(exc)}); tidak ada "
+                "data batch itu yang dimuat.",
+                hint="Periksa basis data pusat; bila berulang, laporkan berkas ini ke petugas TI.",
             ) from None
     message = (
         f"{path.name}: batch nomor urut {manifest.sequence} kantor {manifest.office_code} "

@@ -6,8 +6,9 @@ schema is created with ``create_all`` (new tables only); a change to it gets a n
 documented manual step, not an in-place migration.
 
 A record is stored as received (its JSON, exactly as in the batch) plus the columns the centre
-searches and reports by. The same NIK may appear in several batches (that is a conflict to
-report, not to refuse); within one batch it is unique.
+searches and reports by; their bounds are the batch format's (``central/format.py``), so a
+batch that passed verification fits them. The same NIK may appear in several batches (that is a
+conflict to report, not to refuse); within one batch it is unique.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from nonasn_desktop.central import format as fmt
 from nonasn_desktop.storage.models import NAMING_CONVENTION, UTCDateTime
 
 central_metadata = MetaData(naming_convention=NAMING_CONVENTION)
@@ -44,12 +46,12 @@ class CentralBatch(CentralBase):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    office_code: Mapped[str] = mapped_column(String(12))
-    office_name: Mapped[str] = mapped_column(String(150))
-    instansi_name: Mapped[str | None] = mapped_column(String(150))
+    office_code: Mapped[str] = mapped_column(String(fmt.OFFICE_CODE_LENGTH))
+    office_name: Mapped[str] = mapped_column(String(fmt.OFFICE_NAME_LENGTH))
+    instansi_name: Mapped[str | None] = mapped_column(String(fmt.OFFICE_NAME_LENGTH))
     sequence: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    app_version: Mapped[str] = mapped_column(String(20))
+    app_version: Mapped[str] = mapped_column(String(fmt.APP_VERSION_LENGTH))
     record_count: Mapped[int] = mapped_column(Integer)
     document_count: Mapped[int] = mapped_column(Integer)
     key_id: Mapped[str] = mapped_column(String(16))
@@ -71,13 +73,13 @@ class CentralRecord(CentralBase):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("central_batch.id"), index=True)
-    office_code: Mapped[str] = mapped_column(String(12), index=True)
+    office_code: Mapped[str] = mapped_column(String(fmt.OFFICE_CODE_LENGTH), index=True)
     nik: Mapped[str] = mapped_column(String(16), index=True)
-    account_number: Mapped[str] = mapped_column(String(32))
-    nama: Mapped[str] = mapped_column(String(100))
+    account_number: Mapped[str] = mapped_column(String(fmt.ACCOUNT_NUMBER_LENGTH))
+    nama: Mapped[str] = mapped_column(String(fmt.NAME_LENGTH))
     tanggal_lahir: Mapped[dt.date | None] = mapped_column(Date)
     jenis_kelamin: Mapped[str | None] = mapped_column(String(1))
-    unit_kerja: Mapped[str | None] = mapped_column(String(150))
+    unit_kerja: Mapped[str | None] = mapped_column(String(fmt.UNIT_KERJA_LENGTH))
     # "MS", "TMS" or None.
     outcome: Mapped[str | None] = mapped_column(String(3))
     # The record exactly as received (JSON text).
@@ -93,7 +95,7 @@ class CentralDocument(CentralBase):
     __tablename__ = "central_document"
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    media_type: Mapped[str] = mapped_column(String(100))
+    media_type: Mapped[str] = mapped_column(String(fmt.MEDIA_TYPE_LENGTH))
     size: Mapped[int] = mapped_column(Integer)
     first_batch_id: Mapped[int] = mapped_column(ForeignKey("central_batch.id"))
 
@@ -103,9 +105,9 @@ class CentralRecordDocument(CentralBase):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("central_record.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    variant: Mapped[str | None] = mapped_column(String(40))
-    original_name: Mapped[str | None] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(fmt.DOCUMENT_KIND_LENGTH))
+    variant: Mapped[str | None] = mapped_column(String(fmt.DOCUMENT_VARIANT_LENGTH))
+    original_name: Mapped[str | None] = mapped_column(String(fmt.ORIGINAL_NAME_LENGTH))
     sha256: Mapped[str] = mapped_column(ForeignKey("central_document.sha256"), index=True)
 
     record: Mapped[CentralRecord] = relationship(back_populates="documents")

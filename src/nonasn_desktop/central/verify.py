@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from nonasn_desktop.central import format as fmt
+from nonasn_desktop.central.files import open_regular, read_bounded
 from nonasn_desktop.central.format import BatchFormatError, Manifest, SignedFacts
 from nonasn_desktop.central.trust import TrustedKey, TrustStore
 from nonasn_desktop.crypto.age import AgeReader, Identity, is_age_file
@@ -44,6 +45,8 @@ from nonasn_desktop.errors import UserError
 
 _READ = 1024 * 1024
 _HEAD = 64
+# A signature file is four short lines (minisign's comments are at most 1 KB each).
+MAX_SIGNATURE_FILE = 8192
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,19 @@ def _signature_path(path: Path) -> Path:
     return path.with_name(path.name + fmt.SIGNATURE_SUFFIX)
 
 
+def _load_signature(path: Path) -> Signature:
+    try:
+        data = read_bounded(path, MAX_SIGNATURE_FILE, "Tanda tangan")
+    except FileNotFoundError:
+        raise SignatureError(
+            f"Tanda tangan {path.name} tidak ada: berkas tanpa tanda tangan tidak diterima.",
+            hint="Minta kantor pengirim menyertakan berkas .minisig di samping berkas batch.",
+        ) from None
+    return Signature.parse(data, source=path.name)
+
+
 def _check_signature(path: Path, stream: BinaryIO, trust: TrustStore) -> SignatureCheck:
-    signature = Signature.load(_signature_path(path))
+    signature = _load_signature(_signature_path(path))
     trusted = trust.find(signature)
     if trusted is None:
         raise SignatureError(
@@ -75,19 +89,28 @@ def _check_signature(path: Path, stream: BinaryIO, trust: TrustStore) -> Signatu
     sha = hashlib.sha256()
     size = 0
     head = b""
-    stream.seek(0)
-    while chunk := stream.read(_READ):
-        if len(head) < _HEAD:
-            head += chunk[: _HEAD - len(head)]
-        blake.update(chunk)
-        sha.update(chunk)
-        size += len(chunk)
+    try:
+        stream.seek(0)
+        while chunk := stream.read(_READ):
+            if len(head) < _HEAD:
+                head += chunk[: _HEAD - len(head)]
+            blake.update(chunk)
+            sha.update(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        # A vanished USB stick or a bad sector: nothing was believed, nothing loaded.
+        raise UserError(
+            f"Berkas {path.name} tidak dapat dibaca sampai habis ({exc.strerror}).",
+            hint="Salin berkas itu ke disk komputer ini lalu ulangi.",
+        ) from None
     verify_digest(signature, trusted.key, blake.digest(), name=path.name)
-    if trusted.office_code is None:
+    if trusted.refusal is not None or trusted.office_code is None:
+        # The registration (the key file's name at the centre) decides the office, never the
+        # key's own comment; a key without one, or whose comment disagrees, speaks for nobody.
         raise SignatureError(
-            f"Kunci {trusted.path.name} yang menandatangani {path.name} tidak menyebut kode "
-            "kantor, jadi pengirimnya tidak dapat dipastikan.",
-            hint="Beri nama berkas kunci itu KODEKANTOR.pub (mis. 3273.pub), lalu ulangi.",
+            f"Berkas {path.name} ditandatangani dengan kunci yang tidak dipakai: "
+            f"{trusted.refusal or 'kunci itu tidak terdaftar untuk kantor mana pun.'}",
+            hint="Jangan memuat berkas ini sebelum kunci itu didaftarkan dengan benar.",
         )
     facts = SignedFacts.parse(signature.trusted_comment)
     if facts.office_code != trusted.office_code:
@@ -153,7 +176,7 @@ class BatchContents:
         manifest_bytes = self._archive.read(fmt.MANIFEST_MEMBER)
         try:
             manifest_data = json.loads(manifest_bytes.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise _bad(path, "manifest bukan JSON") from None
         self.manifest = Manifest.from_json(manifest_data)
         self.manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
@@ -230,7 +253,8 @@ class BatchContents:
             for number, line in enumerate(self._guarded_lines(raw, digest), start=1):
                 try:
                     record = json.loads(line.decode("utf-8"))
-                except (UnicodeDecodeError, ValueError):
+                except (UnicodeDecodeError, ValueError, RecursionError):
+                    # RecursionError: "[[[[…" nested deeper than the parser's stack.
                     raise _bad(path, f"data ke-{number} bukan JSON") from None
                 problems = fmt.record_problems(record)
                 if problems:
@@ -299,11 +323,9 @@ def check_signature(path: Path, trust: TrustStore) -> Iterator[tuple[SignatureCh
     """Open ``path`` and verify its signature; yields the check and the open file."""
     path = Path(path)
     try:
-        stream = path.open("rb")
+        stream = open_regular(path, "Berkas batch")
     except FileNotFoundError:
         raise UserError(f"Berkas {path} tidak ada.") from None
-    except OSError as exc:
-        raise UserError(f"Berkas {path} tidak dapat dibaca ({exc.strerror}).") from None
     with stream:
         yield _check_signature(path, stream, trust), stream
 

@@ -2,17 +2,22 @@
 
 No data folder is involved: the central database is named by ``--db`` (default
 ``central.sqlite3`` in the current folder) and the trusted office keys by ``--trust``.
+
+What was accepted goes to standard output; every refusal ("DITOLAK …"), warning and notice
+goes to standard error, so a script can keep the two apart.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.central.conflicts import find_conflicts, write_conflicts_xlsx
 from nonasn_desktop.central.db import open_central
+from nonasn_desktop.central.files import read_bounded
 from nonasn_desktop.central.ingest import ingest_files
 from nonasn_desktop.central.trust import TrustStore
 from nonasn_desktop.central.verify import verify_file
@@ -75,11 +80,22 @@ def _trust(args: argparse.Namespace) -> TrustStore:
     trust = TrustStore.load(args.trust)
     for problem in trust.problems:
         print(f"Peringatan: {problem}", file=sys.stderr)
+    for notice in trust.notices:
+        print(f"Perhatian: {notice}", file=sys.stderr)
     return trust
 
 
+# An age identity file holds a few lines of 74 characters; a larger one is not one.
+MAX_IDENTITY_FILE = 64 * 1024
+
+
 def _identities(args: argparse.Namespace) -> list[Identity]:
-    return read_identities(args.identity) if args.identity is not None else []
+    if args.identity is None:
+        return []
+    # Refuse a device, FIFO or folder before the reader would block on it or read it forever.
+    with contextlib.suppress(FileNotFoundError):  # read_identities words that one
+        read_bounded(args.identity, MAX_IDENTITY_FILE, "Berkas kunci identitas")
+    return read_identities(args.identity)
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -91,7 +107,7 @@ def run_verify(args: argparse.Namespace) -> int:
             report = verify_file(path, trust, identities)
         except UserError as exc:
             refused += 1
-            print(f"DITOLAK  {path.name}: {exc}")
+            print(f"DITOLAK  {path.name}: {exc}", file=sys.stderr)
             continue
         facts = report.check.facts
         print(f"SAH      {path.name}")
@@ -120,7 +136,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         outcomes = ingest_files(central, args.files, trust, identities)
         for outcome in outcomes:
             label = {"loaded": "DIMUAT", "already_loaded": "SUDAH ADA", "refused": "DITOLAK"}
-            print(f"{label[outcome.status]:<9} {outcome.message}")
+            stream = sys.stderr if outcome.status == "refused" else sys.stdout
+            print(f"{label[outcome.status]:<9} {outcome.message}", file=stream)
         conflicts = sorted({nik for o in outcomes for nik in o.conflicts})
         if conflicts:
             print(f"{len(conflicts)} NIK konflik baru: {', '.join(conflicts[:10])}")

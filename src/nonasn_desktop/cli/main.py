@@ -32,7 +32,7 @@ from nonasn_desktop.cli import (
 from nonasn_desktop.cli.argparse_id import USAGE_ERROR, ArgumentParser, UsageError
 from nonasn_desktop.cli.common import data_dir_of
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.storage.datadir import resolve_data_dir
+from nonasn_desktop.storage.datadir import environment_reason, resolve_data_dir
 
 EXIT_FAILED = 1
 EXIT_BUG = 70
@@ -76,9 +76,41 @@ def _data_logs_dir(args: argparse.Namespace) -> Path | None:
         return None
 
 
-def _log_dir_for_bugs(args: argparse.Namespace) -> Path:
-    # Whatever broke, the bug report still needs a home.
-    return _data_logs_dir(args) or Path(tempfile.gettempdir()) / "nonasn-logs"
+def _open_bug_log(args: argparse.Namespace) -> Path | None:
+    """A log file for a bug report: the data folder's, else one in the temporary folder."""
+    # Whatever broke (a read-only data folder included), the bug report still needs a home.
+    logs = _data_logs_dir(args)
+    opened = setup_logging(logs) if logs is not None else None
+    return opened or setup_logging(Path(tempfile.gettempdir()) / "nonasn-logs")
+
+
+def _command_words(args: argparse.Namespace) -> str:
+    """``central ingest``: which command ran, without its values.
+
+    The arguments themselves are never logged: they hold NIKs, names (of people, offices and
+    files) and paths that may name people.
+    """
+    words = [str(args.command)] if getattr(args, "command", None) else ["gui"]
+    for name, value in sorted(vars(args).items()):
+        is_subcommand = name == "check" or name.endswith(("_command", "_action"))
+        if is_subcommand and isinstance(value, str):
+            words.append(value)
+    return " ".join(words)
+
+
+def _environment_message(exc: OSError) -> str | None:
+    # Failures of the machine rather than of the program: a read-only, full, vanished or
+    # forbidden place. Whatever operation met one and did not say so itself, the user gets the
+    # reason and exit 1 (not the apology for a bug).
+    reason = environment_reason(exc)
+    if reason is None:
+        return None
+    where = f" ({exc.filename})" if exc.filename else ""
+    return (
+        f"Perintah tidak dapat diselesaikan: {reason}{where}. Data yang sudah tersimpan tidak "
+        "berubah. Periksa folder data atau folder tujuan (izin, ruang kosong, diska terpasang "
+        "dan tidak terkunci), lalu ulangi."
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -90,12 +122,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
-    arguments = " ".join(argv if argv is not None else sys.argv[1:])
+    command = _command_words(args)
     # Every command that works on an existing data folder logs into its logs/ folder (NIK and
     # KK masked by applog); the GUI keeps logging there too.
     logs = _data_logs_dir(args)
     opened = [setup_logging(logs)] if logs is not None else []
-    log.info("nonasn %s: %s", __version__, arguments or "gui")
+    log.info("nonasn %s: %s", __version__, command)
     try:
         return int(args.handler(args))
     except UsageError as exc:
@@ -103,7 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"nonasn: kesalahan: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except UserError as exc:
-        log.info("refused: %s", exc)
+        # The kind of refusal only: its message may quote what was typed (a name, a number).
+        log.info("refused: %s", type(exc).__name__)
         print(str(exc), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
@@ -112,17 +145,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader of our output went away (e.g. `nonasn ... | head`): nothing to report.
         return 0
+    except OSError as exc:
+        message = _environment_message(exc)
+        if message is None:
+            return _report_bug(args, command, opened)
+        log.warning("environment refused: %s errno %s", type(exc).__name__, exc.errno)
+        print(message, file=sys.stderr)
+        return EXIT_FAILED
     except Exception:
-        bug_log = setup_logging(_log_dir_for_bugs(args))
-        opened.append(bug_log)
-        log.exception("unexpected error in nonasn %s", arguments)
-        where = f" Rinciannya dicatat di {bug_log}." if bug_log else ""
-        print(
-            "Terjadi kesalahan tak terduga di dalam aplikasi; data yang sudah tersimpan aman."
-            f"{where} Mohon laporkan kepada petugas TI.",
-            file=sys.stderr,
-        )
-        return EXIT_BUG
+        return _report_bug(args, command, opened)
     finally:
         for path in {path for path in opened if path is not None}:
             stop_logging(path)
+
+
+def _report_bug(args: argparse.Namespace, command: str, opened: list[Path | None]) -> int:
+    """Log the exception being handled and apologise; exit code 70."""
+    bug_log = _open_bug_log(args)
+    opened.append(bug_log)
+    log.exception("unexpected error in nonasn %s", command)
+    where = f" Rinciannya dicatat di {bug_log}." if bug_log else ""
+    print(
+        "Terjadi kesalahan tak terduga di dalam aplikasi; data yang sudah tersimpan aman."
+        f"{where} Mohon laporkan kepada petugas TI.",
+        file=sys.stderr,
+    )
+    return EXIT_BUG

@@ -321,6 +321,8 @@ def _documents(source: _Source) -> DocumentPolicy:
     return DocumentPolicy(
         max_pixels=limits.integer("max_pixels", minimum=1),
         max_file_bytes=limits.integer("max_file_bytes", minimum=1),
+        max_jpeg_scans=limits.integer("max_jpeg_scans", minimum=1),
+        max_jpeg_segments=limits.integer("max_jpeg_segments", minimum=1),
         colour=ColourCheck(
             pixel_chroma=colour.integer("pixel_chroma", minimum=1),
             min_coloured_fraction=colour.number("min_coloured_fraction", 0.0, 1.0),

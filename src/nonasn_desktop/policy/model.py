@@ -104,6 +104,9 @@ class DocumentRule:
 class DocumentPolicy:
     max_pixels: int
     max_file_bytes: int
+    # JPEG decoding work: a progressive JPEG is decoded once per scan over the whole picture.
+    max_jpeg_scans: int
+    max_jpeg_segments: int
     colour: ColourCheck
     blue_background: BlueBackgroundCheck
     compliant_copy: CompliantCopyPolicy

@@ -23,6 +23,7 @@ from nonasn_desktop.rules.documents import (
     JPEG,
     DocumentCheck,
     check_document,
+    decode_work_problem,
     detect_type,
     exif_orientation,
     flatten,
@@ -65,6 +66,11 @@ def make_compliant_copy(kind: str, data: bytes, *, policy: Policy | None = None)
 
     rule = policy.documents.rules[kind]
     detected = detect_type(data)
+    # The check above refuses such a file already; decoding is bounded here as well, so that
+    # this decoder never depends on what a caller did before.
+    too_much_work = decode_work_problem(data, detected, policy.documents)
+    if too_much_work is not None:
+        raise DocumentError(f"Salinan sesuai ketentuan tidak dapat dibuat. {too_much_work}")
     changes: list[str] = []
     with quiet_decoders():
         try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import re
 import stat
 import threading
 import warnings
@@ -325,6 +326,90 @@ def _jpeg_declared_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+# The next marker after a scan's entropy-coded data: 0xFF (after any fill bytes) followed by
+# a byte that is not a stuffed zero, a restart marker or another fill byte.
+_NEXT_MARKER = re.compile(rb"\xff(?=[^\x00\xd0-\xd7\xff])")
+
+
+@dataclass(frozen=True)
+class JpegSegments:
+    """How many scans (SOS) and marker segments a JPEG holds, counted up to a bound."""
+
+    scans: int
+    segments: int
+    # False when the walk stopped at the bound: there are at least this many.
+    complete: bool
+
+
+def count_jpeg_segments(data: bytes, max_segments: int) -> JpegSegments:
+    """Walk the JPEG's markers (skipping segment payloads such as an EXIF thumbnail, and each
+    scan's entropy-coded data) without decoding anything.
+
+    Stops once more than ``max_segments`` segments were seen, so a hostile file costs at most
+    that many steps; each step is a C-speed search. A structure it cannot follow ends the walk
+    early (the decoder then reports the damage).
+    """
+    index, end = 2, len(data)
+    scans = segments = 0
+    while index + 1 < end:
+        if segments > max_segments:
+            return JpegSegments(scans, segments, complete=False)
+        if data[index] != 0xFF:
+            break
+        marker = data[index + 1]
+        if marker == 0xFF:  # fill byte
+            index += 1
+            continue
+        if marker == 0xD9:  # end of image
+            break
+        if marker in _JPEG_STANDALONE:
+            index += 2
+            continue
+        if index + 4 > end:
+            break
+        length = int.from_bytes(data[index + 2 : index + 4], "big")
+        if length < 2:
+            break
+        segments += 1
+        index += 2 + length
+        if marker == 0xDA:
+            scans += 1
+            found = _NEXT_MARKER.search(data, index)
+            if found is None:
+                break
+            index = found.start()
+    return JpegSegments(scans, segments, complete=True)
+
+
+def decode_work_problem(
+    data: bytes, detected: DetectedType, documents: DocumentPolicy
+) -> str | None:
+    """Why decoding ``data`` would cost far more than any real document (None: it would not).
+
+    A progressive JPEG is decoded once per scan over the whole picture; pixels are bounded by
+    ``max_pixels``, scans by ``max_jpeg_scans``, so the work is bounded by their product.
+    Checked before Pillow decodes anything.
+    """
+    if detected is not JPEG:
+        return None
+    counted = count_jpeg_segments(data, documents.max_jpeg_segments)
+    if counted.scans > documents.max_jpeg_scans:
+        found = f"{counted.scans}" if counted.complete else f"paling sedikit {counted.scans}"
+        return (
+            f"Berkas JPEG ini terdiri dari {found} bagian gambar (scan), padahal foto "
+            f"atau pindaian biasa paling banyak {documents.max_jpeg_scans}; berkas seperti ini "
+            "dapat membuat komputer macet sehingga tidak dibuka. Minta foto atau pindaian "
+            "ulang, atau simpan ulang gambarnya sebagai JPEG biasa."
+        )
+    if counted.segments > documents.max_jpeg_segments:
+        return (
+            f"Berkas JPEG ini terdiri dari lebih dari {documents.max_jpeg_segments} bagian "
+            "(segmen), jauh lebih banyak daripada foto atau pindaian biasa; berkas seperti ini "
+            "dapat membuat komputer macet sehingga tidak dibuka. Minta foto atau pindaian ulang."
+        )
+    return None
+
+
 def _png_declared_size(data: bytes) -> tuple[int, int] | None:
     if len(data) < 24 or data[12:16] != b"IHDR":
         return None
@@ -631,6 +716,10 @@ def _analyse_image(
     )
     declared = _declared_size(data, detected)
     if declared is not None and not _pixels_ok(declared, documents, analysis):
+        return
+    too_much_work = decode_work_problem(data, detected, documents)
+    if too_much_work is not None:
+        analysis.add("decode_work", False, too_much_work)
         return
     with quiet_decoders():
         try:

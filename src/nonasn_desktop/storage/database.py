@@ -152,7 +152,9 @@ class Database:
     @classmethod
     def open(cls, url: str) -> Database:
         parsed = make_url(url)
-        kwargs: dict[str, Any] = {}
+        # Never put SQL parameters (names, NIKs, phone numbers) into exception texts: those
+        # reach the log file and, through a bug report, other people.
+        kwargs: dict[str, Any] = {"hide_parameters": True}
         if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
             # One shared connection, or every session would see its own empty database.
             from sqlalchemy.pool import StaticPool

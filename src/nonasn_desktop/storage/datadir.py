@@ -8,6 +8,7 @@ and has room. Nothing here ever deletes data.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -29,6 +30,33 @@ DATABASE_FILE = "nonasn.sqlite3"
 # middle of a commit is the one failure a clerk cannot repair. 50 MB leaves room for a day of
 # work plus a backup of a typical office database; the check is only a floor, not a quota.
 MIN_FREE_BYTES = 50 * 1024 * 1024
+
+
+# Why the machine refused a file operation, in the user's words. Only reasons of the
+# environment (not of the program) are listed; strerror is English and often cryptic.
+_ENVIRONMENT_REASONS = {
+    getattr(errno, name): reason
+    for name, reason in (
+        ("EROFS", "disk atau folder itu hanya dapat dibaca"),
+        ("EACCES", "izin ditolak"),
+        ("EPERM", "izin ditolak"),
+        ("ENOSPC", "disk penuh"),
+        ("EDQUOT", "kuota disk habis"),
+        ("EIO", "kesalahan baca/tulis disk"),
+        ("ENODEV", "perangkatnya tidak ada lagi"),
+        ("ENXIO", "perangkatnya tidak ada lagi"),
+    )
+    if hasattr(errno, name)
+}
+
+
+def environment_reason(exc: OSError) -> str | None:
+    """The Indonesian reason for an OSError the machine caused (read-only, full, gone…)."""
+    return _ENVIRONMENT_REASONS.get(exc.errno or 0)
+
+
+def _reason(exc: OSError) -> str:
+    return environment_reason(exc) or exc.strerror or type(exc).__name__
 
 
 def resolve_data_dir(explicit: Path | None) -> Path:
@@ -122,7 +150,7 @@ class DataDir:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DataDirError(
-                    f"Folder data {folder} tidak dapat dibuat ({exc.strerror}).",
+                    f"Folder data {folder} tidak dapat dibuat ({_reason(exc)}).",
                     hint="Pastikan folder induknya ada dan dapat ditulis, atau pilih folder lain.",
                 ) from None
         elif require_database and not create and not self.database_path.exists():
@@ -135,7 +163,7 @@ class DataDir:
             _probe_writable(folder)
         except OSError as exc:
             raise DataDirError(
-                f"Folder data {folder} tidak dapat ditulis ({exc.strerror}).",
+                f"Folder data {folder} tidak dapat ditulis ({_reason(exc)}).",
                 hint="Periksa izin folder atau apakah diskanya terkunci/hanya-baca, "
                 "atau pilih folder lain dengan --data-dir.",
             ) from None
@@ -157,7 +185,7 @@ class DataDir:
                 ) from None
             except OSError as exc:
                 raise DataDirError(
-                    f"Folder {sub} tidak dapat dibuat ({exc.strerror}).",
+                    f"Folder {sub} tidak dapat dibuat ({_reason(exc)}).",
                     hint="Periksa izin folder data.",
                 ) from None
         return self
