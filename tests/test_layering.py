@@ -31,7 +31,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "flow": frozenset({"policy", "rules", "crypto"}),
     "sheets": frozenset(),
     # Storage and the open application.
-    "storage": frozenset({"rules"}),
+    "storage": frozenset({"crypto", "rules"}),
     "core": frozenset({"policy", "storage"}),
     # Feature packages: operations over storage.
     "accounts": frozenset({"core", "crypto", "policy", "rules", "storage"}),

@@ -10,7 +10,8 @@ from PIL import Image
 
 from nonasn_desktop.demo.documents import SAMPLE_KINDS, make_sample_document
 from nonasn_desktop.policy import default_policy
-from nonasn_desktop.rules.documents import check_document, detect_type
+from nonasn_desktop.rules.documents import check_document
+from nonasn_desktop.rules.filetypes import detect_type
 
 SEEDS = range(5)
 

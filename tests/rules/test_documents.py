@@ -53,11 +53,11 @@ from nonasn_desktop.rules.documents import (
     Finding,
     check_document,
     check_document_file,
-    detect_type,
     format_bytes,
     format_limit,
     format_size,
 )
+from nonasn_desktop.rules.filetypes import detect_type
 
 KB = 1024
 MB = 1024 * 1024

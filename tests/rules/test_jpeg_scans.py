@@ -20,11 +20,8 @@ from nonasn_desktop.errors import DocumentError
 from nonasn_desktop.policy import default_policy
 from nonasn_desktop.rules import documents as documents_module
 from nonasn_desktop.rules.compliant_copy import make_compliant_copy
-from nonasn_desktop.rules.documents import (
-    check_document,
-    check_document_file,
-    count_jpeg_segments,
-)
+from nonasn_desktop.rules.documents import check_document, check_document_file
+from nonasn_desktop.rules.filetypes import count_jpeg_segments
 
 LIMITS = default_policy().documents
 

@@ -20,11 +20,8 @@ from nonasn_desktop.errors import DocumentError
 from nonasn_desktop.policy import default_policy
 from nonasn_desktop.policy.model import DocumentRule, Policy
 from nonasn_desktop.rules.documents import (
-    JPEG,
     DocumentCheck,
     check_document,
-    decode_work_problem,
-    detect_type,
     exif_orientation,
     flatten,
     format_limit,
@@ -34,6 +31,7 @@ from nonasn_desktop.rules.documents import (
     orient,
     quiet_decoders,
 )
+from nonasn_desktop.rules.filetypes import JPEG, decode_work_problem, detect_type
 
 # A scale step is skipped without encoding when the smallest encoding at the previous scale,
 # shrunk in proportion to the pixel count, would still exceed the limit by this factor.
