@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 from PySide6.QtGui import QColor, QImage
 
+from helpers.files import flat_progressive_jpeg, repeated_last_scan
 from nonasn_desktop.gui.images import pil_to_qimage, qimage_from_bytes
 
 pytestmark = pytest.mark.gui
@@ -92,3 +93,10 @@ def test_pictures_larger_than_the_limit_are_not_decoded() -> None:
     data = _jpeg((100, 100))
     assert qimage_from_bytes(data, max_pixels=9_999) is None
     assert qimage_from_bytes(data, max_pixels=10_000) is not None
+
+
+def test_a_jpeg_whose_scans_would_keep_the_decoder_busy_is_not_previewed() -> None:
+    # The verval screen previews before anyone reads the document's findings.
+    normal = flat_progressive_jpeg()
+    assert qimage_from_bytes(normal) is not None
+    assert qimage_from_bytes(repeated_last_scan(normal, 3000)) is None

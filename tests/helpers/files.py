@@ -372,3 +372,24 @@ def grey_scan_with_fringes(width: int = 2500, height: int = 1750, *, shift: int 
     red = grey.transform(grey.size, Image.Transform.AFFINE, (1, 0, -shift, 0, 1, 0))
     blue = grey.transform(grey.size, Image.Transform.AFFINE, (1, 0, 0, 0, 1, -shift))
     return _jpeg(Image.merge("RGB", (red, grey, blue)), 90)
+
+
+# -- hostile pictures ----------------------------------------------------------------------
+
+
+def repeated_last_scan(data: bytes, times: int) -> bytes:
+    """``data`` with its last scan (SOS header and entropy-coded data) repeated before EOI."""
+    last_scan = data.rfind(b"\xff\xda")
+    end = data.rfind(b"\xff\xd9")
+    assert 0 < last_scan < end
+    return data[:end] + data[last_scan:end] * times + data[end:]
+
+
+def flat_progressive_jpeg(size: int = 256) -> bytes:
+    """A flat picture: its refinement scans are a few bytes each, as in the reported file."""
+    # A flat picture: its refinement scans are a few bytes each, as in the reported file.
+    buffer = io.BytesIO()
+    Image.new("RGB", (size, size), (230, 228, 220)).save(
+        buffer, "JPEG", progressive=True, quality=80
+    )
+    return buffer.getvalue()

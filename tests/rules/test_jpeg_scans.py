@@ -9,13 +9,18 @@ small (the refusal is by the count of scans, not by size or time).
 from __future__ import annotations
 
 import dataclasses
-import io
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from helpers.files import colour_jpeg, exif_rotated_jpeg, progressive_jpeg
+from helpers.files import (
+    colour_jpeg,
+    exif_rotated_jpeg,
+    flat_progressive_jpeg,
+    progressive_jpeg,
+    repeated_last_scan,
+)
 from nonasn_desktop.errors import DocumentError
 from nonasn_desktop.policy import default_policy
 from nonasn_desktop.rules import documents as documents_module
@@ -24,23 +29,6 @@ from nonasn_desktop.rules.documents import check_document, check_document_file
 from nonasn_desktop.rules.filetypes import count_jpeg_segments
 
 LIMITS = default_policy().documents
-
-
-def repeated_last_scan(data: bytes, times: int) -> bytes:
-    """``data`` with its last scan (SOS header and entropy-coded data) repeated before EOI."""
-    last_scan = data.rfind(b"\xff\xda")
-    end = data.rfind(b"\xff\xd9")
-    assert 0 < last_scan < end
-    return data[:end] + data[last_scan:end] * times + data[end:]
-
-
-def flat_progressive_jpeg(size: int = 256) -> bytes:
-    # A flat picture: its refinement scans are a few bytes each, as in the reported file.
-    buffer = io.BytesIO()
-    Image.new("RGB", (size, size), (230, 228, 220)).save(
-        buffer, "JPEG", progressive=True, quality=80
-    )
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")

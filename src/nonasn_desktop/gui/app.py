@@ -114,7 +114,8 @@ class ErrorHooks:
             exc = exc.with_traceback(traceback)
         if isinstance(exc, UserError):
             # A user error nobody caught: its message is still the right thing to show.
-            log.warning("uncaught user error: %s", exc)
+            # The kind only: a message may quote what was typed (a name, a number).
+            log.warning("uncaught user error: %s", type(exc).__name__)
         if self._showing:
             # An error while the apology is on screen: log it, do not stack dialogs.
             log.error("unexpected error while showing another", exc_info=(exc_type, exc, traceback))
@@ -190,7 +191,7 @@ class Shell(QObject):
         try:
             ctx = open_app(data_dir, create=True)
         except UserError as exc:
-            log.warning("data folder cannot be opened: %s", exc)
+            log.warning("data folder cannot be opened: %s", type(exc).__name__)
             messages.show_user_error(self.window, exc, title="Data tidak dapat dibuka")
             self._end(EXIT_DATA_PROBLEM)
             return

@@ -565,7 +565,8 @@ class DailyBackupRunner(QObject):
             self.message.emit(text)
 
     def _failed(self, exc: UserError) -> None:
-        log.warning("daily backup not made: %s", exc)
+        # The kind only: the message names folders and may name files.
+        log.warning("daily backup not made: %s", type(exc).__name__)
         self._tell_once(f"Cadangan otomatis belum dibuat: {exc}")
 
     def _crashed(self, exc: BaseException) -> None:

@@ -14,6 +14,7 @@ from PIL import Image, ImageOps
 from PySide6.QtGui import QImage
 
 from nonasn_desktop.policy import default_policy
+from nonasn_desktop.rules.filetypes import decode_work_problem, detect_type
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,15 @@ def qimage_from_bytes(data: bytes, *, max_pixels: int | None = None) -> QImage |
 
     Decoded by Pillow, not Qt: a damaged file the honorer brings is simply unreadable here
     (Qt's decoders print warnings). A picture of more than ``max_pixels`` (default: the
-    policy's limit for documents) is not decoded at all.
+    policy's limit for documents) is not decoded at all, nor is a JPEG whose scans would keep
+    the decoder busy for minutes (the document check refuses it with the reason).
     """
     if not data:
         return None
-    limit = max_pixels if max_pixels is not None else default_policy().documents.max_pixels
+    documents = default_policy().documents
+    if decode_work_problem(data, detect_type(data), documents) is not None:
+        return None
+    limit = max_pixels if max_pixels is not None else documents.max_pixels
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
