@@ -67,14 +67,19 @@ _OVERRIDES = {
 }
 
 
-def build_data_folder(folder: Path, total: int = TOTAL, *, demo: int = 200) -> None:
-    """A data folder with ``demo`` generated registrations cloned up to ``total`` rows."""
+def build_data_folder(
+    folder: Path, total: int = TOTAL, *, demo: int = 200, database_url: str | None = None
+) -> None:
+    """A data folder with ``demo`` generated registrations cloned up to ``total`` rows.
+
+    ``database_url``: an office database (PostgreSQL) instead of the folder's SQLite file.
+    """
     from nonasn_desktop.demo import generate as demo_data
     from nonasn_desktop.office import identity as office
     from nonasn_desktop.rules.status import RecordStatus
     from nonasn_desktop.startup import open_app
 
-    with open_app(folder, create=True) as ctx:
+    with open_app(folder, create=True, database_url=database_url) as ctx:
         office.initialise(
             ctx,
             office_code="3273",
@@ -89,7 +94,10 @@ def build_data_folder(folder: Path, total: int = TOTAL, *, demo: int = 200) -> N
                 demo_data.generate(ctx, wanted, RecordStatus(status), seed=index)
                 made += wanted
         database = ctx.data_dir.database_path
-    clone_rows(database, total)
+    if database_url is None:
+        clone_rows(database, total)
+    else:
+        clone_rows_postgresql(database_url, total)
 
 
 def clone_rows(database: Path, total: int) -> None:
@@ -118,6 +126,67 @@ def clone_rows(database: Path, total: int) -> None:
         connection.close()
 
 
+# The same clones in PostgreSQL's dialect (generate_series, lpad, strpos, interval).
+_PG_CLONE_SQL = """
+WITH src AS (
+  SELECT *, row_number() OVER (ORDER BY id) - 1 AS k FROM registration WHERE id <= :demo_max
+)
+INSERT INTO registration ({columns})
+SELECT {values}
+FROM generate_series(CAST(:start AS integer), CAST(:stop AS integer) - 1) AS seq(n)
+JOIN src s ON s.k = seq.n % :demo
+JOIN src b ON b.k = (seq.n / :demo + seq.n * 7) % :demo
+JOIN src u ON u.k = (seq.n / 7) % :demo
+ON CONFLICT DO NOTHING
+"""
+_PG_NAME = "split_part(s.nama, ' ', 1) || ' ' || substr(b.nama, strpos(b.nama, ' ') + 1)"
+_PG_OVERRIDES = {
+    **_OVERRIDES,
+    "nik": "CASE WHEN s.nik IS NULL THEN NULL "
+    "ELSE substr(s.nik, 1, 12) || lpad(CAST(9999 - (seq.n / :demo) % 9999 AS text), 4, '0') END",
+    "nama": f"CASE WHEN s.nama IS NULL OR b.nama IS NULL THEN s.nama ELSE {_PG_NAME} END",
+    "nama_search": "CASE WHEN s.nama IS NULL OR b.nama IS NULL THEN s.nama_search "
+    f"ELSE lower({_PG_NAME}) END",
+    "account_number": "CASE WHEN s.account_number IS NULL THEN NULL "
+    "ELSE 'BENCH-' || lpad(CAST(seq.n AS text), 7, '0') END",
+    "updated_at": "s.updated_at - seq.n * interval '1 minute'",
+    "created_at": "s.created_at - seq.n * interval '1 minute'",
+    "locked_device": "NULL",
+    "locked_device_name": "NULL",
+}
+
+
+def clone_rows_postgresql(url: str, total: int) -> None:
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            columns = [
+                column["name"]
+                for column in inspect(connection).get_columns("registration")
+                if column["name"] != "id"
+            ]
+            values = [_PG_OVERRIDES.get(name, f"s.{name}") for name in columns]
+            sql = text(_PG_CLONE_SQL.format(columns=", ".join(columns), values=", ".join(values)))
+            demo_max = connection.execute(text("SELECT max(id) FROM registration")).scalar()
+            demo = connection.execute(text("SELECT count(*) FROM registration")).scalar()
+            start = 0
+            while (
+                have := connection.execute(text("SELECT count(*) FROM registration")).scalar()
+            ) < total:
+                stop = start + (total - have)
+                connection.execute(
+                    sql, {"start": start, "stop": stop, "demo": demo, "demo_max": demo_max}
+                )
+                start = stop
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            # Fresh statistics, as autovacuum would have gathered by the next morning.
+            connection.execute(text("VACUUM ANALYZE registration"))
+    finally:
+        engine.dispose()
+
+
 def _paint(app: Any, board: Any) -> None:
     """Let Qt lay out and paint the visible rows (as the screen would show them)."""
     app.processEvents()
@@ -131,7 +200,7 @@ def _timed(app: Any, board: Any, change: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def measure(folder: Path) -> list[Result]:
+def measure(folder: Path, database_url: str | None = None, where: str = "SQLite") -> list[Result]:
     """Open the dashboard over the folder's records, then change filters; one figure each."""
     from PySide6.QtWidgets import QApplication
 
@@ -144,12 +213,12 @@ def measure(folder: Path) -> list[Result]:
 
     app = QApplication.instance() or QApplication([])
     theme.apply_theme(app)  # type: ignore[arg-type]
-    label = f"{TOTAL:,} records (200 demo, cloned with SQL)"
+    label = f"{TOTAL:,} records on {where} (200 demo, cloned with SQL)"
 
     opened: list[float] = []
     for _ in range(REPEAT):
         started = time.perf_counter()
-        ctx = open_app(folder)
+        ctx = open_app(folder, database_url=database_url)
         board = Dashboard(ctx)
         board.resize(1366, 640)
         board.refresh()
@@ -162,7 +231,7 @@ def measure(folder: Path) -> list[Result]:
         ctx.close()
     results = [within(f"dashboard open: {label}", min(opened), OPEN_LIMIT_S, "<= 1 s")]
 
-    ctx = open_app(folder)
+    ctx = open_app(folder, database_url=database_url)
     board = Dashboard(ctx)
     board.resize(1366, 640)
     board.refresh()
@@ -241,6 +310,58 @@ def measure(folder: Path) -> list[Result]:
     return results
 
 
+PG_ENV = ("NONASN_BENCH_PG_URL", "NONASN_TEST_PG_URL")
+
+
+def _postgres_server() -> str | None:
+    """A PostgreSQL server URL to make the benchmark's own database on, if one is reachable."""
+    for name in PG_ENV:
+        url = os.environ.get(name, "").strip()
+        if url:
+            return url
+    if Path("/var/run/postgresql").exists():
+        return "postgresql:///postgres?host=/var/run/postgresql"
+    return None
+
+
+def _run_postgresql(scratch: Path) -> list[Result]:
+    import secrets
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    server = _postgres_server()
+    skipped = "skipped: no PostgreSQL server reachable (set NONASN_BENCH_PG_URL)"
+    if server is None:
+        return [reported("dashboard on PostgreSQL", skipped)]
+    base = make_url(server).set(drivername="postgresql+psycopg")
+    name = f"bench_dashboard_{secrets.token_hex(4)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        reason = str(exc.orig).strip().splitlines()[0]
+        return [reported("dashboard on PostgreSQL", f"{skipped} ({reason})")]
+    url = base.set(database=name).render_as_string(hide_password=False)
+    try:
+        folder = scratch / "desk"
+        started = time.perf_counter()
+        build_data_folder(folder, database_url=url)
+        built = time.perf_counter() - started
+        results = measure(folder, url, "PostgreSQL")
+        results.append(
+            reported(f"building the {TOTAL:,} PostgreSQL records (not a target)", f"{built:.1f} s")
+        )
+        return results
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
 def run() -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as scratch:
         folder = Path(scratch) / "data"
@@ -249,6 +370,7 @@ def run() -> list[Result]:
         built = time.perf_counter() - started
         results = measure(folder)
         results.append(reported(f"building the {TOTAL:,} records (not a target)", f"{built:.1f} s"))
+        results.extend(_run_postgresql(Path(scratch)))
         return results
 
 

@@ -60,7 +60,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         {"core", "crypto", "flow", "office", "policy", "registration", "roster", "rules", "verval"}
     ),
     # Opening a data folder, and the installation's self-test.
-    "startup": frozenset({"backup", "core", "policy", "storage"}),
+    "startup": frozenset({"backup", "core", "office", "policy", "storage"}),
     "selftest": frozenset(
         {
             "backup",

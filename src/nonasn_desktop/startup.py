@@ -7,15 +7,31 @@ the backup package itself works on an open :class:`AppContext`.
 
 from __future__ import annotations
 
-import os
+from dataclasses import replace
 from pathlib import Path
 
 from nonasn_desktop.backup.archive import finish_interrupted_restore, upgrade_with_backup
-from nonasn_desktop.core.context import AppContext, Clock, utc_now
+from nonasn_desktop.core.context import AppContext, Clock, Desk, utc_now
+from nonasn_desktop.office.keys import adopt_key_file
 from nonasn_desktop.policy import Policy, default_policy
-from nonasn_desktop.storage.blobs import BlobStore
-from nonasn_desktop.storage.database import ENV_DATABASE_URL, Database
+from nonasn_desktop.storage.database import Database, database_url_for, sqlite_url
 from nonasn_desktop.storage.datadir import DataDir, resolve_data_dir
+from nonasn_desktop.storage.deskconfig import (
+    default_desk_name,
+    new_desk_code,
+    read_desk_config,
+    write_desk_config,
+)
+from nonasn_desktop.storage.docstore import document_store_for
+
+
+def _desk(folder: DataDir) -> Desk:
+    """This installation's desk code and name, made (and remembered) on first use."""
+    config = read_desk_config(folder.path)
+    code, name = config.code or new_desk_code(), config.name or default_desk_name()
+    if (code, name) != (config.code, config.name):
+        write_desk_config(folder.path, replace(config, code=code, name=name))
+    return Desk(code=code, name=name)
 
 
 def open_app(
@@ -30,23 +46,31 @@ def open_app(
 
     ``create``: make the folder (and an empty database) when missing; without it a missing
     folder or database raises DataDirError telling the user to run ``nonasn init``.
-    ``database_url`` (or ``$NONASN_DATABASE_URL``) replaces the database file of the folder.
+    ``database_url`` (or ``$NONASN_DATABASE_URL``, or the office database the desk remembers,
+    see storage.deskconfig) replaces the database file of the folder. An office key file left
+    in the folder by an older version is taken into the database when it has none.
     """
     folder = DataDir(resolve_data_dir(data_dir))
-    uses_own_file = not database_url and not os.environ.get(ENV_DATABASE_URL, "").strip()
     finish_interrupted_restore(folder)
+    url = database_url or database_url_for(folder)
+    uses_own_file = url == sqlite_url(folder.database_path)
     folder.prepare(create, require_database=uses_own_file)
-    db = Database.open(database_url) if database_url else Database.for_data_dir(folder)
+    desk = _desk(folder)
+    db = Database.open(url)
+    db.device_code = desk.code
     try:
         # An older database is archived into backups/ first; a failed migration changes nothing.
         upgrade_with_backup(db, folder, clock=clock if clock is not None else utc_now)
-        return AppContext(
+        ctx = AppContext(
             data_dir=folder,
             db=db,
-            blobs=BlobStore(folder.documents_dir),
+            blobs=document_store_for(db, folder.documents_dir),
             policy=policy if policy is not None else default_policy(),
             clock=clock if clock is not None else utc_now,
+            desk=desk,
         )
+        adopt_key_file(ctx)
+        return ctx
     except BaseException:
         db.close()
         raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -207,11 +208,73 @@ def test_a_nik_from_two_offices_is_a_conflict(
     assert all(isinstance(row[0], str) and len(row[0]) == 16 for row in rows[1:])
 
 
+def test_a_second_batch_with_a_known_sequence_of_one_office_is_refused(
+    batch_a: Exported, batch_c: Exported, central: CentralDb, tmp_path: Path
+) -> None:
+    # Two installations of office 3273, each with its own "batch 1".
+    trust = batch_a.trust_store()
+    ingest_file(central, batch_a.copy(tmp_path / "a"), trust, batch_a.identities)
+    before = counts(central)
+    with pytest.raises(ConflictError, match="batch nomor urut 1 dengan isi yang berbeda"):
+        ingest_file(central, batch_c.copy(tmp_path / "c"), trust, batch_c.identities)
+    assert counts(central) == before
+
+
+def _account_numbers(batch: Exported) -> list[str]:
+    lines = read_members(batch.plain.file)[fmt.RECORDS_MEMBER].splitlines()
+    return [json.loads(line)["account"]["account_number"] for line in lines]
+
+
+def test_an_account_number_naming_another_person_is_refused(
+    batch_a: Exported, central: CentralDb, tmp_path: Path
+) -> None:
+    taken = _account_numbers(batch_a)[0]
+    with central.db.session() as session:
+        # An earlier batch in which that number belongs to someone else.
+        other = CentralBatch(
+            batch_uuid="00000000-0000-4000-8000-000000000001",
+            office_code="3273",
+            office_name="BKD",
+            sequence=9,
+            created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            app_version="0.1.0",
+            record_count=1,
+            document_count=0,
+            key_id="0" * 16,
+            manifest_sha256="0" * 64,
+            file_name="lain.zip",
+            file_sha256="0" * 64,
+            encrypted=False,
+            ingested_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        )
+        session.add(other)
+        session.flush()
+        session.add(
+            CentralRecord(
+                batch_id=other.id,
+                office_code="3273",
+                nik="3273010101900001",
+                account_number=taken,
+                nama="Orang Lain",
+                data="{}",
+            )
+        )
+    before = counts(central)
+    trust = batch_a.trust_store()
+    with pytest.raises(ConflictError, match=f"Nomor akun {taken} sudah dipakai orang lain"):
+        ingest_file(central, batch_a.copy(tmp_path / "a"), trust, batch_a.identities)
+    assert counts(central) == before
+
+
 def test_a_nik_in_two_batches_of_one_office_is_a_conflict(
     batch_a: Exported, batch_c: Exported, central: CentralDb, tmp_path: Path
 ) -> None:
     trust = batch_a.trust_store()
     ingest_file(central, batch_a.copy(tmp_path / "a"), trust, batch_a.identities)
+    with central.db.session() as session:
+        # As if the office's first load had been its batch 2: batch_c is then its batch 1.
+        loaded = session.scalars(select(CentralBatch)).one()
+        loaded.sequence = 2
     outcome = ingest_file(central, batch_c.copy(tmp_path / "c"), trust, batch_c.identities)
     assert outcome.status == "loaded"
     assert len(outcome.conflicts) == batch_a.plain.record_count
@@ -219,12 +282,12 @@ def test_a_nik_in_two_batches_of_one_office_is_a_conflict(
 
 
 def test_documents_lost_from_the_folder_are_stored_again(
-    batch_a: Exported, batch_c: Exported, central: CentralDb, tmp_path: Path
+    batch_a: Exported, batch_b: Exported, central: CentralDb, tmp_path: Path
 ) -> None:
     trust = batch_a.trust_store()
     ingest_file(central, batch_a.copy(tmp_path / "a"), trust, batch_a.identities)
     shutil.rmtree(central.documents.root)
-    ingest_file(central, batch_c.copy(tmp_path / "c"), trust, batch_c.identities)
+    ingest_file(central, batch_b.copy(tmp_path / "b"), trust, batch_b.identities)
     with central.db.session() as session:
         shas = set(session.scalars(select(CentralRecordDocument.sha256)))
     assert shas

@@ -34,12 +34,14 @@ def test_init_makes_the_key_from_a_passphrase_file_and_keeps_it(
     assert code == 0, err
     assert "Kunci tanda tangan kantor dibuat (ID " in out
     key_id = out.split("(ID ")[1].split(")")[0]
-    assert (tmp_path / "data" / "keys" / "office-signing.key").is_file()
-    before = (tmp_path / "data" / "keys" / "office-signing.key").read_bytes()
+    # The key lives in the office database, not in a file of the data folder.
+    assert not (tmp_path / "data" / "keys").exists()
     code, out, err = run(["--data-dir", data, *INIT, "--passphrase-file", str(secret)], capsys)
     assert code == 0, err
     assert f"sudah ada (ID {key_id}); tidak diubah" in out
-    assert (tmp_path / "data" / "keys" / "office-signing.key").read_bytes() == before
+    code, out, err = run(["--data-dir", data, "keys", "show"], capsys)
+    assert code == 0, err
+    assert f"ID kunci    : {key_id}" in out
 
 
 def test_init_takes_the_passphrase_from_the_environment(

@@ -47,6 +47,8 @@ def test_record_and_read_back(app_ctx: AppContext, clock: FakeClock) -> None:
             "nama": (None, "Siti"),
         },
         reason="salah ketik",
+        # Every entry names the desk it was made on.
+        device=app_ctx.desk.code,
     )
 
 

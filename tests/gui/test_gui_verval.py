@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from helpers.batches import PASSPHRASE, age_identity
 from nonasn_desktop.accounts import users
@@ -30,7 +30,7 @@ from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage import jsontext
-from nonasn_desktop.storage.models import Registration
+from nonasn_desktop.storage.models import OfficeKey, Registration
 
 if TYPE_CHECKING:
     from helpers.accounts import FakeClock
@@ -361,7 +361,8 @@ def test_export_can_be_cancelled(
 def test_without_an_office_key_the_export_says_how_to_make_one(
     qtbot: QtBot, ctx: AppContext, admin: UserInfo
 ) -> None:
-    keys.key_path(ctx).unlink()
+    with ctx.db.session() as session:
+        session.execute(delete(OfficeKey))
     shown = BatchExportDialog(ctx, admin)
     qtbot.addWidget(shown)
     assert "belum dibuat" in shown.key_line.text()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import stat
 import subprocess
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from nonasn_desktop.crypto.minisign import PublicKey
 from nonasn_desktop.errors import ConflictError, FieldError, NotFoundError
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.office import keys
+from nonasn_desktop.storage.models import OfficeKey
 
 PASSPHRASE = "frasa sandi kantor 2022"
 
@@ -33,7 +32,7 @@ def test_create_show_and_export(ready: AppContext, tmp_path: Path) -> None:
     assert info == keys.get_key_info(ready)
     assert info.office_code == "3273"
     assert len(info.key_id) == 16
-    assert info.path == ready.data_dir.path / "keys" / "office-signing.key"
+    assert "basis data kantor" in info.where
     assert info.created_at == ready.now()
     out = keys.export_public_key(ready, tmp_path / "out" / "3273.pub")
     text = (tmp_path / "out" / "3273.pub").read_text()
@@ -49,12 +48,19 @@ def test_create_show_and_export(ready: AppContext, tmp_path: Path) -> None:
     assert [e.action for e in entries] == ["office_key.create"]
 
 
-def test_key_file_is_private_and_sealed(ready: AppContext) -> None:
-    info = keys.create_office_key(ready, PASSPHRASE)
+def _sealed(ctx: AppContext) -> bytes | None:
+    with ctx.db.session() as session:
+        row = session.get(OfficeKey, 1)
+        return None if row is None else bytes(row.sealed)
+
+
+def test_the_key_is_sealed_in_the_database_and_no_file_is_written(ready: AppContext) -> None:
+    keys.create_office_key(ready, PASSPHRASE)
     key = keys.unlock_office_key(ready, PASSPHRASE)
-    assert key.seed() not in info.path.read_bytes()
-    if os.name == "posix":
-        assert stat.S_IMODE(info.path.stat().st_mode) == 0o600
+    sealed = _sealed(ready)
+    assert sealed is not None
+    assert key.seed() not in sealed
+    assert not keys.key_path(ready).exists()
 
 
 def test_a_second_key_is_refused(ready: AppContext) -> None:
@@ -86,17 +92,49 @@ def test_wrong_passphrase_and_missing_key(ready: AppContext) -> None:
     keys.check_passphrase(ready, PASSPHRASE)
 
 
-def test_a_key_of_another_office_is_refused(ready: AppContext, tmp_path: Path) -> None:
+def _file_of_an_earlier_version(ctx: AppContext, sealed: bytes) -> Path:
+    target = keys.key_path(ctx)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(sealed)
+    return target
+
+
+def test_a_key_file_of_an_earlier_version_is_taken_in_at_start(
+    ready: AppContext, tmp_path: Path
+) -> None:
+    from nonasn_desktop.startup import open_app
+
+    info = keys.create_office_key(ready, PASSPHRASE)
+    sealed = _sealed(ready)
+    assert sealed is not None
+    with open_app(tmp_path / "old", create=True) as old:
+        office.initialise(old, office_code="3273", office_name="BKPSDM Kota Bandung")
+        path = _file_of_an_earlier_version(old, sealed)
+    with open_app(tmp_path / "old") as reopened:
+        adopted = keys.get_key_info(reopened)
+        assert adopted is not None
+        assert adopted.public_key_text == info.public_key_text
+        keys.check_passphrase(reopened, PASSPHRASE)
+        assert [e.action for e in audit.history(reopened, "office_key", info.key_id)] == [
+            "office_key.adopt"
+        ]
+    # The file is left as it was, and a database with a key keeps its own.
+    assert path.read_bytes() == sealed
+    with open_app(tmp_path / "old") as again:
+        assert len(audit.history(again, "office_key", info.key_id)) == 1
+
+
+def test_a_key_file_of_another_office_is_not_taken_in(ready: AppContext, tmp_path: Path) -> None:
     from nonasn_desktop.startup import open_app
 
     keys.create_office_key(ready, PASSPHRASE)
+    sealed = _sealed(ready)
+    assert sealed is not None
     with open_app(tmp_path / "other", create=True) as other:
         office.initialise(other, office_code="3171", office_name="BKD Jakarta Pusat")
-        target = keys.key_path(other)
-        target.parent.mkdir(parents=True)
-        target.write_bytes(keys.key_path(ready).read_bytes())
-        with pytest.raises(ConflictError, match="milik kantor 3273"):
-            keys.unlock_office_key(other, PASSPHRASE)
+        _file_of_an_earlier_version(other, sealed)
+    with open_app(tmp_path / "other") as reopened:
+        assert keys.get_key_info(reopened) is None
 
 
 def test_stock_minisign_verifies_with_the_exported_key(ready: AppContext, tmp_path: Path) -> None:

@@ -585,11 +585,10 @@ def _copy_document(
     ctx: AppContext, sha: str, size: int, out: IO[bytes], reporter: _Reporter, moved: list[int]
 ) -> None:
     """Copy one stored document into the open ZIP member, checking it against its hash."""
-    path = ctx.blobs.path(sha)
     digest = hashlib.sha256()
     copied = 0
     try:
-        with path.open("rb") as source:
+        with ctx.blobs.open(sha) as source:
             while chunk := source.read(COPY_CHUNK):
                 digest.update(chunk)
                 out.write(chunk)
@@ -599,7 +598,7 @@ def _copy_document(
                 reporter.report(PHASE_DOCUMENTS, moved[0], moved[1])
     except FileNotFoundError:
         raise StorageError(
-            f"Dokumen {sha[:12]}… tidak ada di folder dokumen; batch tidak dibuat.",
+            f"Dokumen {sha[:12]}… tidak ada di penyimpanan dokumen; batch tidak dibuat.",
             hint="Pulihkan folder data dari cadangan, atau unggah ulang dokumen itu.",
         ) from None
     if copied != size or digest.hexdigest() != sha:

@@ -10,7 +10,20 @@ hash, so they are harmless and reused by the next load.
 Idempotent: a batch is known by its batch id. The same batch again (same manifest hash, e.g. a
 re-encrypted rewrite of a lost batch) adds nothing and says so; a different file claiming a
 known batch id is refused. A NIK that is already in another batch (from the same or another
-office) is loaded and reported as a conflict.
+office) is loaded and reported as a conflict: the same person registered twice is a question
+for the centre to settle, and both records are evidence.
+
+Two things are refused outright, because loading them would make the central table say
+something false rather than something doubtful:
+
+- a batch that claims an (office, sequence number) already loaded with other contents: an
+  office numbers its batches 1, 2, 3…, so two different "batch 1 of 1771BKD" mean two
+  installations acting as one office (two laptops each set up with ``nonasn init``), and
+  whichever came second would silently become part of that office's history;
+- an account number that names two different people (NIKs), in this file or against what is
+  already loaded: an account number is a person's number for life, so the second person's
+  record would be filed under the first person's account. The office must sort it out (see
+  docs/offices.md) and send a corrected batch.
 """
 
 from __future__ import annotations
@@ -157,6 +170,55 @@ def _conflicting_niks(session: Session, batch_id: int) -> tuple[str, ...]:
     return tuple(session.scalars(query))
 
 
+# How many clashing account numbers a refusal names (the rest are counted).
+MAX_NAMED = 5
+
+
+def _same_sequence_refusal(
+    session: Session, manifest: fmt.Manifest, manifest_sha256: str, path: Path
+) -> ConflictError | None:
+    known = session.scalars(
+        select(CentralBatch).where(
+            CentralBatch.office_code == manifest.office_code,
+            CentralBatch.sequence == manifest.sequence,
+        )
+    ).first()
+    if known is None or known.manifest_sha256 == manifest_sha256:
+        return None
+    return ConflictError(
+        f"Kantor {manifest.office_code} sudah mengirim batch nomor urut {manifest.sequence} "
+        f"dengan isi yang berbeda (berkas {known.file_name}, batch {known.batch_uuid}); "
+        f"berkas {path.name} tidak dimuat.",
+        hint="Dua perangkat tampaknya bekerja sebagai kantor yang sama dengan penomoran "
+        "sendiri-sendiri. Minta kantor itu menggabungkan datanya di kantor induk lalu mengirim "
+        "batch berikutnya (lihat docs/offices.md).",
+    )
+
+
+def _account_clashes(session: Session, batch_id: int) -> list[tuple[str, str, str]]:
+    """(account number, NIK in this batch, another NIK) for every number naming two people."""
+    other = aliased(CentralRecord)
+    query = (
+        select(CentralRecord.account_number, CentralRecord.nik, other.nik)
+        .join(other, other.account_number == CentralRecord.account_number)
+        .where(CentralRecord.batch_id == batch_id, other.nik != CentralRecord.nik)
+        .order_by(CentralRecord.account_number, other.nik)
+    )
+    return [(number, nik, other_nik) for number, nik, other_nik in session.execute(query)]
+
+
+def _account_refusal(clashes: list[tuple[str, str, str]], path: Path) -> ConflictError:
+    numbers = sorted({number for number, _, _ in clashes})
+    named = ", ".join(numbers[:MAX_NAMED])
+    more = f" dan {len(numbers) - MAX_NAMED} lainnya" if len(numbers) > MAX_NAMED else ""
+    return ConflictError(
+        f"Nomor akun {named}{more} sudah dipakai orang lain (NIK berbeda); berkas {path.name} "
+        "tidak dimuat.",
+        hint="Nomor akun adalah nomor seumur hidup satu orang. Kantor pengirim harus "
+        "memeriksa perangkat yang membuat nomor itu sebelum mengirim ulang.",
+    )
+
+
 def ingest_file(
     central: CentralDb,
     path: Path,
@@ -191,6 +253,9 @@ def ingest_file(
                         batch_id=manifest.batch_id,
                         sequence=manifest.sequence,
                     )
+                refusal = _same_sequence_refusal(session, manifest, contents.manifest_sha256, path)
+                if refusal is not None:
+                    raise refusal
                 batch = CentralBatch(
                     batch_uuid=manifest.batch_id,
                     office_code=manifest.office_code,
@@ -219,6 +284,10 @@ def ingest_file(
                     if records % FLUSH_EVERY == 0:
                         session.flush()
                 session.flush()
+                clashes = _account_clashes(session, batch.id)
+                if clashes:
+                    # Raised inside the transaction: the whole file is rolled back.
+                    raise _account_refusal(clashes, path)
                 conflicts = _conflicting_niks(session, batch.id)
         except IntegrityError:
             raise ConflictError(

@@ -1,4 +1,16 @@
-"""``nonasn init``: prepare a data folder without the GUI (for scripted installs)."""
+"""``nonasn init``: prepare a data folder without the GUI (for scripted installs).
+
+Three cases, told apart by what the database already holds:
+
+- a new office (empty database, SQLite file or PostgreSQL): the schema, the office, the first
+  admin and the office signing key are made;
+- the same data folder again (its own SQLite file): nothing changes, except what the options
+  ask for (a new office name, a missing admin or key);
+- a desk joining an office database that already holds an office (``--database-url``): the
+  office, its clerks and its one signing key are used as they are and nothing is written to the
+  office database; only the desk's own data folder remembers the office database and the
+  desk's name (storage.deskconfig).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +18,30 @@ import argparse
 import getpass
 import os
 import sys
+from dataclasses import replace
 from typing import Any
 
 from nonasn_desktop.accounts.users import find_user
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
 from nonasn_desktop.cli.keys_cmd import PASSPHRASE_ENV, add_passphrase_option, read_passphrase
-from nonasn_desktop.errors import UserError
-from nonasn_desktop.office.identity import initialise
-from nonasn_desktop.office.keys import create_office_key, get_key_info, validate_new_passphrase
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.errors import ConflictError, UserError
+from nonasn_desktop.office.identity import OfficeInfo, get_office, initialise, normalise_office_code
+from nonasn_desktop.office.keys import (
+    KeyInfo,
+    create_office_key,
+    get_key_info,
+    validate_new_passphrase,
+)
 from nonasn_desktop.startup import open_app
+from nonasn_desktop.storage.database import database_url_for, sqlite_url
+from nonasn_desktop.storage.datadir import DataDir, resolve_data_dir
+from nonasn_desktop.storage.deskconfig import (
+    clean_desk_name,
+    read_desk_config,
+    write_desk_config,
+)
 
 ADMIN_PASSWORD_ENV = "NONASN_ADMIN_PASSWORD"  # noqa: S105 - a variable name, not a password
 
@@ -23,9 +49,20 @@ ADMIN_PASSWORD_ENV = "NONASN_ADMIN_PASSWORD"  # noqa: S105 - a variable name, no
 def register(commands: Any) -> None:
     parser: ArgumentParser = commands.add_parser("init", help="siapkan folder data dan kantor")
     add_data_dir_option(parser)
-    parser.add_argument("--office-code", required=True, metavar="CODE", help="kode kantor")
-    parser.add_argument("--office-name", required=True, metavar="NAME", help="nama kantor")
+    parser.add_argument(
+        "--office-code", metavar="CODE", help="kode kantor (tidak perlu saat bergabung)"
+    )
+    parser.add_argument(
+        "--office-name", metavar="NAME", help="nama kantor (tidak perlu saat bergabung)"
+    )
     parser.add_argument("--admin", metavar="USER", help="buat admin pertama dengan nama ini")
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="basis data kantor di server PostgreSQL, diingat folder data meja ini, mis. "
+        "postgresql://nonasn@server-bkd/nonasn?sslmode=verify-full",
+    )
+    parser.add_argument("--desk-name", metavar="NAME", help='nama meja ini, mis. "Meja 2"')
     add_passphrase_option(parser)
     parser.set_defaults(handler=run)
 
@@ -46,42 +83,126 @@ def _admin_password() -> str:
     return first
 
 
+def _passphrase_given(args: argparse.Namespace) -> bool:
+    return args.passphrase_file is not None or bool(os.environ.get(PASSPHRASE_ENV))
+
+
 def _key_passphrase(args: argparse.Namespace) -> str | None:
     """The passphrase for a new office key, or None when none was given by any means."""
-    given = args.passphrase_file is not None or bool(os.environ.get(PASSPHRASE_ENV))
-    if not given and not sys.stdin.isatty():
+    if not _passphrase_given(args) and not sys.stdin.isatty():
         return None
     passphrase = read_passphrase(args, confirm=True)
     validate_new_passphrase(passphrase)
     return passphrase
 
 
-def run(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), create=True, database_url=database_url_of(args)) as ctx:
-        existing_key = get_key_info(ctx)
-        # Asked before anything is written, so a refused passphrase leaves the folder as it was.
-        key_passphrase = None if existing_key is not None else _key_passphrase(args)
-        admin: tuple[str, str] | None = None
-        if args.admin:
-            # An existing admin keeps their password: asking for one would suggest a change.
-            existing = find_user(ctx, args.admin)
-            password = "" if existing is not None else _admin_password()
-            admin = (args.admin, password)
-        result = initialise(
-            ctx, office_code=args.office_code, office_name=args.office_name, admin=admin
+def _database_url(args: argparse.Namespace, folder: DataDir) -> str:
+    """--database-url, else NONASN_DATABASE_URL, else what the desk remembers, else SQLite."""
+    explicit = (args.database_url or "").strip()
+    return explicit or database_url_of(args) or database_url_for(folder)
+
+
+def _remember_desk(folder: DataDir, url: str, desk_name: str | None) -> None:
+    """The office database and the desk's name, kept in the desk's data folder."""
+    config = read_desk_config(folder.path)
+    shared = None if url == sqlite_url(folder.database_path) else url
+    updated = replace(
+        config,
+        database_url=shared or config.database_url,
+        name=desk_name or config.name,
+    )
+    if updated != config:
+        write_desk_config(folder.path, updated)
+
+
+def _key_line(key: KeyInfo | None) -> str:
+    if key is None:
+        return (
+            "Kunci tanda tangan kantor belum dibuat. Admin membuatnya dengan: nonasn init "
+            f"--passphrase-file FILE (atau {PASSPHRASE_ENV}) di meja mana pun."
         )
-        for message in result.messages:
-            print(message)
-        if existing_key is not None:
-            print(f"Kunci tanda tangan kantor sudah ada (ID {existing_key.key_id}); tidak diubah.")
-        elif key_passphrase is not None:
-            key = create_office_key(ctx, key_passphrase)
-            print(f"Kunci tanda tangan kantor dibuat (ID {key.key_id}).")
-            print("Simpan frasa sandinya baik-baik: tanpa itu batch tidak dapat ditandatangani.")
+    return f"Kunci tanda tangan kantor: ID {key.key_id}, dipakai bersama oleh semua meja."
+
+
+def _join(ctx: AppContext, args: argparse.Namespace, office: OfficeInfo) -> None:
+    """A desk joining an office database that already holds an office: change nothing there."""
+    if args.office_code and normalise_office_code(args.office_code) != office.code:
+        raise ConflictError(
+            f"Basis data kantor {ctx.db.location} milik kantor {office.code} ({office.name}), "
+            f"bukan {normalise_office_code(args.office_code)}.",
+            hint="Periksa alamat basis data (--database-url); tidak ada yang diubah.",
+        )
+    print(
+        f"Kantor {office.code} ({office.name}) sudah ada di basis data kantor "
+        f"{ctx.db.location}; meja ini bergabung. Basis data kantor tidak diubah."
+    )
+    if args.admin:
+        print(
+            f"Pengguna '{args.admin}' tidak dibuat: admin kantor mengelola pengguna "
+            "(Admin › Pengguna) dari meja mana pun."
+        )
+    key = get_key_info(ctx)
+    if key is None and _passphrase_given(args):
+        # An admin asked for the office's key explicitly; the database keeps only one.
+        passphrase = read_passphrase(args, confirm=False)
+        validate_new_passphrase(passphrase)
+        key = create_office_key(ctx, passphrase)
+        print(f"Kunci tanda tangan kantor dibuat (ID {key.key_id}).")
+    print(_key_line(key))
+
+
+def run(args: argparse.Namespace) -> int:
+    folder = DataDir(resolve_data_dir(data_dir_of(args)))
+    url = _database_url(args, folder)
+    desk_name = clean_desk_name(args.desk_name) if args.desk_name else None
+    with open_app(folder.path, create=True, database_url=url) as ctx:
+        office = get_office(ctx)
+        shared = url != sqlite_url(folder.database_path)
+        if office is not None and shared:
+            _join(ctx, args, office)
         else:
-            print(
-                "Kunci tanda tangan kantor belum dibuat: frasa sandinya tidak diberikan. "
-                f"Jalankan lagi dengan --passphrase-file FILE atau {PASSPHRASE_ENV}."
-            )
+            _set_up(ctx, args)
+        _remember_desk(folder, url, desk_name)
+        print(f"Meja ini: {desk_name or ctx.desk.name} (kode {ctx.desk.code})")
         print(f"Folder data: {ctx.data_dir.path}")
     return 0
+
+
+def _set_up(ctx: AppContext, args: argparse.Namespace) -> None:
+    """A new office, or this folder's own office again (see the module docstring)."""
+    if not args.office_code or not args.office_name:
+        raise UserError(
+            "Kode dan nama kantor wajib diisi untuk menyiapkan kantor baru.",
+            hint='Contoh: nonasn init --office-code 1771BKD --office-name "BKD Kota Bengkulu". '
+            "Untuk bergabung ke kantor yang sudah ada: nonasn init --database-url URL.",
+        )
+    existing_key = get_key_info(ctx)
+    # Asked before anything is written, so a refused passphrase leaves the folder as it was.
+    key_passphrase = None if existing_key is not None else _key_passphrase(args)
+    admin: tuple[str, str] | None = None
+    if args.admin:
+        # An existing admin keeps their password: asking for one would suggest a change.
+        existing = find_user(ctx, args.admin)
+        password = "" if existing is not None else _admin_password()
+        admin = (args.admin, password)
+    result = initialise(
+        ctx, office_code=args.office_code, office_name=args.office_name, admin=admin
+    )
+    for message in result.messages:
+        print(message)
+    if existing_key is not None:
+        print(f"Kunci tanda tangan kantor sudah ada (ID {existing_key.key_id}); tidak diubah.")
+    elif key_passphrase is not None:
+        try:
+            key = create_office_key(ctx, key_passphrase)
+        except ConflictError:
+            # Another desk made the office's key a moment ago: that one is the office's key.
+            print(_key_line(get_key_info(ctx)))
+            return
+        print(f"Kunci tanda tangan kantor dibuat (ID {key.key_id}).")
+        print("Simpan frasa sandinya baik-baik: tanpa itu batch tidak dapat ditandatangani.")
+    else:
+        print(
+            "Kunci tanda tangan kantor belum dibuat: frasa sandinya tidak diberikan. "
+            f"Jalankan lagi dengan --passphrase-file FILE atau {PASSPHRASE_ENV}."
+        )

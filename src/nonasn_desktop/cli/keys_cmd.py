@@ -88,7 +88,7 @@ def run_show(args: argparse.Namespace) -> int:
     print(f"ID kunci    : {info.key_id}")
     print(f"Kantor      : {info.office_code} ({info.office_name})")
     print(f"Dibuat      : {format_date(info.created_at.date())}")
-    print(f"Berkas kunci: {info.path}")
+    print(f"Disimpan di : {info.where}")
     print("Kunci publik:")
     print(info.public_key_text, end="")
     return 0

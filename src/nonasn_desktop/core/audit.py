@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.storage import jsontext
+from nonasn_desktop.storage.database import SESSION_DEVICE
 from nonasn_desktop.storage.models import AuditLog
 
 SYSTEM_ACTOR = "system"
@@ -46,6 +47,8 @@ class AuditEntry:
     # {field: (old, new)} with JSON-friendly values (dates as ISO text).
     changes: dict[str, tuple[object, object]]
     reason: str | None
+    # The desk (or device) the change was made on; None for entries older than desk codes.
+    device: str | None = None
 
 
 def _redact(key: str, value: object) -> object:
@@ -65,7 +68,8 @@ def record(
 ) -> None:
     """Add one audit entry to ``session`` (committed with the caller's transaction).
 
-    ``at`` should be ``ctx.now()``; it defaults to the system clock.
+    ``at`` should be ``ctx.now()``; it defaults to the system clock. The entry names the
+    device of the session (``Database.device_code``: the desk this application runs on).
     """
     payload = (
         {key: [_redact(key, old), _redact(key, new)] for key, (old, new) in changes.items()}
@@ -81,6 +85,7 @@ def record(
             entity_id=None if entity_id is None else str(entity_id),
             changes=None if payload is None else jsontext.dumps(payload),
             reason=reason,
+            device=session.info.get(SESSION_DEVICE),
         )
     )
 
@@ -96,6 +101,7 @@ def _entry(row: AuditLog) -> AuditEntry:
         entity_id=row.entity_id,
         changes={key: (pair[0], pair[1]) for key, pair in raw.items()},
         reason=row.reason,
+        device=row.device,
     )
 
 

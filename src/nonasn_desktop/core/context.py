@@ -11,9 +11,9 @@ from types import TracebackType
 from sqlalchemy.orm import Session
 
 from nonasn_desktop.policy import Policy
-from nonasn_desktop.storage.blobs import BlobStore
 from nonasn_desktop.storage.database import Database
 from nonasn_desktop.storage.datadir import DataDir
+from nonasn_desktop.storage.docstore import DocumentStore
 
 Clock = Callable[[], dt.datetime]
 
@@ -22,18 +22,34 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+@dataclass(frozen=True)
+class Desk:
+    """The installation this application runs on (see storage.deskconfig)."""
+
+    code: str
+    name: str
+
+
+# A context opened without a desk (tests building one by hand, scratch folders) still names
+# itself in locks and the audit log.
+UNNAMED_DESK = Desk(code="M0", name="Meja ini")
+
+
 @dataclass
 class AppContext:
-    """The open application: data folder, database, document store, policy and clock.
+    """The open application: data folder, database, document store, policy, clock and desk.
 
     ``clock`` returns the current time as an aware UTC datetime; tests inject a fake one.
+    ``blobs`` is where document bytes live (storage.docstore: the data folder with SQLite, the
+    office database with PostgreSQL).
     """
 
     data_dir: DataDir
     db: Database
-    blobs: BlobStore
+    blobs: DocumentStore
     policy: Policy
     clock: Clock = field(default=utc_now)
+    desk: Desk = UNNAMED_DESK
 
     def now(self) -> dt.datetime:
         """The clock's time, checked to be timezone-aware and converted to UTC."""

@@ -1,21 +1,29 @@
-"""The office's signing key: made once, kept sealed in the data folder, used to sign batches.
+"""The office's signing key: one per office, kept sealed in the office database, signs batches.
 
 The key is an Ed25519 key in minisign's terms (a random 8-byte key id plus the key). Its secret
-half lives only in ``<data folder>/keys/office-signing.key``, sealed with the admin's passphrase
-(argon2id + ChaCha20-Poly1305, see :mod:`nonasn_desktop.crypto.keyfile`); it is opened in memory
-for the moment of signing and never written in plain. The public half is given to the central
-office as a minisign public key file (``nonasn keys export``); its comment names the office,
-which is how the centre's trust folder maps a key to an office.
+half lives only in the ``office_key`` row of the office database, sealed with the admin's
+passphrase (argon2id + ChaCha20-Poly1305, see :mod:`nonasn_desktop.crypto.keyfile`), so every
+desk of an office network signs with the same key: any admin at any desk opens it with the
+passphrase, in memory, for the moment of signing; it is never written in plain. The public half
+is given to the central office as a minisign public key file (``nonasn keys export``); its
+comment names the office, which is how the centre's trust folder maps a key to an office.
+
+Earlier versions kept the sealed key in ``<data folder>/keys/office-signing.key``. Such a file
+is taken into the database at start-up when the database has no key yet
+(:func:`adopt_key_file`), and left where it is.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
 
 from nonasn_desktop.central.format import public_key_comment
 from nonasn_desktop.core import audit
@@ -23,12 +31,17 @@ from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.crypto import keyfile
 from nonasn_desktop.crypto.minisign import PublicKey, SecretKey
-from nonasn_desktop.errors import ConflictError, FieldError, NotFoundError, StorageError
+from nonasn_desktop.errors import ConflictError, FieldError, NotFoundError, StorageError, UserError
 from nonasn_desktop.office.identity import OfficeInfo, get_office
+from nonasn_desktop.storage.models import OfficeKey
 
+log = logging.getLogger(__name__)
+
+# Where earlier versions kept the sealed key, inside the data folder (see adopt_key_file).
 KEY_FOLDER = "keys"
 KEY_FILE = "office-signing.key"
 MIN_PASSPHRASE_LENGTH = 10
+KEY_ROW_ID = 1
 
 
 @dataclass(frozen=True)
@@ -41,11 +54,17 @@ class KeyInfo:
     created_at: dt.datetime
     # The minisign public key file's text (two lines).
     public_key_text: str
-    path: Path
+    # Where the sealed key is kept, for messages: the office database.
+    where: str
 
 
 def key_path(ctx: AppContext) -> Path:
+    """Where an earlier version of the application kept the sealed key file."""
     return ctx.data_dir.path / KEY_FOLDER / KEY_FILE
+
+
+def _where(ctx: AppContext) -> str:
+    return f"basis data kantor ({ctx.db.location})"
 
 
 def _parse_time(text: str) -> dt.datetime:
@@ -56,22 +75,15 @@ def _parse_time(text: str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def _read_key_file(ctx: AppContext) -> bytes | None:
-    path = key_path(ctx)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise StorageError(
-            f"Berkas kunci kantor {path} tidak dapat dibaca ({exc.strerror}).",
-            hint="Periksa izin folder data.",
-        ) from None
+def _read_sealed(ctx: AppContext) -> bytes | None:
+    with ctx.db.session() as session:
+        row = session.get(OfficeKey, KEY_ROW_ID)
+        return None if row is None else bytes(row.sealed)
 
 
-def _info(ctx: AppContext, data: bytes) -> KeyInfo:
-    path = key_path(ctx)
-    info = keyfile.read_info(data, where=str(path))
+def _info(ctx: AppContext, data: bytes, *, where: str | None = None) -> KeyInfo:
+    where = where or _where(ctx)
+    info = keyfile.read_info(data, where=where)
     comment = public_key_comment(info.office_code, info.office_name, info.key_id_hex)
     return KeyInfo(
         key_id=info.key_id_hex,
@@ -79,13 +91,13 @@ def _info(ctx: AppContext, data: bytes) -> KeyInfo:
         office_name=info.office_name,
         created_at=_parse_time(info.created_at),
         public_key_text=info.minisign_public_key(comment).to_text(),
-        path=path,
+        where=where,
     )
 
 
 def get_key_info(ctx: AppContext) -> KeyInfo | None:
     """The office key's public facts; None when no key has been made yet."""
-    data = _read_key_file(ctx)
+    data = _read_sealed(ctx)
     return None if data is None else _info(ctx, data)
 
 
@@ -126,41 +138,13 @@ def _require_office(ctx: AppContext) -> OfficeInfo:
     return office
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` readable by the owner only, atomically (fsync, rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=".key-", suffix=".partial", dir=path.parent)
-    temp = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        with contextlib.suppress(OSError):
-            temp.chmod(0o600)
-        if path.exists():
-            raise ConflictError("Kunci tanda tangan kantor sudah ada; tidak diganti.")
-        temp.replace(path)
-    except OSError as exc:
-        raise StorageError(
-            f"Kunci kantor tidak dapat disimpan di {path.parent} ({exc.strerror}).",
-            hint="Periksa izin dan ruang kosong folder data.",
-        ) from None
-    finally:
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
-
-
 def create_office_key(ctx: AppContext, passphrase: str, *, actor: str = SYSTEM_ACTOR) -> KeyInfo:
-    """Make the office's signing key, sealed with ``passphrase``. Refuses to replace a key."""
+    """Make the office's signing key, sealed with ``passphrase``. Refuses to replace a key
+    (also one that another desk made a moment ago)."""
     office = _require_office(ctx)
     validate_new_passphrase(passphrase)
-    if key_path(ctx).exists():
-        raise ConflictError(
-            "Kunci tanda tangan kantor sudah ada; tidak dibuat ulang.",
-            hint="Batch yang sudah dikirim ditandatangani dengan kunci itu; menggantinya "
-            "memerlukan pendaftaran kunci baru di kantor pusat.",
-        )
+    if _read_sealed(ctx) is not None:
+        raise _key_exists()
     key = SecretKey.generate()
     created = ctx.now()
     data = keyfile.seal(
@@ -170,38 +154,92 @@ def create_office_key(ctx: AppContext, passphrase: str, *, actor: str = SYSTEM_A
         office_name=office.name,
         created_at=created.isoformat().replace("+00:00", "Z"),
     )
-    _write_private(key_path(ctx), data)
     info = _info(ctx, data)
-    with ctx.db.session() as session:
-        audit.record(
-            session,
-            actor=actor,
-            action="office_key.create",
-            entity="office_key",
-            entity_id=info.key_id,
-            changes={"key_id": (None, info.key_id)},
-            at=created,
-        )
+    _store(ctx, info, data, action="office_key.create", actor=actor, at=created)
     return info
+
+
+def _key_exists() -> ConflictError:
+    return ConflictError(
+        "Kunci tanda tangan kantor sudah ada; tidak dibuat ulang.",
+        hint="Batch yang sudah dikirim ditandatangani dengan kunci itu; menggantinya "
+        "memerlukan pendaftaran kunci baru di kantor pusat.",
+    )
+
+
+def _store(
+    ctx: AppContext, info: KeyInfo, data: bytes, *, action: str, actor: str, at: dt.datetime
+) -> None:
+    """Insert the one key row with its audit entry; ConflictError when a key is there."""
+    try:
+        with ctx.db.session() as session:
+            session.add(OfficeKey(id=KEY_ROW_ID, key_id=info.key_id, sealed=data, created_at=at))
+            session.flush()
+            audit.record(
+                session,
+                actor=actor,
+                action=action,
+                entity="office_key",
+                entity_id=info.key_id,
+                changes={"key_id": (None, info.key_id)},
+                at=at,
+            )
+    except IntegrityError:
+        # Another desk stored the office's key between our check and our insert.
+        raise _key_exists() from None
+
+
+def adopt_key_file(ctx: AppContext) -> KeyInfo | None:
+    """Take the key file an earlier version left in the data folder into the database.
+
+    Only when the database has no key and the file belongs to the database's office; the file
+    is left as it is either way. Returns the adopted key, None when nothing was taken. A
+    damaged or foreign file is logged and left for the admin (``nonasn keys show`` tells).
+    """
+    path = key_path(ctx)
+    if not path.is_file():
+        return None
+    office = get_office(ctx)
+    if office is None or _read_sealed(ctx) is not None:
+        return None
+    try:
+        data = path.read_bytes()
+        info = _info(ctx, data, where=str(path))
+    except (OSError, UserError) as exc:
+        log.warning("office key file %s not taken into the database: %s", path, exc)
+        return None
+    if info.office_code != office.code:
+        log.warning(
+            "office key file %s belongs to office %s, not %s; not taken into the database",
+            path,
+            info.office_code,
+            office.code,
+        )
+        return None
+    try:
+        _store(ctx, info, data, action="office_key.adopt", actor=SYSTEM_ACTOR, at=ctx.now())
+    except ConflictError:
+        return None
+    log.info("office key %s taken from %s into the database", info.key_id, path)
+    return _info(ctx, data)
 
 
 def unlock_office_key(ctx: AppContext, passphrase: str) -> SecretKey:
     """The signing key, opened with ``passphrase`` (WrongPassphraseError otherwise).
 
-    The key must belong to the office of this data folder.
+    The key must belong to the office of this database.
     """
-    data = _read_key_file(ctx)
+    data = _read_sealed(ctx)
     if data is None:
         raise _missing_key()
     office = _require_office(ctx)
-    info = keyfile.read_info(data, where=str(key_path(ctx)))
+    info = keyfile.read_info(data, where=_where(ctx))
     if info.office_code != office.code:
         raise ConflictError(
-            f"Kunci kantor di folder data ini milik kantor {info.office_code}, bukan "
-            f"{office.code}.",
-            hint="Folder data atau berkas kunci telah tertukar; pulihkan dari cadangan.",
+            f"Kunci kantor di basis data ini milik kantor {info.office_code}, bukan {office.code}.",
+            hint="Basis data kantor telah tertukar atau diubah; pulihkan dari cadangan.",
         )
-    return keyfile.unseal(data, passphrase, where=str(key_path(ctx)))
+    return keyfile.unseal(data, passphrase, where=_where(ctx))
 
 
 def check_passphrase(ctx: AppContext, passphrase: str) -> None:

@@ -123,7 +123,8 @@ def _keep(
     source_document_id: int | None = None,
 ) -> Document:
     _registration(session, registration_id)
-    sha = ctx.blobs.put(data)
+    # In the record's transaction: with the office database as store, bytes and row commit together.
+    sha = ctx.blobs.put(data, session=session)
     if check.passed:
         # The new file replaces the kind's active document; the old one stays on record.
         session.execute(

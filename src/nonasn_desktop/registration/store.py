@@ -14,11 +14,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, or_, select, update
+from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from nonasn_desktop.core import audit
-from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.context import AppContext, Desk
 from nonasn_desktop.errors import ConflictError, FieldError, NotFoundError
 from nonasn_desktop.flow.ports import ExistingRegistration
 from nonasn_desktop.flow.state import RegistrationState, RosterSummary
@@ -68,6 +69,8 @@ WORK_FIELDS = (
     "gaji_bulanan",
 )
 ACCOUNT_SEQUENCE_KEY = "account_sequence"
+# Indonesia's three time zones by their offset from UTC in hours (for "sejak 10.42 WIB").
+_ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}
 
 
 def _clean(policy: Policy, key: str, raw: str | None, values: Mapping[str, str]) -> Any:
@@ -254,6 +257,7 @@ class SqlFlowStore:
                 created_at=now,
                 updated_at=now,
                 created_by=self._clerk_id,
+                origin_device=self._ctx.desk.code,
             )
             session.add(row)
             session.flush()
@@ -338,8 +342,12 @@ class SqlFlowStore:
     def _next_account_number(self, session: Session, now: dt.datetime) -> str:
         """<office code>-<year>-<6-digit sequence>: unique across offices and years.
 
-        The sequence lives in a setting updated in the same transaction as the account, so
-        two clerks never get the same number (SQLite serialises writers).
+        The sequence lives in a setting row updated in the same transaction as the account.
+        Desks of one office database take that row with ``SELECT … FOR UPDATE``: a second desk
+        creating an account at the same moment waits for the first to commit, then reads its
+        number, so no two desks ever get the same one (SQLite serialises writers anyway). The
+        row is made with "insert unless it exists" so that the very first accounts of two
+        desks cannot collide either.
         """
         office = session.get(Office, 1)
         if office is None:
@@ -347,59 +355,114 @@ class SqlFlowStore:
                 "Kantor belum disiapkan; akun tidak dapat dibuat.",
                 hint="Admin menyiapkan kantor lebih dulu (nonasn init).",
             )
-        setting = session.get(Setting, ACCOUNT_SEQUENCE_KEY)
-        sequence = int(jsontext.loads(setting.value)) + 1 if setting else 1
-        if setting is None:
-            session.add(Setting(key=ACCOUNT_SEQUENCE_KEY, value=jsontext.dumps(sequence)))
-        else:
-            setting.value = jsontext.dumps(sequence)
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        session.execute(
+            insert(Setting)
+            .values(key=ACCOUNT_SEQUENCE_KEY, value=jsontext.dumps(0))
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        setting = session.scalars(
+            select(Setting)
+            .where(Setting.key == ACCOUNT_SEQUENCE_KEY)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+        sequence = int(jsontext.loads(setting.value)) + 1
+        setting.value = jsontext.dumps(sequence)
         return f"{office.code}-{now.year}-{sequence:06d}"
 
 
 # -- editing locks ---------------------------------------------------------------------------
 
 
-def acquire_edit_lock(ctx: AppContext, registration_id: int, *, clerk_id: int) -> None:
-    """Mark the record as being edited by ``clerk_id``; ConflictError if someone else is.
+def _lock_now(ctx: AppContext, session: Session) -> dt.datetime:
+    """The time a lock is stamped and judged by.
 
-    A lock not refreshed for the EDIT_LOCK_MINUTES setting is taken over: its holder's
-    application is gone (a crash, a power cut). An open editor refreshes its lock by calling
-    this again.
+    On an office database server, the server's clock: every desk then measures a lock's age
+    with the same clock, whatever its own says (a desk whose clock is 40 minutes fast must not
+    take over a lock taken a minute ago). On SQLite there is one computer: the application's.
     """
-    now = ctx.now()
-    stale = now - dt.timedelta(minutes=get_setting(ctx, EDIT_LOCK_MINUTES))
+    if session.get_bind().dialect.name == "postgresql":
+        server = session.scalar(select(func.now()))
+        if isinstance(server, dt.datetime) and server.tzinfo is not None:
+            return server.astimezone(dt.UTC)
+    return ctx.now()
+
+
+def _clock_text(value: dt.datetime) -> str:
+    """ "10.42 WIB": the desk's local time with Indonesia's zone names."""
+    shown = value.astimezone()
+    offset = shown.utcoffset() or dt.timedelta(0)
+    hours = int(offset.total_seconds() // 3600)
+    zone = _ZONES.get(hours) if offset.total_seconds() % 3600 == 0 else None
+    return f"{shown:%H.%M} {zone or shown.strftime('%Z') or 'UTC'}"
+
+
+def acquire_edit_lock(ctx: AppContext, registration_id: int, *, clerk_id: int) -> None:
+    """Mark the record as being edited by ``clerk_id`` at this desk; ConflictError if someone
+    else (or the same clerk at another desk) is editing it.
+
+    A lock not refreshed for the EDIT_LOCK_MINUTES setting (an office setting, so the same at
+    every desk) is taken over: its holder's application is gone (a crash, a power cut, a desk
+    switched off). An open editor refreshes its lock by calling this again (the wizard does so
+    on a timer, well inside that time).
+    """
+    desk: Desk = ctx.desk
+    minutes = get_setting(ctx, EDIT_LOCK_MINUTES)
     with ctx.db.session() as session:
+        now = _lock_now(ctx, session)
+        stale = now - dt.timedelta(minutes=minutes)
+        mine = and_(
+            Registration.locked_by == clerk_id,
+            or_(Registration.locked_device.is_(None), Registration.locked_device == desk.code),
+        )
         result = session.execute(
             update(Registration)
             .where(
                 Registration.id == registration_id,
-                or_(
-                    Registration.locked_by.is_(None),
-                    Registration.locked_by == clerk_id,
-                    Registration.locked_at < stale,
-                ),
+                or_(Registration.locked_by.is_(None), mine, Registration.locked_at < stale),
             )
-            .values(locked_by=clerk_id, locked_at=now)
+            .values(
+                locked_by=clerk_id,
+                locked_at=now,
+                locked_device=desk.code,
+                locked_device_name=desk.name,
+            )
         )
         if cast("CursorResult[Any]", result).rowcount:
             return
         row = session.get(Registration, registration_id)
         if row is None:
             raise NotFoundError(f"Pendaftaran nomor {registration_id} tidak ditemukan.")
-        holder = session.get(Clerk, row.locked_by) if row.locked_by else None
-        who = holder.full_name if holder else "petugas lain"
-        raise ConflictError(
-            f"Pendaftaran ini sedang dibuka oleh {who}.",
-            hint="Tunggu sampai ditutup, atau minta petugas itu menutupnya.",
-        )
+        raise _held_error(session, row, minutes)
+
+
+def _held_error(session: Session, row: Registration, minutes: int) -> ConflictError:
+    holder = session.get(Clerk, row.locked_by) if row.locked_by else None
+    who = holder.full_name if holder else "petugas lain"
+    where = f" ({row.locked_device_name})" if row.locked_device_name else ""
+    since = f" sejak {_clock_text(row.locked_at)}" if row.locked_at else ""
+    return ConflictError(
+        f"Pendaftaran ini sedang dibuka oleh {who}{where}{since}.",
+        hint="Tunggu sampai ditutup, atau minta petugas itu menutupnya. Bila meja itu mati "
+        f"atau macet, kunci lepas sendiri {minutes} menit setelah terakhir diperbarui.",
+    )
 
 
 def release_edit_lock(ctx: AppContext, registration_id: int, *, clerk_id: int) -> None:
     with ctx.db.session() as session:
         session.execute(
             update(Registration)
-            .where(Registration.id == registration_id, Registration.locked_by == clerk_id)
-            .values(locked_by=None, locked_at=None)
+            .where(
+                Registration.id == registration_id,
+                Registration.locked_by == clerk_id,
+                or_(
+                    Registration.locked_device.is_(None),
+                    Registration.locked_device == ctx.desk.code,
+                ),
+            )
+            .values(locked_by=None, locked_at=None, locked_device=None, locked_device_name=None)
         )
 
 

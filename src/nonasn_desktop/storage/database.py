@@ -18,23 +18,29 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from nonasn_desktop.errors import DataDirError, StorageError, UserError
 from nonasn_desktop.storage.datadir import DataDir
+from nonasn_desktop.storage.deskconfig import read_desk_config
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 ENV_DATABASE_URL = "NONASN_DATABASE_URL"
+# Key in ``Session.info`` naming the device (desk code) this application runs on; the audit log
+# writes it into every entry.
+SESSION_DEVICE = "device"
 BUSY_TIMEOUT_MS = 5000
 # The newest migration in storage/migrations/versions (a test checks it against Alembic).
 # A database already at this revision is opened without importing Alembic at all: that import
 # alone costs about 0.2 s of every start-up.
-HEAD_REVISION = "0003_batch_export"
+HEAD_REVISION = "0004_office_desks"
 VERSION_TABLE = "alembic_version"
+# pg_advisory_xact_lock key held while migrating an office database (any fixed number).
+MIGRATION_LOCK = 0x4E4F4E41534E
 
 
 def sqlite_url(path: Path) -> str:
@@ -126,6 +132,24 @@ def translate_error(exc: BaseException, location: str) -> UserError | None:
             f"Basis data {location} sedang dipakai program lain.",
             hint="Tutup jendela aplikasi lain yang memakai folder data yang sama, lalu coba lagi.",
         )
+    if "connection refused" in text or "could not connect" in text or "timeout expired" in text:
+        return StorageError(
+            f"Server basis data kantor {location} tidak dapat dihubungi.",
+            hint="Pastikan server menyala dan jaringan kantor tersambung, lalu coba lagi; "
+            "isian yang belum tersimpan masih ada di layar.",
+        )
+    if "password authentication failed" in text or "no pg_hba.conf entry" in text:
+        return DataDirError(
+            f"Server basis data kantor {location} menolak masuk meja ini.",
+            hint="Periksa nama pengguna dan kata sandi (berkas pgpass), serta izin alamat "
+            "meja ini di pg_hba.conf server (lihat README, Server basis data kantor).",
+        )
+    if "ssl" in text or "certificate" in text:
+        return DataDirError(
+            f"Sambungan TLS ke server basis data kantor {location} gagal diperiksa.",
+            hint="Periksa sertifikat server dan sslrootcert di alamat basis data "
+            "(sslmode=verify-full memerlukan nama server yang sama dengan sertifikatnya).",
+        )
     if "disk i/o error" in text:
         return StorageError(
             f"Gagal membaca/menulis basis data {location} (kesalahan disk).",
@@ -135,23 +159,59 @@ def translate_error(exc: BaseException, location: str) -> UserError | None:
     return None
 
 
+def database_url_for(data_dir: DataDir) -> str:
+    """See :meth:`Database.for_data_dir`."""
+    return (
+        os.environ.get(ENV_DATABASE_URL, "").strip()
+        or read_desk_config(data_dir.path).database_url
+        or sqlite_url(data_dir.database_path)
+    )
+
+
+def lock_for_migration(connection: Connection) -> None:
+    """On PostgreSQL, let one desk at a time migrate (the others wait, then find it done).
+
+    Held until the migration's transaction ends. SQLite needs nothing: its writers are
+    serialised by the file lock.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+
+
 class Database:
     """An engine plus a session factory. Close it to release the file."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        # The desk this application runs on (set by startup.open_app); audit entries name it.
+        self.device_code: str | None = None
         url = engine.url
-        self.location = (
-            str(url.database) if url.get_backend_name() == "sqlite" and url.database else "(db)"
-        )
+        if url.get_backend_name() == "sqlite":
+            self.location = str(url.database) if url.database else "(db)"
+        else:
+            # Where the server is, for messages (never the password).
+            self.location = f"{url.database or ''}@{url.host or url.query.get('host') or 'lokal'}"
         if url.get_backend_name() == "sqlite":
             event.listen(engine, "connect", _set_sqlite_pragmas)
             event.listen(engine, "begin", _begin)
 
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.url.get_backend_name() == "postgresql"
+
     @classmethod
     def open(cls, url: str) -> Database:
-        parsed = make_url(url)
+        try:
+            parsed = make_url(url)
+        except (ArgumentError, ValueError):
+            raise DataDirError(
+                "Alamat basis data kantor tidak sah.",
+                hint="Contoh: postgresql://nonasn@server-bkd/nonasn?sslmode=verify-full",
+            ) from None
+        if parsed.drivername in ("postgresql", "postgres"):
+            # psycopg 3 is the driver we ship; SQLAlchemy's default would be psycopg2.
+            parsed = parsed.set(drivername="postgresql+psycopg")
         # Never put SQL parameters (names, NIKs, phone numbers) into exception texts: those
         # reach the log file and, through a bug report, other people.
         kwargs: dict[str, Any] = {"hide_parameters": True}
@@ -165,9 +225,9 @@ class Database:
 
     @classmethod
     def for_data_dir(cls, data_dir: DataDir) -> Database:
-        """The database of a data folder; ``$NONASN_DATABASE_URL`` overrides the file."""
-        url = os.environ.get(ENV_DATABASE_URL, "").strip() or sqlite_url(data_dir.database_path)
-        return cls.open(url)
+        """The database of a data folder: ``$NONASN_DATABASE_URL``, else the office database
+        the desk remembers (storage.deskconfig), else the SQLite file of the folder."""
+        return cls.open(database_url_for(data_dir))
 
     @property
     def url(self) -> str:
@@ -186,6 +246,7 @@ class Database:
         config = alembic_config()
         try:
             with self.engine.begin() as connection:
+                lock_for_migration(connection)
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except DBAPIError as exc:
@@ -215,6 +276,7 @@ class Database:
     def session(self) -> Iterator[Session]:
         """A session in one transaction: committed when the block ends, rolled back on error."""
         session = self._sessions()
+        session.info[SESSION_DEVICE] = self.device_code
         try:
             yield session
             session.commit()

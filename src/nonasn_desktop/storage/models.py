@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -47,6 +48,10 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 NIK_LENGTH = 16
 SHA256_HEX_LENGTH = 64
 STEP_COUNT = 24
+# A device code names where a record, an account number or an audit entry was made: a desk of
+# the office network (see storage.deskconfig) or, later, an enrolled field laptop.
+DEVICE_CODE_LENGTH = 16
+DEVICE_NAME_LENGTH = 60
 
 
 def utc_now() -> dt.datetime:
@@ -104,6 +109,41 @@ class Office(Base):
     code: Mapped[str] = mapped_column(String(12))
     name: Mapped[str] = mapped_column(String(150))
     instansi_name: Mapped[str | None] = mapped_column(String(150))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class OfficeKey(Base):
+    """The office's signing key, sealed with the admin's passphrase. Exactly one row (id 1).
+
+    Kept in the office database so that every desk of the office signs with the same key
+    (see office.keys); ``sealed`` is the key file format of crypto.keyfile, never plain.
+    """
+
+    __tablename__ = "office_key"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class DocumentBlob(Base):
+    """The bytes of a stored document, by SHA-256, when the office database is PostgreSQL.
+
+    Written in the transaction of the Document row that names it, so every desk sees the
+    scan the moment it sees the record (see storage.docstore). SQLite keeps documents in the
+    data folder instead, and this table stays empty there.
+    """
+
+    __tablename__ = "document_blob"
+    __table_args__ = (
+        CheckConstraint(f"length(sha256) = {SHA256_HEX_LENGTH}", name="sha256_length"),
+    )
+
+    sha256: Mapped[str] = mapped_column(String(SHA256_HEX_LENGTH), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
@@ -279,9 +319,15 @@ class Registration(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("clerk.id"))
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("clerk.id"))
 
-    # Editing lock: one clerk edits a record at a time.
+    # Editing lock: one clerk at one desk edits a record at a time (registration.store).
     locked_by: Mapped[int | None] = mapped_column(ForeignKey("clerk.id"))
     locked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The desk holding the lock: its code (same clerk, other desk is refused) and its name
+    # (shown to whoever is refused).
+    locked_device: Mapped[str | None] = mapped_column(String(DEVICE_CODE_LENGTH))
+    locked_device_name: Mapped[str | None] = mapped_column(String(DEVICE_NAME_LENGTH))
+    # The device the record was first saved on (None: made before devices were recorded).
+    origin_device: Mapped[str | None] = mapped_column(String(DEVICE_CODE_LENGTH))
 
     # Verval.
     decision_reason: Mapped[str | None] = mapped_column(Text)
@@ -387,3 +433,5 @@ class AuditLog(Base):
     # JSON text {field: [old, new]}.
     changes: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
+    # The device (desk code) the change was made on; None for entries older than devices.
+    device: Mapped[str | None] = mapped_column(String(DEVICE_CODE_LENGTH))

@@ -31,6 +31,7 @@ from nonasn_desktop.storage.database import (
     HEAD_REVISION,
     Database,
     alembic_config,
+    lock_for_migration,
     translate_error,
 )
 
@@ -115,6 +116,7 @@ def _migrate(db: Database, config: Config) -> None:
     from alembic import command
 
     with db.engine.begin() as connection:
+        lock_for_migration(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
         if connection.dialect.name == "sqlite":
