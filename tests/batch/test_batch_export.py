@@ -20,6 +20,8 @@ from helpers.batches import PASSPHRASE, age_identity, clone, prepared_data_folde
 from helpers.tools import require_tool
 from nonasn_desktop.accounts.users import create_user
 from nonasn_desktop.batch import export as batch_export
+from nonasn_desktop.batch import files as batch_files
+from nonasn_desktop.batch import writing as batch_writing
 from nonasn_desktop.batch.export import (
     ExportCancelledError,
     ExportProgress,
@@ -227,7 +229,7 @@ def test_crash_halfway_leaves_nothing_that_looks_complete(
     ready: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copied = []
-    real = batch_export._copy_document
+    real = batch_writing.copy_document
 
     def copy_then_fail(*args: object, **kwargs: object) -> None:
         if len(copied) >= 5:
@@ -235,7 +237,7 @@ def test_crash_halfway_leaves_nothing_that_looks_complete(
         copied.append(1)
         real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch_export, "_copy_document", copy_then_fail)
+    monkeypatch.setattr(batch_writing, "copy_document", copy_then_fail)
     with pytest.raises(RuntimeError, match="power cut"):
         export(ready, tmp_path / "out")
     assert copied == [1] * 5
@@ -254,16 +256,17 @@ def test_a_killed_export_leaves_only_partials_cleaned_by_the_next(
         import os, sys
         from pathlib import Path
         from nonasn_desktop.batch import export as batch_export
+        from nonasn_desktop.batch import writing as batch_writing
         from nonasn_desktop.startup import open_app
 
-        real = batch_export._copy_document
+        real = batch_writing.copy_document
         calls = []
         def copy_then_die(*args, **kwargs):
             real(*args, **kwargs)
             calls.append(1)
             if len(calls) == 3:
                 os._exit(9)
-        batch_export._copy_document = copy_then_die
+        batch_writing.copy_document = copy_then_die
         ctx = open_app(Path({str(ready.data_dir.path)!r}))
         batch_export.export_batch(ctx, Path({str(out)!r}), passphrase={PASSPHRASE!r},
                                   actor="system")
@@ -276,7 +279,7 @@ def test_a_killed_export_leaves_only_partials_cleaned_by_the_next(
     assert exported_count(ready) == 0
     # The next export removes the stale partial (untouched for a while) and succeeds.
     stale = out / left[0]
-    old = stale.stat().st_mtime - batch_export.STALE_PARTIAL_SECONDS - 1
+    old = stale.stat().st_mtime - batch_files.STALE_PARTIAL_SECONDS - 1
     os.utime(stale, (old, old))
     export(ready, out)
     assert not any(name.endswith(".partial") for name in files_in(out))
@@ -320,13 +323,13 @@ def test_progress_reaches_the_end_of_every_phase(ready: AppContext, tmp_path: Pa
 def test_a_failing_commit_removes_the_files(
     ready: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = batch_export._install
+    real = batch_files.install
 
-    def install_then_fail(written: batch_export._Written) -> None:
+    def install_then_fail(written: batch_files.Written) -> None:
         real(written)
         raise OSError(5, "I/O error")
 
-    monkeypatch.setattr(batch_export, "_install", install_then_fail)
+    monkeypatch.setattr(batch_files, "install", install_then_fail)
     with pytest.raises(OSError, match="I/O"):
         export(ready, tmp_path / "out")
     assert files_in(tmp_path / "out") == []
