@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from nonasn_desktop.backup.archive import finish_interrupted_restore, upgrade_with_backup
+from nonasn_desktop.backup.archive import upgrade_with_backup
+from nonasn_desktop.backup.restore import finish_interrupted_restore
 from nonasn_desktop.core.context import AppContext, Clock, utc_now
 from nonasn_desktop.policy import Policy, default_policy
 from nonasn_desktop.storage.blobs import BlobStore

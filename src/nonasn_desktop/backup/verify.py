@@ -1,0 +1,208 @@
+"""Verifying a backup archive completely: manifest, every member's size and SHA-256, and a
+database that passes ``PRAGMA integrity_check`` and has a schema this version knows.
+
+Verification extracts into a folder when restoring (the staging folder beside the data), so a
+restore never uses bytes that were not checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import tempfile
+import zipfile
+import zlib
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from nonasn_desktop.backup.archive import (
+    ARCHIVE_FORMAT,
+    ARCHIVE_FORMAT_VERSION,
+    CHUNK,
+    DOCUMENTS,
+    MANIFEST_NAME,
+    BackupError,
+    BackupInfo,
+    info_from_manifest,
+    scalar,
+)
+from nonasn_desktop.storage.datadir import DATABASE_FILE
+from nonasn_desktop.storage.upgrade import integrity_problems, known_revision
+
+log = logging.getLogger(__name__)
+
+
+def _damaged(archive: Path, detail: str) -> BackupError:
+    return BackupError(
+        f"Berkas cadangan {archive.name} tidak dapat dipakai: {detail}.",
+        hint="Data sekarang tidak diubah. Pakai berkas cadangan lain (misalnya cadangan "
+        "otomatis di diska USB).",
+    )
+
+
+def _safe_member_name(name: str) -> bool:
+    """Only the database and files under documents/, with plain relative names."""
+    if name == DATABASE_FILE:
+        return True
+    if "\\" in name or ":" in name or name.endswith("/"):
+        return False
+    path = PurePosixPath(name)
+    parts = path.parts
+    return (
+        not path.is_absolute()
+        and len(parts) >= 2  # documents/<file> at least
+        and parts[0] == DOCUMENTS
+        and all(part not in ("", ".", "..") and not part.startswith(".") for part in parts)
+    )
+
+
+def read_manifest(archive_path: Path, archive: zipfile.ZipFile) -> dict[str, Any]:
+    try:
+        raw = archive.read(MANIFEST_NAME)
+    except KeyError:
+        raise _damaged(archive_path, "daftar isinya (manifest.json) tidak ada") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise _damaged(archive_path, "daftar isinya (manifest.json) rusak") from None
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+        if not isinstance(manifest, dict):
+            raise TypeError
+        if manifest.get("format") != ARCHIVE_FORMAT:
+            raise _damaged(archive_path, "bukan cadangan aplikasi Pendataan Non-ASN")
+        if not isinstance(manifest.get("format_version"), int):
+            raise TypeError
+        if manifest["format_version"] > ARCHIVE_FORMAT_VERSION:
+            raise _damaged(
+                archive_path,
+                f"dibuat oleh versi aplikasi yang lebih baru ({manifest.get('app_version')})",
+            )
+        members = manifest["members"]
+        for member in members:
+            if not (
+                isinstance(member["name"], str)
+                and isinstance(member["size"], int)
+                and isinstance(member["sha256"], str)
+            ):
+                raise TypeError
+        dt.datetime.fromisoformat(manifest["created_at"])
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError):
+        raise _damaged(archive_path, "daftar isinya (manifest.json) rusak") from None
+    return manifest
+
+
+def open_archive(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise BackupError(f"Berkas cadangan {path} tidak ditemukan.") from None
+    except IsADirectoryError:
+        raise BackupError(f"{path} adalah folder, bukan berkas cadangan.") from None
+    except OSError as exc:
+        raise BackupError(f"Berkas cadangan {path} tidak dapat dibaca ({exc.strerror}).") from None
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise _damaged(path, "bukan arsip cadangan yang utuh") from None
+
+
+def _copy_member(
+    archive_path: Path, archive: zipfile.ZipFile, member: dict[str, Any], out: IO[bytes] | None
+) -> None:
+    name = member["name"]
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with archive.open(name) as stream:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                if out is not None:
+                    out.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
+        # A CRC mismatch (BadZipFile) or undecodable compressed data: damaged bytes.
+        raise _damaged(archive_path, f"isi {name} rusak") from None
+    if size != member["size"] or digest.hexdigest() != member["sha256"]:
+        raise _damaged(archive_path, f"isi {name} tidak sama dengan sidik SHA-256 di daftar isi")
+
+
+def verify_into(archive_path: Path, folder: Path | None) -> BackupInfo:
+    """Check everything; with ``folder``, extract the database and documents into it.
+
+    Without ``folder`` only the database is extracted (to a temporary folder) for its
+    integrity check; the documents are hashed as they stream by.
+    """
+    with open_archive(archive_path) as archive:
+        manifest = read_manifest(archive_path, archive)
+        names = [info.filename for info in archive.infolist()]
+        if len(names) != len(set(names)):
+            raise _damaged(archive_path, "ada nama berkas ganda di dalamnya")
+        listed = [m["name"] for m in manifest["members"]]
+        for name in listed:
+            if not _safe_member_name(name):
+                raise _damaged(archive_path, f"ada nama berkas yang tidak sah ({name!r})")
+        missing = set(listed) - set(names)
+        if missing:
+            raise _damaged(archive_path, f"berkas {sorted(missing)[0]} hilang dari dalamnya")
+        extra = set(names) - set(listed) - {MANIFEST_NAME}
+        if extra:
+            raise _damaged(archive_path, f"berisi berkas {sorted(extra)[0]} di luar daftar isi")
+        if DATABASE_FILE not in listed:
+            raise _damaged(archive_path, "basis data tidak ada di dalamnya")
+        if not manifest.get("database_ok", False):
+            raise _damaged(archive_path, "basis data di dalamnya sudah rusak saat dicadangkan")
+        with tempfile.TemporaryDirectory(prefix="nonasn-periksa-") as scratch:
+            db_folder = folder if folder is not None else Path(scratch)
+            for member in manifest["members"]:
+                name = member["name"]
+                if name == DATABASE_FILE or folder is not None:
+                    target = db_folder.joinpath(*PurePosixPath(name).parts)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with target.open("wb") as out:
+                        _copy_member(archive_path, archive, member, out)
+                        out.flush()
+                        os.fsync(out.fileno())
+                else:
+                    _copy_member(archive_path, archive, member, None)
+            _check_database(archive_path, db_folder / DATABASE_FILE)
+    return info_from_manifest(archive_path, manifest)
+
+
+def _check_database(archive_path: Path, db_file: Path) -> None:
+    try:
+        connection = sqlite3.connect(db_file)
+        try:
+            problems = integrity_problems(connection)
+            revision = scalar(connection, "SELECT version_num FROM alembic_version")
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        raise _damaged(archive_path, "basis data di dalamnya bukan basis data yang utuh") from None
+    if problems:
+        log.warning("backup %s: integrity check failed: %s", archive_path, problems[:5])
+        raise _damaged(archive_path, "basis data di dalamnya rusak (pemeriksaan keutuhan gagal)")
+    if revision is None:
+        raise _damaged(archive_path, "basis data di dalamnya tidak berisi data aplikasi ini")
+    if not known_revision(str(revision)):
+        raise _damaged(
+            archive_path,
+            f"dibuat oleh versi aplikasi yang lebih baru (skema {revision}); pasang versi terbaru",
+        )
+
+
+def read_error(archive: Path, exc: OSError) -> BackupError:
+    return BackupError(
+        f"Berkas cadangan {archive.name} tidak dapat dibaca atau diperiksa ({exc.strerror}).",
+        hint="Data sekarang tidak diubah. Periksa diska tempat berkas itu dan ruang kosong "
+        "disk, lalu coba lagi.",
+    )
+
+
+def verify_backup(archive: Path) -> BackupInfo:
+    """Check an archive completely without changing anything; BackupError says what is wrong."""
+    archive = Path(archive).expanduser()
+    try:
+        return verify_into(archive, None)
+    except OSError as exc:
+        raise read_error(archive, exc) from None
