@@ -26,7 +26,6 @@ import errno
 import hashlib
 import json
 import logging
-import os
 import re
 import sqlite3
 import tempfile
@@ -37,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop import __version__
-from nonasn_desktop.atomicfile import fsync_dir
+from nonasn_desktop.atomicfile import AtomicFile
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext, Clock, utc_now
 from nonasn_desktop.errors import StorageError, UserError
@@ -137,14 +136,19 @@ def unique_path(path: Path) -> Path:
 
 
 def _write_error(target: Path, exc: OSError) -> BackupError:
+    # The archive is written under a temporary name and renamed only when complete, so
+    # whatever happened nothing half-written carries the archive's name.
     if exc.errno == errno.ENOSPC:
         return BackupError(
-            f"Penyimpanan di {target.parent} penuh; cadangan {target.name} tidak dibuat.",
+            f"Penyimpanan di {target.parent} penuh; cadangan {target.name} tidak dibuat dan "
+            "tidak ada berkas cadangan setengah jadi yang tertinggal.",
             hint="Kosongkan ruang (atau pakai diska lain) lalu coba lagi.",
         )
     return BackupError(
-        f"Cadangan {target.name} tidak dapat ditulis ke {target.parent} ({exc.strerror}).",
-        hint="Periksa apakah folder itu ada, dapat ditulis, dan diskanya terpasang.",
+        f"Cadangan {target.name} tidak dapat ditulis ke {target.parent} ({exc.strerror}); "
+        "tidak ada berkas cadangan setengah jadi yang tertinggal.",
+        hint="Periksa apakah folder itu ada, dapat ditulis, dan diskanya terpasang, lalu coba "
+        "lagi.",
     )
 
 
@@ -244,6 +248,79 @@ def _add_file(
     return {"name": name, "size": size, "sha256": digest.hexdigest()}
 
 
+def _read_database(
+    db_file: Path, snapshot: Path, *, allow_damaged: bool
+) -> tuple[_DatabaseFacts, list[Path]]:
+    """Snapshot the database into ``snapshot``; returns its facts, and the raw files to store
+    instead when SQLite cannot read it at all (only with ``allow_damaged``)."""
+    try:
+        facts = _snapshot(db_file, snapshot)
+    except sqlite3.DatabaseError as exc:
+        if not allow_damaged:
+            raise BackupError(
+                f"Basis data {db_file} tidak dapat dibaca ({exc}); cadangan tidak dibuat.",
+                hint="Pulihkan dari cadangan yang lebih lama, atau hubungi petugas TI.",
+            ) from None
+        log.warning("database %s unreadable (%s); storing its raw files", db_file, exc)
+        raw_files = [
+            db_file.with_name(db_file.name + suffix)
+            for suffix in ("", "-wal", "-journal")
+            if db_file.with_name(db_file.name + suffix).is_file()
+        ]
+        return _DatabaseFacts(None, None, None, 0, (str(exc),)), raw_files
+    if facts.problems and not allow_damaged:
+        raise BackupError(
+            f"Basis data {db_file} rusak ({facts.problems[0]}); cadangan tidak dibuat.",
+            hint="Pulihkan dari cadangan yang lebih lama, atau hubungi petugas TI.",
+        )
+    return facts, []
+
+
+def _fill_archive(
+    archive: zipfile.ZipFile,
+    *,
+    database: list[Path],
+    facts: _DatabaseFacts,
+    raw: bool,
+    documents_dir: Path,
+    now: dt.datetime,
+    reason: str,
+) -> dict[str, Any]:
+    """Write the database file(s), every document and the manifest; returns the manifest."""
+    members: list[dict[str, Any]] = []
+    damaged: list[str] = []
+    for file in database:
+        name = file.name if raw else DATABASE_FILE
+        members.append(_add_file(archive, name, file, now, compress=True))
+    for path, name in _document_files(documents_dir):
+        # Already compressed (JPEG, PDF): stored as they are.
+        member = _add_file(archive, name, path, now, compress=False)
+        members.append(member)
+        if _SHA256.fullmatch(path.name) and member["sha256"] != path.name:
+            damaged.append(name)
+    manifest = {
+        "format": ARCHIVE_FORMAT,
+        "format_version": ARCHIVE_FORMAT_VERSION,
+        "app_version": __version__,
+        "schema_revision": facts.revision,
+        "created_at": now.astimezone(dt.UTC).isoformat(),
+        "reason": reason,
+        "office": {"code": facts.office_code, "name": facts.office_name}
+        if facts.office_code
+        else None,
+        "registrations": facts.registrations,
+        "documents": sum(1 for m in members if m["name"].startswith(f"{DOCUMENTS}/")),
+        "database_ok": not facts.problems and not raw,
+        "database_problems": list(facts.problems[:5]),
+        "damaged_documents": damaged,
+        "members": members,
+    }
+    info = zipfile.ZipInfo(MANIFEST_NAME, date_time=_zip_time(now))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, json.dumps(manifest, ensure_ascii=False, indent=1))
+    return manifest
+
+
 def write_archive(
     target: Path,
     *,
@@ -258,6 +335,7 @@ def write_archive(
     ``allow_damaged``: keep going when the database fails its integrity check, or cannot be
     read by SQLite at all (then its raw files are stored): the safety copy taken before a
     restore must save whatever is there. Such an archive is marked and cannot be restored.
+    Whatever fails (a full disk, a USB stick pulled out), nothing is left under ``target``.
     """
     folder = target.parent
     if not folder.is_dir():
@@ -266,84 +344,36 @@ def write_archive(
             hint="Pilih folder lain, atau pasang diskanya lebih dulu.",
         )
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".part", dir=folder)
+        pending = AtomicFile(target)
     except OSError as exc:
         raise _write_error(target, exc) from None
-    temp_path = Path(temp_name)
     try:
         with tempfile.TemporaryDirectory(prefix="nonasn-cadangan-") as scratch:
             snapshot = Path(scratch) / DATABASE_FILE
-            raw_files: list[Path] = []
-            try:
-                facts = _snapshot(db_file, snapshot)
-            except sqlite3.DatabaseError as exc:
-                if not allow_damaged:
-                    raise BackupError(
-                        f"Basis data {db_file} tidak dapat dibaca ({exc}); cadangan tidak dibuat.",
-                        hint="Pulihkan dari cadangan yang lebih lama, atau hubungi petugas TI.",
-                    ) from None
-                log.warning("database %s unreadable (%s); storing its raw files", db_file, exc)
-                facts = _DatabaseFacts(None, None, None, 0, (str(exc),))
-                raw_files = [
-                    db_file.with_name(db_file.name + suffix)
-                    for suffix in ("", "-wal", "-journal")
-                    if db_file.with_name(db_file.name + suffix).is_file()
-                ]
-            if facts.problems and not allow_damaged:
-                raise BackupError(
-                    f"Basis data {db_file} rusak ({facts.problems[0]}); cadangan tidak dibuat.",
-                    hint="Pulihkan dari cadangan yang lebih lama, atau hubungi petugas TI.",
+            facts, raw_files = _read_database(db_file, snapshot, allow_damaged=allow_damaged)
+            with zipfile.ZipFile(pending.stream, "w") as archive:
+                manifest = _fill_archive(
+                    archive,
+                    database=raw_files or [snapshot],
+                    facts=facts,
+                    raw=bool(raw_files),
+                    documents_dir=data_dir.documents_dir,
+                    now=now,
+                    reason=reason,
                 )
-            members: list[dict[str, Any]] = []
-            damaged: list[str] = []
-            with os.fdopen(handle, "w+b") as raw, zipfile.ZipFile(raw, "w") as archive:
-                if raw_files:
-                    for file in raw_files:
-                        members.append(_add_file(archive, file.name, file, now, compress=True))
-                else:
-                    members.append(_add_file(archive, DATABASE_FILE, snapshot, now, compress=True))
-                for path, name in _document_files(data_dir.documents_dir):
-                    # Already compressed (JPEG, PDF): stored as they are.
-                    member = _add_file(archive, name, path, now, compress=False)
-                    members.append(member)
-                    if _SHA256.fullmatch(path.name) and member["sha256"] != path.name:
-                        damaged.append(name)
-                documents = sum(1 for m in members if m["name"].startswith(f"{DOCUMENTS}/"))
-                manifest = {
-                    "format": ARCHIVE_FORMAT,
-                    "format_version": ARCHIVE_FORMAT_VERSION,
-                    "app_version": __version__,
-                    "schema_revision": facts.revision,
-                    "created_at": now.astimezone(dt.UTC).isoformat(),
-                    "reason": reason,
-                    "office": {"code": facts.office_code, "name": facts.office_name}
-                    if facts.office_code
-                    else None,
-                    "registrations": facts.registrations,
-                    "documents": documents,
-                    "database_ok": not facts.problems and not raw_files,
-                    "database_problems": list(facts.problems[:5]),
-                    "damaged_documents": damaged,
-                    "members": members,
-                }
-                info = zipfile.ZipInfo(MANIFEST_NAME, date_time=_zip_time(now))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, json.dumps(manifest, ensure_ascii=False, indent=1))
-                archive.close()
-                raw.flush()
-                os.fsync(raw.fileno())
-        temp_path.replace(target)
-        fsync_dir(folder)
+        pending.install()
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp_path.unlink(missing_ok=True)
+        pending.discard()
         raise _write_error(target, exc) from None
     except BaseException:
-        with contextlib.suppress(OSError):
-            temp_path.unlink(missing_ok=True)
+        pending.discard()
         raise
-    if damaged:
-        log.warning("backup %s: %d document files were already damaged", target, len(damaged))
+    if manifest["damaged_documents"]:
+        log.warning(
+            "backup %s: %d document files were already damaged",
+            target,
+            len(manifest["damaged_documents"]),
+        )
     log.info("backup written: %s (%s)", target, reason)
     return info_from_manifest(target, manifest)
 

@@ -9,15 +9,15 @@ at the next start by :func:`finish_interrupted_restore`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
-import os
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nonasn_desktop.atomicfile import fsync_dir
+from nonasn_desktop.atomicfile import fsync_dir, write_bytes_atomically
 from nonasn_desktop.backup.archive import (
     DOCUMENTS,
     REASON_BEFORE_RESTORE,
@@ -78,14 +78,8 @@ def _check_space(data_dir: DataDir, archive_path: Path) -> None:
 
 
 def _write_journal(path: Path, plan: list[list[str]], done: int) -> None:
-    """Write the journal atomically (temporary file, fsync, rename): never half a journal."""
-    temp = path.with_name(f"{path.name}.baru")
-    with temp.open("w", encoding="utf-8") as stream:
-        json.dump({"plan": plan, "done": done}, stream)
-        stream.flush()
-        os.fsync(stream.fileno())
-    temp.replace(path)
-    fsync_dir(path.parent)
+    """Write the journal atomically: never half a journal."""
+    write_bytes_atomically(path, json.dumps({"plan": plan, "done": done}).encode("utf-8"))
 
 
 def _swap(data_dir: DataDir, staging: Path, stamp: str) -> None:
@@ -188,10 +182,18 @@ def finish_interrupted_restore(data_dir: DataDir) -> bool:
             ) from None
         log.warning("an interrupted restore in %s was rolled back", root)
         rolled_back = True
+    # Only what is there is touched: on a read-only data folder with nothing to tidy this
+    # writes nothing, and the folder check that follows says what is wrong.
     for leftover in sorted(root.iterdir()):
-        if leftover.is_dir() and leftover.name.startswith((STAGING_PREFIX, OLD_PREFIX)):
+        name = leftover.name
+        if leftover.is_dir() and name.startswith((STAGING_PREFIX, OLD_PREFIX)):
             shutil.rmtree(leftover, ignore_errors=True)
-    (root / f"{RESTORE_JOURNAL}.baru").unlink(missing_ok=True)
+        elif name == f"{RESTORE_JOURNAL}.baru" or (
+            name.startswith(f".{RESTORE_JOURNAL}.") and name.endswith(".tmp")
+        ):
+            # A journal being written when the process died (".baru": earlier versions).
+            with contextlib.suppress(OSError):
+                leftover.unlink()
     return rolled_back
 
 

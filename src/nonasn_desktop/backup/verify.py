@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 import tempfile
 import zipfile
@@ -19,6 +18,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from nonasn_desktop.atomicfile import atomic_write
 from nonasn_desktop.backup.archive import (
     ARCHIVE_FORMAT,
     ARCHIVE_FORMAT_VERSION,
@@ -159,10 +159,8 @@ def verify_into(archive_path: Path, folder: Path | None) -> BackupInfo:
                 if name == DATABASE_FILE or folder is not None:
                     target = db_folder.joinpath(*PurePosixPath(name).parts)
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    with target.open("wb") as out:
+                    with atomic_write(target) as out:
                         _copy_member(archive_path, archive, member, out)
-                        out.flush()
-                        os.fsync(out.fileno())
                 else:
                     _copy_member(archive_path, archive, member, None)
             _check_database(archive_path, db_folder / DATABASE_FILE)

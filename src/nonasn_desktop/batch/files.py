@@ -8,14 +8,13 @@ A ``.partial`` file left by an export that died is removed by the next export in
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from nonasn_desktop.atomicfile import fsync_dir
+from nonasn_desktop.atomicfile import AtomicFile, fsync_dir
 from nonasn_desktop.central import format as fmt
 from nonasn_desktop.errors import StorageError
 
@@ -74,30 +73,44 @@ def write_error(folder: Path, exc: OSError) -> StorageError:
 
 @dataclass
 class Written:
-    temps: dict[str, Path]
-    finals: dict[str, Path]
+    """The three finished files of a batch, still under their temporary names."""
+
+    pending: dict[str, AtomicFile]
     manifest: fmt.Manifest
     manifest_sha256: str
     size: int
 
+    def final(self, role: str) -> Path:
+        return self.pending[role].path
 
-def durable_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    with path.open("xb") as stream:
-        write(stream)
-        stream.flush()
-        os.fsync(stream.fileno())
+
+def durable_write(final: Path, write: Callable[[BinaryIO], None]) -> AtomicFile:
+    """Write the file of ``final`` under its ``.partial`` name, flushed to disk; not installed.
+
+    The ``.partial`` name is fixed (not unique) so that the next export into the folder can
+    remove what a killed export left.
+    """
+    temp = partial_path(final.parent, final.name)
+    temp.unlink(missing_ok=True)
+    pending = AtomicFile(final, temp=temp)
+    try:
+        write(pending.stream)
+        pending.finish()
+    except BaseException:
+        pending.discard()
+        raise
+    return pending
 
 
 def install(written: Written) -> None:
-    """Rename the finished files into place, the signature last."""
+    """Rename the finished files into place, the signature last; one fsync of the folder."""
     for role in ("data", "sptjm", "signature"):
-        written.temps[role].replace(written.finals[role])
-    fsync_dir(written.finals["data"].parent)
+        written.pending[role].install(sync_folder=False)
+    fsync_dir(written.final("data").parent)
 
 
 def remove(written: Written) -> None:
     for role in ("signature", "sptjm", "data"):
         with contextlib.suppress(OSError):
-            written.finals[role].unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            written.temps[role].unlink(missing_ok=True)
+            written.final(role).unlink(missing_ok=True)
+        written.pending[role].discard()

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from nonasn_desktop.batch.files import Written, durable_write, partial_path, write_error
+from nonasn_desktop.atomicfile import AtomicFile
+from nonasn_desktop.batch.files import Written, durable_write, write_error
 from nonasn_desktop.batch.records import (
     Plan,
     SptjmLine,
@@ -199,7 +200,7 @@ def _write_sptjm(
     manifest: fmt.Manifest,
     manifest_sha: str,
     printed_by: str,
-) -> None:
+) -> AtomicFile:
     # Imported here, in the SPTJM's own thread: reportlab and Pillow load while the documents
     # are copied, and only after the key is open (the key derivation's memory and theirs do
     # not add up).
@@ -222,7 +223,7 @@ def _write_sptjm(
     def write(stream: BinaryIO) -> None:
         write_sptjm(stream, batch, rows, printed_at=printed_at, printed_by=printed_by)
 
-    durable_write(path, write)
+    return durable_write(path, write)
 
 
 def _check_rewrite(plan: Plan, manifest_sha: str) -> None:
@@ -267,13 +268,11 @@ def write_files(
         "sptjm": folder / (plan.base_name + fmt.SPTJM_SUFFIX),
         "signature": folder / (data_name + fmt.SIGNATURE_SUFFIX),
     }
-    temps = {role: partial_path(folder, path.name) for role, path in finals.items()}
-    for temp in temps.values():
-        temp.unlink(missing_ok=True)
+    pending: dict[str, AtomicFile] = {}
     # The SPTJM is drawn in a second thread while the documents are copied: the copy spends
     # its time in hashing and encryption, which release the interpreter lock.
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sptjm")
-    sptjm_job: concurrent.futures.Future[None] | None = None
+    sptjm_job: concurrent.futures.Future[AtomicFile] | None = None
     try:
         signed: SignedSink | None = None
         result: tuple[fmt.Manifest, str] | None = None
@@ -282,7 +281,7 @@ def write_files(
             nonlocal sptjm_job
             _check_rewrite(plan, manifest_sha)
             sptjm_job = pool.submit(
-                _write_sptjm, ctx, plan, temps["sptjm"], manifest, manifest_sha, printed_by
+                _write_sptjm, ctx, plan, finals["sptjm"], manifest, manifest_sha, printed_by
             )
 
         def write_data(stream: BinaryIO) -> None:
@@ -303,7 +302,7 @@ def write_files(
                 raise
             sink.close()
 
-        durable_write(temps["data"], write_data)
+        pending["data"] = durable_write(finals["data"], write_data)
         assert signed is not None
         assert result is not None
         assert sptjm_job is not None
@@ -315,16 +314,17 @@ def write_files(
         def write_signature(stream: BinaryIO) -> None:
             stream.write(signature_bytes)
 
-        durable_write(temps["signature"], write_signature)
-        sptjm_job.result()
+        pending["signature"] = durable_write(finals["signature"], write_signature)
+        pending["sptjm"] = sptjm_job.result()
         reporter.report(PHASE_FINISH, 1, 1)
-        return Written(temps, finals, manifest, manifest_sha, signed.size)
+        return Written(pending, manifest, manifest_sha, signed.size)
     except BaseException as exc:
         # Let a running SPTJM finish before its file is removed.
         pool.shutdown(wait=True)
-        for temp in temps.values():
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
+        if sptjm_job is not None and sptjm_job.done() and sptjm_job.exception() is None:
+            pending["sptjm"] = sptjm_job.result()
+        for file in pending.values():
+            file.discard()
         if isinstance(exc, OSError):
             raise write_error(folder, exc) from None
         raise

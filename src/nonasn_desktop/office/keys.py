@@ -10,13 +10,11 @@ which is how the centre's trust folder maps a key to an office.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from nonasn_desktop.atomicfile import AtomicFile, write_bytes_atomically
 from nonasn_desktop.central.format import public_key_comment
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
@@ -128,27 +126,24 @@ def _require_office(ctx: AppContext) -> OfficeInfo:
 
 def _write_private(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` readable by the owner only, atomically (fsync, rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=".key-", suffix=".partial", dir=path.parent)
-    temp = Path(name)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        with contextlib.suppress(OSError):
-            temp.chmod(0o600)
-        if path.exists():
-            raise ConflictError("Kunci tanda tangan kantor sudah ada; tidak diganti.")
-        temp.replace(path)
+        # The key folder, like the whole data folder, is the user's own.
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        pending = AtomicFile(path)
+        try:
+            pending.stream.write(data)
+            pending.finish()
+            if path.exists():
+                raise ConflictError("Kunci tanda tangan kantor sudah ada; tidak diganti.")
+            pending.install()
+        except BaseException:
+            pending.discard()
+            raise
     except OSError as exc:
         raise StorageError(
             f"Kunci kantor tidak dapat disimpan di {path.parent} ({exc.strerror}).",
             hint="Periksa izin dan ruang kosong folder data.",
         ) from None
-    finally:
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
 
 
 def create_office_key(ctx: AppContext, passphrase: str, *, actor: str = SYSTEM_ACTOR) -> KeyInfo:
@@ -221,17 +216,8 @@ def export_public_key(ctx: AppContext, out: Path) -> KeyInfo:
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{out.name}-", suffix=".partial", dir=out.parent)
-        temp = Path(name)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(info.public_key_text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            temp.replace(out)
-        finally:
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
+        # A public key is meant to be handed on: readable by others, unlike everything else.
+        write_bytes_atomically(out, info.public_key_text.encode("utf-8"), mode=0o644)
     except OSError as exc:
         raise StorageError(
             f"Kunci publik tidak dapat ditulis ke {out} ({exc.strerror}).",

@@ -7,10 +7,7 @@ Registrations are read here (columns, work history, the active pas foto) into pl
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
@@ -18,6 +15,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from nonasn_desktop.atomicfile import AtomicFile
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import ConflictError, NotFoundError, UserError
 from nonasn_desktop.office.identity import get_office
@@ -397,34 +395,29 @@ def write_printouts(
         )
     people = iter_printables(ctx, ids, with_photo=kind == "kartu")
     try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed after
-            dir=folder, prefix=f".{out.name}.", suffix=".tmp", delete=False
-        )
+        pending = AtomicFile(out)
     except OSError as exc:
         raise UserError(
             f"Berkas di folder {folder} tidak dapat dibuat: {exc.strerror}.",
             hint="Pilih folder lain yang dapat ditulisi.",
         ) from None
-    temp = Path(handle.name)
     try:
-        with handle:
-            pages = write_pdf(
-                sheet,
-                people,
-                handle,
-                total=len(ids),
-                author=_author(ctx),
-                progress=progress,
-            )
-            handle.flush()
-            os.fsync(handle.fileno())
-        temp.replace(out)
+        pages = write_pdf(
+            sheet,
+            people,
+            pending.stream,
+            total=len(ids),
+            author=_author(ctx),
+            progress=progress,
+        )
+        pending.install()
     except OSError as exc:
+        pending.discard()
         raise UserError(
             f"Berkas {out} tidak dapat ditulis: {exc.strerror}.",
             hint="Periksa ruang kosong di disk dan izin folder, lalu coba lagi.",
         ) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+    except BaseException:
+        pending.discard()
+        raise
     return pages
