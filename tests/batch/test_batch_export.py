@@ -24,7 +24,6 @@ from nonasn_desktop.batch import files as batch_files
 from nonasn_desktop.batch import writing as batch_writing
 from nonasn_desktop.batch.export import (
     ExportCancelledError,
-    ExportProgress,
     NothingToExportError,
     export_batch,
     rewrite_batch,
@@ -32,6 +31,7 @@ from nonasn_desktop.batch.export import (
 from nonasn_desktop.central import format as fmt
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import OperationCancelledError, ProgressStep
 from nonasn_desktop.crypto.age import AgeReader, read_identities
 from nonasn_desktop.crypto.errors import CryptoError, WrongPassphraseError
 from nonasn_desktop.demo import generate as demo
@@ -294,19 +294,21 @@ def test_a_fresh_partial_of_a_running_export_is_left_alone(tmp_path: Path) -> No
 
 
 def test_cancel_stops_and_cleans_up(ready: AppContext, tmp_path: Path) -> None:
-    seen: list[ExportProgress] = []
+    seen: list[ProgressStep] = []
 
     def cancelled() -> bool:
         return any(p.phase == batch_export.PHASE_DOCUMENTS and p.done > 0 for p in seen)
 
-    with pytest.raises(ExportCancelledError, match="dibatalkan"):
+    with pytest.raises(ExportCancelledError, match="dibatalkan") as info:
         export(ready, tmp_path / "out", progress=seen.append, cancelled=cancelled)
+    # One cancellation protocol: the GUI and the command line catch the common base.
+    assert isinstance(info.value, OperationCancelledError)
     assert files_in(tmp_path / "out") == []
     assert exported_count(ready) == 0
 
 
 def test_progress_reaches_the_end_of_every_phase(ready: AppContext, tmp_path: Path) -> None:
-    seen: list[ExportProgress] = []
+    seen: list[ProgressStep] = []
     export(ready, tmp_path / "out", progress=seen.append)
     last = {p.phase: p for p in seen}
     assert list(last) == [

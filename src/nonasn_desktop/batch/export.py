@@ -52,15 +52,13 @@ from nonasn_desktop.batch.writing import (
     PHASE_DOCUMENTS,
     PHASE_FINISH,
     PHASE_RECORDS,
-    Cancelled,
     ExportCancelledError,
-    ExportProgress,
-    Progress,
     Reporter,
     write_files,
 )
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import Cancelled, Progress
 from nonasn_desktop.crypto.age import Recipient
 from nonasn_desktop.crypto.minisign import SecretKey, key_id_hex
 from nonasn_desktop.errors import ConflictError, NotFoundError, UserError
@@ -78,11 +76,8 @@ __all__ = [
     "PHASE_RECORDS",
     "BatchInfo",
     "BatchResult",
-    "Cancelled",
     "ExportCancelledError",
-    "ExportProgress",
     "NothingToExportError",
-    "Progress",
     "clean_stale_partials",
     "export_batch",
     "find_batch",

@@ -10,7 +10,6 @@ import hashlib
 import json
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
 
@@ -26,9 +25,15 @@ from nonasn_desktop.batch.records import (
 from nonasn_desktop.batch.sinks import SignedSink, ZipSink, zip_info, zip_time
 from nonasn_desktop.central import format as fmt
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import (
+    Cancelled,
+    OperationCancelledError,
+    Progress,
+    ProgressStep,
+)
 from nonasn_desktop.crypto.age import AgeWriter
 from nonasn_desktop.crypto.minisign import SecretKey
-from nonasn_desktop.errors import ConflictError, StorageError, UserError
+from nonasn_desktop.errors import ConflictError, StorageError
 
 COPY_CHUNK = 1024 * 1024
 
@@ -37,20 +42,7 @@ PHASE_DOCUMENTS = "Menyalin dokumen"
 PHASE_FINISH = "Menandatangani dan membuat SPTJM"
 
 
-@dataclass(frozen=True)
-class ExportProgress:
-    """Where the export is: ``done`` of ``total`` in the current phase (records or bytes)."""
-
-    phase: str
-    done: int
-    total: int
-
-
-Progress = Callable[[ExportProgress], None]
-Cancelled = Callable[[], bool]
-
-
-class ExportCancelledError(UserError):
+class ExportCancelledError(OperationCancelledError):
     """The user cancelled the export; nothing was marked exported."""
 
 
@@ -67,7 +59,7 @@ class Reporter:
 
     def report(self, phase: str, done: int, total: int) -> None:
         if self._progress is not None:
-            self._progress(ExportProgress(phase, done, total))
+            self._progress(ProgressStep(phase, done, total))
 
 
 def copy_document(

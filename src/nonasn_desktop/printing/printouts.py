@@ -17,6 +17,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from nonasn_desktop.atomicfile import AtomicFile
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import (
+    Cancelled,
+    OperationCancelledError,
+    Progress,
+    ProgressStep,
+)
 from nonasn_desktop.errors import ConflictError, NotFoundError, UserError
 from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.policy import Policy
@@ -28,7 +34,8 @@ from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.storage.models import Document, Registration, WorkHistory
 
 Kind = Literal["informasi", "kartu"]
-Progress = Callable[[int, int], None]
+
+PHASE_PAGES = "Menyusun halaman PDF"
 
 KINDS: tuple[Kind, ...] = ("informasi", "kartu")
 LAYOUTS: tuple[CardLayout, ...] = ("a4", "id1")
@@ -369,6 +376,31 @@ def iter_printables(
             yield person
 
 
+class PrintCancelledError(OperationCancelledError):
+    """The clerk cancelled a print run; the PDF was not written."""
+
+
+def _until_cancelled(
+    people: Iterator[PrintableRegistration], cancelled: Cancelled | None
+) -> Iterator[PrintableRegistration]:
+    for person in people:
+        if cancelled is not None and cancelled():
+            raise PrintCancelledError("Pencetakan dibatalkan; berkas PDF tidak dibuat.")
+        yield person
+
+
+def _pages(progress: Progress | None) -> Callable[[int, int], None] | None:
+    """The page counter of the PDF writer as :class:`ProgressStep` reports."""
+    if progress is None:
+        return None
+    report = progress
+
+    def pages(done: int, total: int) -> None:
+        report(ProgressStep(PHASE_PAGES, done, total))
+
+    return pages
+
+
 def write_printouts(
     ctx: AppContext,
     out: Path,
@@ -378,13 +410,15 @@ def write_printouts(
     account_numbers: Sequence[str] = (),
     all_records: bool = False,
     progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
     printed_by: str | None = None,
 ) -> int:
     """Many papers into ONE PDF at ``out``, one page per person; returns the page count.
 
     The PDF is written to a temporary file beside ``out`` and renamed at the end, so ``out``
-    is either the complete new PDF or untouched. ``progress(done, total)`` is called after
-    each page.
+    is either the complete new PDF or untouched. ``progress`` gets a :class:`ProgressStep`
+    (pages) after each page; ``cancelled()`` is asked before each page, and when it turns
+    true PrintCancelledError is raised and ``out`` is left as it was.
     """
     ids = select_printable(ctx, kind, account_numbers=account_numbers, all_records=all_records)
     sheet = _sheet(ctx, kind, layout, printed_by)
@@ -393,7 +427,7 @@ def write_printouts(
         raise UserError(
             f"Folder {folder} tidak ada.", hint="Pilih folder yang ada untuk berkas PDF."
         )
-    people = iter_printables(ctx, ids, with_photo=kind == "kartu")
+    people = _until_cancelled(iter_printables(ctx, ids, with_photo=kind == "kartu"), cancelled)
     try:
         pending = AtomicFile(out)
     except OSError as exc:
@@ -408,7 +442,7 @@ def write_printouts(
             pending.stream,
             total=len(ids),
             author=_author(ctx),
-            progress=progress,
+            progress=_pages(progress),
         )
         pending.install()
     except OSError as exc:
