@@ -41,6 +41,8 @@ def open_app(
     try:
         # An older database is archived into backups/ first; a failed migration changes nothing.
         upgrade_with_backup(db, folder, clock=clock if clock is not None else utc_now)
+        # SQLite makes a new database (and its -wal/-shm) readable by everyone.
+        folder.make_private()
         return AppContext(
             data_dir=folder,
             db=db,
