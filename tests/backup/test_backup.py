@@ -416,6 +416,49 @@ def _database_of_a_newer_version(good: Path, tmp: Path) -> Path:
     return _rewrite(good, tmp / "s.zip", members=lambda m: _unknown_schema(m, tmp))
 
 
+def _with_sql(content: dict[str, bytes], tmp: Path, *statements: str) -> dict[str, bytes]:
+    path = tmp / "diubah.sqlite3"
+    path.write_bytes(content[DATABASE_FILE])
+    connection = sqlite3.connect(path)
+    with connection:
+        for statement in statements:
+            connection.execute(statement)
+    connection.close()
+    return {**content, DATABASE_FILE: path.read_bytes()}
+
+
+def _audit_triggers_replaced(good: Path, tmp: Path) -> Path:
+    # Same names, same revision, but the audit trail can now be rewritten.
+    return _rewrite(
+        good,
+        tmp / "p.zip",
+        members=lambda m: _with_sql(
+            m,
+            tmp,
+            "DROP TRIGGER audit_log_no_update",
+            "DROP TRIGGER audit_log_no_delete",
+            "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT 1; END",
+            "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT 1; END",
+        ),
+    )
+
+
+def _audit_trigger_dropped(good: Path, tmp: Path) -> Path:
+    return _rewrite(
+        good,
+        tmp / "d.zip",
+        members=lambda m: _with_sql(m, tmp, "DROP TRIGGER audit_log_no_delete"),
+    )
+
+
+def _extra_table(good: Path, tmp: Path) -> Path:
+    return _rewrite(
+        good,
+        tmp / "x.zip",
+        members=lambda m: _with_sql(m, tmp, "CREATE TABLE catatan_gelap (isi TEXT)"),
+    )
+
+
 DAMAGES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "truncated": (_truncated, "bukan arsip cadangan yang utuh"),
     "empty-file": (_empty, "bukan arsip cadangan yang utuh"),
@@ -433,6 +476,9 @@ DAMAGES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "newer-archive-format": (_newer_archive_format, "versi aplikasi yang lebih baru"),
     "database-fails-integrity-check": (_database_fails_integrity_check, "basis data di dalamnya"),
     "database-of-a-newer-version": (_database_of_a_newer_version, "versi aplikasi yang lebih baru"),
+    "audit-triggers-replaced": (_audit_triggers_replaced, "pemicu audit_log_no_delete berbeda"),
+    "audit-trigger-dropped": (_audit_trigger_dropped, "pemicu audit_log_no_delete tidak ada"),
+    "extra-table": (_extra_table, "tabel catatan_gelap tidak dikenal"),
 }
 
 

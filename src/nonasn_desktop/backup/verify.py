@@ -30,6 +30,7 @@ from nonasn_desktop.backup.archive import (
     info_from_manifest,
     scalar,
 )
+from nonasn_desktop.backup.schema import schema_difference
 from nonasn_desktop.storage.datadir import DATABASE_FILE
 from nonasn_desktop.storage.upgrade import integrity_problems, known_revision
 
@@ -173,6 +174,9 @@ def _check_database(archive_path: Path, db_file: Path) -> None:
         try:
             problems = integrity_problems(connection)
             revision = scalar(connection, "SELECT version_num FROM alembic_version")
+            difference: str | None = None
+            if revision is not None and not problems and known_revision(str(revision)):
+                difference = schema_difference(connection, str(revision))
         finally:
             connection.close()
     except sqlite3.DatabaseError:
@@ -186,6 +190,15 @@ def _check_database(archive_path: Path, db_file: Path) -> None:
         raise _damaged(
             archive_path,
             f"dibuat oleh versi aplikasi yang lebih baru (skema {revision}); pasang versi terbaru",
+        )
+    if difference is not None:
+        # Tables, indexes and triggers (the audit trail's append-only triggers among them)
+        # must be exactly those of the revision: anything else was changed by hand.
+        log.warning("backup %s: schema differs from %s: %s", archive_path, revision, difference)
+        raise _damaged(
+            archive_path,
+            f"susunan basis data di dalamnya tidak sama dengan skema {revision} aplikasi ini "
+            f"({difference}); basis data itu telah diubah di luar aplikasi",
         )
 
 
