@@ -29,10 +29,17 @@ from nonasn_desktop.backup.archive import (
     upgrade_with_backup,
     write_archive,
 )
-from nonasn_desktop.backup.verify import open_archive, read_error, read_manifest, verify_into
+from nonasn_desktop.backup.verify import (
+    check_archive_path,
+    open_archive,
+    read_error,
+    read_manifest,
+    verify_into,
+)
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext, utc_now
 from nonasn_desktop.errors import DataDirError
+from nonasn_desktop.policy import BackupLimits
 from nonasn_desktop.rules.documents import format_size
 from nonasn_desktop.storage.datadir import DATABASE_FILE, MIN_FREE_BYTES, DataDir
 from nonasn_desktop.storage.upgrade import sqlite_file
@@ -60,9 +67,9 @@ def _folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def _check_space(data_dir: DataDir, archive_path: Path) -> None:
-    with open_archive(archive_path) as archive:
-        manifest = read_manifest(archive_path, archive)
+def _check_space(data_dir: DataDir, archive_path: Path, limits: BackupLimits | None) -> None:
+    with open_archive(archive_path, limits) as archive:
+        manifest = read_manifest(archive_path, archive, limits)
     incoming = sum(int(m["size"]) for m in manifest["members"])
     current = _folder_size(data_dir.documents_dir)
     if data_dir.database_path.is_file():
@@ -198,7 +205,11 @@ def finish_interrupted_restore(data_dir: DataDir) -> bool:
 
 
 def restore_backup(
-    data_dir: DataDir, archive: Path, *, now: dt.datetime | None = None
+    data_dir: DataDir,
+    archive: Path,
+    *,
+    now: dt.datetime | None = None,
+    limits: BackupLimits | None = None,
 ) -> RestoreResult:
     """Replace the data of ``data_dir`` by the archive's, after verifying it completely.
 
@@ -208,17 +219,19 @@ def restore_backup(
     older schema: it is migrated (after its own backup) when the application opens it.
     """
     archive = Path(archive).expanduser()
+    # A folder, device or pipe is refused before the data folder is touched.
+    check_archive_path(archive)
     moment = now if now is not None else utc_now()
     data_dir.prepare(create=True)
     finish_interrupted_restore(data_dir)
-    _check_space(data_dir, archive)
+    _check_space(data_dir, archive, limits)
     when = stamp(moment)
     staging = data_dir.path / f"{STAGING_PREFIX}{when}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
         try:
-            info = verify_into(archive, staging)
+            info = verify_into(archive, staging, limits)
         except OSError as exc:
             raise read_error(archive, exc) from None
         (staging / DOCUMENTS).mkdir(exist_ok=True)

@@ -11,7 +11,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import sqlite3
+import stat
 import tempfile
 import zipfile
 import zlib
@@ -31,6 +33,8 @@ from nonasn_desktop.backup.archive import (
     scalar,
 )
 from nonasn_desktop.backup.schema import schema_difference
+from nonasn_desktop.policy import BackupLimits, default_policy
+from nonasn_desktop.rules.documents import format_size
 from nonasn_desktop.storage.datadir import DATABASE_FILE
 from nonasn_desktop.storage.upgrade import integrity_problems, known_revision
 
@@ -61,13 +65,62 @@ def _safe_member_name(name: str) -> bool:
     )
 
 
-def read_manifest(archive_path: Path, archive: zipfile.ZipFile) -> dict[str, Any]:
+def _read_bounded(archive: zipfile.ZipFile, name: str, limit: int) -> bytes | None:
+    """A member's bytes, or None when it inflates to more than ``limit`` (read no further:
+    the sizes in a ZIP's headers can lie)."""
+    with archive.open(name) as stream:
+        data = stream.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def _check_limits(archive_path: Path, members: list[dict[str, Any]], limits: BackupLimits) -> None:
+    """The manifest's promises within the named limits (forms/backup_limits.toml); what is
+    inflated later is held to these promises, so nothing beyond them is ever unpacked."""
+    if len(members) + 1 > limits.max_members:
+        raise _damaged(
+            archive_path,
+            f"berisi {len(members) + 1} berkas, lebih dari batas {limits.max_members}",
+        )
+    total = 0
+    for member in members:
+        size = member["size"]
+        limit = (
+            limits.max_database_bytes
+            if member["name"] == DATABASE_FILE
+            else limits.max_document_bytes
+        )
+        if size < 0 or size > limit:
+            raise _damaged(
+                archive_path,
+                f"berkas {member['name']} di dalamnya berukuran {format_size(max(size, 0))}, "
+                f"lebih dari batas {format_size(limit)}",
+            )
+        total += size
+    if total > limits.max_total_bytes:
+        raise _damaged(
+            archive_path,
+            f"isinya berukuran {format_size(total)} setelah dibuka, lebih dari batas "
+            f"{format_size(limits.max_total_bytes)}",
+        )
+
+
+def read_manifest(
+    archive_path: Path, archive: zipfile.ZipFile, limits: BackupLimits | None = None
+) -> dict[str, Any]:
+    """The manifest, checked for form and against ``limits`` (default: the installed policy)."""
+    limits = limits if limits is not None else default_policy().backup_limits
     try:
-        raw = archive.read(MANIFEST_NAME)
+        raw = _read_bounded(archive, MANIFEST_NAME, limits.max_manifest_bytes)
     except KeyError:
         raise _damaged(archive_path, "daftar isinya (manifest.json) tidak ada") from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
         raise _damaged(archive_path, "daftar isinya (manifest.json) rusak") from None
+    if raw is None:
+        raise _damaged(
+            archive_path,
+            "daftar isinya (manifest.json) lebih besar dari batas "
+            f"{format_size(limits.max_manifest_bytes)}",
+        )
     try:
         manifest = json.loads(raw.decode("utf-8"))
         if not isinstance(manifest, dict):
@@ -92,11 +145,69 @@ def read_manifest(archive_path: Path, archive: zipfile.ZipFile) -> dict[str, Any
         dt.datetime.fromisoformat(manifest["created_at"])
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError):
         raise _damaged(archive_path, "daftar isinya (manifest.json) rusak") from None
+    _check_limits(archive_path, members, limits)
     return manifest
 
 
-def open_archive(path: Path) -> zipfile.ZipFile:
+def check_archive_path(path: Path) -> None:
+    """Refuse, before reading a byte, what is not an ordinary file: a folder, a device (also
+    through a symbolic link, e.g. to /dev/zero, which never ends), a pipe (FIFO), a socket."""
     try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise BackupError(f"Berkas cadangan {path} tidak ditemukan.") from None
+    except OSError as exc:
+        raise BackupError(f"Berkas cadangan {path} tidak dapat dibaca ({exc.strerror}).") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise BackupError(
+            f"{path} adalah folder, bukan berkas cadangan.",
+            hint="Pilih berkas cadangan .zip di dalam folder itu.",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise BackupError(
+            f"{path} bukan berkas biasa (mis. perangkat atau pipa), jadi bukan berkas cadangan; "
+            "berkas itu tidak dibaca.",
+            hint="Pilih berkas cadangan .zip yang dibuat aplikasi ini.",
+        )
+
+
+# The end of a ZIP: its last record (22 bytes, then a comment of at most 64 KB) states how
+# many entries the central directory holds; ZIP64 archives state it in a record before that.
+_EOCD = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_EOCD = b"PK\x06\x06"
+
+
+def _declared_entries(path: Path) -> int | None:
+    """How many entries the archive's end record declares (None: no end record found)."""
+    with path.open("rb") as stream:
+        size = stream.seek(0, os.SEEK_END)
+        tail_start = max(0, size - (22 + 65535 + 20))
+        stream.seek(tail_start)
+        tail = stream.read()
+        at = tail.rfind(_EOCD)
+        if at < 0 or len(tail) - at < 22:
+            return None
+        count = int.from_bytes(tail[at + 10 : at + 12], "little")
+        locator = at - 20
+        if count == 0xFFFF and locator >= 0 and tail[locator : locator + 4] == _ZIP64_LOCATOR:
+            offset = int.from_bytes(tail[locator + 8 : locator + 16], "little")
+            stream.seek(offset)
+            record = stream.read(56)
+            if len(record) == 56 and record[:4] == _ZIP64_EOCD:
+                count = int.from_bytes(record[32:40], "little")
+        return count
+
+
+def open_archive(path: Path, limits: BackupLimits | None = None) -> zipfile.ZipFile:
+    """The archive, opened after its path and its number of entries were found acceptable:
+    reading the central directory of millions of entries would take the memory first."""
+    limits = limits if limits is not None else default_policy().backup_limits
+    check_archive_path(path)
+    try:
+        declared = _declared_entries(path)
+        if declared is not None and declared > limits.max_members:
+            raise _damaged(path, f"berisi {declared} berkas, lebih dari batas {limits.max_members}")
         return zipfile.ZipFile(path)
     except FileNotFoundError:
         raise BackupError(f"Berkas cadangan {path} tidak ditemukan.") from None
@@ -116,9 +227,14 @@ def _copy_member(
     size = 0
     try:
         with archive.open(name) as stream:
-            while chunk := stream.read(CHUNK):
+            # At most one byte more than the manifest promised is ever inflated.
+            while chunk := stream.read(min(CHUNK, member["size"] - size + 1)):
                 digest.update(chunk)
                 size += len(chunk)
+                if size > member["size"]:
+                    raise _damaged(
+                        archive_path, f"isi {name} lebih besar dari yang tercantum di daftar isi"
+                    )
                 if out is not None:
                     out.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
@@ -128,14 +244,16 @@ def _copy_member(
         raise _damaged(archive_path, f"isi {name} tidak sama dengan sidik SHA-256 di daftar isi")
 
 
-def verify_into(archive_path: Path, folder: Path | None) -> BackupInfo:
+def verify_into(
+    archive_path: Path, folder: Path | None, limits: BackupLimits | None = None
+) -> BackupInfo:
     """Check everything; with ``folder``, extract the database and documents into it.
 
     Without ``folder`` only the database is extracted (to a temporary folder) for its
     integrity check; the documents are hashed as they stream by.
     """
-    with open_archive(archive_path) as archive:
-        manifest = read_manifest(archive_path, archive)
+    with open_archive(archive_path, limits) as archive:
+        manifest = read_manifest(archive_path, archive, limits)
         names = [info.filename for info in archive.infolist()]
         if len(names) != len(set(names)):
             raise _damaged(archive_path, "ada nama berkas ganda di dalamnya")
@@ -210,10 +328,10 @@ def read_error(archive: Path, exc: OSError) -> BackupError:
     )
 
 
-def verify_backup(archive: Path) -> BackupInfo:
+def verify_backup(archive: Path, *, limits: BackupLimits | None = None) -> BackupInfo:
     """Check an archive completely without changing anything; BackupError says what is wrong."""
     archive = Path(archive).expanduser()
     try:
-        return verify_into(archive, None)
+        return verify_into(archive, None, limits)
     except OSError as exc:
         raise read_error(archive, exc) from None
