@@ -42,7 +42,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "registration": frozenset({"core", "flow", "office", "policy", "roster", "rules", "storage"}),
     "reports": frozenset({"core", "office", "roster", "rules", "sheets", "storage"}),
     "verval": frozenset({"accounts", "core", "flow", "policy", "registration", "rules", "storage"}),
-    "backup": frozenset({"core", "office", "rules", "storage"}),
+    # policy: the limits on an archive that is verified or restored (forms/backup_limits.toml).
+    "backup": frozenset({"core", "office", "policy", "rules", "storage"}),
     "batch": frozenset(
         {
             "accounts",

@@ -116,6 +116,7 @@ def check_database(scratch: Path) -> str:
 def check_backup(scratch: Path) -> str:
     """A backup archive of a small data folder, written and verified."""
     from nonasn_desktop.backup import archive as backup
+    from nonasn_desktop.backup import verify as backup_verify
     from nonasn_desktop.office.identity import initialise
     from nonasn_desktop.startup import open_app
 
@@ -123,7 +124,7 @@ def check_backup(scratch: Path) -> str:
         initialise(ctx, office_code=OFFICE_CODE, office_name=OFFICE_NAME)
         ctx.blobs.put(b"dokumen uji")
         info = backup.create_backup(ctx, scratch / "cadangan.zip")
-    verified = backup.verify_backup(info.path)
+    verified = backup_verify.verify_backup(info.path)
     _expect(verified.documents == 1, f"{verified.documents} dokumen di cadangan, bukan 1")
     return "arsip ZIP dibuat dan diperiksa"
 

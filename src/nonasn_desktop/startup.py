@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from nonasn_desktop.backup.archive import finish_interrupted_restore, upgrade_with_backup
+from nonasn_desktop.backup.archive import upgrade_with_backup
+from nonasn_desktop.backup.restore import finish_interrupted_restore
 from nonasn_desktop.core.context import AppContext, Clock, Desk, utc_now
 from nonasn_desktop.office.keys import adopt_key_file
 from nonasn_desktop.policy import Policy, default_policy
@@ -61,6 +62,8 @@ def open_app(
     try:
         # An older database is archived into backups/ first; a failed migration changes nothing.
         upgrade_with_backup(db, folder, clock=clock if clock is not None else utc_now)
+        # SQLite makes a new database (and its -wal/-shm) readable by everyone.
+        folder.make_private()
         ctx = AppContext(
             data_dir=folder,
             db=db,

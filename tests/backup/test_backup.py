@@ -15,6 +15,9 @@ import pytest
 
 from helpers.folders import make_office_folder, opened_copy
 from nonasn_desktop.backup import archive as backup
+from nonasn_desktop.backup import automatic as backup_auto
+from nonasn_desktop.backup import restore as backup_restore
+from nonasn_desktop.backup import verify as backup_verify
 from nonasn_desktop.backup.archive import BackupError, BackupInfo
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
@@ -88,7 +91,7 @@ def test_a_backup_holds_the_database_and_every_document(
     assert manifest["format"] == "nonasn-cadangan"
     # No temporary file is left beside the archive.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cadangan.zip", "data"]
-    assert backup.verify_backup(out) == info
+    assert backup_verify.verify_backup(out) == info
     entry = audit.recent(office_ctx, action_prefix="backup.")[0]
     assert (entry.action, entry.actor) == ("backup.create", "admin")
 
@@ -190,13 +193,13 @@ def test_restore_brings_back_the_data_and_keeps_a_safety_copy(
     office_ctx.close()
 
     clock.advance(hours=1)
-    result = backup.restore_backup(data_dir, archive, now=clock())
+    result = backup_restore.restore_backup(data_dir, archive, now=clock())
     assert result.restored.path == archive
     assert result.restored.registrations == 3
     assert result.safety_copy is not None
     assert result.safety_copy.parent == data_dir.backups_dir
     assert result.safety_copy.name.startswith("sebelum-pulih-")
-    safety = backup.verify_backup(result.safety_copy)
+    safety = backup_verify.verify_backup(result.safety_copy)
     assert safety.registrations == 5
     assert safety.reason == backup.REASON_BEFORE_RESTORE
     # Only the data folder's own things remain: no staging or journal left behind.
@@ -212,7 +215,7 @@ def test_restore_brings_back_the_data_and_keeps_a_safety_copy(
 
     with open_app(data_dir.path, clock=clock) as ctx:
         assert _registration_count(ctx) == 3
-        backup.record_restore(ctx, result, actor="admin")
+        backup_restore.record_restore(ctx, result, actor="admin")
         entry = audit.recent(ctx, action_prefix="backup.")[0]
         assert entry.action == "backup.restore"
         assert entry.changes["salinan_pengaman"][1] == str(result.safety_copy)
@@ -221,7 +224,7 @@ def test_restore_brings_back_the_data_and_keeps_a_safety_copy(
 def test_restore_onto_a_new_computer(office_ctx: AppContext, tmp_path: Path) -> None:
     archive = backup.create_backup(office_ctx, tmp_path / "b.zip").path
     fresh = DataDir(tmp_path / "laptop-baru")
-    result = backup.restore_backup(fresh, archive)
+    result = backup_restore.restore_backup(fresh, archive)
     assert result.safety_copy is None
     with open_app(fresh.path) as ctx:
         assert _registration_count(ctx) == 3
@@ -242,14 +245,14 @@ def test_restore_replaces_a_corrupt_database(office_ctx: AppContext, tmp_path: P
     with pytest.raises(StorageError):
         open_app(data_dir.path)
 
-    result = backup.restore_backup(data_dir, archive)
+    result = backup_restore.restore_backup(data_dir, archive)
     assert result.safety_copy is not None
     with zipfile.ZipFile(result.safety_copy) as kept:
         assert kept.read(DATABASE_FILE).startswith(b"\x00garbage")
         assert json.loads(kept.read("manifest.json"))["database_ok"] is False
     # A safety copy of a damaged database is kept for IT staff, but cannot be restored.
     with pytest.raises(BackupError, match="sudah rusak"):
-        backup.verify_backup(result.safety_copy)
+        backup_verify.verify_backup(result.safety_copy)
     with open_app(data_dir.path) as ctx:
         assert _registration_count(ctx) == 3
 
@@ -415,6 +418,49 @@ def _database_of_a_newer_version(good: Path, tmp: Path) -> Path:
     return _rewrite(good, tmp / "s.zip", members=lambda m: _unknown_schema(m, tmp))
 
 
+def _with_sql(content: dict[str, bytes], tmp: Path, *statements: str) -> dict[str, bytes]:
+    path = tmp / "diubah.sqlite3"
+    path.write_bytes(content[DATABASE_FILE])
+    connection = sqlite3.connect(path)
+    with connection:
+        for statement in statements:
+            connection.execute(statement)
+    connection.close()
+    return {**content, DATABASE_FILE: path.read_bytes()}
+
+
+def _audit_triggers_replaced(good: Path, tmp: Path) -> Path:
+    # Same names, same revision, but the audit trail can now be rewritten.
+    return _rewrite(
+        good,
+        tmp / "p.zip",
+        members=lambda m: _with_sql(
+            m,
+            tmp,
+            "DROP TRIGGER audit_log_no_update",
+            "DROP TRIGGER audit_log_no_delete",
+            "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT 1; END",
+            "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT 1; END",
+        ),
+    )
+
+
+def _audit_trigger_dropped(good: Path, tmp: Path) -> Path:
+    return _rewrite(
+        good,
+        tmp / "d.zip",
+        members=lambda m: _with_sql(m, tmp, "DROP TRIGGER audit_log_no_delete"),
+    )
+
+
+def _extra_table(good: Path, tmp: Path) -> Path:
+    return _rewrite(
+        good,
+        tmp / "x.zip",
+        members=lambda m: _with_sql(m, tmp, "CREATE TABLE catatan_gelap (isi TEXT)"),
+    )
+
+
 DAMAGES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "truncated": (_truncated, "bukan arsip cadangan yang utuh"),
     "empty-file": (_empty, "bukan arsip cadangan yang utuh"),
@@ -432,6 +478,9 @@ DAMAGES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
     "newer-archive-format": (_newer_archive_format, "versi aplikasi yang lebih baru"),
     "database-fails-integrity-check": (_database_fails_integrity_check, "basis data di dalamnya"),
     "database-of-a-newer-version": (_database_of_a_newer_version, "versi aplikasi yang lebih baru"),
+    "audit-triggers-replaced": (_audit_triggers_replaced, "pemicu audit_log_no_delete berbeda"),
+    "audit-trigger-dropped": (_audit_trigger_dropped, "pemicu audit_log_no_delete tidak ada"),
+    "extra-table": (_extra_table, "tabel catatan_gelap tidak dikenal"),
 }
 
 
@@ -455,10 +504,10 @@ def test_a_damaged_archive_is_refused_and_changes_nothing(
     before = _tree(data_dir.path)
 
     with pytest.raises(BackupError) as caught:
-        backup.verify_backup(bad)
+        backup_verify.verify_backup(bad)
     assert expected in str(caught.value)
     with pytest.raises(BackupError) as caught:
-        backup.restore_backup(data_dir, bad)
+        backup_restore.restore_backup(data_dir, bad)
     assert expected in str(caught.value)
     assert "Data sekarang tidak diubah" in str(caught.value)
 
@@ -473,7 +522,7 @@ def test_a_missing_archive_is_a_clear_error(
 ) -> None:
     data_dir, _good = closed_data
     with pytest.raises(BackupError, match="tidak ditemukan"):
-        backup.restore_backup(data_dir, tmp_path / "tidak-ada.zip")
+        backup_restore.restore_backup(data_dir, tmp_path / "tidak-ada.zip")
 
 
 def test_not_enough_room_to_restore_changes_nothing(
@@ -481,9 +530,9 @@ def test_not_enough_room_to_restore_changes_nothing(
 ) -> None:
     data_dir, good = closed_data
     before = _tree(data_dir.path)
-    monkeypatch.setattr(backup, "MIN_FREE_BYTES", 10**15)
+    monkeypatch.setattr(backup_restore, "MIN_FREE_BYTES", 10**15)
     with pytest.raises(BackupError, match="Ruang kosong"):
-        backup.restore_backup(data_dir, good)
+        backup_restore.restore_backup(data_dir, good)
     assert _tree(data_dir.path) == before
 
 
@@ -511,12 +560,12 @@ def test_a_restore_cut_off_during_the_swap_is_rolled_back_at_the_next_start(
     assert moves_before_cut < _count_swap_steps(data_dir)
 
     real_replace = Path.replace
-    journal = data_dir.path / backup.RESTORE_JOURNAL
+    journal = data_dir.path / backup_restore.RESTORE_JOURNAL
     moves = 0
 
     def replace(self: Path, target: Path) -> Path:
         nonlocal moves
-        if journal.exists() and not self.name.startswith(backup.RESTORE_JOURNAL):
+        if journal.exists() and not self.name.startswith(backup_restore.RESTORE_JOURNAL):
             if moves == moves_before_cut:
                 raise _PowerCut
             moves += 1
@@ -524,13 +573,13 @@ def test_a_restore_cut_off_during_the_swap_is_rolled_back_at_the_next_start(
 
     monkeypatch.setattr(Path, "replace", replace)
     with pytest.raises(_PowerCut):
-        backup.restore_backup(data_dir, good)
+        backup_restore.restore_backup(data_dir, good)
     monkeypatch.undo()
-    assert (data_dir.path / backup.RESTORE_JOURNAL).exists()
+    assert (data_dir.path / backup_restore.RESTORE_JOURNAL).exists()
 
     with open_app(data_dir.path) as ctx:  # the next start
         assert settings.get_setting(ctx, settings.EDIT_LOCK_MINUTES) == 99
-    assert not (data_dir.path / backup.RESTORE_JOURNAL).exists()
+    assert not (data_dir.path / backup_restore.RESTORE_JOURNAL).exists()
     after = _tree(data_dir.path)
     for name, digest in before.items():
         if not name.startswith(("backups", DATABASE_FILE)):
@@ -548,15 +597,18 @@ def test_a_failed_swap_is_undone_at_once(
 
     def replace(self: Path, target: Path) -> Path:
         # Windows refuses to replace a file another program holds open.
-        if self.parent.name.startswith(backup.STAGING_PREFIX) and target == data_dir.database_path:
+        if (
+            self.parent.name.startswith(backup_restore.STAGING_PREFIX)
+            and target == data_dir.database_path
+        ):
             raise PermissionError(13, "Permission denied")
         return real_replace(self, target)
 
     monkeypatch.setattr(Path, "replace", replace)
     with pytest.raises(BackupError, match="tetap seperti semula"):
-        backup.restore_backup(data_dir, good)
+        backup_restore.restore_backup(data_dir, good)
     monkeypatch.undo()
-    assert not (data_dir.path / backup.RESTORE_JOURNAL).exists()
+    assert not (data_dir.path / backup_restore.RESTORE_JOURNAL).exists()
     with open_app(data_dir.path) as ctx:
         assert settings.get_setting(ctx, settings.EDIT_LOCK_MINUTES) == 99
 
@@ -573,22 +625,22 @@ def usb(office_ctx: AppContext, tmp_path: Path) -> Path:
 
 
 def test_no_daily_backup_when_no_folder_is_chosen(office_ctx: AppContext) -> None:
-    assert backup.backup_folder(office_ctx) is None
-    assert backup.run_daily_backup_if_due(office_ctx) is None
+    assert backup_auto.backup_folder(office_ctx) is None
+    assert backup_auto.run_daily_backup_if_due(office_ctx) is None
 
 
 def test_one_daily_backup_per_day(office_ctx: AppContext, usb: Path, clock: FakeClock) -> None:
-    made = backup.run_daily_backup_if_due(office_ctx)
+    made = backup_auto.run_daily_backup_if_due(office_ctx)
     assert made is not None
     assert made.created.reason == backup.REASON_AUTOMATIC
     assert made.created.path.name.startswith("nonasn-otomatis-3273-")
     assert made.removed == ()
     clock.advance(minutes=30)
-    assert backup.run_daily_backup_if_due(office_ctx) is None
+    assert backup_auto.run_daily_backup_if_due(office_ctx) is None
     clock.advance(days=1)
-    again = backup.run_daily_backup_if_due(office_ctx)
+    again = backup_auto.run_daily_backup_if_due(office_ctx)
     assert again is not None
-    assert len(backup.automatic_backups(usb, "3273")) == 2
+    assert len(backup_auto.automatic_backups(usb, "3273")) == 2
 
 
 def test_rotation_keeps_the_newest_and_touches_nothing_else(
@@ -600,11 +652,11 @@ def test_rotation_keeps_the_newest_and_touches_nothing_else(
     (usb / "nonasn-cadangan-3273-20250101-080000.zip").write_bytes(b"cadangan manual")
     made: list[BackupInfo] = []
     for _ in range(4):
-        result = backup.run_daily_backup_if_due(office_ctx)
+        result = backup_auto.run_daily_backup_if_due(office_ctx)
         assert result is not None
         made.append(result.created)
         clock.advance(days=1)
-    assert backup.automatic_backups(usb, "3273") == [made[2].path, made[3].path]
+    assert backup_auto.automatic_backups(usb, "3273") == [made[2].path, made[3].path]
     assert (usb / "catatan.txt").exists()
     assert (usb / "nonasn-otomatis-3204-20250101-080000.zip").exists()
     assert (usb / "nonasn-cadangan-3273-20250101-080000.zip").exists()
@@ -613,7 +665,7 @@ def test_rotation_keeps_the_newest_and_touches_nothing_else(
 def test_an_unplugged_usb_drive_is_reported(office_ctx: AppContext, usb: Path) -> None:
     usb.rmdir()
     with pytest.raises(BackupError, match="tidak ditemukan") as caught:
-        backup.run_daily_backup_if_due(office_ctx)
+        backup_auto.run_daily_backup_if_due(office_ctx)
     assert "diska USB" in str(caught.value)
 
 
@@ -624,7 +676,7 @@ def test_the_backup_settings_are_declared_with_limits(office_ctx: AppContext) ->
 
 
 def test_interrupted_restore_check_is_harmless_on_a_missing_folder(tmp_path: Path) -> None:
-    assert backup.finish_interrupted_restore(DataDir(tmp_path / "tidak-ada")) is False
+    assert backup_restore.finish_interrupted_restore(DataDir(tmp_path / "tidak-ada")) is False
     assert not (tmp_path / "tidak-ada").exists()
 
 
@@ -642,7 +694,7 @@ def test_restore_in_place_keeps_the_context_usable(
     archive = backup.create_backup(office_ctx, tmp_path / "b.zip").path
     demo.generate(office_ctx, 1, RecordStatus.DRAF, seed=8)
     assert _registration_count(office_ctx) == 4
-    result = backup.restore_in_place(office_ctx, archive, actor="admin")
+    result = backup_restore.restore_in_place(office_ctx, archive, actor="admin")
     assert result.safety_copy is not None
     # The same context now reads the restored data.
     assert _registration_count(office_ctx) == 3
@@ -655,39 +707,39 @@ def test_restore_in_place_refuses_a_damaged_archive_and_the_data_stays_usable(
     bad = tmp_path / "rusak.zip"
     bad.write_bytes(b"PK\x03\x04 bukan arsip")
     with pytest.raises(BackupError, match="tidak dapat dipakai"):
-        backup.restore_in_place(office_ctx, bad, actor="admin")
+        backup_restore.restore_in_place(office_ctx, bad, actor="admin")
     assert _registration_count(office_ctx) == 3
 
 
 def test_automatic_backup_settings_and_status(
     office_ctx: AppContext, tmp_path: Path, clock: FakeClock
 ) -> None:
-    status = backup.automatic_backup_status(office_ctx)
+    status = backup_auto.automatic_backup_status(office_ctx)
     assert not status.enabled
     assert status.describe_latest() == "Cadangan otomatis harian tidak aktif."
     usb = tmp_path / "usb"
     usb.mkdir()
-    backup.set_automatic_backup(office_ctx, usb, 3, actor="admin")
-    status = backup.automatic_backup_status(office_ctx)
+    backup_auto.set_automatic_backup(office_ctx, usb, 3, actor="admin")
+    status = backup_auto.automatic_backup_status(office_ctx)
     assert (status.folder, status.keep, status.latest) == (usb, 3, None)
     assert status.describe_latest() == f"Belum ada cadangan otomatis di {usb}."
-    made = backup.run_daily_backup_if_due(office_ctx)
+    made = backup_auto.run_daily_backup_if_due(office_ctx)
     assert made is not None
-    status = backup.automatic_backup_status(office_ctx)
+    status = backup_auto.automatic_backup_status(office_ctx)
     assert status.latest == made.created.path
     local = office_ctx.now().astimezone()
     assert status.latest_at == local.replace(microsecond=0)
     assert status.describe_latest().startswith(
         f"Cadangan otomatis terakhir: {local:%d-%m-%Y %H:%M}"
     )
-    backup.set_automatic_backup(office_ctx, None, 3, actor="admin")
-    assert not backup.automatic_backup_status(office_ctx).enabled
+    backup_auto.set_automatic_backup(office_ctx, None, 3, actor="admin")
+    assert not backup_auto.automatic_backup_status(office_ctx).enabled
     changes = [e.entity_id for e in audit.recent(office_ctx, action_prefix="setting.")]
     assert "backup_folder" in changes
 
 
 def test_an_automatic_backup_folder_must_exist(office_ctx: AppContext, tmp_path: Path) -> None:
     with pytest.raises(FieldError, match="tidak ditemukan") as caught:
-        backup.set_automatic_backup(office_ctx, tmp_path / "usb-tidak-ada", 7, actor="admin")
+        backup_auto.set_automatic_backup(office_ctx, tmp_path / "usb-tidak-ada", 7, actor="admin")
     assert caught.value.field == "backup_folder"
-    assert not backup.automatic_backup_status(office_ctx).enabled
+    assert not backup_auto.automatic_backup_status(office_ctx).enabled

@@ -20,9 +20,10 @@ from helpers.batches import PASSPHRASE, age_identity, clone, prepared_data_folde
 from helpers.tools import require_tool
 from nonasn_desktop.accounts.users import create_user
 from nonasn_desktop.batch import export as batch_export
+from nonasn_desktop.batch import files as batch_files
+from nonasn_desktop.batch import writing as batch_writing
 from nonasn_desktop.batch.export import (
     ExportCancelledError,
-    ExportProgress,
     NothingToExportError,
     export_batch,
     rewrite_batch,
@@ -30,6 +31,7 @@ from nonasn_desktop.batch.export import (
 from nonasn_desktop.central import format as fmt
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import OperationCancelledError, ProgressStep
 from nonasn_desktop.crypto.age import AgeReader, read_identities
 from nonasn_desktop.crypto.errors import CryptoError, WrongPassphraseError
 from nonasn_desktop.demo import generate as demo
@@ -227,7 +229,7 @@ def test_crash_halfway_leaves_nothing_that_looks_complete(
     ready: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copied = []
-    real = batch_export._copy_document
+    real = batch_writing.copy_document
 
     def copy_then_fail(*args: object, **kwargs: object) -> None:
         if len(copied) >= 5:
@@ -235,7 +237,7 @@ def test_crash_halfway_leaves_nothing_that_looks_complete(
         copied.append(1)
         real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch_export, "_copy_document", copy_then_fail)
+    monkeypatch.setattr(batch_writing, "copy_document", copy_then_fail)
     with pytest.raises(RuntimeError, match="power cut"):
         export(ready, tmp_path / "out")
     assert copied == [1] * 5
@@ -254,16 +256,17 @@ def test_a_killed_export_leaves_only_partials_cleaned_by_the_next(
         import os, sys
         from pathlib import Path
         from nonasn_desktop.batch import export as batch_export
+        from nonasn_desktop.batch import writing as batch_writing
         from nonasn_desktop.startup import open_app
 
-        real = batch_export._copy_document
+        real = batch_writing.copy_document
         calls = []
         def copy_then_die(*args, **kwargs):
             real(*args, **kwargs)
             calls.append(1)
             if len(calls) == 3:
                 os._exit(9)
-        batch_export._copy_document = copy_then_die
+        batch_writing.copy_document = copy_then_die
         ctx = open_app(Path({str(ready.data_dir.path)!r}))
         batch_export.export_batch(ctx, Path({str(out)!r}), passphrase={PASSPHRASE!r},
                                   actor="system")
@@ -276,7 +279,7 @@ def test_a_killed_export_leaves_only_partials_cleaned_by_the_next(
     assert exported_count(ready) == 0
     # The next export removes the stale partial (untouched for a while) and succeeds.
     stale = out / left[0]
-    old = stale.stat().st_mtime - batch_export.STALE_PARTIAL_SECONDS - 1
+    old = stale.stat().st_mtime - batch_files.STALE_PARTIAL_SECONDS - 1
     os.utime(stale, (old, old))
     export(ready, out)
     assert not any(name.endswith(".partial") for name in files_in(out))
@@ -291,19 +294,21 @@ def test_a_fresh_partial_of_a_running_export_is_left_alone(tmp_path: Path) -> No
 
 
 def test_cancel_stops_and_cleans_up(ready: AppContext, tmp_path: Path) -> None:
-    seen: list[ExportProgress] = []
+    seen: list[ProgressStep] = []
 
     def cancelled() -> bool:
         return any(p.phase == batch_export.PHASE_DOCUMENTS and p.done > 0 for p in seen)
 
-    with pytest.raises(ExportCancelledError, match="dibatalkan"):
+    with pytest.raises(ExportCancelledError, match="dibatalkan") as info:
         export(ready, tmp_path / "out", progress=seen.append, cancelled=cancelled)
+    # One cancellation protocol: the GUI and the command line catch the common base.
+    assert isinstance(info.value, OperationCancelledError)
     assert files_in(tmp_path / "out") == []
     assert exported_count(ready) == 0
 
 
 def test_progress_reaches_the_end_of_every_phase(ready: AppContext, tmp_path: Path) -> None:
-    seen: list[ExportProgress] = []
+    seen: list[ProgressStep] = []
     export(ready, tmp_path / "out", progress=seen.append)
     last = {p.phase: p for p in seen}
     assert list(last) == [
@@ -320,13 +325,13 @@ def test_progress_reaches_the_end_of_every_phase(ready: AppContext, tmp_path: Pa
 def test_a_failing_commit_removes_the_files(
     ready: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = batch_export._install
+    real = batch_files.install
 
-    def install_then_fail(written: batch_export._Written) -> None:
+    def install_then_fail(written: batch_files.Written) -> None:
         real(written)
         raise OSError(5, "I/O error")
 
-    monkeypatch.setattr(batch_export, "_install", install_then_fail)
+    monkeypatch.setattr(batch_files, "install", install_then_fail)
     with pytest.raises(OSError, match="I/O"):
         export(ready, tmp_path / "out")
     assert files_in(tmp_path / "out") == []

@@ -151,7 +151,7 @@ def export(data_dir: Path, folder: Path) -> None:
 
 
 def restore(data_dir: Path, first: Path, second: Path) -> None:
-    from nonasn_desktop.backup.archive import restore_backup
+    from nonasn_desktop.backup.restore import restore_backup
     from nonasn_desktop.storage.datadir import DataDir
 
     report("READY")

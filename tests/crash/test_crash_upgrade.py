@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from crash_worker import run_and_kill
 
-from nonasn_desktop.backup import archive as backup
+from nonasn_desktop.backup import verify as backup_verify
 from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage.database import Database
 from nonasn_desktop.storage.upgrade import integrity_problems
@@ -82,4 +82,4 @@ def test_killed_while_migrating(tmp_path: Path) -> None:
     # The backup taken before the migration began is complete.
     archives = list((data / "backups").glob("sebelum-pembaruan-*.zip"))
     assert len(archives) == 1
-    assert backup.verify_backup(archives[0]).registrations == 11
+    assert backup_verify.verify_backup(archives[0]).registrations == 11

@@ -17,6 +17,8 @@ from helpers.folders import make_office_folder, opened_copy
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.backup import archive as backup
+from nonasn_desktop.backup import automatic as backup_auto
+from nonasn_desktop.backup import verify as backup_verify
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.gui import backup_dialogs, messages
@@ -79,7 +81,7 @@ def test_backup_dialog_makes_the_archive_and_says_where(
     assert f"Cadangan dibuat: {target}" in dialog.summary.text()
     assert "2 pendaftaran" in dialog.summary.text()
     assert not dialog.ok_button.isVisible()
-    assert backup.verify_backup(target).registrations == 2
+    assert backup_verify.verify_backup(target).registrations == 2
 
 
 def test_backup_dialog_shows_why_it_could_not(
@@ -204,7 +206,7 @@ def test_auto_backup_dialog_turns_it_on_and_off(
     dialog.keep.setValue(3)
     with qtbot.waitSignal(dialog.accepted):
         _click(qtbot, dialog.ok_button)
-    status = backup.automatic_backup_status(ctx)
+    status = backup_auto.automatic_backup_status(ctx)
     assert (status.folder, status.keep) == (usb, 3)
 
     again = AutoBackupDialog(ctx, admin)
@@ -214,7 +216,7 @@ def test_auto_backup_dialog_turns_it_on_and_off(
     again.daily.setChecked(False)
     with qtbot.waitSignal(again.accepted):
         _click(qtbot, again.ok_button)
-    assert not backup.automatic_backup_status(ctx).enabled
+    assert not backup_auto.automatic_backup_status(ctx).enabled
 
 
 def test_daily_runner_makes_one_backup_a_day_and_reports_a_missing_drive_once(
@@ -222,7 +224,7 @@ def test_daily_runner_makes_one_backup_a_day_and_reports_a_missing_drive_once(
 ) -> None:
     usb = tmp_path / "usb"
     usb.mkdir()
-    backup.set_automatic_backup(ctx, usb, 7, actor=admin.username)
+    backup_auto.set_automatic_backup(ctx, usb, 7, actor=admin.username)
     runner = DailyBackupRunner(ctx, interval_ms=60_000)
     messages_seen: list[str] = []
     runner.message.connect(messages_seen.append)
@@ -231,10 +233,10 @@ def test_daily_runner_makes_one_backup_a_day_and_reports_a_missing_drive_once(
     qtbot.waitUntil(lambda: not runner.running)
     assert runner.timer.isActive()
     assert messages_seen[-1].startswith("Cadangan otomatis hari ini dibuat: ")
-    assert len(backup.automatic_backups(usb, "3273")) == 1
+    assert len(backup_auto.automatic_backups(usb, "3273")) == 1
     runner.check_now()  # not due again today
     qtbot.waitUntil(lambda: not runner.running)
-    assert len(backup.automatic_backups(usb, "3273")) == 1
+    assert len(backup_auto.automatic_backups(usb, "3273")) == 1
 
     shutil.rmtree(usb)
     for _ in range(2):

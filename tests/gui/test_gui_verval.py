@@ -18,6 +18,7 @@ from helpers.batches import PASSPHRASE, age_identity
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.batch import export as batch_export
+from nonasn_desktop.batch import writing as batch_writing
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.gui import messages
@@ -337,14 +338,14 @@ def test_export_can_be_cancelled(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     started, release = threading.Event(), threading.Event()
-    real = batch_export._copy_document
+    real = batch_writing.copy_document
 
     def held_copy(*args: object, **kwargs: object) -> None:
         started.set()
         release.wait(30)
         real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(batch_export, "_copy_document", held_copy)
+    monkeypatch.setattr(batch_writing, "copy_document", held_copy)
     dialog.folder.setText(str(tmp_path / "usb"))
     dialog.passphrase.setText(PASSPHRASE)
     _click(qtbot, dialog.export_button)

@@ -13,11 +13,14 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import OperationCancelledError, ProgressStep
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.errors import ConflictError, NotFoundError, UserError
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.printing.printouts import (
+    PHASE_PAGES,
     PrintableRegistration,
+    PrintCancelledError,
     account_card_pdf,
     load_printable,
     registration_info_pdf,
@@ -319,12 +322,10 @@ def test_times_are_printed_in_the_office_time_zone(
 
 def test_all_finished_registrations_print_one_card_each(ctx: AppContext, tmp_path: Path) -> None:
     out = tmp_path / "kartu.pdf"
-    seen: list[tuple[int, int]] = []
-    pages = write_printouts(
-        ctx, out, kind="kartu", all_records=True, progress=lambda d, t: seen.append((d, t))
-    )
+    seen: list[ProgressStep] = []
+    pages = write_printouts(ctx, out, kind="kartu", all_records=True, progress=seen.append)
     assert pages == FINISHED
-    assert seen[-1] == (FINISHED, FINISHED)
+    assert seen[-1] == ProgressStep(PHASE_PAGES, FINISHED, FINISHED)
     assert len(seen) == FINISHED
     reader = PdfReader(out)
     assert len(reader.pages) == FINISHED
@@ -407,12 +408,29 @@ def test_a_failure_midway_leaves_no_pdf_under_the_final_name(
 ) -> None:
     out = tmp_path / "kartu.pdf"
 
-    def fail_on_third(done: int, total: int) -> None:
-        if done == 3:
+    def fail_on_third(step: ProgressStep) -> None:
+        if step.done == 3:
             raise RuntimeError("power cut")
 
     with pytest.raises(RuntimeError, match="power cut"):
         write_printouts(ctx, out, kind="kartu", all_records=True, progress=fail_on_third)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cancelled_run_writes_no_pdf(ctx: AppContext, tmp_path: Path) -> None:
+    out = tmp_path / "kartu.pdf"
+    seen: list[ProgressStep] = []
+    with pytest.raises(PrintCancelledError, match="dibatalkan") as info:
+        write_printouts(
+            ctx,
+            out,
+            kind="kartu",
+            all_records=True,
+            progress=seen.append,
+            cancelled=lambda: len(seen) >= 2,
+        )
+    assert isinstance(info.value, OperationCancelledError)
+    assert [step.done for step in seen] == [1, 2]
     assert list(tmp_path.iterdir()) == []
 
 
@@ -421,7 +439,7 @@ def test_a_failed_run_leaves_the_previous_pdf_untouched(ctx: AppContext, tmp_pat
     write_printouts(ctx, out, kind="kartu", all_records=True)
     before = out.read_bytes()
 
-    def fail(done: int, total: int) -> None:
+    def fail(_step: ProgressStep) -> None:
         raise RuntimeError("disk pulled out")
 
     with pytest.raises(RuntimeError):

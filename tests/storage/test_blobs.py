@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from nonasn_desktop import atomicfile
 from nonasn_desktop.errors import DocumentError, StorageError
-from nonasn_desktop.storage import blobs
 from nonasn_desktop.storage.blobs import BlobStore
 
 DATA = b"\xff\xd8\xff\xe0 pretend this is a JPEG scan of a KTP"
@@ -109,7 +109,7 @@ def test_full_disk_while_writing(store: BlobStore, monkeypatch: pytest.MonkeyPat
     def no_space(_fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(blobs.os, "fsync", no_space)
+    monkeypatch.setattr(atomicfile.os, "fsync", no_space)
     with pytest.raises(StorageError, match="penuh"):
         store.put(DATA)
     monkeypatch.undo()
@@ -126,7 +126,7 @@ def test_full_disk_while_streaming(
     def no_space(_fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(blobs.os, "fsync", no_space)
+    monkeypatch.setattr(atomicfile.os, "fsync", no_space)
     with pytest.raises(StorageError, match="penuh"):
         store.put_file(source)
     monkeypatch.undo()
@@ -143,6 +143,6 @@ def test_other_write_errors(store: BlobStore, monkeypatch: pytest.MonkeyPatch) -
     def refuse(*_args: Any, **_kwargs: Any) -> Any:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(blobs.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(atomicfile.tempfile, "mkstemp", refuse)
     with pytest.raises(StorageError, match="tidak dapat disimpan"):
         store.put(DATA)

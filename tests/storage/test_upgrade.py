@@ -19,6 +19,7 @@ from alembic.config import Config
 
 from nonasn_desktop.accounts import users
 from nonasn_desktop.backup import archive as backup_service
+from nonasn_desktop.backup import verify as backup_verify
 from nonasn_desktop.errors import StorageError
 from nonasn_desktop.registration import store as registrations
 from nonasn_desktop.rules.status import RecordStatus
@@ -133,7 +134,7 @@ def test_every_fixture_upgrades_to_head_keeping_every_row(fixture: Path, tmp_pat
         # The old database was archived before it was migrated, and the archive is sound.
         assert len(archives) == 1
         assert archives[0].name.startswith(f"sebelum-pembaruan-{old_revision}-")
-        info = backup_service.verify_backup(archives[0])
+        info = backup_verify.verify_backup(archives[0])
         assert info.schema_revision == old_revision
         assert info.registrations == before["registration"]
 
@@ -216,7 +217,7 @@ def test_an_older_database_is_backed_up_then_migrated(current_db: DataDir, tmp_p
     assert result.migrated
     assert (result.from_revision, result.to_revision) == (old_head, "9999_test")
     assert result.backup is not None
-    assert backup_service.verify_backup(result.backup).schema_revision == old_head
+    assert backup_verify.verify_backup(result.backup).schema_revision == old_head
     assert _tables(current_db.database_path) == before
     connection = sqlite3.connect(current_db.database_path)
     try:

@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.backup import archive as backup
+from nonasn_desktop.backup import automatic as backup_auto
+from nonasn_desktop.backup import restore as backup_restore
+from nonasn_desktop.backup import verify as backup_verify
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
 from nonasn_desktop.errors import UserError
@@ -78,7 +81,7 @@ def run_create(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    info = backup.verify_backup(args.file)
+    info = backup_verify.verify_backup(args.file)
     print(f"Berkas cadangan {args.file} utuh.")
     _print_info(info)
     return 0
@@ -102,14 +105,14 @@ def _confirmed(info: backup.BackupInfo, data_dir: DataDir) -> bool:
 def run_restore(args: argparse.Namespace) -> int:
     data_dir = DataDir.resolve(data_dir_of(args))
     if not args.ya:
-        info = backup.verify_backup(args.file)
+        info = backup_verify.verify_backup(args.file)
         if not _confirmed(info, data_dir):
             print("Pemulihan dibatalkan; tidak ada yang diubah.")
             return 1
-    result = backup.restore_backup(data_dir, args.file)
+    result = backup_restore.restore_backup(data_dir, args.file)
     # Opening migrates a restored database of an older version (after its own backup).
     with open_app(data_dir.path) as ctx:
-        backup.record_restore(ctx, result, actor=CLI_ACTOR)
+        backup_restore.record_restore(ctx, result, actor=CLI_ACTOR)
     print(f"Data dipulihkan dari {args.file}.")
     print(result.restored.describe() + ".")
     if result.safety_copy is not None:
@@ -119,11 +122,11 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def run_daily(args: argparse.Namespace) -> int:
     with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
-        folder = backup.backup_folder(ctx)
+        folder = backup_auto.backup_folder(ctx)
         if folder is None:
             print("Cadangan otomatis harian tidak aktif (folder cadangan belum dipilih).")
             return 0
-        result = backup.run_daily_backup_if_due(ctx)
+        result = backup_auto.run_daily_backup_if_due(ctx)
     if result is None:
         print(f"Cadangan otomatis hari ini sudah ada di {folder}.")
         return 0

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.batch.export import (
     BatchResult,
-    ExportProgress,
     export_batch,
     list_batches,
     pending_count,
@@ -18,6 +16,7 @@ from nonasn_desktop.batch.export import (
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
 from nonasn_desktop.cli.keys_cmd import add_passphrase_option, read_passphrase
+from nonasn_desktop.cli.progress import progress_printer
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.rules.formatting import format_date
 from nonasn_desktop.startup import open_app
@@ -55,23 +54,6 @@ def register(commands: Any) -> None:
     listing.set_defaults(handler=run_list)
 
 
-def _progress_printer() -> Any:
-    if not sys.stderr.isatty():
-        return None
-    shown: dict[str, int] = {}
-
-    def show(progress: ExportProgress) -> None:
-        percent = 100 * progress.done // progress.total if progress.total else 100
-        if shown.get(progress.phase) == percent:
-            return
-        shown[progress.phase] = percent
-        print(f"\r{progress.phase}: {percent:3d}%", end="", file=sys.stderr, flush=True)
-        if percent >= 100:
-            print(file=sys.stderr)
-
-    return show
-
-
 def _report(result: BatchResult) -> None:
     action = "ditulis ulang" if result.rewritten else "dibuat"
     print(
@@ -100,7 +82,7 @@ def run_export(args: argparse.Namespace) -> int:
                 passphrase=passphrase,
                 recipients=args.recipient,
                 actor=SYSTEM_ACTOR,
-                progress=_progress_printer(),
+                progress=progress_printer(),
             )
         else:
             result = export_batch(
@@ -109,7 +91,7 @@ def run_export(args: argparse.Namespace) -> int:
                 passphrase=passphrase,
                 recipients=args.recipient or (),
                 actor=SYSTEM_ACTOR,
-                progress=_progress_printer(),
+                progress=progress_printer(),
             )
     _report(result)
     return 0

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser, UsageError
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.progress import progress_printer
 from nonasn_desktop.printing.printouts import KINDS, LAYOUTS, write_printouts
 from nonasn_desktop.startup import open_app
 
@@ -55,12 +55,6 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     if out.suffix.lower() != ".pdf":
         raise UsageError(f"berkas keluaran harus berakhiran .pdf, bukan '{out.name}'")
-    interactive = sys.stderr.isatty()
-
-    def progress(done: int, total: int) -> None:
-        if interactive and (done == total or done % 25 == 0):
-            print(f"\r{done}/{total} halaman", end="", file=sys.stderr, flush=True)
-
     with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
         pages = write_printouts(
             ctx,
@@ -69,10 +63,8 @@ def run(args: argparse.Namespace) -> int:
             layout=args.layout,
             account_numbers=args.account,
             all_records=args.all,
-            progress=progress,
+            progress=progress_printer(),
             printed_by=args.printed_by,
         )
-    if interactive:
-        print(file=sys.stderr)
     print(f"{pages} halaman ditulis ke {out}")
     return 0

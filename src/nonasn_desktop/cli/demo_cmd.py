@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.progress import progress_printer
 from nonasn_desktop.demo.generate import generate
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.startup import open_app
@@ -43,18 +43,10 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    interactive = sys.stderr.isatty()
-
-    def progress(done: int, total: int) -> None:
-        if interactive:
-            print(f"\r{done}/{total} data dibuat", end="", file=sys.stderr, flush=True)
-
     with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
         result = generate(
-            ctx, args.count, RecordStatus(args.status), seed=args.seed, progress=progress
+            ctx, args.count, RecordStatus(args.status), seed=args.seed, progress=progress_printer()
         )
-    if interactive:
-        print(file=sys.stderr)
     print(
         f"{result.created} data contoh berstatus {result.status.label} dibuat "
         f"dalam {time.monotonic() - started:.1f} detik."

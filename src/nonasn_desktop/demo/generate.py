@@ -20,6 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import (
+    Cancelled,
+    OperationCancelledError,
+    Progress,
+    ProgressStep,
+)
 from nonasn_desktop.crypto.passwords import hash_secret, verify_secret
 from nonasn_desktop.demo.documents import make_sample_document
 from nonasn_desktop.demo.people import DemoPerson, PersonFactory
@@ -48,7 +54,11 @@ SUPPORTED = (
     RecordStatus.PERLU_PERBAIKAN,
     RecordStatus.DITOLAK,
 )
-Progress = Callable[[int, int], None]
+PHASE_DEMO = "Membuat data contoh"
+
+
+class DemoCancelledError(OperationCancelledError):
+    """The clerk stopped the demo data; what was made so far stays (each group is committed)."""
 
 
 @dataclass(frozen=True)
@@ -281,8 +291,13 @@ def generate(
     *,
     seed: int | None = None,
     progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
 ) -> DemoResult:
-    """Create ``count`` registrations that end in ``status``; returns how many were made."""
+    """Create ``count`` registrations that end in ``status``; returns how many were made.
+
+    Records are made and committed in groups of ``BATCH_SIZE``; ``cancelled()`` is asked
+    between groups (DemoCancelledError then says how many were made and kept).
+    """
     if count < 1:
         raise UserError("Jumlah data contoh harus paling sedikit 1.")
     if status not in SUPPORTED:
@@ -301,6 +316,11 @@ def generate(
     pool = _DocumentPool(ctx, rng)
     created = 0
     while created < count:
+        if cancelled is not None and cancelled():
+            raise DemoCancelledError(
+                f"Pembuatan data contoh dihentikan; {created} data yang sudah dibuat tetap "
+                "tersimpan."
+            )
         with ctx.db.session() as session:
             store = SqlFlowStore(ctx, actor=ACTOR, session=session)
             walker = _Walker(ctx, store, pool)
@@ -327,5 +347,5 @@ def generate(
                     )
                 created += 1
         if progress is not None:
-            progress(created, count)
+            progress(ProgressStep(PHASE_DEMO, created, count))
     return DemoResult(created, status)

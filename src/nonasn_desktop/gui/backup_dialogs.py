@@ -41,7 +41,12 @@ from PySide6.QtWidgets import (
 
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.backup import archive as backup
-from nonasn_desktop.backup.archive import AutoBackupResult, BackupInfo, RestoreResult
+from nonasn_desktop.backup import automatic as backup_auto
+from nonasn_desktop.backup import restore as backup_restore
+from nonasn_desktop.backup import verify as backup_verify
+from nonasn_desktop.backup.archive import BackupInfo
+from nonasn_desktop.backup.automatic import AutoBackupResult
+from nonasn_desktop.backup.restore import RestoreResult
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.office import identity as office
@@ -208,7 +213,7 @@ class BackupDialog(_BackupWindow):
                 "cadangan dibuat."
             )
         )
-        start = backup.backup_folder(ctx) or _documents_folder()
+        start = backup_auto.backup_folder(ctx) or _documents_folder()
         self.path = QLineEdit(str(start / backup.default_backup_name(ctx)))
         self.path.setObjectName("path")
         self.path.setMinimumWidth(FIELD_WIDTH)
@@ -324,7 +329,7 @@ class RestoreDialog(_BackupWindow):
         self.finish_layout(self.warning)
 
     def choose(self) -> None:
-        start = str(backup.backup_folder(self._ctx) or _documents_folder())
+        start = str(backup_auto.backup_folder(self._ctx) or _documents_folder())
         name, _filter = QFileDialog.getOpenFileName(
             self, "Pilih Berkas Cadangan", start, ZIP_FILTER
         )
@@ -358,7 +363,7 @@ class RestoreDialog(_BackupWindow):
             return  # focus left the field unchanged (e.g. on the way to "Pulihkan")
         self.checked = None
         self._show_facts(None)
-        self.start(lambda _task: backup.verify_backup(archive), self._checked)
+        self.start(lambda _task: backup_verify.verify_backup(archive), self._checked)
 
     def _checked(self, info: object) -> None:
         assert isinstance(info, BackupInfo)
@@ -381,7 +386,9 @@ class RestoreDialog(_BackupWindow):
         if not messages.confirm(self, "Pulihkan Data", question):
             return
         ctx, actor, archive = self._ctx, self._actor.username, info.path
-        self.start(lambda _task: backup.restore_in_place(ctx, archive, actor=actor), self._restored)
+        self.start(
+            lambda _task: backup_restore.restore_in_place(ctx, archive, actor=actor), self._restored
+        )
 
     def _restored(self, result: object) -> None:
         assert isinstance(result, RestoreResult)
@@ -400,7 +407,7 @@ class AutoBackupDialog(QDialog):
         self.setModal(True)
         self._ctx = ctx
         self._actor = actor
-        status = backup.automatic_backup_status(ctx)
+        status = backup_auto.automatic_backup_status(ctx)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -494,7 +501,7 @@ class AutoBackupDialog(QDialog):
                 return
             folder = Path(text)
         try:
-            backup.set_automatic_backup(
+            backup_auto.set_automatic_backup(
                 self._ctx, folder, self.keep.value(), actor=self._actor.username
             )
         except UserError as exc:
@@ -543,7 +550,7 @@ class DailyBackupRunner(QObject):
             return
         ctx = self._ctx
         self._task = run_in_background(
-            lambda _task: backup.run_daily_backup_if_due(ctx),
+            lambda _task: backup_auto.run_daily_backup_if_due(ctx),
             on_success=self._done,
             on_failure=self._failed,
             on_crash=self._crashed,

@@ -45,8 +45,9 @@ from PySide6.QtWidgets import (
 
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.batch import export as batch_export
-from nonasn_desktop.batch.export import BatchResult, ExportProgress
+from nonasn_desktop.batch.export import BatchResult
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import ProgressStep
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui import messages, theme
 from nonasn_desktop.gui.images import pil_to_qimage, qimage_from_bytes
@@ -928,10 +929,10 @@ class BatchExportDialog(QDialog):
             widget.setEnabled(False)
         self.cancel_button.setText("Batal")
         ctx, actor = self._ctx, self._user.username
-        latest: dict[str, ExportProgress] = {}
+        latest: dict[str, ProgressStep] = {}
 
         def work(task: Task) -> BatchResult:
-            def progress(step: ExportProgress) -> None:
+            def progress(step: ProgressStep) -> None:
                 latest["step"] = step
                 task.report(step.done, step.total)
 

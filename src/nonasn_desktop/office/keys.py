@@ -15,16 +15,14 @@ is taken into the database at start-up when the database has no key yet
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
+from nonasn_desktop.atomicfile import write_bytes_atomically
 from nonasn_desktop.central.format import public_key_comment
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
@@ -259,17 +257,8 @@ def export_public_key(ctx: AppContext, out: Path) -> KeyInfo:
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{out.name}-", suffix=".partial", dir=out.parent)
-        temp = Path(name)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(info.public_key_text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            temp.replace(out)
-        finally:
-            with contextlib.suppress(OSError):
-                temp.unlink(missing_ok=True)
+        # A public key is meant to be handed on: readable by others, unlike everything else.
+        write_bytes_atomically(out, info.public_key_text.encode("utf-8"), mode=0o644)
     except OSError as exc:
         raise StorageError(
             f"Kunci publik tidak dapat ditulis ke {out} ({exc.strerror}).",

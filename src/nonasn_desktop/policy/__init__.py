@@ -2,6 +2,7 @@
 
 from nonasn_desktop.policy.loader import default_policy, forms_dir, load_policy, read_forms_text
 from nonasn_desktop.policy.model import (
+    BackupLimits,
     Choice,
     DocumentRule,
     EligibilityPolicy,
@@ -11,6 +12,7 @@ from nonasn_desktop.policy.model import (
 )
 
 __all__ = [
+    "BackupLimits",
     "Choice",
     "DocumentRule",
     "EligibilityPolicy",

@@ -21,6 +21,7 @@ from typing import Any, cast
 from nonasn_desktop.errors import PolicyFileError
 from nonasn_desktop.policy.model import (
     FIELD_TYPES,
+    BackupLimits,
     BlueBackgroundCheck,
     Choice,
     ColourCheck,
@@ -475,6 +476,24 @@ def _input_limits(source: _Source) -> InputLimits:
     return InputLimits(max_rupiah=max_rupiah, min_year=min_year, max_year=max_year)
 
 
+def _backup_limits(source: _Source) -> BackupLimits:
+    root = _Table(source, source.data, None)
+    archive = root.table("archive", "[archive]")
+    limits = BackupLimits(
+        max_members=archive.integer("max_members", minimum=2),
+        max_manifest_bytes=archive.integer("max_manifest_bytes", minimum=1024),
+        max_database_bytes=archive.integer("max_database_bytes", minimum=1024 * 1024),
+        max_document_bytes=archive.integer("max_document_bytes", minimum=1024 * 1024),
+        max_total_bytes=archive.integer("max_total_bytes", minimum=1024 * 1024),
+    )
+    if limits.max_total_bytes < max(limits.max_database_bytes, limits.max_document_bytes):
+        archive.fail(
+            "'max_total_bytes' harus paling sedikit sebesar batas basis data dan batas dokumen",
+            "max_total_bytes",
+        )
+    return limits
+
+
 def load_policy(directory: FormsDir | None = None) -> Policy:
     """Read and validate every policy file. ``directory`` overrides the installed forms/."""
     eligibility = _eligibility(_load("eligibility.toml", directory))
@@ -482,6 +501,7 @@ def load_policy(directory: FormsDir | None = None) -> Policy:
     fields, password = _fields(_load("fields.toml", directory), eligibility, documents)
     steps, phases = _steps(_load("steps.toml", directory), fields, documents)
     input_limits = _input_limits(_load("input_limits.toml", directory))
+    backup_limits = _backup_limits(_load("backup_limits.toml", directory))
     for rule in documents.rules.values():
         if rule.kind not in steps[rule.required_at_step - 1].documents:
             raise PolicyFileError(
@@ -497,6 +517,7 @@ def load_policy(directory: FormsDir | None = None) -> Policy:
         password=password,
         steps=steps,
         input_limits=input_limits,
+        backup_limits=backup_limits,
         phases=phases,
     )
 

@@ -142,6 +142,17 @@ class InputLimits:
 
 
 @dataclass(frozen=True)
+class BackupLimits:
+    """Bounds on a backup archive that is verified or restored (forms/backup_limits.toml)."""
+
+    max_members: int
+    max_manifest_bytes: int
+    max_database_bytes: int
+    max_document_bytes: int
+    max_total_bytes: int
+
+
+@dataclass(frozen=True)
 class Step:
     number: int
     phase: str
@@ -169,6 +180,7 @@ class Policy:
     password: PasswordPolicy
     steps: tuple[Step, ...]
     input_limits: InputLimits
+    backup_limits: BackupLimits
     phases: dict[str, str] = field(default_factory=dict)
 
     def step(self, number: int) -> Step:

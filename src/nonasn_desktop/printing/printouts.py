@@ -7,10 +7,7 @@ Registrations are read here (columns, work history, the active pas foto) into pl
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
@@ -18,7 +15,14 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from nonasn_desktop.atomicfile import AtomicFile
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import (
+    Cancelled,
+    OperationCancelledError,
+    Progress,
+    ProgressStep,
+)
 from nonasn_desktop.errors import ConflictError, NotFoundError, UserError
 from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.policy import Policy
@@ -30,7 +34,8 @@ from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.storage.models import Document, Registration, WorkHistory
 
 Kind = Literal["informasi", "kartu"]
-Progress = Callable[[int, int], None]
+
+PHASE_PAGES = "Menyusun halaman PDF"
 
 KINDS: tuple[Kind, ...] = ("informasi", "kartu")
 LAYOUTS: tuple[CardLayout, ...] = ("a4", "id1")
@@ -371,6 +376,31 @@ def iter_printables(
             yield person
 
 
+class PrintCancelledError(OperationCancelledError):
+    """The clerk cancelled a print run; the PDF was not written."""
+
+
+def _until_cancelled(
+    people: Iterator[PrintableRegistration], cancelled: Cancelled | None
+) -> Iterator[PrintableRegistration]:
+    for person in people:
+        if cancelled is not None and cancelled():
+            raise PrintCancelledError("Pencetakan dibatalkan; berkas PDF tidak dibuat.")
+        yield person
+
+
+def _pages(progress: Progress | None) -> Callable[[int, int], None] | None:
+    """The page counter of the PDF writer as :class:`ProgressStep` reports."""
+    if progress is None:
+        return None
+    report = progress
+
+    def pages(done: int, total: int) -> None:
+        report(ProgressStep(PHASE_PAGES, done, total))
+
+    return pages
+
+
 def write_printouts(
     ctx: AppContext,
     out: Path,
@@ -380,13 +410,15 @@ def write_printouts(
     account_numbers: Sequence[str] = (),
     all_records: bool = False,
     progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
     printed_by: str | None = None,
 ) -> int:
     """Many papers into ONE PDF at ``out``, one page per person; returns the page count.
 
     The PDF is written to a temporary file beside ``out`` and renamed at the end, so ``out``
-    is either the complete new PDF or untouched. ``progress(done, total)`` is called after
-    each page.
+    is either the complete new PDF or untouched. ``progress`` gets a :class:`ProgressStep`
+    (pages) after each page; ``cancelled()`` is asked before each page, and when it turns
+    true PrintCancelledError is raised and ``out`` is left as it was.
     """
     ids = select_printable(ctx, kind, account_numbers=account_numbers, all_records=all_records)
     sheet = _sheet(ctx, kind, layout, printed_by)
@@ -395,36 +427,31 @@ def write_printouts(
         raise UserError(
             f"Folder {folder} tidak ada.", hint="Pilih folder yang ada untuk berkas PDF."
         )
-    people = iter_printables(ctx, ids, with_photo=kind == "kartu")
+    people = _until_cancelled(iter_printables(ctx, ids, with_photo=kind == "kartu"), cancelled)
     try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed after
-            dir=folder, prefix=f".{out.name}.", suffix=".tmp", delete=False
-        )
+        pending = AtomicFile(out)
     except OSError as exc:
         raise UserError(
             f"Berkas di folder {folder} tidak dapat dibuat: {exc.strerror}.",
             hint="Pilih folder lain yang dapat ditulisi.",
         ) from None
-    temp = Path(handle.name)
     try:
-        with handle:
-            pages = write_pdf(
-                sheet,
-                people,
-                handle,
-                total=len(ids),
-                author=_author(ctx),
-                progress=progress,
-            )
-            handle.flush()
-            os.fsync(handle.fileno())
-        temp.replace(out)
+        pages = write_pdf(
+            sheet,
+            people,
+            pending.stream,
+            total=len(ids),
+            author=_author(ctx),
+            progress=_pages(progress),
+        )
+        pending.install()
     except OSError as exc:
+        pending.discard()
         raise UserError(
             f"Berkas {out} tidak dapat ditulis: {exc.strerror}.",
             hint="Periksa ruang kosong di disk dan izin folder, lalu coba lagi.",
         ) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+    except BaseException:
+        pending.discard()
+        raise
     return pages

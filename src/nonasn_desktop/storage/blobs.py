@@ -1,27 +1,25 @@
 """Content-addressed store for document files, under ``documents/`` of the data folder.
 
 A file is stored once under its SHA-256 (``ab/cd/<sha>``), so the same scan uploaded twice takes
-the space once and a stored file can always be checked against its name. Writes go to a
-temporary file in the target folder, are flushed to disk, then renamed into place: a crash
+the space once and a stored file can always be checked against its name. Writes go through
+:mod:`nonasn_desktop.atomicfile` (a temporary file, flushed to disk, renamed into place): a crash
 leaves either the old state or the complete file, never half a document.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
-from typing import BinaryIO
 
-from nonasn_desktop.atomicfile import fsync_dir
+from nonasn_desktop.atomicfile import PRIVATE_DIR_MODE, AtomicFile
 from nonasn_desktop.errors import DocumentError, StorageError
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 CHUNK = 1024 * 1024
+# Temporary files are named after this, with a leading dot (the backup skips dot-names).
+_INCOMING = "incoming"
 
 
 def _check_sha(sha: str) -> str:
@@ -58,20 +56,23 @@ class BlobStore:
     def _describe(self, sha: str, name: str | None) -> str:
         return f"{name} ({sha[:12]}…)" if name else f"dokumen {sha[:12]}…"
 
-    def _install(self, sha: str, temp_path: Path) -> None:
-        """Move a complete, fsync'd temporary file into place (or drop it if already there)."""
+    def _make_folder(self, folder: Path) -> None:
+        """``folder`` and its parents up to the root, private to the user (0700 on POSIX)."""
+        if folder != self.root and self.root in folder.parents:
+            self._make_folder(folder.parent)
+        else:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+
+    def _install(self, sha: str, pending: AtomicFile) -> None:
+        """Move a complete temporary file into place (or drop it if already there)."""
+        pending.finish()
         target = self.path(sha)
         if target.is_file() and self.verify(sha):
-            temp_path.unlink()
+            pending.discard()
             return
-        temp_path.replace(target)
-        fsync_dir(target.parent)
-
-    def _temp_file(self, sha_prefix: str) -> tuple[BinaryIO, Path]:
-        folder = self.root / sha_prefix[:2] / sha_prefix[2:4]
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=".incoming-", dir=folder)
-        return os.fdopen(handle, "wb"), Path(name)
+        self._make_folder(target.parent)
+        pending.install(target)
 
     def put(self, data: bytes) -> str:
         """Store ``data``; returns its SHA-256. Storing the same bytes again changes nothing."""
@@ -79,18 +80,15 @@ class BlobStore:
         target = self.path(sha)
         if target.is_file() and self.verify(sha):
             return sha
-        temp_path: Path | None = None
+        pending: AtomicFile | None = None
         try:
-            stream, temp_path = self._temp_file(sha)
-            with stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            self._install(sha, temp_path)
+            self._make_folder(target.parent)
+            pending = AtomicFile(target.parent / _INCOMING)
+            pending.stream.write(data)
+            self._install(sha, pending)
         except OSError as exc:
-            if temp_path is not None:
-                with contextlib.suppress(OSError):
-                    temp_path.unlink(missing_ok=True)
+            if pending is not None:
+                pending.discard()
             raise _write_error(self.root, exc) from None
         return sha
 
@@ -100,36 +98,29 @@ class BlobStore:
         size = 0
         # The final folder depends on the hash, unknown until the end: stage in the root.
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=".incoming-", dir=self.root)
+            self._make_folder(self.root)
+            pending = AtomicFile(self.root / _INCOMING)
         except OSError as exc:
             raise _write_error(self.root, exc) from None
-        temp_path = Path(name)
         try:
-            with os.fdopen(handle, "wb") as out:
-                try:
-                    with Path(source).open("rb") as src:
-                        while chunk := src.read(CHUNK):
-                            digest.update(chunk)
-                            size += len(chunk)
-                            out.write(chunk)
-                except OSError as exc:
-                    raise DocumentError(
-                        f"Berkas {source} tidak dapat dibaca ({exc.strerror}).",
-                        hint="Periksa apakah berkas masih ada dan tidak sedang dibuka program "
-                        "lain, lalu pilih lagi.",
-                    ) from None
-                out.flush()
-                os.fsync(out.fileno())
+            try:
+                with Path(source).open("rb") as src:
+                    while chunk := src.read(CHUNK):
+                        digest.update(chunk)
+                        size += len(chunk)
+                        pending.stream.write(chunk)
+            except OSError as exc:
+                raise DocumentError(
+                    f"Berkas {source} tidak dapat dibaca ({exc.strerror}).",
+                    hint="Periksa apakah berkas masih ada dan tidak sedang dibuka program "
+                    "lain, lalu pilih lagi.",
+                ) from None
             sha = digest.hexdigest()
-            target = self.path(sha)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._install(sha, temp_path)
+            self._install(sha, pending)
         except OSError as exc:
             raise _write_error(self.root, exc) from None
         finally:
-            with contextlib.suppress(OSError):
-                temp_path.unlink(missing_ok=True)
+            pending.discard()
         return sha, size
 
     def verify(self, sha: str) -> bool:

@@ -9,15 +9,20 @@ and has room. Nothing here ever deletes data.
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
+from nonasn_desktop.atomicfile import PRIVATE_DIR_MODE, make_private
 from nonasn_desktop.errors import DataDirError
+
+log = logging.getLogger(__name__)
 
 ENV_DATA_DIR = "NONASN_DATA_DIR"
 APP_NAME = "nonasn-desktop"
@@ -89,6 +94,14 @@ def _probe_writable(folder: Path) -> None:
         Path(name).unlink(missing_ok=True)
 
 
+def _tighten_tree(folder: Path) -> None:
+    """Make every folder 0700 and every file 0600 below ``folder`` (symbolic links untouched)."""
+    for current, folders, files in os.walk(folder):
+        base = Path(current)
+        for name in (*folders, *files):
+            make_private(base / name)
+
+
 def _format_megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
 
@@ -147,7 +160,7 @@ class DataDir:
                     hint=f"{init_hint} Bila data ada di folder lain, pilih dengan --data-dir.",
                 )
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
             except OSError as exc:
                 raise DataDirError(
                     f"Folder data {folder} tidak dapat dibuat ({_reason(exc)}).",
@@ -177,7 +190,7 @@ class DataDir:
             )
         for sub in (self.documents_dir, self.logs_dir, self.backups_dir):
             try:
-                sub.mkdir(exist_ok=True)
+                sub.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
             except FileExistsError:
                 raise DataDirError(
                     f"{sub} ada tetapi bukan folder.",
@@ -188,4 +201,44 @@ class DataDir:
                     f"Folder {sub} tidak dapat dibuat ({_reason(exc)}).",
                     hint="Periksa izin folder data.",
                 ) from None
+        self.make_private()
         return self
+
+    @property
+    def _own_folders(self) -> tuple[Path, ...]:
+        # keys/ is office.keys.KEY_FOLDER (named here: storage does not import office).
+        return (self.documents_dir, self.logs_dir, self.backups_dir, self.path / "keys")
+
+    def make_private(self) -> None:
+        """The data folder and everything the program keeps in it readable by the user who
+        runs the program only.
+
+        POSIX: folders 0700, files 0600. A folder made by an earlier version (0755, files
+        0644) is tightened once, all through the program's own subfolders (documents, logs,
+        backups, keys) and its files at the top (the database with its -wal and -shm); other
+        things someone put there are left as they are. Afterwards the folder itself is 0700
+        and only the files that appear at every start (database files, logs) are looked at.
+        Windows: nothing to do; the data folder is in the user's own profile
+        (%LOCALAPPDATA%), whose access list admits only that user and administrators.
+        A file that cannot be changed (owned by another user) is logged, not fatal: the
+        folder's own mode already keeps others out.
+        """
+        if os.name != "posix":
+            return
+        try:
+            loose = bool(stat.S_IMODE(self.path.stat().st_mode) & 0o077)
+            make_private(self.path)
+            for sub in self._own_folders:
+                if sub.is_dir():
+                    make_private(sub)
+                    if loose:
+                        _tighten_tree(sub)
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                database = self.path / f"{DATABASE_FILE}{suffix}"
+                if database.exists():
+                    make_private(database)
+            if self.logs_dir.is_dir():
+                for entry in self.logs_dir.iterdir():
+                    make_private(entry)
+        except OSError as exc:
+            log.warning("could not make %s private: %s", self.path, exc)
