@@ -78,7 +78,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "backup": ADMINS,
     "restore": ADMINS,
     "auto_backup": ADMINS,
-    # -- verval and batch export (gui/verval.py) --
+    # -- verval and batch export (gui/verval/) --
     "verval": frozenset({Role.VERIFIKATOR, Role.ADMIN}),
     "batch_export": ADMINS,
 }
@@ -345,7 +345,7 @@ class MainWindow(QMainWindow):
             None,
             "Simpan templat Excel daftar Admin Instansi",
         )
-        # -- verval and batch export (gui/verval.py) --
+        # -- verval and batch export (gui/verval/) --
         self._add(
             "verval",
             "&Verifikasi (Verval)",
@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self._tool_button("refresh"))
         if "new" in self.tool_buttons:
             self.tool_buttons["new"].setObjectName("primary_tool")
-        elif "verval" in self.tool_buttons:  # the verifikator's main work (gui/verval.py)
+        elif "verval" in self.tool_buttons:  # the verifikator's main work (gui/verval/)
             self.tool_buttons["verval"].setObjectName("primary_tool")
         self.action_bar = bar
 
@@ -649,7 +649,7 @@ class MainWindow(QMainWindow):
 
         AboutDialog(self._ctx, self).exec()
 
-    # -- verval and batch export (gui/verval.py) --------------------------------------------
+    # -- verval and batch export (gui/verval/) --------------------------------------------
 
     def open_verval(self) -> None:
         """The verval window (one at a time); each decision refreshes the record list."""
@@ -690,7 +690,7 @@ class MainWindow(QMainWindow):
                 window.raise_()
                 window.activateWindow()
                 return False
-        verval_window = getattr(self, "verval_window", None)  # gui/verval.py
+        verval_window = getattr(self, "verval_window", None)  # gui/verval/
         if verval_window is not None:
             verval_window.close()
         return True
