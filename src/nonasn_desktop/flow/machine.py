@@ -119,6 +119,8 @@ class RegistrationFlow:
         self._verify = verifier
         self._store = store
         self._captcha_enabled = captcha_enabled
+        # The caller's clock (the wizard and demo data pass the office's ctx.now()); the
+        # system date only for a caller without one.
         self._today = today if today is not None else dt.date.today
         self._rng = captcha_rng
         self._state = state if state is not None else RegistrationState()
