@@ -39,7 +39,7 @@ from nonasn_desktop.errors import UserError
 from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.rules.status import RecordStatus
 
-from . import messages, theme
+from . import collector, messages, theme
 from .sign_in import SignInPage
 
 if TYPE_CHECKING:
@@ -565,6 +565,8 @@ class MainWindow(QMainWindow):
         window.show()
 
     def _wizard_closed(self, window: QWidget, registration_id: int) -> None:
+        # The closed window's widgets and their cycles are freed on the GUI thread.
+        collector.collect_soon()
         if window in self._wizards:
             self._wizards.remove(window)
         for key, value in list(self._wizard_ids.items()):
@@ -661,6 +663,7 @@ class MainWindow(QMainWindow):
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
             window.decided.connect(lambda *_: self.refresh())
             window.closed.connect(lambda: setattr(self, "verval_window", None))
+            window.closed.connect(collector.collect_soon)
             self.verval_window = window
         window.showNormal()
         window.raise_()
