@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import logging
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import ConflictError, PolicyFileError, UserError
 from nonasn_desktop.gui import app as app_module
-from nonasn_desktop.gui import messages
+from nonasn_desktop.gui import collector, messages
 from nonasn_desktop.gui.app import EXIT_DATA_PROBLEM, EXIT_OK, ErrorHooks, Shell, run_app
 from nonasn_desktop.gui.first_start import FirstStartDialog
 from nonasn_desktop.gui.main_window import MainWindow
@@ -291,6 +292,31 @@ def test_a_new_folder_starts_with_the_first_start_dialog(qtbot: QtBot, tmp_path:
     assert seen == ["Persiapan Awal — Pendataan Non-ASN"]
     assert (tmp_path / "data" / "nonasn.sqlite3").exists()
     assert QApplication.quitOnLastWindowClosed()
+
+
+def test_the_application_collects_cycles_only_on_its_gui_thread(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    seen: list[tuple[bool, bool, bool]] = []
+
+    def look_then_quit() -> None:
+        dialogs = [w for w in QApplication.allWidgets() if isinstance(w, FirstStartDialog)]
+        visible = [d for d in dialogs if d.isVisible()]
+        if not visible:
+            QTimer.singleShot(10, look_then_quit)
+            return
+        # Running: automatic collection off, the GUI collector on, start-up frozen.
+        seen.append((gc.isenabled(), collector.active() is not None, gc.get_freeze_count() > 0))
+        visible[0].reject()
+
+    assert gc.isenabled()
+    QTimer.singleShot(0, look_then_quit)
+    assert run_app(tmp_path / "data") == EXIT_OK
+    assert seen == [(False, True, True)]
+    # Ended: Python's own collector back, nothing left frozen.
+    assert gc.isenabled()
+    assert collector.active() is None
+    assert gc.get_freeze_count() == 0
 
 
 def test_importing_the_app_loads_neither_the_data_layer_nor_sqlalchemy() -> None:

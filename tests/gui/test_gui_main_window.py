@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import sys
 import types
 from collections.abc import Iterator
@@ -260,7 +261,8 @@ def _fake_module(monkeypatch: pytest.MonkeyPatch, name: str, **attributes: objec
         setattr(module, key, value)
     monkeypatch.setitem(sys.modules, name, module)
     package, _, leaf = name.rpartition(".")
-    monkeypatch.setattr(sys.modules[package], leaf, module, raising=False)
+    # The package may not be imported yet when this test runs alone.
+    monkeypatch.setattr(importlib.import_module(package), leaf, module, raising=False)
 
 
 def test_printing_shows_the_preview(

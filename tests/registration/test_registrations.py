@@ -74,6 +74,21 @@ def test_valid_values_fill_typed_columns(office: AppContext) -> None:
         assert str(row.tanggal_lahir) == "1990-03-12"
 
 
+def test_typed_columns_are_checked_against_the_injected_clock(
+    office: AppContext, clock: FakeClock
+) -> None:
+    # The office's clock, not the machine's, decides what "after today" is: on the fake
+    # clock's 5 January 2026 a birth date of 6 January 2026 is not valid yet.
+    store = _store(office)
+    first = store.save_draft(RegistrationState(values={"tanggal_lahir": "06-01-2026"}))
+    clock.advance(days=1)
+    second = store.save_draft(RegistrationState(values={"tanggal_lahir": "06-01-2026"}))
+    with office.db.session() as session:
+        rows = {row.id: row for row in session.scalars(select(Registration))}
+    assert rows[first].tanggal_lahir is None
+    assert str(rows[second].tanggal_lahir) == "2026-01-06"
+
+
 def test_a_nik_held_by_another_record_stays_in_the_draft_only(office: AppContext) -> None:
     store = _store(office)
     first = store.save_draft(RegistrationState(values={"nik": "3273011203900001"}))

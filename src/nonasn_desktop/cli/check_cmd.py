@@ -13,6 +13,7 @@ from typing import Any
 
 from nonasn_desktop.atomicfile import write_bytes_atomically
 from nonasn_desktop.cli.argparse_id import ArgumentParser, UsageError
+from nonasn_desktop.core.context import utc_now
 from nonasn_desktop.errors import DocumentError, FieldError
 from nonasn_desktop.policy import default_policy
 from nonasn_desktop.rules.compliant_copy import make_compliant_copy
@@ -82,7 +83,8 @@ def _date_argument(raw: str, option: str) -> dt.date:
 def check_nik(args: argparse.Namespace) -> int:
     birth_date = _date_argument(args.birth_date, "--birth-date") if args.birth_date else None
     try:
-        info = parse_nik(args.nik)
+        # The century of the NIK's two-digit birth year depends on the date of the check.
+        info = parse_nik(args.nik, today=utc_now().astimezone().date())
     except FieldError as exc:
         print(f"NIK tidak sah: {exc}", file=sys.stderr)
         return FAILED

@@ -163,6 +163,8 @@ class _Walker:
             policy,
             self._store,
             captcha_enabled=False,
+            # The desk's date from the injected clock, as the wizard's flow has it.
+            today=lambda: self._ctx.now().astimezone().date(),
             hasher=self._hasher,
             verifier=self._verifier,
         )

@@ -43,6 +43,10 @@ step  guard (every problem is listed, not only the first)
 
 Status follows the steps: 1–11 in draf, 12–23 in akun_dibuat (perlu_perbaikan while a record
 sent back by the verifier is corrected), 24 in pendaftaran_selesai.
+
+The machine is the coordinator: the guards themselves are pure functions in :mod:`.guards`,
+reading the typed values through :mod:`.values`; the step numbers, the forward moves and the
+policy check are in :mod:`.steps`.
 """
 
 from __future__ import annotations
@@ -50,10 +54,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 
 from nonasn_desktop.crypto.passwords import hash_secret, normalise_answer, verify_secret
-from nonasn_desktop.errors import FieldError, FlowError, PolicyFileError, UserError
+from nonasn_desktop.errors import FieldError, FlowError
+from nonasn_desktop.flow import edits, guards, steps
 from nonasn_desktop.flow.captcha import CaptchaChallenge, new_challenge
 from nonasn_desktop.flow.ports import FlowStore
 from nonasn_desktop.flow.state import (
@@ -62,83 +67,34 @@ from nonasn_desktop.flow.state import (
     DocumentRef,
     RegistrationState,
 )
-from nonasn_desktop.policy import FieldDef, Policy, Step
-from nonasn_desktop.rules.eligibility import EligibilityInput, EligibilityResult, evaluate
-from nonasn_desktop.rules.identity import NikInfo, nik_disagreements, parse_nik
+from nonasn_desktop.flow.steps import (
+    ACCOUNT_DIALOG,
+    ACCOUNT_REVIEW_STEP,
+    ANSWER_FIELD,
+    CAPTCHA_FIELD,
+    DECLARATION_FIELD,
+    DIALOGS,
+    FIX_BUTTON_STEP,
+    FIX_PAGES,
+    FORWARD,
+    LOGIN_STEP,
+    NOT_REGISTERED,
+    PASSWORD_FIELDS,
+    PASSWORD_STEP,
+    QUESTION_FIELD,
+    READ_ONLY,
+    RESUME_STEP,
+    ROSTER_STEP,
+    WORK_HISTORY_STEP,
+)
+from nonasn_desktop.flow.values import TypedValues, field_def
+from nonasn_desktop.policy import Policy, Step
+from nonasn_desktop.rules.eligibility import EligibilityResult, evaluate
+from nonasn_desktop.rules.identity import NikInfo
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.rules.validators import validate_field, validate_fields
 
-# Forward moves from each page: (button steps passed on the way, the step landed on).
-# Step 10 ("Kembali" on page 9) is not on the way forward: it is back()/back_to_fix().
-FORWARD: dict[int, tuple[tuple[int, ...], int]] = {
-    1: ((), 2),
-    2: ((), 3),
-    3: ((4,), 5),
-    5: ((), 6),
-    6: ((), 7),
-    7: ((8,), 9),
-    9: ((), 11),
-    12: ((), 13),
-    13: ((14,), 15),
-    15: ((), 16),
-    16: ((), 17),
-    17: ((18,), 19),
-    19: ((20,), 21),
-    21: ((22,), 23),
-}
-# Dialogs: (step after "Iya", step after "Tidak").
-DIALOGS: dict[int, tuple[int, int]] = {11: (12, 9), 23: (24, 21)}
-
-ROSTER_STEP = 3
-PASSWORD_STEP = 5
-ACCOUNT_REVIEW_STEP = 9
-FIX_BUTTON_STEP = 10
-ACCOUNT_DIALOG = 11
-ACCOUNT_CREATED_STEP = 12
-LOGIN_STEP = 13
-FIRST_REGISTRATION_STEP = 15
-WORK_HISTORY_STEP = 17
-RESUME_STEP = 19
-DECLARATION_STEP = 21
-FINISH_DIALOG = 23
-DONE_STEP = 24
-# Pages of phase A that "Kembali" on page 9 may return to (they hold data).
-FIX_PAGES = (2, 3, 5, 6)
-# Page 9 re-checks these guards before the account is made; page 21 these before finishing.
-ACCOUNT_GUARDS = (2, 3, 5, 6)
-REGISTRATION_GUARDS = (15, 17)
-
-NOT_REGISTERED = (
-    "Anda Belum Didaftarkan oleh Admin Instansi. Silakan melapor kepada Admin Instansi "
-    "(bagian kepegawaian) tempat Anda bekerja agar didaftarkan terlebih dahulu."
-)
-READ_ONLY = (
-    "Pendaftaran sudah diakhiri; data tidak dapat diubah kecuali dikembalikan oleh "
-    "verifikator untuk diperbaiki."
-)
-SECURITY_LOCKED = (
-    "Akun sudah dibuat: kata sandi hanya dapat diganti melalui 'Lupa Kata Sandi', "
-    "pertanyaan dan jawaban pengaman tidak dapat diubah."
-)
-
-PASSWORD_FIELDS = ("kata_sandi", "kata_sandi_ulang")
-ANSWER_FIELD = "jawaban_pengaman"
-QUESTION_FIELD = "pertanyaan_pengaman"
-SECURITY_FIELDS = frozenset({*PASSWORD_FIELDS, ANSWER_FIELD, QUESTION_FIELD})
-CAPTCHA_FIELD = "captcha"
-DECLARATION_FIELD = "pernyataan"
-
-
-def _fmt_date(day: dt.date) -> str:
-    return day.strftime("%d-%m-%Y")
-
-
-def _same_text(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+# The step table and the refusal texts live in .steps; these names are imported from here.
+__all__ = ["DIALOGS", "FORWARD", "NOT_REGISTERED", "RegistrationFlow"]
 
 
 class RegistrationFlow:
@@ -163,6 +119,8 @@ class RegistrationFlow:
         self._verify = verifier
         self._store = store
         self._captcha_enabled = captcha_enabled
+        # The caller's clock (the wizard and demo data pass the office's ctx.now()); the
+        # system date only for a caller without one.
         self._today = today if today is not None else dt.date.today
         self._rng = captcha_rng
         self._state = state if state is not None else RegistrationState()
@@ -172,13 +130,10 @@ class RegistrationFlow:
         self._logged_in = False
         # (field key, message) of the last failed login.
         self._login_error: tuple[str, str] | None = None
-        self._check_policy()
-        self._captcha_pages = frozenset(
-            s.number for s in policy.steps if s.kind == "page" and CAPTCHA_FIELD in s.fields
-        )
-        work = policy.step(WORK_HISTORY_STEP)
-        self._group_fields = work.group_fields
-        self._settle()
+        steps.check_policy(policy)
+        self._captcha_pages = steps.captcha_pages(policy)
+        self._group_fields = policy.step(WORK_HISTORY_STEP).group_fields
+        steps.settle(policy, self._state)
 
     @classmethod
     def resume(
@@ -190,6 +145,8 @@ class RegistrationFlow:
         captcha_enabled: bool = True,
         today: Callable[[], dt.date] | None = None,
         captcha_rng: random.Random | None = None,
+        hasher: Callable[[str], str] = hash_secret,
+        verifier: Callable[[str, str], bool] = verify_secret,
     ) -> RegistrationFlow:
         """Continue a saved registration where it was left.
 
@@ -207,14 +164,7 @@ class RegistrationFlow:
                     "dapat diubah lagi kecuali dikembalikan oleh verifikator untuk diperbaiki."
                 ],
             )
-        moved = False
-        if state.status is RecordStatus.PERLU_PERBAIKAN and not (
-            FIRST_REGISTRATION_STEP <= state.current_step < DONE_STEP
-        ):
-            state.current_step = FIRST_REGISTRATION_STEP
-            state.reviewed = False
-            state.declaration = False
-            moved = True
+        moved = steps.reopen_for_correction(state)
         flow = cls(
             policy,
             store,
@@ -222,6 +172,8 @@ class RegistrationFlow:
             today=today,
             state=state,
             captcha_rng=captcha_rng,
+            hasher=hasher,
+            verifier=verifier,
         )
         if moved:
             flow.save()
@@ -273,54 +225,30 @@ class RegistrationFlow:
         stands); login fields report the last failed :meth:`login`. Work-history entries are
         in :meth:`work_history_errors`.
         """
-        page = self._policy.step(self.page)
-        result: dict[str, str] = {}
-        for key in page.fields:
-            if key == DECLARATION_FIELD:
-                continue
-            if key in ("login_nik", "login_kata_sandi"):
-                continue
-            if self._keeps_hash(key):
-                continue
-            message = self._message(key)
-            if message is not None:
-                result[key] = message
-        if page.number == LOGIN_STEP and self._login_error is not None:
-            key, message = self._login_error
-            result[key] = message
-        return result
+        return guards.field_errors(self._view(), self.page)
 
     def work_history_errors(self) -> list[dict[str, str]]:
         """Per work-history entry, field key → message."""
-        return [self._entry_errors(entry) for entry in self._state.work_history]
+        return guards.work_history_errors(self._view())
 
     def problems(self) -> list[str]:
         """What keeps the current step from being left, in Indonesian; empty when it can be."""
-        return self._guard(self.current_step)
+        return guards.problems(self._view(), self.current_step)
 
     def can_advance(self) -> bool:
         step = self.current_step
         return step in FORWARD and not self._state.finished and not self.problems()
 
     def can_go_back(self) -> bool:
-        return self._back_target()[0] is not None
+        return steps.back_target(self._policy, self._state, self._captcha_pages)[0] is not None
 
     def is_locked(self, key: str) -> bool:
         """Whether a field key or a document kind can no longer be changed by the clerk."""
         return self.lock_reason(key) is not None
 
     def lock_reason(self, key: str) -> str | None:
-        state = self._state
-        if state.finished:
-            return READ_ONLY
-        if not state.has_account:
-            return None
-        if key in state.locked_fields:
-            label = self._label(key)
-            return f"{label} tidak dapat diubah lagi karena akun sudah dibuat."
-        if key in SECURITY_FIELDS:
-            return SECURITY_LOCKED
-        return None
+        """Why a field key or a document kind can no longer be changed, or None."""
+        return guards.lock_reason(self._policy, self._state, key)
 
     def eligibility(self) -> EligibilityResult:
         """Eligibility from whatever is filled in so far (invalid or empty inputs fail).
@@ -331,37 +259,23 @@ class RegistrationFlow:
         E2 and E3 ask how the person is paid and was appointed now, while a person who started
         under an older SK signed by a lower official but is now appointed properly meets E3.
         """
-        return evaluate(self._eligibility_input(), self._policy.eligibility)
+        facts = self._typed().eligibility_input(self._state.work_history)
+        return evaluate(facts, self._policy.eligibility)
 
     def nik_info(self) -> NikInfo | None:
         """What the typed NIK says (region, birth date, sex), or None while it is not valid."""
-        nik = self._clean("nik")
-        if not isinstance(nik, str):
-            return None
-        try:
-            return parse_nik(nik, today=self._today())
-        except UserError:
-            return None
+        return guards.nik_info(self._typed())
 
     def nik_warnings(self) -> list[str]:
         """Where the NIK disagrees with the typed birth date and sex (live, as typed)."""
-        info = self.nik_info()
-        if info is None:
-            return []
-        birth = self._clean("tanggal_lahir")
-        sex = self._clean("jenis_kelamin")
-        return nik_disagreements(
-            info,
-            birth if isinstance(birth, dt.date) else None,
-            sex if isinstance(sex, str) else None,
-        )
+        return guards.nik_warnings(self._typed())
 
     def roster_warnings(self) -> list[str]:
         """Every difference between the roster entry and the typed data (step 3 shows them).
 
         A different birth date or sex also blocks step 3; name and birth place only warn.
         """
-        return [message for _, message in self._roster_differences()]
+        return [message for _, message in guards.roster_differences(self._view())]
 
     def captcha_challenge(self) -> CaptchaChallenge | None:
         """The captcha to show on the current page, or None (no captcha here, or turned off)."""
@@ -380,7 +294,7 @@ class RegistrationFlow:
         field raises FieldError with the reason. Does not save: call :meth:`save` when the GUI
         commits the page.
         """
-        self._field(key)
+        field_def(self._policy, key)
         if key in self._group_fields:
             raise ValueError(f"{key} belongs to a work-history entry; use set_work_history()")
         if key == DECLARATION_FIELD:
@@ -389,26 +303,21 @@ class RegistrationFlow:
         if reason is not None:
             raise FieldError(key, reason)
         if key in TRANSIENT_FIELDS:
-            self._put(self._secrets, key, raw)
+            edits.put(self._secrets, key, raw)
             if key.startswith("login_"):
                 self._login_error = None
         else:
-            changed = self._put(self._state.values, key, raw)
+            changed = edits.put(self._state.values, key, raw)
             if changed:
                 self._after_change(key)
-        return self._message(key)
+        return self._typed().message(key)
 
     def set_work_history(self, entries: list[dict[str, str]]) -> list[dict[str, str]]:
         """Replace the work history (step 17); returns each entry's errors (key → message)."""
         reason = self.lock_reason("riwayat_pekerjaan")
         if reason is not None:
             raise FieldError("riwayat_pekerjaan", reason)
-        cleaned: list[dict[str, str]] = []
-        for entry in entries:
-            unknown = set(entry) - set(self._group_fields)
-            if unknown:
-                raise KeyError(f"not work-history fields: {sorted(unknown)}")
-            cleaned.append({k: v for k, v in entry.items() if v != ""})
+        cleaned = edits.clean_work_history(entries, self._group_fields)
         if cleaned != self._state.work_history:
             self._state.work_history = cleaned
             self._invalidate_review()
@@ -453,7 +362,7 @@ class RegistrationFlow:
             raise FlowError(step, ["Jawab dulu pertanyaan konfirmasi: 'Iya' atau 'Tidak'."])
         if step not in FORWARD:
             raise FlowError(step, ["Tidak ada langkah sesudah halaman ini."])
-        problems = self._guard(step)
+        problems = guards.problems(self._view(), step)
         if problems:
             if step in self._captcha_pages and self._secrets.get(CAPTCHA_FIELD):
                 self.refresh_captcha()
@@ -474,7 +383,7 @@ class RegistrationFlow:
             self._enter(after_no)
             self._save()
             return self.current_step
-        problems = self._guard(step)
+        problems = guards.problems(self._view(), step)
         if problems:
             raise FlowError(step, problems)
         before = copy.deepcopy(self._state)
@@ -504,7 +413,7 @@ class RegistrationFlow:
         step = self.current_step
         if step in DIALOGS and not self._state.finished:
             return self.confirm(False)
-        target, reason = self._back_target()
+        target, reason = steps.back_target(self._policy, self._state, self._captcha_pages)
         if target is None:
             raise FlowError(step, [reason])
         if step == ACCOUNT_REVIEW_STEP:
@@ -547,15 +456,8 @@ class RegistrationFlow:
         if not self._state.has_account or self._state.password_hash is None:
             raise FlowError(self.current_step, ["Akun belum dibuat."])
         self._logged_in = False
-        try:
-            typed = validate_field(
-                self._field("login_nik"), nik, {}, self._policy, today=self._today()
-            )
-        except FieldError as error:
-            self._login_error = ("login_nik", error.message)
-            return False
-        if typed != self._clean("nik"):
-            self._login_error = ("login_nik", "NIK tidak sesuai dengan akun yang sedang dibuka.")
+        self._login_error = guards.login_nik_error(self._typed(), nik)
+        if self._login_error is not None:
             return False
         if not self._verify(self._state.password_hash, password):
             self._login_error = (
@@ -587,15 +489,9 @@ class RegistrationFlow:
         problems: list[str] = []
         if not self._verify(state.security_answer_hash, normalise_answer(answer)):
             problems.append("Jawaban pengaman salah.")
-        values = {
-            **state.values,
-            "kata_sandi": new_password,
-            "kata_sandi_ulang": new_password_again,
-        }
-        for key in PASSWORD_FIELDS:
-            message = self._message(key, values[key], values)
-            if message is not None:
-                problems.append(self._with_label(key, message))
+        problems += guards.new_password_problems(
+            self._typed(), state, new_password, new_password_again
+        )
         if problems:
             raise FlowError(step, problems)
         state.password_hash = self._hash(new_password)
@@ -603,203 +499,24 @@ class RegistrationFlow:
         self._login_error = None
         self._save(note="Kata sandi akun diganti melalui pertanyaan pengaman.")
 
-    # ----------------------------------------------------------------- internals: guards
+    # ----------------------------------------------------------------- internals: reading
 
-    def _guard(self, step: int) -> list[str]:
-        if step == 2:
-            return self._identity_problems()
-        if step == ROSTER_STEP:
-            return self._roster_problems()
-        if step == PASSWORD_STEP:
-            return self._password_problems()
-        if step in self._captcha_pages:
-            return self._captcha_problems()
-        if step in (ACCOUNT_REVIEW_STEP, ACCOUNT_DIALOG):
-            return _unique(p for s in ACCOUNT_GUARDS for p in self._guard(s))
-        if step == LOGIN_STEP:
-            if self._logged_in:
-                return []
-            if self._login_error is not None:
-                return [self._login_error[1]]
-            return ["Masuk dulu dengan NIK dan kata sandi akun yang dibuat pada langkah 5."]
-        if step == WORK_HISTORY_STEP:
-            return self._work_history_problems()
-        if step in (DECLARATION_STEP, FINISH_DIALOG):
-            problems = [p for s in REGISTRATION_GUARDS for p in self._guard(s)]
-            if not self._state.reviewed:
-                problems.append("Periksa kembali resume data sebelum mengakhiri pendaftaran.")
-            if not self._state.declaration:
-                problems.append(
-                    "Centang pernyataan bahwa data yang diisikan benar dan dapat "
-                    "dipertanggungjawabkan."
-                )
-            return _unique(problems)
-        step_def = self._policy.step(step)
-        if step_def.kind != "page":
-            return []
-        # Pages whose guard is just "fields valid, documents passed" (6, 15, and any page
-        # added to the policy later).
-        return self._field_problems(step_def.fields) + self._document_problems(step)
+    def _typed(self) -> TypedValues:
+        """The typed values (secrets included) as the rules read them today."""
+        return TypedValues(self._policy, {**self._state.values, **self._secrets}, self._today())
 
-    def _identity_problems(self) -> list[str]:
-        problems = self._field_problems(self._policy.step(2).fields)
-        problems += self.nik_warnings()
-        nik = self._clean("nik")
-        if isinstance(nik, str):
-            existing = self._store.find_registration_by_nik(nik)
-            if existing is not None and existing.registration_id != self._state.registration_id:
-                if existing.account_number:
-                    problems.append(
-                        f"NIK ini sudah terdaftar dengan nomor akun {existing.account_number} "
-                        f"(status {existing.status.label}). Satu NIK hanya boleh didaftarkan "
-                        "satu kali; buka pendaftaran yang sudah ada."
-                    )
-                else:
-                    problems.append(
-                        f"NIK ini sudah ada dalam draf pendaftaran nomor "
-                        f"{existing.registration_id} (status {existing.status.label}). Lanjutkan "
-                        "draf tersebut; satu NIK hanya boleh didaftarkan satu kali."
-                    )
-        return problems
-
-    def _roster_problems(self) -> list[str]:
-        if self._state.roster is None:
-            problems = [NOT_REGISTERED]
-        else:
-            problems = [message for blocking, message in self._roster_differences() if blocking]
-        return problems + self._field_problems(self._policy.step(ROSTER_STEP).fields)
-
-    def _roster_differences(self) -> list[tuple[bool, str]]:
-        """(blocks step 3?, message) for each difference between roster and typed data."""
-        roster = self._state.roster
-        if roster is None:
-            return []
-        differences: list[tuple[bool, str]] = []
-        nama = self.value("nama")
-        if roster.nama and nama and not _same_text(roster.nama, nama):
-            differences.append(
-                (
-                    False,
-                    f"Nama berbeda dengan data Admin Instansi ('{roster.nama}'). Periksa ejaan "
-                    "sesuai KTP.",
-                )
-            )
-        tempat = self.value("tempat_lahir")
-        if roster.tempat_lahir and tempat and not _same_text(roster.tempat_lahir, tempat):
-            differences.append(
-                (
-                    False,
-                    f"Tempat lahir berbeda dengan data Admin Instansi ('{roster.tempat_lahir}'). "
-                    "Periksa sesuai KTP.",
-                )
-            )
-        birth = self._clean("tanggal_lahir")
-        if (
-            roster.tanggal_lahir is not None
-            and isinstance(birth, dt.date)
-            and birth != roster.tanggal_lahir
-        ):
-            differences.append(
-                (
-                    True,
-                    "Tanggal lahir berbeda dengan data Admin Instansi "
-                    f"({_fmt_date(roster.tanggal_lahir)}). Data harus sama: perbaiki isian atau "
-                    "minta Admin Instansi memperbaiki datanya.",
-                )
-            )
-        sex = self._clean("jenis_kelamin")
-        if roster.jenis_kelamin and isinstance(sex, str) and sex != roster.jenis_kelamin:
-            differences.append(
-                (
-                    True,
-                    "Jenis kelamin berbeda dengan data Admin Instansi "
-                    f"({self._choice_label('jenis_kelamin', roster.jenis_kelamin)}). Data harus "
-                    "sama: perbaiki isian atau minta Admin Instansi memperbaiki datanya.",
-                )
-            )
-        return differences
-
-    def _keeps_hash(self, key: str) -> bool:
-        """A secret of step 5 left empty while its hash from an earlier pass stands."""
-        if key in PASSWORD_FIELDS:
-            typed = any(self._secrets.get(k) for k in PASSWORD_FIELDS)
-            return self._state.password_hash is not None and not typed
-        if key == ANSWER_FIELD:
-            return self._state.security_answer_hash is not None and not self._secrets.get(key)
-        return False
-
-    def _password_problems(self) -> list[str]:
-        keys = [k for k in self._policy.step(PASSWORD_STEP).fields if not self._keeps_hash(k)]
-        problems = self._field_problems(keys)
-        if self._state.password_hash is not None and any(
-            self._message(k) is not None for k in PASSWORD_FIELDS if k in keys
-        ):
-            problems.append(
-                "Kata sandi yang sudah dibuat tetap berlaku bila kedua isian kata sandi "
-                "dikosongkan; untuk menggantinya, ketik kata sandi baru dua kali."
-            )
-        redo = PASSWORD_STEP in self._state.completed_steps
-        if (
-            redo
-            and self._state.security_answer_hash is None
-            and not self._secrets.get(ANSWER_FIELD)
-        ):
-            problems.append("Pertanyaan pengaman diganti: ketik ulang jawaban pengaman.")
-        return problems
-
-    def _captcha_problems(self) -> list[str]:
-        if not self._captcha_enabled:
-            return []
-        typed = self._secrets.get(CAPTCHA_FIELD, "")
-        if not typed.strip():
-            return [f"{self._label(CAPTCHA_FIELD)}: ketik kode yang tampak pada gambar."]
-        challenge = self.captcha_challenge()
-        if challenge is None or not challenge.matches(typed):
-            return ["Kode captcha tidak sesuai dengan gambar. Ketik kode pada gambar yang baru."]
-        return []
-
-    def _work_history_problems(self) -> list[str]:
-        problems: list[str] = []
-        entries = self._state.work_history
-        if not entries:
-            problems.append("Isi paling sedikit satu riwayat pekerjaan (satu baris per SK).")
-        for number, errors in enumerate(self.work_history_errors(), start=1):
-            for key, message in errors.items():
-                problems.append(self._with_label(key, message, f"Riwayat pekerjaan {number}, "))
-        step = self._policy.step(WORK_HISTORY_STEP)
-        problems += self._field_problems(step.fields)
-        problems += self._document_problems(WORK_HISTORY_STEP)
-        return problems
-
-    def _field_problems(self, keys: Iterable[str]) -> list[str]:
-        problems = []
-        for key in keys:
-            message = self._message(key)
-            if message is not None:
-                problems.append(self._with_label(key, message))
-        return problems
-
-    def _with_label(self, key: str, message: str, prefix: str = "") -> str:
-        """The message, led by the field's label unless it names the field already."""
-        label = self._label(key)
-        if label.casefold() in message.casefold():
-            return f"{prefix}{message}"
-        return f"{prefix}{label}: {message}"
-
-    def _document_problems(self, step: int) -> list[str]:
-        problems = []
-        for kind in self._policy.step(step).documents:
-            rule = self._policy.document(kind)
-            if rule.required_at_step != step:
-                continue
-            ref = self._state.documents.get(kind)
-            if ref is None:
-                problems.append(f"{rule.label}: belum diunggah.")
-            elif not ref.passed:
-                problems.append(
-                    f"{rule.label}: berkas belum memenuhi syarat; perbaiki atau unggah ulang."
-                )
-        return problems
+    def _view(self) -> guards.GuardView:
+        return guards.GuardView(
+            state=self._state,
+            typed=self._typed(),
+            secrets=self._secrets,
+            captcha_enabled=self._captcha_enabled,
+            captcha_pages=self._captcha_pages,
+            challenge=self.captcha_challenge,
+            logged_in=self._logged_in,
+            login_error=self._login_error,
+            find_registration_by_nik=self._store.find_registration_by_nik,
+        )
 
     # ----------------------------------------------------------------- internals: moving
 
@@ -843,7 +560,7 @@ class RegistrationFlow:
         state = self._state
         state.current_step = step
         if step == ROSTER_STEP:
-            nik = self._clean("nik")
+            nik = self._typed().clean("nik")
             state.roster = self._store.find_roster(nik) if isinstance(nik, str) else None
         elif step in self._captcha_pages:
             self._challenge = None
@@ -851,41 +568,6 @@ class RegistrationFlow:
         elif step == LOGIN_STEP:
             self._logged_in = False
             self._login_error = None
-
-    def _back_target(self) -> tuple[int | None, str]:
-        """(page to go back to, or None with the reason)."""
-        state = self._state
-        step = self.current_step
-        if state.finished:
-            return None, READ_ONLY
-        if step in DIALOGS:
-            return DIALOGS[step][1], ""
-        if step == 1:
-            return None, "Ini halaman pertama."
-        if state.has_account and step == ACCOUNT_CREATED_STEP:
-            return None, "Akun sudah dibuat; data pembuatan akun tidak dapat diubah lagi."
-        if state.has_account and step == FIRST_REGISTRATION_STEP:
-            return None, "Login pendaftaran sudah dilakukan; lanjutkan dari halaman ini."
-        pages = [
-            s.number
-            for s in self._policy.steps
-            if s.kind == "page" and s.number < step and s.number not in self._captcha_pages
-        ]
-        return (pages[-1], "") if pages else (None, "Ini halaman pertama.")
-
-    def _settle(self) -> None:
-        """Put a loaded state on a page it can be shown on (dialogs and buttons → their page)."""
-        state = self._state
-        if not 1 <= state.current_step <= len(self._policy.steps):
-            state.current_step = 1
-        if state.finished:
-            state.current_step = DONE_STEP
-            return
-        if state.has_account and state.current_step < ACCOUNT_CREATED_STEP:
-            state.current_step = ACCOUNT_CREATED_STEP
-        if not state.has_account and state.current_step > ACCOUNT_REVIEW_STEP:
-            state.current_step = ACCOUNT_REVIEW_STEP
-        state.current_step = self._policy.step(state.current_step).page
 
     def _refuse_when_finished(self) -> None:
         if self._state.finished:
@@ -896,152 +578,18 @@ class RegistrationFlow:
         self._state.registration_id = registration_id
         return registration_id
 
-    # ----------------------------------------------------------------- internals: values
-
-    def _field(self, key: str) -> FieldDef:
-        try:
-            return self._policy.fields[key]
-        except KeyError:
-            raise KeyError(f"unknown field {key!r}") from None
-
-    def _label(self, key: str) -> str:
-        if key in self._policy.fields:
-            return self._policy.fields[key].label
-        if key in self._policy.documents.rules:
-            return self._policy.document(key).label
-        if key == "riwayat_pekerjaan":
-            return "Riwayat pekerjaan"
-        return key
-
-    def _choice_label(self, key: str, choice: str) -> str:
-        for option in self._field(key).choices:
-            if option.key == choice:
-                return option.label
-        return choice
-
-    def _all_values(self) -> dict[str, str]:
-        return {**self._state.values, **self._secrets}
-
-    def _message(
-        self, key: str, raw: str | None = None, values: Mapping[str, str] | None = None
-    ) -> str | None:
-        """The error message of one field's value, or None when it is valid."""
-        if values is None:
-            values = self._all_values()
-        if raw is None:
-            raw = values.get(key, "")
-        try:
-            validate_field(self._field(key), raw, values, self._policy, today=self._today())
-        except FieldError as error:
-            return error.message
-        return None
-
-    def _clean(self, key: str) -> object:
-        """The normalised value of a field, or None when empty or invalid."""
-        values = self._all_values()
-        try:
-            return validate_field(
-                self._field(key), values.get(key, ""), values, self._policy, today=self._today()
-            )
-        except FieldError:
-            return None
-
-    def _entry_errors(self, entry: Mapping[str, str]) -> dict[str, str]:
-        _, errors = validate_fields(self._group_fields, entry, self._policy, today=self._today())
-        return errors
-
-    def _entry_value(self, entry: Mapping[str, str], key: str) -> object:
-        try:
-            return validate_field(
-                self._field(key), entry.get(key, ""), entry, self._policy, today=self._today()
-            )
-        except FieldError:
-            return None
-
-    def _eligibility_input(self) -> EligibilityInput:
-        birth = self._clean("tanggal_lahir")
-        active = self._clean("masih_aktif")
-        dated: list[tuple[dt.date, int, Mapping[str, str]]] = []
-        for index, entry in enumerate(self._state.work_history):
-            tmt = self._entry_value(entry, "tmt")
-            if isinstance(tmt, dt.date):
-                dated.append((tmt, index, entry))
-        first_tmt = min(d[0] for d in dated) if dated else None
-        current: Mapping[str, str] | None
-        if dated:
-            current = max(dated, key=lambda d: (d[0], d[1]))[2]
-        elif self._state.work_history:
-            current = self._state.work_history[-1]
-        else:
-            current = None
-        funding = procurement = appointer = None
-        if current is not None:
-            funding = self._entry_value(current, "sumber_gaji")
-            procurement = self._entry_value(current, "melalui_pengadaan")
-            appointer = self._entry_value(current, "pejabat_penandatangan")
-        return EligibilityInput(
-            birth_date=birth if isinstance(birth, dt.date) else None,
-            first_tmt=first_tmt,
-            active=active if isinstance(active, bool) else None,
-            funding=funding if isinstance(funding, str) else None,
-            procurement=procurement if isinstance(procurement, bool) else None,
-            appointer=appointer if isinstance(appointer, str) else None,
-        )
-
-    @staticmethod
-    def _put(target: dict[str, str], key: str, raw: str) -> bool:
-        """Store raw text (an empty text removes the key); True when something changed."""
-        old = target.get(key, "")
-        if raw == "":
-            target.pop(key, None)
-        else:
-            target[key] = raw
-        return old != raw
+    # ----------------------------------------------------------------- internals: changing
 
     def _after_change(self, key: str) -> None:
-        state = self._state
         if key == QUESTION_FIELD:
             # The answer hashed earlier answered another question.
-            state.security_answer_hash = None
+            self._state.security_answer_hash = None
         if key == "bentuk_sk":
             self._sync_sk_variant()
         self._invalidate_review()
 
     def _invalidate_review(self) -> None:
-        """Data changed after step 20: it must be checked and declared again."""
-        self._state.reviewed = False
-        self._state.declaration = False
+        edits.invalidate_review(self._state)
 
     def _sync_sk_variant(self) -> None:
-        """The SK document records which form was handed in: the bentuk_sk field decides."""
-        documents = self._state.documents
-        ref = documents.get("sk_jabatan")
-        if ref is None:
-            return
-        variant = self._clean("bentuk_sk")
-        if isinstance(variant, str) and ref.variant != variant:
-            documents["sk_jabatan"] = DocumentRef(
-                ref.kind, ref.document_id, ref.sha256, ref.original_name, ref.passed, variant
-            )
-        elif variant is None and ref.variant and "bentuk_sk" not in self._state.values:
-            self._state.values["bentuk_sk"] = ref.variant
-
-    def _check_policy(self) -> None:
-        """The guards above assume the portal's 24 steps; refuse a policy that moved them."""
-        problems = []
-        steps = self._policy.steps
-        for page, (buttons, target) in FORWARD.items():
-            if steps[page - 1].kind != "page":
-                problems.append(f"langkah {page} harus berjenis page")
-            for button in buttons:
-                if steps[button - 1].kind != "button" or steps[button - 1].on_page != page:
-                    problems.append(f"langkah {button} harus tombol pada halaman {page}")
-            if steps[target - 1].kind == "button":
-                problems.append(f"langkah {target} tidak boleh berjenis button")
-        for dialog in DIALOGS:
-            if steps[dialog - 1].kind != "dialog":
-                problems.append(f"langkah {dialog} harus berjenis dialog")
-        if not steps[WORK_HISTORY_STEP - 1].group_fields:
-            problems.append(f"langkah {WORK_HISTORY_STEP} harus memuat group_fields")
-        if problems:
-            raise PolicyFileError("steps.toml", None, "; ".join(problems))
+        edits.sync_sk_variant(self._state, self._typed())

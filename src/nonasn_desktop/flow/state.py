@@ -139,7 +139,7 @@ def _int_set(items: Iterable[Any]) -> set[int]:
 
 @dataclass
 class RegistrationState:
-    """One registration in progress; only the flow (:mod:`.machine`) changes it."""
+    """One registration in progress; only the flow (:mod:`.machine`, :mod:`.edits`) changes it."""
 
     registration_id: int | None = None
     status: RecordStatus = RecordStatus.DRAF

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from nonasn_desktop.applog import setup_logging
 from nonasn_desktop.errors import UserError
 
-from . import messages, theme
+from . import collector, messages, theme, workers
 from .main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -206,6 +206,11 @@ class Shell(QObject):
         self.ctx = ctx
         preload()
         self.window.set_context(ctx)
+        running = collector.active()
+        if running is not None:
+            # Start-up's objects (modules, policy, ORM metadata) live as long as the program:
+            # later full collections need not walk them again.
+            running.freeze_startup()
         if first_start.needs_first_start(ctx):
             self._first_start()
 
@@ -277,6 +282,10 @@ def run_app(data_dir: Path | None = None) -> int:
     shell: Shell | None = None
     try:
         _prepare(app)
+        # Automatic cycle collection off for the whole run, collected on the GUI thread
+        # instead (see gui/collector.py): a collection on a worker thread may finalise Qt
+        # objects of the GUI thread and crash the process.
+        collector.install(workers.has_running_tasks)
         shell = Shell()
         shell.finished.connect(app.exit)
         _place(shell.window)
@@ -308,6 +317,7 @@ def run_app(data_dir: Path | None = None) -> int:
                 shell.ctx.close()
             shell.close()
         hooks.uninstall()
+        collector.uninstall()
         app.setQuitOnLastWindowClosed(quit_on_last_window)
         if created:
             app.closeAllWindows()

@@ -39,7 +39,7 @@ from nonasn_desktop.errors import UserError
 from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.rules.status import RecordStatus
 
-from . import messages, theme
+from . import collector, messages, theme
 from .sign_in import SignInPage
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "backup": ADMINS,
     "restore": ADMINS,
     "auto_backup": ADMINS,
-    # -- verval and batch export (gui/verval.py) --
+    # -- verval and batch export (gui/verval/) --
     "verval": frozenset({Role.VERIFIKATOR, Role.ADMIN}),
     "batch_export": ADMINS,
 }
@@ -345,7 +345,7 @@ class MainWindow(QMainWindow):
             None,
             "Simpan templat Excel daftar Admin Instansi",
         )
-        # -- verval and batch export (gui/verval.py) --
+        # -- verval and batch export (gui/verval/) --
         self._add(
             "verval",
             "&Verifikasi (Verval)",
@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self._tool_button("refresh"))
         if "new" in self.tool_buttons:
             self.tool_buttons["new"].setObjectName("primary_tool")
-        elif "verval" in self.tool_buttons:  # the verifikator's main work (gui/verval.py)
+        elif "verval" in self.tool_buttons:  # the verifikator's main work (gui/verval/)
             self.tool_buttons["verval"].setObjectName("primary_tool")
         self.action_bar = bar
 
@@ -565,6 +565,8 @@ class MainWindow(QMainWindow):
         window.show()
 
     def _wizard_closed(self, window: QWidget, registration_id: int) -> None:
+        # The closed window's widgets and their cycles are freed on the GUI thread.
+        collector.collect_soon()
         if window in self._wizards:
             self._wizards.remove(window)
         for key, value in list(self._wizard_ids.items()):
@@ -649,7 +651,7 @@ class MainWindow(QMainWindow):
 
         AboutDialog(self._ctx, self).exec()
 
-    # -- verval and batch export (gui/verval.py) --------------------------------------------
+    # -- verval and batch export (gui/verval/) --------------------------------------------
 
     def open_verval(self) -> None:
         """The verval window (one at a time); each decision refreshes the record list."""
@@ -661,6 +663,7 @@ class MainWindow(QMainWindow):
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
             window.decided.connect(lambda *_: self.refresh())
             window.closed.connect(lambda: setattr(self, "verval_window", None))
+            window.closed.connect(collector.collect_soon)
             self.verval_window = window
         window.showNormal()
         window.raise_()
@@ -690,7 +693,7 @@ class MainWindow(QMainWindow):
                 window.raise_()
                 window.activateWindow()
                 return False
-        verval_window = getattr(self, "verval_window", None)  # gui/verval.py
+        verval_window = getattr(self, "verval_window", None)  # gui/verval/
         if verval_window is not None:
             verval_window.close()
         return True

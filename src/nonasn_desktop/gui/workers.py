@@ -3,52 +3,27 @@
 ``run_in_background(fn, ...)`` runs ``fn(task)`` in Qt's global thread pool and delivers its
 result, a UserError or an unexpected error back on the GUI thread through signals. ``fn`` may
 call ``task.report(done, total)`` for a progress bar and should poll ``task.cancelled`` to stop
-early. The function must not touch widgets: it runs on a worker thread.
+early. The function must not touch widgets, nor the registration flow: it runs on a worker
+thread and hands its result back through the signals.
+
+Python's cycle collector never runs on a worker thread: automatic collection is off in the
+desktop application and collected on the GUI thread (:mod:`.collector`); a task is never
+started before that is so.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.gui import collector
 
 log = logging.getLogger(__name__)
-
-
-_gc_lock = threading.Lock()
-_gc_holders = 0
-_gc_was_enabled = False
-
-
-@contextlib.contextmanager
-def _no_cycle_collection_on_this_thread() -> Iterator[None]:
-    """Keep Python's cycle collector off while a task runs on a worker thread.
-
-    The collector runs on whichever thread happens to allocate. On a worker thread it may
-    finalise Qt objects that belong to the GUI thread (a closed window caught in a reference
-    cycle) and crash the process. While any task runs, cycles wait; they are collected again
-    as soon as the last task ends, normally by the GUI thread's next allocation.
-    """
-    global _gc_holders, _gc_was_enabled
-    with _gc_lock:
-        if _gc_holders == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_holders += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_holders -= 1
-            if _gc_holders == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 class Task(QObject):
@@ -78,6 +53,11 @@ class Task(QObject):
 _running: dict[Task, QRunnable] = {}
 
 
+def has_running_tasks() -> bool:
+    """Whether a background task started here has not finished yet."""
+    return bool(_running)
+
+
 class _Runnable(QRunnable):
     def __init__(self, task: Task, fn: Callable[[Task], Any]) -> None:
         super().__init__()
@@ -85,10 +65,6 @@ class _Runnable(QRunnable):
         self._fn = fn
 
     def run(self) -> None:
-        with _no_cycle_collection_on_this_thread():
-            self._run()
-
-    def _run(self) -> None:
         task = self._task
         try:
             result = self._fn(task)
@@ -114,6 +90,9 @@ def run_in_background(
     pool: QThreadPool | None = None,
 ) -> Task:
     """Start ``fn(task)`` on a worker thread; the callbacks run on the GUI thread."""
+    # The application installs the collector at start; anything else that starts a task
+    # (a test, an embedding) gets it here, before any worker thread can allocate.
+    collector.install(has_running_tasks)
     task = Task()
     for signal, slot in (
         (task.succeeded, on_success),

@@ -73,21 +73,23 @@ ACCOUNT_SEQUENCE_KEY = "account_sequence"
 _ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}
 
 
-def _clean(policy: Policy, key: str, raw: str | None, values: Mapping[str, str]) -> Any:
+def _clean(
+    policy: Policy, key: str, raw: str | None, values: Mapping[str, str], today: dt.date
+) -> Any:
     """The typed value of a field, or None while what was typed is empty or not valid."""
     if raw is None or not raw.strip():
         return None
     try:
-        return validate_field(policy.fields[key], raw, values, policy)
+        return validate_field(policy.fields[key], raw, values, policy, today=today)
     except FieldError:
         return None
 
 
-def _nik_of(raw: str | None) -> str | None:
+def _nik_of(raw: str | None, today: dt.date) -> str | None:
     if not raw:
         return None
     try:
-        return parse_nik(raw).nik
+        return parse_nik(raw, today=today).nik
     except FieldError:
         return None
 
@@ -272,6 +274,8 @@ class SqlFlowStore:
     ) -> dict[str, tuple[object, object]]:
         """Write the state into the row; return what changed, field by field."""
         policy = self._ctx.policy
+        # The desk's date, as the flow (gui/wizard/window.py) validated the values with.
+        today = self._ctx.now().astimezone().date()
         old_draft = jsontext.loads(row.draft) or {}
         old_values: dict[str, str] = old_draft.get("values", {})
         values = state.values
@@ -293,7 +297,7 @@ class SqlFlowStore:
                 len(state.work_history),
             )
 
-        nik = _nik_of(values.get("nik"))
+        nik = _nik_of(values.get("nik"), today)
         if nik is not None and nik != row.nik:
             clash = session.scalar(
                 select(Registration.id).where(Registration.nik == nik, Registration.id != row.id)
@@ -304,7 +308,7 @@ class SqlFlowStore:
                 nik = None
         row.nik = nik
         for key in COLUMN_FIELDS:
-            setattr(row, key, _clean(policy, key, values.get(key), values))
+            setattr(row, key, _clean(policy, key, values.get(key), values, today))
         row.nama_search = row.nama.casefold() if row.nama else None
         row.status = state.status
         row.current_step = state.current_step
@@ -321,7 +325,7 @@ class SqlFlowStore:
             row.roster_entry_id = match.id if match else None
 
         entries = [
-            {key: _clean(policy, key, raw.get(key), raw) for key in WORK_FIELDS}
+            {key: _clean(policy, key, raw.get(key), raw, today) for key in WORK_FIELDS}
             for raw in state.work_history
         ]
         if "riwayat_pekerjaan" in changes:

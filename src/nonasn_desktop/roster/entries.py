@@ -85,7 +85,7 @@ class RosterMatch:
 _DATA_FIELDS = tuple(f.name for f in dataclasses.fields(RosterInput))
 
 
-def normalise_nik(raw: str, *, today: dt.date | None = None) -> str:
+def normalise_nik(raw: str, *, today: dt.date) -> str:
     """The NIK as 16 digits after the full NIK check (region, birth date, serial).
 
     Raises FieldError("nik", ...) saying what is wrong.

@@ -136,12 +136,16 @@ def _birth_date(ddmmyy: str, today: dt.date) -> tuple[dt.date, Sex]:
         ) from None
 
 
-def parse_nik(raw: str, *, today: dt.date | None = None) -> NikInfo:
-    """Check a typed NIK and read what it encodes; FieldError("nik", ...) when it is wrong."""
+def parse_nik(raw: str, *, today: dt.date) -> NikInfo:
+    """Check a typed NIK and read what it encodes; FieldError("nik", ...) when it is wrong.
+
+    ``today`` (the caller's clock: ``ctx.now()`` or the flow's) places the two-digit birth
+    year in its century: the latest one that does not put the birth after today.
+    """
     table = region_table()
     nik = _digits_only(raw, "nik", "NIK")
     province, regency = _check_region(nik, "nik", "NIK", table)
-    birth_date, sex = _birth_date(nik[6:12], today or dt.date.today())
+    birth_date, sex = _birth_date(nik[6:12], today)
     if nik[12:] == "0000":
         raise FieldError(
             "nik", "Nomor urut pada NIK (empat digit terakhir) tidak boleh 0000. Periksa NIK."

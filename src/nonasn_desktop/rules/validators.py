@@ -52,15 +52,17 @@ def validate_field(
     values: Mapping[str, str],
     policy: Policy,
     *,
-    today: dt.date | None = None,
+    today: dt.date,
 ) -> object:
     """The normalised value of one field, None for an empty optional field.
 
     ``values`` holds the raw text of the other fields of the form (for same_as, not_before,
-    password_strength). Raises FieldError(field.key, message) when the value breaks a rule.
+    password_strength). ``today`` is the caller's date (``ctx.now()`` or the flow's clock):
+    the rules stay pure and never read the system clock. Raises FieldError(field.key, message)
+    when the value breaks a rule.
     """
     checks = [_validator(field, spec) for spec in field.validators]
-    context = _Context(field, raw, values, policy, today or dt.date.today())
+    context = _Context(field, raw, values, policy, today)
     value = _typed_value(context)
     if value is None:
         return None
@@ -74,7 +76,7 @@ def validate_fields(
     values: Mapping[str, str],
     policy: Policy,
     *,
-    today: dt.date | None = None,
+    today: dt.date,
 ) -> tuple[dict[str, object], dict[str, str]]:
     """Validate several fields: (clean values by key, error messages by key)."""
     clean: dict[str, object] = {}

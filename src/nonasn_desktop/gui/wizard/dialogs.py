@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from nonasn_desktop.errors import FlowError, UserError
-from nonasn_desktop.flow.machine import RegistrationFlow
 from nonasn_desktop.gui.messages import show_bug
 from nonasn_desktop.gui.wizard.fields import Notice, button_name, em, set_role
-from nonasn_desktop.gui.workers import Task, run_in_background
+from nonasn_desktop.gui.wizard.owner import FlowOwner
 from nonasn_desktop.policy import Step
 from nonasn_desktop.rules.documents import format_size
 
@@ -224,13 +223,15 @@ class CompliantCopyDialog(QDialog):
 class ForgotPasswordDialog(QDialog):
     """ "Lupa Kata Sandi": the security question, its answer and a new password twice.
 
-    The check and the new hash run off the GUI thread (argon2id is slow on purpose). Problems
-    are listed inside the dialog; on success it is accepted and the honorer logs in again.
+    The argon2id check and the new hash run off the GUI thread (slow on purpose); the flow is
+    then changed by its owner on the GUI thread. Problems are listed inside the dialog; on
+    success it is accepted and the honorer logs in again.
     """
 
-    def __init__(self, flow: RegistrationFlow, parent: QWidget | None = None) -> None:
+    def __init__(self, owner: FlowOwner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._flow = flow
+        self._owner = owner
+        flow = owner.flow
         self.setObjectName("dialog_lupa_kata_sandi")
         self.setWindowTitle("Lupa Kata Sandi")
         self.setModal(True)
@@ -292,7 +293,6 @@ class ForgotPasswordDialog(QDialog):
             self, layout, "Simpan Kata Sandi Baru", self.submit
         )
         self.busy = False
-        self._task: Task | None = None
 
     def _line(self, name: str, accessible: str) -> QLineEdit:
         line = QLineEdit(self)
@@ -311,9 +311,11 @@ class ForgotPasswordDialog(QDialog):
             self.password_again.text(),
         )
         self._set_busy(True)
-        # Keep the task: its queued signals must outlive the worker.
-        self._task = run_in_background(
-            lambda _task: self._flow.reset_password(answer, first, second),
+        # The argon2id work runs on a worker; the owner then changes the flow here.
+        owner = self._owner
+        owner.run(
+            lambda: owner.reset_password(answer, first, second),
+            owner.reset_password_work(answer, first),
             on_success=lambda _result: self.accept(),
             on_failure=self._failed,
             on_crash=lambda exc: show_bug(self, exc),

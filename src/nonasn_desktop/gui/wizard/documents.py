@@ -41,6 +41,7 @@ from nonasn_desktop.flow.state import DocumentRef
 from nonasn_desktop.gui.messages import show_bug, show_error
 from nonasn_desktop.gui.wizard.dialogs import CompliantCopyDialog, ImageBox
 from nonasn_desktop.gui.wizard.fields import em, set_role
+from nonasn_desktop.gui.wizard.owner import FlowOwner
 from nonasn_desktop.gui.workers import Task, run_in_background
 from nonasn_desktop.registration import documents
 from nonasn_desktop.rules.compliant_copy import CompliantCopy
@@ -74,6 +75,9 @@ class DocumentHost(Protocol):
 
     @property
     def flow(self) -> RegistrationFlow: ...
+
+    @property
+    def owner(self) -> FlowOwner: ...
 
     def ensure_registration_id(self) -> int: ...
 
@@ -460,7 +464,7 @@ class DocumentPicker(QFrame):
 
     def _attach(self, ref: DocumentRef) -> None:
         try:
-            self.flow.attach_document(ref)
+            self._host.owner.attach_document(ref)
         except UserError as exc:
             show_error(self, exc)
             return

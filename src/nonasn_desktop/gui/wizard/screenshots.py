@@ -26,6 +26,7 @@ from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo.documents import make_sample_document
 from nonasn_desktop.demo.people import DemoPerson, PersonFactory
+from nonasn_desktop.flow.machine import RegistrationFlow
 from nonasn_desktop.gui import theme
 from nonasn_desktop.gui.wizard.documents import DocumentPicker
 from nonasn_desktop.gui.wizard.pages.registration import WorkHistoryPage
@@ -118,7 +119,7 @@ class _Walker:
         self.saved: list[Path] = []
 
     @property
-    def flow(self):
+    def flow(self) -> RegistrationFlow:
         return self.window.flow
 
     def fill(self, values: dict[str, str]) -> None:

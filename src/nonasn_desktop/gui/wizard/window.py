@@ -1,8 +1,9 @@
 """The registration wizard: a window over :class:`~nonasn_desktop.flow.machine.RegistrationFlow`.
 
 Left, the rail of the 24 steps; right, one page per ``kind = "page"`` step with the portal's
-buttons; below, the status bar saying when the draft was last saved. The window owns the flow
-and is its only writer: pages hand it what is typed, it passes it to the flow and saves.
+buttons; below, the status bar saying when the draft was last saved. The window holds the
+flow's one writer, its :class:`~nonasn_desktop.gui.wizard.owner.FlowOwner` on the GUI thread:
+pages hand the window what is typed, and every change reaches the flow through the owner.
 
 Everything a rule decides comes from the flow, the policy or the services. The window only
 moves between pages when the flow has moved, shows the problems of a refused step at the top
@@ -37,11 +38,13 @@ from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import FieldError, FlowError, UserError
 from nonasn_desktop.flow.machine import DIALOGS, RegistrationFlow
+from nonasn_desktop.flow.secrets import PreparedSecrets, SecretWork
 from nonasn_desktop.flow.state import TRANSIENT_FIELDS
 from nonasn_desktop.gui import theme
 from nonasn_desktop.gui.messages import show_bug, show_error
 from nonasn_desktop.gui.wizard.dialogs import ConfirmStepDialog
 from nonasn_desktop.gui.wizard.fields import display_value, em
+from nonasn_desktop.gui.wizard.owner import FlowOwner
 from nonasn_desktop.gui.wizard.pages import WizardPage, make_page
 from nonasn_desktop.gui.wizard.rail import StepRail
 from nonasn_desktop.gui.workers import Task, run_in_background
@@ -188,15 +191,32 @@ def _today(ctx: AppContext) -> Callable[[], dt.date]:
     return lambda: ctx.now().astimezone().date()
 
 
-def _open_flow(ctx: AppContext, user: UserInfo, registration_id: int | None) -> RegistrationFlow:
+def _open_flow(
+    ctx: AppContext, user: UserInfo, registration_id: int | None, secrets: PreparedSecrets
+) -> RegistrationFlow:
+    """The flow of a new or saved record; its argon2id work answered by ``secrets``."""
     store = SqlFlowStore(ctx, actor=user.username, clerk_id=user.id)
-    captcha = captcha_enabled(ctx)
+    captcha, today = captcha_enabled(ctx), _today(ctx)
+    hasher, verifier = secrets.hash, secrets.verify
     if registration_id is None:
-        return RegistrationFlow(ctx.policy, store, captcha_enabled=captcha, today=_today(ctx))
+        return RegistrationFlow(
+            ctx.policy,
+            store,
+            captcha_enabled=captcha,
+            today=today,
+            hasher=hasher,
+            verifier=verifier,
+        )
     acquire_edit_lock(ctx, registration_id, clerk_id=user.id)
     try:
         return RegistrationFlow.resume(
-            ctx.policy, store, registration_id, captcha_enabled=captcha, today=_today(ctx)
+            ctx.policy,
+            store,
+            registration_id,
+            captcha_enabled=captcha,
+            today=today,
+            hasher=hasher,
+            verifier=verifier,
         )
     except BaseException:
         release_edit_lock(ctx, registration_id, clerk_id=user.id)
@@ -217,16 +237,18 @@ class WizardWindow(QMainWindow):
         registration_id: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        flow = _open_flow(ctx, user, registration_id)
+        secrets = PreparedSecrets()
+        flow = _open_flow(ctx, user, registration_id, secrets)
         super().__init__(parent)
         self.ctx = ctx
         self.user = user
+        # Read through self._flow; every change goes through the owner.
         self._flow = flow
+        self._owner = FlowOwner(flow, secrets, self)
         self._locked_id: int | None = registration_id
         self._dirty = False
         self._busy = False
         self._closed = False
-        self._task: Task | None = None
         self._print_task: Task | None = None
         self._printing = False
         self._dialog: ConfirmStepDialog | None = None
@@ -302,6 +324,11 @@ class WizardWindow(QMainWindow):
         return self._flow
 
     @property
+    def owner(self) -> FlowOwner:
+        """The flow's one writer (see gui/wizard/owner.py)."""
+        return self._owner
+
+    @property
     def current_page(self) -> WizardPage:
         return self.pages[self._flow.page]
 
@@ -323,7 +350,7 @@ class WizardWindow(QMainWindow):
         if self._busy or self._closed:
             return
         try:
-            self._flow.set_value(key, raw)
+            self._owner.set_value(key, raw)
         except FieldError:
             return  # a locked field: its widget is read-only, nothing to keep
         if key not in TRANSIENT_FIELDS:
@@ -344,7 +371,7 @@ class WizardWindow(QMainWindow):
         if self._busy or self._closed:
             return
         before = [dict(entry) for entry in self._flow.state.work_history]
-        self._flow.set_work_history(entries)
+        self._owner.set_work_history(entries)
         if self._flow.state.work_history != before:
             self._dirty = True
         if save and self._dirty:
@@ -352,7 +379,7 @@ class WizardWindow(QMainWindow):
 
     def set_declaration(self, ticked: bool) -> None:
         try:
-            self._flow.set_declaration(ticked)
+            self._owner.set_declaration(ticked)
         except UserError as exc:
             show_error(self, exc)
             return
@@ -363,7 +390,7 @@ class WizardWindow(QMainWindow):
         """The record's id, saving the draft first when it has none yet (documents need it)."""
         registration_id = self._flow.state.registration_id
         if registration_id is None:
-            registration_id = self._flow.save()
+            registration_id = self._owner.save()
             self._dirty = False
             self._after_save()
         return registration_id
@@ -387,7 +414,7 @@ class WizardWindow(QMainWindow):
         if self._flow.state.registration_id is None and not self._has_content():
             return
         try:
-            self._flow.save()
+            self._owner.save()
         except UserError as exc:
             self.autosave.setText("Draf BELUM tersimpan — periksa pesan kesalahan.")
             show_error(self, exc)
@@ -429,23 +456,31 @@ class WizardWindow(QMainWindow):
         if self._busy:
             return
         self.current_page.flush()
-        self.run_flow(self._flow.advance)
+        # Leaving step 5 hashes the password and the answer (argon2id, slow on purpose).
+        self.run_flow(self._owner.advance, work=self._owner.advance_work())
 
     def go_back(self) -> None:
         if self._busy:
             return
         self.current_page.flush()
-        self.run_flow(self._flow.back)
+        self.run_flow(self._owner.back)
 
-    def run_flow(self, action: Callable[[], object], *, slow: bool = False) -> None:
-        """Run a flow operation; FlowError → the page's problem list, UserError → a message.
+    def log_in(self) -> None:
+        """Step 13, "Lanjutkan Login Pendaftaran": the password is verified off this thread."""
+        if self._busy:
+            return
+        self.run_flow(self._owner.log_in_and_advance, work=self._owner.login_work())
 
-        ``slow`` runs it off the GUI thread (password hashing, login): the pages are disabled
-        meanwhile, so nothing else touches the flow.
+    def run_flow(self, action: Callable[[], object], *, work: SecretWork | None = None) -> None:
+        """Run a change of the flow (a method of the owner) on the GUI thread; FlowError → the
+        page's problem list, UserError → a message.
+
+        ``work`` is the argon2id hashing the change needs (password, login): the owner does it
+        on a worker thread first, the pages disabled meanwhile, then makes the change here.
         """
         if self._busy:
             return
-        if not slow:
+        if not work:
             try:
                 action()
             except FlowError as exc:
@@ -458,8 +493,9 @@ class WizardWindow(QMainWindow):
             self._moved()
             return
         self._set_busy(True)
-        self._task = run_in_background(
-            lambda _task: action(),
+        self._owner.run(
+            action,
+            work,
             on_success=lambda _result: self._moved(),
             on_failure=self._background_failed,
             on_crash=lambda exc: show_bug(self, exc),
@@ -567,15 +603,15 @@ class WizardWindow(QMainWindow):
         self._dialog = None
         if dialog is not None:
             dialog.deleteLater()
-        flow = self._flow
+        flow, owner = self._flow, self._owner
 
         def answer() -> None:
             try:
-                flow.confirm(yes)
+                owner.confirm(yes)
             except UserError:
                 # Refused: back to the page under the dialog, where the problems are shown.
                 if flow.current_step in DIALOGS:
-                    flow.confirm(False)
+                    owner.confirm(False)
                 raise
 
         self.run_flow(answer)

@@ -266,10 +266,6 @@ class PasswordPage(WizardPage):
         super().enter()
         self.kept.setVisible(self.host.flow.state.password_hash is not None)
 
-    def forward(self) -> None:
-        # Leaving step 5 hashes the password and the answer (argon2id, slow on purpose).
-        self.host.run_flow(self.host.flow.advance, slow=True)
-
 
 class DocumentsPage(WizardPage):
     """Step 6: KTP and pas foto (the default body: the step's documents)."""
@@ -304,7 +300,7 @@ class CaptchaPage(WizardPage):
         flow = self.host.flow
         if flow.page != self.step.number:
             return
-        flow.refresh_captcha()
+        self.host.owner.refresh_captcha()
         self.captcha.reload()
         editor = self.editors["captcha"]
         editor.set_raw("")
@@ -393,7 +389,7 @@ class ReviewPage(WizardPage):
 
     def fix(self) -> None:
         """Step 10, "Kembali": back to the identity page to correct, every value kept."""
-        self.host.run_flow(self.host.flow.back_to_fix)
+        self.host.run_flow(self.host.owner.back_to_fix)
 
     def update_buttons(self) -> None:
         flow = self.host.flow

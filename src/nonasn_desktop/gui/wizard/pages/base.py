@@ -1,9 +1,10 @@
 """What every wizard page shares: header, problem list, scrolling body, the portal's buttons.
 
 A page is a thin view. It builds its inputs from the policy (``step.fields``, ``step.documents``),
-passes what is typed to the window (the *host*), which hands it to the flow, and shows what
-the flow says: field errors, the problems of a refused step, locks. Buttons carry the portal's
-words from ``forms/steps.toml``: the step's own and those of the button steps shown on it.
+passes what is typed to the window (the *host*), which hands it to the flow through the flow's
+one writer (``host.owner``, on the GUI thread), and shows what the flow says: field errors, the
+problems of a refused step, locks. Buttons carry the portal's words from ``forms/steps.toml``:
+the step's own and those of the button steps shown on it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.flow.machine import RegistrationFlow
+from nonasn_desktop.flow.secrets import SecretWork
 from nonasn_desktop.gui.wizard.documents import DocumentPicker
 from nonasn_desktop.gui.wizard.fields import (
     BoolInput,
@@ -40,6 +42,7 @@ from nonasn_desktop.gui.wizard.fields import (
     set_role,
     size_label,
 )
+from nonasn_desktop.gui.wizard.owner import FlowOwner
 from nonasn_desktop.policy import Policy, Step
 
 BACK = "Kembali"
@@ -53,6 +56,9 @@ class PageHost(Protocol):
 
     @property
     def flow(self) -> RegistrationFlow: ...
+
+    @property
+    def owner(self) -> FlowOwner: ...
 
     @property
     def busy(self) -> bool: ...
@@ -69,7 +75,9 @@ class PageHost(Protocol):
 
     def go_back(self) -> None: ...
 
-    def run_flow(self, action: Callable[[], object], *, slow: bool = False) -> None: ...
+    def log_in(self) -> None: ...
+
+    def run_flow(self, action: Callable[[], object], *, work: SecretWork | None = None) -> None: ...
 
     def ensure_registration_id(self) -> int: ...
 

@@ -71,17 +71,10 @@ class LoginPage(WizardPage):
         return handlers
 
     def forward(self) -> None:
-        flow = self.host.flow
-
-        def login_then_advance() -> None:
-            # A failed login leaves its reason for the guard of step 13: advance() reports it.
-            flow.login(flow.value("login_nik"), flow.value("login_kata_sandi"))
-            flow.advance()
-
-        self.host.run_flow(login_then_advance, slow=True)
+        self.host.log_in()
 
     def forgot_password(self) -> None:
-        dialog = ForgotPasswordDialog(self.host.flow, self)
+        dialog = ForgotPasswordDialog(self.host.owner, self)
         self.dialog = dialog
         dialog.accepted.connect(self._password_reset)
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
