@@ -123,6 +123,15 @@ class RosterMark:
             return FROM_ROSTER
         return f"Berbeda dengan data Admin Instansi ('{self.roster_text}')"
 
+    def difference(self, label: str) -> str | None:
+        """The sentence for a list of differences (as step 3 lists them), or None when same."""
+        if self.same:
+            return None
+        return (
+            f"{label} berbeda dengan data Admin Instansi ('{self.roster_text}'). Periksa dengan "
+            "dokumen yang bersangkutan."
+        )
+
 
 def _normal(field: FieldDef, raw: str) -> object:
     """A value to compare: parsed dates and money, choice keys, text without case or spacing."""

@@ -117,6 +117,10 @@ QLabel[role="column_heading"] {{ font-weight: 600; }}
 QLabel[role="error"] {{ color: {_T.ERROR}; }}
 QLabel[role="lock_note"] {{ color: #6B5B2E; font-style: italic; }}
 QLabel[role="value_differs"] {{ color: #9A5B00; font-weight: 600; }}
+QLabel[role="roster_badge"] {{
+    background: #E6EEF8; color: {_T.NAVY}; border: 1px solid #C5D9EF; border-radius: 8px;
+    padding: 1px 8px; font-size: 9pt;
+}}
 QFrame[role="info"] {{ background: #EAF2FB; border: 1px solid #C5D9EF; border-radius: 4px; }}
 QLabel[role="info_text"] {{ color: #1F3F66; }}
 QFrame[role="warning"] {{ background: #FFF6E0; border: 1px solid #F0D28A; border-radius: 4px; }}

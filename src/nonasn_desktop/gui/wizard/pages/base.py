@@ -30,11 +30,13 @@ from PySide6.QtWidgets import (
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.flow.machine import RegistrationFlow
+from nonasn_desktop.flow.prefill import FROM_ROSTER, PREFILL_FIELDS, RosterMark, roster_mark
 from nonasn_desktop.gui.wizard.documents import DocumentPicker
 from nonasn_desktop.gui.wizard.fields import (
     BoolInput,
     FieldEditor,
     Mnemonics,
+    Notice,
     button_name,
     em,
     set_role,
@@ -43,6 +45,10 @@ from nonasn_desktop.gui.wizard.fields import (
 from nonasn_desktop.policy import Policy, Step
 
 BACK = "Kembali"
+ROSTER_NOTE = (
+    f"Isian bertanda \u201c{FROM_ROSTER}\u201d sudah diisi dari data yang didaftarkan Admin "
+    "Instansi. Periksa bersama yang bersangkutan dan ubah bila berbeda dengan dokumennya."
+)
 
 
 class PageHost(Protocol):
@@ -121,6 +127,11 @@ class ProblemsPanel(QFrame):
 
     def texts(self) -> list[str]:
         return list(self._items)
+
+
+def show_mark(editor: FieldEditor, mark: RosterMark | None) -> None:
+    """Show a field's standing against the roster on its editor (None: nothing to say)."""
+    editor.set_origin(mark.text if mark is not None else None, same=mark is None or mark.same)
 
 
 def clear_layout(layout: QLayout) -> None:
@@ -223,6 +234,13 @@ class WizardPage(QWidget):
         middle.addWidget(self.scroll_area, 1)
         self.build()
         self.body_layout.addStretch(1)
+        self.roster_notice: Notice | None = None
+        if self.shows_roster_notice():
+            # Which fields came from the roster and where they differ, as step 3 lists it.
+            self.roster_notice = Notice("info", self.body)
+            self.roster_notice.setObjectName("catatan_admin_instansi")
+            self.roster_notice.hide()
+            self.body_layout.insertWidget(0, self.roster_notice)
         side = self.side_widget()
         if side is not None:
             holder = QWidget(self)
@@ -290,6 +308,7 @@ class WizardPage(QWidget):
             picker.show_attached()
         self.problems.clear()
         self.update_buttons()
+        self.refresh_roster_marks()
 
     def refresh_feedback(self) -> None:
         """Field errors from the flow for the fields the clerk has touched."""
@@ -303,6 +322,35 @@ class WizardPage(QWidget):
 
     def value_changed(self, key: str) -> None:
         """A field of this page changed (live); pages with derived displays override."""
+
+    # ----------------------------------------------------------------- the roster's values
+
+    def shows_roster_notice(self) -> bool:
+        """Whether the page lists what came from the roster (it asks for roster fields)."""
+        keys = {*self.editors, *self.step.group_fields}
+        return bool(keys & set(PREFILL_FIELDS))
+
+    def refresh_roster_marks(self) -> None:
+        """Mark each field against the roster: "dari data Admin Instansi" or the difference."""
+        flow = self.host.flow
+        marks: list[tuple[str, RosterMark]] = []
+        for key, editor in self.editors.items():
+            mark = roster_mark(flow.policy, flow.state.roster, key, editor.raw())
+            show_mark(editor, mark)
+            if mark is not None:
+                marks.append((editor.field.label, mark))
+        marks += self.extra_roster_marks()
+        notice = self.roster_notice
+        if notice is None:
+            return
+        differences = [d for label, mark in marks if (d := mark.difference(label)) is not None]
+        notice.set_role("warning" if differences else "info")
+        notice.setText("\n".join([ROSTER_NOTE, *(f"• {d}" for d in differences)]))
+        notice.setVisible(bool(marks))
+
+    def extra_roster_marks(self) -> list[tuple[str, RosterMark]]:
+        """(label, mark) of roster fields outside ``self.editors`` (the work history)."""
+        return []
 
     def show_problems(self, problems: Sequence[str]) -> None:
         self.problems.show_problems(problems)
@@ -387,14 +435,19 @@ class WizardPage(QWidget):
         if self.host.busy:
             return  # the flow is working on another thread; the page is disabled meanwhile
         self.host.edit_field(key, raw)
-        self.refresh_feedback()
-        self.value_changed(key)
+        self.after_edit(key)
 
     def _committed(self, key: str, raw: str) -> None:
         if self.host.busy:
             return
         self.host.commit_field(key, raw)
+        self.after_edit(key)
+
+    def after_edit(self, key: str) -> None:
+        """What follows every change of a field: errors, roster marks, the page's displays."""
         self.refresh_feedback()
+        if key in PREFILL_FIELDS:
+            self.refresh_roster_marks()
         self.value_changed(key)
 
     def page_words(self) -> list[str]:
