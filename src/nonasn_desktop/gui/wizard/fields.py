@@ -315,6 +315,11 @@ class FieldEditor(QWidget):
         self.input = self._make_input()
         self.input.setObjectName(field.key)
         self.input.setAccessibleName(field.label)
+        if isinstance(self.input, BoolInput):
+            # "Ya" alone tells a screen reader's user nothing: each answer names its question.
+            for radio in (self.input.yes, self.input.no):
+                radio.setAccessibleName(f"{field.label}: {radio.text()}")
+                radio.setToolTip(f"{field.label}: {radio.text()}")
         if field.help:
             self.input.setAccessibleDescription(field.help)
             self.input.setToolTip(field.help)

@@ -45,6 +45,7 @@ from nonasn_desktop.gui.wizard.fields import display_value, em
 from nonasn_desktop.gui.wizard.pages import WizardPage, make_page
 from nonasn_desktop.gui.wizard.rail import StepRail
 from nonasn_desktop.gui.workers import Task, run_in_background
+from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.office.settings import EDIT_LOCK_MINUTES, captcha_enabled, get_setting
 from nonasn_desktop.printing.account_card import CardLayout
 from nonasn_desktop.registration.store import (
@@ -52,6 +53,7 @@ from nonasn_desktop.registration.store import (
     acquire_edit_lock,
     release_edit_lock,
 )
+from nonasn_desktop.rules.timezones import OfficeZone, office_zone
 
 APP_TITLE = "Pendataan Non-ASN"
 AUTOSAVE_NOTE = "Isian tersimpan otomatis; menutup jendela tidak menghapus draf."
@@ -187,9 +189,17 @@ QToolButton[role="link"] {{
 """
 
 
+def office_zone_of(ctx: AppContext) -> OfficeZone:
+    """The office's time zone (WIB, WITA, WIT) from its code, whatever the laptop's is."""
+    office = get_office(ctx)
+    fallback = ctx.now().astimezone().utcoffset()
+    return office_zone(office.code if office else "", fallback=fallback)
+
+
 def _today(ctx: AppContext) -> Callable[[], dt.date]:
-    """Today's date at the desk, from the application's clock (local time)."""
-    return lambda: ctx.now().astimezone().date()
+    """Today's date at the office, from the application's clock on the office's own zone."""
+    zone = office_zone_of(ctx)
+    return lambda: zone.today(ctx.now())
 
 
 def _open_flow(ctx: AppContext, user: UserInfo, registration_id: int | None) -> RegistrationFlow:
@@ -226,6 +236,7 @@ class WizardWindow(QMainWindow):
         self.ctx = ctx
         self.user = user
         self._flow = flow
+        self._zone = office_zone_of(ctx)
         self._locked_id: int | None = registration_id
         self._dirty = False
         self._busy = False
@@ -353,6 +364,7 @@ class WizardWindow(QMainWindow):
             self._dirty = True
         if save and self._dirty:
             self._save()
+        self.current_page.refresh_problems()
 
     def set_declaration(self, ticked: bool) -> None:
         try:
@@ -362,6 +374,7 @@ class WizardWindow(QMainWindow):
             return
         self._dirty = True
         self._save()
+        self.current_page.refresh_problems()
 
     def ensure_registration_id(self) -> int:
         """The record's id, saving the draft first when it has none yet (documents need it)."""
@@ -375,7 +388,9 @@ class WizardWindow(QMainWindow):
     def document_changed(self, kind: str) -> None:
         self._dirty = True
         self._save()
-        self.current_page.document_attached(kind)
+        page = self.current_page
+        page.document_attached(kind)
+        page.refresh_problems()
         self.rail.update_from(self._flow)
 
     def show_status(self, text: str) -> None:
@@ -400,9 +415,9 @@ class WizardWindow(QMainWindow):
         self._after_save()
 
     def _after_save(self) -> None:
-        at = self.ctx.now().astimezone()
+        at = self._zone.clock(self.ctx.now())
         self.autosave.setText(
-            f"Tersimpan otomatis pukul {at:%H.%M} · menutup jendela tidak menghapus isian."
+            f"Tersimpan otomatis pukul {at} · menutup jendela tidak menghapus isian."
         )
         self._take_lock()
         self._update_title()

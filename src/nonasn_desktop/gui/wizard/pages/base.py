@@ -45,6 +45,17 @@ from nonasn_desktop.gui.wizard.fields import (
 from nonasn_desktop.policy import Policy, Step
 
 BACK = "Kembali"
+# What the portal's short button words do, for the tooltip (and a screen reader's description).
+BUTTON_TIPS = {
+    "Buat Akun": "Mulai pendataan baru: pembuatan akun tenaga non-ASN.",
+    BACK: "Kembali ke halaman sebelumnya; semua isian tetap tersimpan.",
+    "Cek Data": "Periksa identitas dan cari NIK pada data Admin Instansi.",
+    "Lanjutkan": "Periksa isian halaman ini, lalu lanjut ke langkah berikutnya.",
+    "Selanjutnya": "Periksa isian halaman ini, lalu lanjut ke langkah berikutnya.",
+    "Lupa Kata Sandi": "Buat kata sandi baru dengan menjawab pertanyaan pengaman.",
+    "Periksa Kembali": "Tandai resume sudah diperiksa bersama yang bersangkutan.",
+    "Selesai": "Tutup jendela pendaftaran ini.",
+}
 ROSTER_NOTE = (
     f"Isian bertanda \u201c{FROM_ROSTER}\u201d sudah diisi dari data yang didaftarkan Admin "
     "Instansi. Periksa bersama yang bersangkutan dan ubah bila berbeda dengan dokumennya."
@@ -353,7 +364,7 @@ class WizardPage(QWidget):
         return []
 
     def show_problems(self, problems: Sequence[str]) -> None:
-        self.problems.show_problems(problems)
+        self.problems.show_problems(self.adjust_problems(problems))
         for editor in self.editors.values():
             editor.touched = True
         self.refresh_feedback()
@@ -364,6 +375,37 @@ class WizardPage(QWidget):
 
     def document_attached(self, kind: str) -> None:
         """A document of this page was attached (pages with derived displays override)."""
+
+    # ----------------------------------------------------------------- the problem list
+
+    def adjust_problems(self, problems: Sequence[str]) -> list[str]:
+        """The flow's problems as this page states them.
+
+        A document the flow has not got says "belum diunggah"; when the picker shows a file
+        that was just refused, the picker's own account replaces it (the file *was* chosen).
+        """
+        adjusted = list(problems)
+        for picker in self.pickers.values():
+            refused = picker.refused_problem()
+            if refused is None:
+                continue
+            prefix = f"{picker.rule.label}:"
+            adjusted = [refused if p.startswith(prefix) else p for p in adjusted]
+        return adjusted
+
+    def current_problems(self) -> list[str]:
+        """What keeps the page from being left now (the refreshed problem list)."""
+        return self.adjust_problems(self.host.flow.problems())
+
+    def refresh_problems(self) -> None:
+        """A problem list on show follows every change: it never describes an earlier state.
+
+        Called after every typed character, choice, file check, fix and undo. A list that is
+        not on show stays hidden until the next refused press.
+        """
+        if not self.problems.texts() or self.host.flow.page != self.step.number:
+            return
+        self.problems.show_problems(self.current_problems())
 
     def after_failure(self) -> None:
         """The flow refused to leave the page (the captcha page draws a new picture)."""
@@ -425,6 +467,8 @@ class WizardPage(QWidget):
         grid.setVerticalSpacing(em(self, 1))
         for index, kind in enumerate(kinds):
             picker = DocumentPicker(kind, self.host, self.body)
+            # A refused file changes nothing in the flow but what the list must say.
+            picker.check_finished.connect(lambda _ok: self.refresh_problems())
             self.pickers[kind] = picker
             grid.addWidget(picker, index // 2, index % 2)
         grid.setColumnStretch(0, 1)
@@ -449,6 +493,7 @@ class WizardPage(QWidget):
         if key in PREFILL_FIELDS:
             self.refresh_roster_marks()
         self.value_changed(key)
+        self.refresh_problems()
 
     def page_words(self) -> list[str]:
         """The portal's words of this page: its own buttons, then its button steps'."""
@@ -485,6 +530,11 @@ class WizardPage(QWidget):
     def _button(self, word: str, action: Callable[[], None]) -> QPushButton:
         button = QPushButton(word, self)
         button.setObjectName(button_name(word))
+        button.setAccessibleName(word)
+        tip = BUTTON_TIPS.get(word)
+        if tip:
+            button.setToolTip(tip)
+            button.setAccessibleDescription(tip)
         button.setAutoDefault(True)
         button.clicked.connect(lambda _checked=False: action())
         self.buttons[word] = button

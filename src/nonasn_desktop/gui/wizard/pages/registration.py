@@ -147,6 +147,7 @@ class WorkEntryCard(QFrame):
         self.setObjectName(f"riwayat_{number}")
         self.title.setText(f"Riwayat pekerjaan {number}")
         self.remove_button.setAccessibleName(f"Hapus riwayat pekerjaan {number}")
+        self.remove_button.setToolTip(f"Hapus riwayat pekerjaan {number} beserta isiannya.")
 
     def values(self) -> dict[str, str]:
         return {key: editor.raw() for key, editor in self.editors.items()}
