@@ -358,3 +358,14 @@ def test_counts_are_written_the_indonesian_way() -> None:
     assert format_count(100000) == "100.000"
     assert format_count(7) == "7"
     assert dashboard_module.SEARCH_DELAY_MS == 150
+
+
+def test_every_control_has_a_name_and_short_ones_a_tooltip(qtbot: QtBot, board: Dashboard) -> None:
+    from helpers.accessibility import focus_chain, spoken_name, unnamed
+
+    board.show()
+    qtbot.waitExposed(board)
+    names = {w.objectName() for w in focus_chain(board)}
+    assert {"search", "unit_filter", "eligibility_filter", "record_table"} <= names
+    assert unnamed(board) == []
+    assert spoken_name(board.chips[None]).startswith("Semua status: ")

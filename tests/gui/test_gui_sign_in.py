@@ -162,3 +162,16 @@ def test_keluar_asks_to_quit(qtbot: QtBot, dialog: SignInPage) -> None:
     with qtbot.waitSignal(dialog.quit_requested):
         qtbot.mouseClick(dialog.quit_button, Qt.MouseButton.LeftButton)
     assert dialog.user is None
+
+
+def test_every_control_has_a_name_and_short_ones_a_tooltip(
+    qtbot: QtBot, dialog: SignInPage
+) -> None:
+    from helpers.accessibility import focus_chain, unnamed
+
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.username.setText("admin")  # "Masuk" is enabled once something is typed
+    names = {w.objectName() for w in focus_chain(dialog)}
+    assert {"username", "password", "show_password", "quit", "sign_in"} <= names
+    assert unnamed(dialog) == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import time
 
 import pytest
 from PIL import Image
@@ -35,9 +36,9 @@ from nonasn_desktop.printing.common import (
     qr_penalty,
     truncate,
     write_pdf,
-    zone_label,
 )
 from nonasn_desktop.printing.fonts import BOLD, REGULAR, register_fonts
+from nonasn_desktop.rules.timezones import zone
 
 
 @pytest.fixture(autouse=True)
@@ -45,27 +46,29 @@ def _fonts() -> None:
     register_fonts()
 
 
-def _zone(hours: float) -> dt.timezone:
-    return dt.timezone(dt.timedelta(hours=hours))
-
-
-@pytest.mark.parametrize(
-    ("hours", "label"),
-    [(7, "WIB"), (8, "WITA"), (9, "WIT"), (0, "UTC+0"), (5.5, "UTC+5:30"), (-3, "UTC-3")],
-)
-def test_zone_labels(hours: float, label: str) -> None:
-    assert zone_label(dt.datetime(2022, 10, 3, 9, 0, tzinfo=_zone(hours))) == label
-
-
-def test_date_time_is_dd_mm_yyyy_with_dotted_hours() -> None:
-    value = dt.datetime(2022, 10, 3, 2, 5, tzinfo=dt.UTC)
-    shown = value.astimezone()
-    assert format_date_time(value) == (f"{shown:%d-%m-%Y} pukul {shown:%H.%M} {zone_label(shown)}")
+def test_date_time_is_on_the_offices_clock_whatever_the_laptops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    value = dt.datetime(2026, 12, 5, 8, 6, tzinfo=dt.UTC)
+    for laptop in ("UTC", "Asia/Jayapura"):
+        monkeypatch.setenv("TZ", laptop)
+        time.tzset()
+        assert format_date_time(value, zone("WIB")) == "05-12-2026 pukul 15.06 WIB"
+        assert format_date_time(value, zone("WIT")) == "05-12-2026 pukul 17.06 WIT"
+    monkeypatch.delenv("TZ")
+    time.tzset()
 
 
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
-        format_date_time(dt.datetime(2022, 10, 3, 9, 0))
+        format_date_time(dt.datetime(2022, 10, 3, 9, 0), zone("WIB"))
+
+
+def test_a_print_job_knows_its_offices_zone() -> None:
+    at = dt.datetime(2026, 12, 5, 8, 6, tzinfo=dt.UTC)
+    assert PrintJob("3273", "BKPSDM Kota Bandung", None, at).zone.name == "WIB"
+    assert PrintJob("5171", "BKPSDM Kota Denpasar", None, at).zone.name == "WITA"
+    assert PrintJob("9171", "BKPSDM Kota Jayapura", None, at).zone.name == "WIT"
 
 
 @pytest.mark.parametrize(
@@ -293,7 +296,7 @@ def test_letterhead_and_footer_name_office_and_clerk(job: PrintJob) -> None:
     assert "PEMERINTAH KOTA BANDUNG" in text
     assert "KODE KANTOR 3273" in text
     assert "oleh Siti Rahmawati" in text
-    assert format_date_time(job.printed_at) in text
+    assert format_date_time(job.printed_at, job.zone) in text
 
 
 class _Sheet:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -304,15 +305,17 @@ def test_a_photo_missing_from_the_store_leaves_an_empty_photo_box(tmp_path: Path
 def test_times_are_printed_in_the_office_time_zone(
     ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The office is 3273 (Kota Bandung, Jawa Barat): WIB, whatever the laptop's clock says.
     registration_id = _ids(ctx, RecordStatus.AKUN_DIBUAT)[0]
-    for zone, expected in (
-        ("Asia/Jakarta", "03-10-2022 pukul 09.15 WIB"),
-        ("Asia/Makassar", "03-10-2022 pukul 10.15 WITA"),
-    ):
-        monkeypatch.setenv("TZ", zone)
+    finished = _ids(ctx, RecordStatus.PENDAFTARAN_SELESAI)[0]
+    for laptop in ("UTC", "Asia/Jakarta", "Asia/Makassar", "America/New_York"):
+        monkeypatch.setenv("TZ", laptop)
         time.tzset()
         text = _pdf(registration_info_pdf(ctx, registration_id)).pages[0].extract_text()
-        assert expected in text
+        assert "03-10-2022 pukul 09.15 WIB" in text, laptop
+        card = _pdf(account_card_pdf(ctx, finished)).pages[0].extract_text()
+        assert re.search(r"Pendaftaran diakhiri\s*:\s*\d\d-\d\d-\d{4} pukul \d\d\.\d\d WIB", card)
+        assert "UTC" not in card
     monkeypatch.undo()
     time.tzset()
 

@@ -20,6 +20,7 @@ from nonasn_desktop.printing.registration_info import (
     InformationSheet,
     RequiredDocument,
 )
+from nonasn_desktop.rules.timezones import zone
 
 A4 = (595.28, 841.89)
 
@@ -50,7 +51,7 @@ def test_sheet_shows_account_identity_and_next_steps(
         "0812-****-7890",
         "Dinas Pendidikan",
         "Tenaga Administrasi",
-        format_date_time(person.account_created_at),  # type: ignore[arg-type]
+        format_date_time(person.account_created_at, zone("WIB")),  # type: ignore[arg-type]
         "Lanjutkan Login Pendaftaran",
         "Akhiri Proses Pendaftaran",
         "Jaga kerahasiaan kata sandi dan jawaban pertanyaan pengaman",

@@ -183,3 +183,56 @@ def test_counts_by_status(office: AppContext) -> None:
     assert counts[RecordStatus.DRAF] == 2
     assert counts[RecordStatus.DITOLAK] == 1
     assert counts[RecordStatus.DIEKSPOR] == 0
+
+
+def test_find_roster_carries_every_field_the_roster_holds(office: AppContext) -> None:
+    import datetime as dt
+
+    from nonasn_desktop.roster import entries as roster
+
+    roster.add_entry(
+        office,
+        roster.RosterInput(
+            nik="3273011203900001",
+            nama="ASEP SAEPUDIN",
+            nomor_thk2="THK2-0001",
+            tempat_lahir="Bandung",
+            tanggal_lahir=dt.date(1990, 3, 12),
+            jenis_kelamin="L",
+            pendidikan_jenjang="s1",
+            nama_sekolah="Universitas Terbuka",
+            jurusan="Administrasi Negara",
+            nomor_ijazah="UT-2012/004411",
+            tanggal_ijazah=dt.date(2012, 6, 20),
+            nomor_sk="800/123/SK/2015",
+            tanggal_sk=dt.date(2014, 12, 20),
+            tmt=dt.date(2015, 1, 2),
+            tanggal_selesai=dt.date(2025, 12, 31),
+            jabatan="Tenaga Administrasi",
+            unit_kerja="Puskesmas Sukasari",
+            pejabat_penandatangan="pimpinan_opd",
+            sumber_gaji="apbd",
+            gaji_bulanan=1_500_000,
+        ),
+        actor="system",
+    )
+    found = _store(office).find_roster("3273011203900001")
+    assert found is not None
+    assert (found.nomor_thk2, found.pendidikan_jenjang, found.jurusan) == (
+        "THK2-0001",
+        "s1",
+        "Administrasi Negara",
+    )
+    assert (found.nomor_ijazah, found.tanggal_ijazah) == ("UT-2012/004411", dt.date(2012, 6, 20))
+    assert (found.nomor_sk, found.tanggal_sk, found.tmt, found.tanggal_selesai) == (
+        "800/123/SK/2015",
+        dt.date(2014, 12, 20),
+        dt.date(2015, 1, 2),
+        dt.date(2025, 12, 31),
+    )
+    assert (found.pejabat_penandatangan, found.sumber_gaji, found.gaji_bulanan) == (
+        "pimpinan_opd",
+        "apbd",
+        1_500_000,
+    )
+    assert _store(office).find_roster("3273011203900002") is None

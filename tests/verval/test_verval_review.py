@@ -55,7 +55,7 @@ def test_a_record_in_full(ctx: AppContext) -> None:
     assert review.status is RecordStatus.PENDAFTARAN_SELESAI
     assert review.nik == item.nik
     titles = [section.title for section in review.sections]
-    assert titles[0] == "Langkah 1: Pengecekan Identitas"
+    assert titles[0] == "Pengecekan Identitas (Langkah 1 pembuatan akun)"
     values = {f.key: f.value for section in review.sections for f in section.fields}
     assert values["nama"] == item.nama
     assert values["jenis_kelamin"] in ("Laki-laki", "Perempuan")

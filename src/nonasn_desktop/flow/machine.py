@@ -61,6 +61,7 @@ from nonasn_desktop.errors import FieldError, FlowError
 from nonasn_desktop.flow import edits, guards, steps
 from nonasn_desktop.flow.captcha import CaptchaChallenge, new_challenge
 from nonasn_desktop.flow.ports import FlowStore
+from nonasn_desktop.flow.prefill import prefill
 from nonasn_desktop.flow.state import (
     FINISHED_STATUSES,
     TRANSIENT_FIELDS,
@@ -562,7 +563,10 @@ class RegistrationFlow:
         if step == ROSTER_STEP:
             nik = self._typed().clean("nik")
             state.roster = self._store.find_roster(nik) if isinstance(nik, str) else None
-        elif step in self._captcha_pages:
+        # What the roster already holds is not typed twice (flow/prefill.py).
+        if prefill(state, step, self._policy):
+            self._invalidate_review()
+        if step in self._captcha_pages:
             self._challenge = None
             self._secrets.pop(CAPTCHA_FIELD, None)
         elif step == LOGIN_STEP:

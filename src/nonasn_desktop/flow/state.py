@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from nonasn_desktop.errors import StorageError
@@ -92,7 +92,12 @@ class DocumentRef:
 
 @dataclass(frozen=True)
 class RosterSummary:
-    """What the Admin Instansi registered for one NIK (step 3 shows it beside the typed data)."""
+    """What the Admin Instansi registered for one NIK.
+
+    Step 3 shows the identity beside the typed data; the rest (education, the SK and its pay)
+    pre-fills the pages that ask for it (:mod:`nonasn_desktop.flow.prefill`). Empty text or
+    None: the roster does not say.
+    """
 
     nik: str
     nama: str
@@ -104,33 +109,50 @@ class RosterSummary:
     jabatan: str = ""
     instansi: str = ""
     nomor_thk2: str = ""
+    # Choice keys of forms/ (fields.toml, eligibility.toml), as the roster import stores them.
+    pendidikan_jenjang: str = ""
+    nama_sekolah: str = ""
+    jurusan: str = ""
+    nomor_ijazah: str = ""
+    tanggal_ijazah: dt.date | None = None
+    nomor_sk: str = ""
+    tanggal_sk: dt.date | None = None
+    tmt: dt.date | None = None
+    tanggal_selesai: dt.date | None = None
+    pejabat_penandatangan: str = ""
+    sumber_gaji: str = ""
+    # Whole rupiah.
+    gaji_bulanan: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "nik": self.nik,
-            "nama": self.nama,
-            "tempat_lahir": self.tempat_lahir,
-            "tanggal_lahir": _date_to_json(self.tanggal_lahir),
-            "jenis_kelamin": self.jenis_kelamin,
-            "unit_kerja": self.unit_kerja,
-            "jabatan": self.jabatan,
-            "instansi": self.instansi,
-            "nomor_thk2": self.nomor_thk2,
-        }
+        data: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            data[item.name] = _date_to_json(value) if isinstance(value, dt.date) else value
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RosterSummary:
-        return cls(
-            nik=str(data["nik"]),
-            nama=str(data.get("nama", "")),
-            tempat_lahir=str(data.get("tempat_lahir", "")),
-            tanggal_lahir=_date_from_json(data.get("tanggal_lahir")),
-            jenis_kelamin=str(data.get("jenis_kelamin", "")),
-            unit_kerja=str(data.get("unit_kerja", "")),
-            jabatan=str(data.get("jabatan", "")),
-            instansi=str(data.get("instansi", "")),
-            nomor_thk2=str(data.get("nomor_thk2", "")),
-        )
+        # Drafts written before a key existed lack it: the default stands.
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            if item.name not in data:
+                continue
+            raw = data[item.name]
+            if item.name in _ROSTER_DATES:
+                values[item.name] = _date_from_json(raw)
+            elif item.name == "gaji_bulanan":
+                values[item.name] = int(raw) if raw is not None else None
+            else:
+                values[item.name] = str(raw) if raw is not None else ""
+        values.setdefault("nik", str(data["nik"]))
+        values.setdefault("nama", "")
+        return cls(**values)
+
+
+_ROSTER_DATES = frozenset(
+    {"tanggal_lahir", "tanggal_ijazah", "tanggal_sk", "tmt", "tanggal_selesai"}
+)
 
 
 def _int_set(items: Iterable[Any]) -> set[int]:
@@ -162,6 +184,9 @@ class RegistrationState:
     reviewed: bool = False
     # Step 21: the declaration box is ticked.
     declaration: bool = False
+    # Pages already pre-filled from the roster (flow.prefill): a value the clerk cleared there
+    # stays cleared when the page is entered again.
+    prefilled_steps: set[int] = field(default_factory=set)
     # Evaluated when work history was left (step 17) and again when registration ended.
     eligibility: EligibilityResult | None = None
 
@@ -206,6 +231,7 @@ class RegistrationState:
             "completed_steps": sorted(self.completed_steps),
             "reviewed": self.reviewed,
             "declaration": self.declaration,
+            "prefilled_steps": sorted(self.prefilled_steps),
             "eligibility": self.eligibility.to_json() if self.eligibility is not None else None,
         }
 
@@ -238,6 +264,7 @@ class RegistrationState:
             completed_steps=_int_set(data.get("completed_steps", [])),
             reviewed=bool(data.get("reviewed", False)),
             declaration=bool(data.get("declaration", False)),
+            prefilled_steps=_int_set(data.get("prefilled_steps", [])),
             eligibility=EligibilityResult.from_json(dict(eligibility)) if eligibility else None,
         )
 

@@ -116,6 +116,7 @@ class Dashboard(QWidget):
             "Ketik awal NIK (spasi dan titik boleh), awal nama atau salah satu kata nama, "
             "atau nomor akun. Tekan Enter untuk pindah ke daftar."
         )
+        self.search.setAccessibleName("Cari pendataan")
         self.search.textChanged.connect(self._search_timer.start)
         self.search.returnPressed.connect(self._search_now)
         self.search.setMinimumWidth(280)
@@ -126,15 +127,21 @@ class Dashboard(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.unit.setMinimumContentsLength(22)
+        self.unit.setAccessibleName("Saring menurut unit kerja")
+        self.unit.setToolTip("Tampilkan hanya data dari satu unit kerja.")
         self.unit.addItem(ALL_UNITS, None)
         self.unit.activated.connect(self.apply_filters)
         self.eligibility = QComboBox()
         self.eligibility.setObjectName("eligibility_filter")
+        self.eligibility.setAccessibleName("Saring menurut kelayakan")
+        self.eligibility.setToolTip("Tampilkan hanya data MS, TMS atau yang belum dinilai.")
         for label, value in ELIGIBILITY_CHOICES:
             self.eligibility.addItem(label, value)
         self.eligibility.activated.connect(self.apply_filters)
         self.clear_button = QPushButton("Hapus Filter")
         self.clear_button.setObjectName("clear_filters")
+        self.clear_button.setAccessibleName("Hapus filter")
+        self.clear_button.setToolTip("Kosongkan pencarian dan semua saringan.")
         self.clear_button.clicked.connect(self.clear_filters)
         search_label = QLabel("&Cari:")
         search_label.setBuddy(self.search)
@@ -164,9 +171,8 @@ class Dashboard(QWidget):
             chip.setCheckable(True)
             chip.setCursor(Qt.CursorShape.PointingHandCursor)
             chip.setObjectName(f"chip_{status.value if status else 'semua'}")
-            chip.setToolTip(
-                f"Tampilkan hanya data berstatus {status.label}" if status else "Tampilkan semua"
-            )
+            tip = f"Tampilkan hanya data berstatus {status.label}" if status else "Tampilkan semua"
+            chip.setToolTip(tip)
             self.status_buttons.addButton(chip)
             chip.clicked.connect(self.apply_filters)
             self.chips[status] = chip
@@ -177,6 +183,10 @@ class Dashboard(QWidget):
 
         self.view = QTableView()
         self.view.setObjectName("record_table")
+        self.view.setAccessibleName("Daftar pendataan")
+        self.view.setAccessibleDescription(
+            "Satu baris per pendataan. Enter atau klik dua kali membuka data terpilih."
+        )
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -318,6 +328,8 @@ class Dashboard(QWidget):
         chosen = self.unit.currentData()
         self.unit.blockSignals(True)
         self.unit.clear()
+        self.unit.setAccessibleName("Saring menurut unit kerja")
+        self.unit.setToolTip("Tampilkan hanya data dari satu unit kerja.")
         self.unit.addItem(ALL_UNITS, None)
         for name in names:
             self.unit.addItem(name, name)
@@ -330,9 +342,13 @@ class Dashboard(QWidget):
 
     def _update_counts(self) -> None:
         counts = self.model.status_counts
-        self.chips[None].setText(f"Semua  {format_count(sum(counts.values()))}")
+        everyone = format_count(sum(counts.values()))
+        self.chips[None].setText(f"Semua  {everyone}")
+        self.chips[None].setAccessibleName(f"Semua status: {everyone} data")
         for status in RecordStatus:
-            self.chips[status].setText(f"{status.label}  {format_count(counts[status])}")
+            count = format_count(counts[status])
+            self.chips[status].setText(f"{status.label}  {count}")
+            self.chips[status].setAccessibleName(f"Status {status.label}: {count} data")
         total = self.model.total
         query = self.model.query
         filtered = bool(query.text.strip() or query.status or query.unit_kerja or query.eligibility)

@@ -36,7 +36,6 @@ from nonasn_desktop.printing.common import (
     draw_section_title,
     fit_lines,
     format_date_time,
-    local,
     or_placeholder,
 )
 from nonasn_desktop.printing.fonts import BOLD, FAMILY, ITALIC, REGULAR, register_fonts
@@ -207,7 +206,8 @@ def draw_card(
 
     # The strip along the bottom: account number and date left, QR code right; laid out
     # from the bottom edge up.
-    registered = format_date(local(person.completed_at).date()) if person.completed_at else "-"
+    completed = person.completed_at
+    registered = format_date(job.zone.today(completed)) if completed else "-"
     canvas.setFillColor(INK)
     canvas.setFont(REGULAR, 5.8)
     date_baseline = _PAD + 0.4 * MM
@@ -345,7 +345,9 @@ class AccountCardSheet:
                 ("Instansi", or_placeholder(person.instansi)),
                 (
                     "Pendaftaran diakhiri",
-                    format_date_time(person.completed_at) if person.completed_at else "-",
+                    format_date_time(person.completed_at, self._job.zone)
+                    if person.completed_at
+                    else "-",
                 ),
                 ("Status saat dicetak", person.status.label),
             ],

@@ -22,7 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from nonasn_desktop.printing.fonts import BOLD, ITALIC, REGULAR, register_fonts
-from nonasn_desktop.rules.formatting import format_date
+from nonasn_desktop.rules.timezones import OfficeZone, office_zone
 
 # A restrained palette that still reads well from a black-and-white laser printer.
 INK = HexColor("#1A1A1A")
@@ -38,8 +38,6 @@ MM: float = 72 / 25.4
 APP_TITLE = "Pendataan Tenaga Non-ASN"
 ELLIPSIS = "…"
 PLACEHOLDER = "-"
-# Indonesia's three time zones by their offset from UTC, in hours.
-_ZONES = {7: "WIB", 8: "WITA", 9: "WIT"}
 # Passport photos are 3 wide by 4 high.
 PHOTO_RATIO = 4 / 3
 _JPEG_QUALITY = 90
@@ -55,10 +53,15 @@ class PrintJob:
     office_code: str
     office_name: str
     instansi_name: str | None
-    # Aware datetime; shown in the computer's local time.
+    # Aware datetime; shown on the office's own clock (see zone).
     printed_at: dt.datetime
     # The clerk's name, for "dicetak oleh".
     printed_by: str | None = None
+
+    @property
+    def zone(self) -> OfficeZone:
+        """The office's time zone (WIB, WITA, WIT) from its code, whatever the laptop's is."""
+        return office_zone(self.office_code, fallback=self.printed_at.astimezone().utcoffset())
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -69,28 +72,10 @@ def or_placeholder(value: str | None) -> str:
     return text or PLACEHOLDER
 
 
-def zone_label(value: dt.datetime) -> str:
-    """WIB, WITA or WIT for Indonesia's offsets, else "UTC+h" (a laptop set elsewhere)."""
-    offset = value.utcoffset() or dt.timedelta(0)
-    minutes = int(offset.total_seconds() // 60)
-    if minutes % 60 == 0 and minutes // 60 in _ZONES:
-        return _ZONES[minutes // 60]
-    sign = "+" if minutes >= 0 else "-"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-
-
-def local(value: dt.datetime) -> dt.datetime:
-    """An aware datetime in the computer's local time zone (the office's clock)."""
-    if value.tzinfo is None:
-        raise ValueError("naive datetime; printing needs an aware one")
-    return value.astimezone()
-
-
-def format_date_time(value: dt.datetime) -> str:
-    """ "05-01-2026 pukul 15.00 WIB", in local time (Indonesian writes hours with a dot)."""
-    shown = local(value)
-    return f"{format_date(shown.date())} pukul {shown:%H.%M} {zone_label(shown)}"
+def format_date_time(value: dt.datetime, zone: OfficeZone) -> str:
+    """ "05-01-2026 pukul 15.00 WIB", on the office's clock (Indonesian writes hours with a
+    dot). Stored times are UTC; an official paper shows the office's own time."""
+    return zone.format(value)
 
 
 def mask_phone(e164: str | None) -> str:
@@ -206,7 +191,7 @@ def draw_footer(canvas: Canvas, job: PrintJob, *, left: float, right: float, bot
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     canvas.line(left, bottom + 11, right, bottom + 11)
-    printed = f"Dicetak {format_date_time(job.printed_at)}"
+    printed = f"Dicetak {format_date_time(job.printed_at, job.zone)}"
     if job.printed_by:
         printed += f" oleh {' '.join(job.printed_by.split())}"
     source = f"{APP_TITLE} · {job.office_code}"

@@ -78,7 +78,7 @@ class RecoverySheet:
         facts = [
             f"Kantor: {self._job.office_code} — {self._job.office_name}",
             f"Folder data: {item.folder_id[:8]}…{item.folder_id[-8:]}",
-            f"Dibuat: {format_date_time(self._job.printed_at)}",
+            f"Dibuat: {format_date_time(self._job.printed_at, self._job.zone)}",
         ]
         y = draw_lines(canvas, facts, width / 2, y - 5 * MM, REGULAR, 9.5, align="center")
         y = self._draw_key(canvas, item.recovery_key, left, right, y - 9 * MM)

@@ -152,7 +152,11 @@ class InformationSheet:
             ("Unit Kerja", or_placeholder(person.unit_kerja)),
             ("Jabatan", or_placeholder(person.jabatan)),
         ]
-        created = format_date_time(person.account_created_at) if person.account_created_at else "-"
+        created = (
+            format_date_time(person.account_created_at, self._job.zone)
+            if person.account_created_at
+            else "-"
+        )
         spacing, max_lines = self._fit(identity + instansi)
         self._body(canvas, person.account_number, created, identity, instansi, spacing, max_lines)
         draw_footer(canvas, self._job, left=self._left, right=self._right, bottom=MARGIN_BOTTOM)

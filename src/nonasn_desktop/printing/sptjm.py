@@ -49,6 +49,7 @@ from nonasn_desktop.printing.common import (
 )
 from nonasn_desktop.printing.fonts import BOLD, ITALIC, REGULAR, register_fonts
 from nonasn_desktop.rules.formatting import format_date
+from nonasn_desktop.rules.timezones import office_zone
 
 TITLE = "SURAT PERNYATAAN TANGGUNG JAWAB MUTLAK"
 NO_UNIT = "(unit kerja tidak diisi)"
@@ -181,13 +182,19 @@ class _MateraiBlock(Flowable):  # type: ignore[misc]
         canvas.line(left + 17 * mm, line_y - 19, x + self.block_width, line_y - 19)
 
 
+def _office_date(batch: SptjmBatch) -> dt.date:
+    """The batch's date on the office's own clock (not the laptop's)."""
+    moment = batch.created_at
+    return office_zone(batch.office_code, fallback=moment.astimezone().utcoffset()).today(moment)
+
+
 def _facts_table(batch: SptjmBatch, styles: dict[str, ParagraphStyle]) -> Table:
     rows = [
         ("Kantor", f"{batch.office_name} (kode {batch.office_code})"),
         (
             "Batch",
             f"nomor urut {batch.sequence}, tanggal "
-            f"{format_date(batch.created_at.astimezone().date())}, {batch.record_count} orang",
+            f"{format_date(_office_date(batch))}, {batch.record_count} orang",
         ),
         ("ID batch", batch.batch_id),
         ("Berkas batch", batch.file_name),

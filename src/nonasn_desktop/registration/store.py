@@ -154,6 +154,19 @@ class SqlFlowStore:
             jabatan=match.jabatan or "",
             instansi=(office.instansi_name or office.name) if office else "",
             nomor_thk2=match.nomor_thk2 or "",
+            # The rest pre-fills steps 15 and 17 (flow/prefill.py): nothing typed twice.
+            pendidikan_jenjang=match.pendidikan_jenjang or "",
+            nama_sekolah=match.nama_sekolah or "",
+            jurusan=match.jurusan or "",
+            nomor_ijazah=match.nomor_ijazah or "",
+            tanggal_ijazah=match.tanggal_ijazah,
+            nomor_sk=match.nomor_sk or "",
+            tanggal_sk=match.tanggal_sk,
+            tmt=match.tmt,
+            tanggal_selesai=match.tanggal_selesai,
+            pejabat_penandatangan=match.pejabat_penandatangan or "",
+            sumber_gaji=match.sumber_gaji or "",
+            gaji_bulanan=match.gaji_bulanan,
         )
 
     def find_registration_by_nik(self, nik: str) -> ExistingRegistration | None:

@@ -282,7 +282,10 @@ def test_a_refused_work_history_marks_the_entry_fields(
     wizard.press("Selanjutnya")
     assert wizard.flow.current_step == 17
     texts = wizard.widget("problems").texts()
-    assert any(t.startswith("Riwayat pekerjaan 1, Jabatan") for t in texts)
+    assert "Riwayat pekerjaan 1, Nomor SK wajib diisi." in texts
     card = wizard.window.current_page.cards[0]
-    assert card.editors["jabatan"].error_text == "Jabatan wajib diisi."
+    assert card.editors["nomor_sk"].error_text == "Nomor SK wajib diisi."
+    # Jabatan came from the roster (pre-filled): no error, and marked as the roster's.
+    assert card.editors["jabatan"].error_text == ""
+    assert card.editors["jabatan"].origin_text == "dari data Admin Instansi"
     assert card.editors["unit_kerja"].error_text == ""

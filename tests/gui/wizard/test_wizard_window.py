@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -302,3 +303,21 @@ def test_an_open_wizard_keeps_its_record_locked(
     # 40 minutes after opening, 20 after the refresh: still held (the limit is 30).
     with pytest.raises(ConflictError):
         registrations.acquire_edit_lock(office_ready, registration_id, clerk_id=other.id)
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="needs time.tzset (POSIX)")
+def test_the_save_time_is_the_offices_whatever_the_laptops_clock(
+    open_wizard: Callable[..., Driver], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The office is 3273 (Kota Bandung): WIB. The fake clock says 08.00 UTC.
+    for laptop in ("UTC", "Asia/Jayapura"):
+        monkeypatch.setenv("TZ", laptop)
+        time.tzset()
+        wizard = open_wizard()
+        wizard.to_identity()
+        wizard.type("nama", "SITI")
+        wizard.window.commit_field("nama", "SITI")  # what leaving the field does
+        assert wizard.window.autosave.text().startswith("Tersimpan otomatis pukul 15.00 WIB")
+        wizard.window.close()
+    monkeypatch.undo()
+    time.tzset()

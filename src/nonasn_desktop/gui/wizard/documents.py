@@ -162,6 +162,9 @@ class DocumentPicker(QFrame):
         self._shown_document: int | None = None
         self._findings: tuple[tuple[bool, str], ...] = ()
         self._locked_reason: str | None = None
+        # The name of a file just offered and not (yet) usable: refused, or waiting for a fix.
+        self._refused_name: str | None = None
+        self._offering: str | None = None
         self._build()
 
     # ----------------------------------------------------------------- building
@@ -235,6 +238,9 @@ class DocumentPicker(QFrame):
         self.choose_button = QPushButton("Pilih berkas…", self)
         self.choose_button.setObjectName("button_pilih_berkas")
         self.choose_button.setAccessibleName(f"Pilih berkas {rule.label}")
+        self.choose_button.setToolTip(
+            f"Pilih berkas {rule.label} dari komputer ini, atau seret berkasnya ke kotak ini."
+        )
         self.choose_button.setAutoDefault(True)
         self.choose_button.clicked.connect(self.browse)
         buttons.addWidget(self.choose_button)
@@ -279,6 +285,22 @@ class DocumentPicker(QFrame):
             self._set_status(BUSY)
             if text:
                 self.file_label.setText(text)
+
+    def refused_problem(self) -> str | None:
+        """Why the file shown cannot be used, for the page's problem list; None otherwise.
+
+        Only while the flow holds no passed document of this kind (a passed one stands).
+        """
+        name = self._refused_name
+        kept = self.flow.state.documents.get(self.kind)
+        if name is None or self.busy or (kept is not None and kept.passed):
+            return None
+        if self.status == FIXABLE:
+            return (
+                f"{self.rule.label}: berkas {name} belum memenuhi ketentuan; tekan "
+                "\u201cPerbaiki otomatis\u201d atau pilih berkas lain."
+            )
+        return f"{self.rule.label}: berkas {name} ditolak; pilih berkas lain."
 
     def findings(self) -> tuple[tuple[bool, str], ...]:
         """(ok, message) of every check of the file shown."""
@@ -341,6 +363,7 @@ class DocumentPicker(QFrame):
     def _failed(self, exc: UserError) -> None:
         self._finished()
         self._set_status(FAILED)
+        self._refused_name = self._offering
         self._show_findings(((False, str(exc)),))
         self.check_finished.emit(False)
 
@@ -410,6 +433,7 @@ class DocumentPicker(QFrame):
         self._fixable_id = None
         self.fix_button.hide()
         self._show_note("")
+        self._offering = path.name
 
         def work(_task: Task) -> tuple[documents.Upload, QImage | None]:
             upload = documents.offer_file(
@@ -440,10 +464,12 @@ class DocumentPicker(QFrame):
         else:
             self.preview.set_placeholder("Pratinjau tidak tersedia")
         if upload.ref is not None:
-            self._attach(upload.ref)
+            self._refused_name = None
             self._set_status(OK)
+            self._attach(upload.ref)
             self.check_finished.emit(True)
             return
+        self._refused_name = path.name
         kept = self.flow.state.documents.get(self.kind)
         if upload.fixable:
             self._fixable_id = upload.document_id
@@ -542,8 +568,9 @@ class DocumentPicker(QFrame):
             )
             self._show_findings(tuple((f.ok, f.message) for f in copy.check.findings))
             self._show_note("Perubahan: " + "; ".join(copy.changes) if copy.changes else "")
-            self._attach(upload.ref)
+            self._refused_name = None
             self._set_status(OK)
+            self._attach(upload.ref)
             self.copy_used.emit()
             self.check_finished.emit(True)
 

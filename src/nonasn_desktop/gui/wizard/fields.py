@@ -44,6 +44,10 @@ DIGITS16_MASK = "9999 9999 9999 9999;_"
 DATE_MASK = "99-99-9999;_"
 BLANK = "_"
 EMPTY_CHOICE = "— Pilih —"
+ORIGIN_TOOLTIP = (
+    "Diisi dari data yang didaftarkan Admin Instansi. Periksa dengan dokumen yang "
+    "bersangkutan dan ubah bila berbeda."
+)
 YES, NO = "ya", "tidak"
 
 
@@ -311,12 +315,24 @@ class FieldEditor(QWidget):
         self.input = self._make_input()
         self.input.setObjectName(field.key)
         self.input.setAccessibleName(field.label)
+        if isinstance(self.input, BoolInput):
+            # "Ya" alone tells a screen reader's user nothing: each answer names its question.
+            for radio in (self.input.yes, self.input.no):
+                radio.setAccessibleName(f"{field.label}: {radio.text()}")
+                radio.setToolTip(f"{field.label}: {radio.text()}")
         if field.help:
             self.input.setAccessibleDescription(field.help)
             self.input.setToolTip(field.help)
         grows = isinstance(self.input, QLineEdit | QPlainTextEdit)
         self.row.addWidget(self.input, 10 if grows else 0)
         self._add_extras()
+        # "dari data Admin Instansi": the value shown is the roster's (see set_origin).
+        self.origin = QLabel(self)
+        self.origin.setObjectName(f"{field.key}_asal")
+        self.origin.setToolTip(ORIGIN_TOOLTIP)
+        set_role(self.origin, "roster_badge")
+        self.origin.hide()
+        self.row.addWidget(self.origin, 0, Qt.AlignmentFlag.AlignVCenter)
         self.row.addStretch(1)
         self.label.setBuddy(self.input)
 
@@ -328,6 +344,14 @@ class FieldEditor(QWidget):
         self.help.setWordWrap(True)
         set_role(self.help, "help")
         self.help.setVisible(bool(field.help) and field.type not in ("password",))
+        # A value that differs from the roster's, the way step 3 shows a difference.
+        self.differs = QLabel(self)
+        self.differs.setObjectName(f"{field.key}_beda")
+        self.differs.setWordWrap(True)
+        self.differs.setTextFormat(Qt.TextFormat.PlainText)
+        set_role(self.differs, "value_differs")
+        self.differs.hide()
+        layout.addWidget(self.differs)
         layout.addWidget(self.help)
         self.error = QLabel(self)
         self.error.setObjectName(f"{field.key}_error")
@@ -579,6 +603,28 @@ class FieldEditor(QWidget):
         style = self.input.style()
         style.unpolish(self.input)
         style.polish(self.input)
+
+    def set_origin(self, text: str | None, *, same: bool) -> None:
+        """Where the value stands against the Admin Instansi data (None: the roster is silent).
+
+        ``same``: the value is the roster's (``text`` is the badge); otherwise ``text`` says how
+        it differs.
+        """
+        self.origin.setText(text if text is not None and same else "")
+        self.origin.setVisible(text is not None and same)
+        self.differs.setText(f"≠ {text}" if text is not None and not same else "")
+        self.differs.setVisible(text is not None and not same)
+        notes = [self.field.help] if self.field.help else []
+        if text is not None:
+            notes.append(text)
+        self.input.setAccessibleDescription(". ".join(notes))
+
+    @property
+    def origin_text(self) -> str:
+        """What the clerk sees about the roster: the badge, the difference, or ""."""
+        if self.origin.isVisibleTo(self):
+            return self.origin.text()
+        return self.differs.text() if self.differs.isVisibleTo(self) else ""
 
     @property
     def error_text(self) -> str:

@@ -48,6 +48,7 @@ from nonasn_desktop.gui.wizard.owner import FlowOwner
 from nonasn_desktop.gui.wizard.pages import WizardPage, make_page
 from nonasn_desktop.gui.wizard.rail import StepRail
 from nonasn_desktop.gui.workers import Task, run_in_background
+from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.office.settings import EDIT_LOCK_MINUTES, captcha_enabled, get_setting
 from nonasn_desktop.printing.account_card import CardLayout
 from nonasn_desktop.registration.store import (
@@ -55,6 +56,7 @@ from nonasn_desktop.registration.store import (
     acquire_edit_lock,
     release_edit_lock,
 )
+from nonasn_desktop.rules.timezones import OfficeZone, office_zone
 
 APP_TITLE = "Pendataan Non-ASN"
 AUTOSAVE_NOTE = "Isian tersimpan otomatis; menutup jendela tidak menghapus draf."
@@ -120,6 +122,10 @@ QLabel[role="column_heading"] {{ font-weight: 600; }}
 QLabel[role="error"] {{ color: {_T.ERROR}; }}
 QLabel[role="lock_note"] {{ color: #6B5B2E; font-style: italic; }}
 QLabel[role="value_differs"] {{ color: #9A5B00; font-weight: 600; }}
+QLabel[role="roster_badge"] {{
+    background: #E6EEF8; color: {_T.NAVY}; border: 1px solid #C5D9EF; border-radius: 8px;
+    padding: 1px 8px; font-size: 9pt;
+}}
 QFrame[role="info"] {{ background: #EAF2FB; border: 1px solid #C5D9EF; border-radius: 4px; }}
 QLabel[role="info_text"] {{ color: #1F3F66; }}
 QFrame[role="warning"] {{ background: #FFF6E0; border: 1px solid #F0D28A; border-radius: 4px; }}
@@ -186,9 +192,17 @@ QToolButton[role="link"] {{
 """
 
 
+def office_zone_of(ctx: AppContext) -> OfficeZone:
+    """The office's time zone (WIB, WITA, WIT) from its code, whatever the laptop's is."""
+    office = get_office(ctx)
+    fallback = ctx.now().astimezone().utcoffset()
+    return office_zone(office.code if office else "", fallback=fallback)
+
+
 def _today(ctx: AppContext) -> Callable[[], dt.date]:
-    """Today's date at the desk, from the application's clock (local time)."""
-    return lambda: ctx.now().astimezone().date()
+    """Today's date at the office, from the application's clock on the office's own zone."""
+    zone = office_zone_of(ctx)
+    return lambda: zone.today(ctx.now())
 
 
 def _open_flow(
@@ -245,6 +259,7 @@ class WizardWindow(QMainWindow):
         # Read through self._flow; every change goes through the owner.
         self._flow = flow
         self._owner = FlowOwner(flow, secrets, self)
+        self._zone = office_zone_of(ctx)
         self._locked_id: int | None = registration_id
         self._dirty = False
         self._busy = False
@@ -376,6 +391,7 @@ class WizardWindow(QMainWindow):
             self._dirty = True
         if save and self._dirty:
             self._save()
+        self.current_page.refresh_problems()
 
     def set_declaration(self, ticked: bool) -> None:
         try:
@@ -385,6 +401,7 @@ class WizardWindow(QMainWindow):
             return
         self._dirty = True
         self._save()
+        self.current_page.refresh_problems()
 
     def ensure_registration_id(self) -> int:
         """The record's id, saving the draft first when it has none yet (documents need it)."""
@@ -398,7 +415,9 @@ class WizardWindow(QMainWindow):
     def document_changed(self, kind: str) -> None:
         self._dirty = True
         self._save()
-        self.current_page.document_attached(kind)
+        page = self.current_page
+        page.document_attached(kind)
+        page.refresh_problems()
         self.rail.update_from(self._flow)
 
     def show_status(self, text: str) -> None:
@@ -423,9 +442,9 @@ class WizardWindow(QMainWindow):
         self._after_save()
 
     def _after_save(self) -> None:
-        at = self.ctx.now().astimezone()
+        at = self._zone.clock(self.ctx.now())
         self.autosave.setText(
-            f"Tersimpan otomatis pukul {at:%H.%M} · menutup jendela tidak menghapus isian."
+            f"Tersimpan otomatis pukul {at} · menutup jendela tidak menghapus isian."
         )
         self._take_lock()
         self._update_title()

@@ -167,9 +167,13 @@ class RosterPage(WizardPage):
         super().enter()
         self._show_roster()
 
-    def show_problems(self, problems: Sequence[str]) -> None:
+    def shows_roster_notice(self) -> bool:
+        # The comparison above is this page's account of the roster.
+        return False
+
+    def adjust_problems(self, problems: Sequence[str]) -> list[str]:
         # The portal's message is the banner itself; it is not repeated in the list.
-        super().show_problems([p for p in problems if p != NOT_REGISTERED])
+        return [p for p in super().adjust_problems(problems) if p != NOT_REGISTERED]
 
     def _show_roster(self) -> None:
         flow = self.host.flow
@@ -290,6 +294,15 @@ class CaptchaPage(WizardPage):
         super().enter()
         self.captcha.reload()
 
+    def current_problems(self) -> list[str]:
+        # While the code is still being typed there is nothing to complain about yet; once it
+        # is complete the list says whether it matches (and disappears when it does).
+        challenge = self.host.flow.captcha_challenge()
+        typed = "".join(self.host.flow.value("captcha").split())
+        if challenge is not None and len(typed) < len(challenge.text):
+            return []
+        return super().current_problems()
+
     def after_failure(self) -> None:
         # A wrong code draws a new picture in the flow; show it and empty the input.
         self.captcha.reload()
@@ -307,6 +320,7 @@ class CaptchaPage(WizardPage):
         editor.set_error(None)
         editor.touched = False
         editor.input.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.refresh_problems()
 
 
 class ReviewPage(WizardPage):

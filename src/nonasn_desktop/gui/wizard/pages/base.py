@@ -31,12 +31,14 @@ from PySide6.QtWidgets import (
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.flow.machine import RegistrationFlow
+from nonasn_desktop.flow.prefill import FROM_ROSTER, PREFILL_FIELDS, RosterMark, roster_mark
 from nonasn_desktop.flow.secrets import SecretWork
 from nonasn_desktop.gui.wizard.documents import DocumentPicker
 from nonasn_desktop.gui.wizard.fields import (
     BoolInput,
     FieldEditor,
     Mnemonics,
+    Notice,
     button_name,
     em,
     set_role,
@@ -46,6 +48,21 @@ from nonasn_desktop.gui.wizard.owner import FlowOwner
 from nonasn_desktop.policy import Policy, Step
 
 BACK = "Kembali"
+# What the portal's short button words do, for the tooltip (and a screen reader's description).
+BUTTON_TIPS = {
+    "Buat Akun": "Mulai pendataan baru: pembuatan akun tenaga non-ASN.",
+    BACK: "Kembali ke halaman sebelumnya; semua isian tetap tersimpan.",
+    "Cek Data": "Periksa identitas dan cari NIK pada data Admin Instansi.",
+    "Lanjutkan": "Periksa isian halaman ini, lalu lanjut ke langkah berikutnya.",
+    "Selanjutnya": "Periksa isian halaman ini, lalu lanjut ke langkah berikutnya.",
+    "Lupa Kata Sandi": "Buat kata sandi baru dengan menjawab pertanyaan pengaman.",
+    "Periksa Kembali": "Tandai resume sudah diperiksa bersama yang bersangkutan.",
+    "Selesai": "Tutup jendela pendaftaran ini.",
+}
+ROSTER_NOTE = (
+    f"Isian bertanda \u201c{FROM_ROSTER}\u201d sudah diisi dari data yang didaftarkan Admin "
+    "Instansi. Periksa bersama yang bersangkutan dan ubah bila berbeda dengan dokumennya."
+)
 
 
 class PageHost(Protocol):
@@ -129,6 +146,11 @@ class ProblemsPanel(QFrame):
 
     def texts(self) -> list[str]:
         return list(self._items)
+
+
+def show_mark(editor: FieldEditor, mark: RosterMark | None) -> None:
+    """Show a field's standing against the roster on its editor (None: nothing to say)."""
+    editor.set_origin(mark.text if mark is not None else None, same=mark is None or mark.same)
 
 
 def clear_layout(layout: QLayout) -> None:
@@ -231,6 +253,13 @@ class WizardPage(QWidget):
         middle.addWidget(self.scroll_area, 1)
         self.build()
         self.body_layout.addStretch(1)
+        self.roster_notice: Notice | None = None
+        if self.shows_roster_notice():
+            # Which fields came from the roster and where they differ, as step 3 lists it.
+            self.roster_notice = Notice("info", self.body)
+            self.roster_notice.setObjectName("catatan_admin_instansi")
+            self.roster_notice.hide()
+            self.body_layout.insertWidget(0, self.roster_notice)
         side = self.side_widget()
         if side is not None:
             holder = QWidget(self)
@@ -298,6 +327,7 @@ class WizardPage(QWidget):
             picker.show_attached()
         self.problems.clear()
         self.update_buttons()
+        self.refresh_roster_marks()
 
     def refresh_feedback(self) -> None:
         """Field errors from the flow for the fields the clerk has touched."""
@@ -312,8 +342,37 @@ class WizardPage(QWidget):
     def value_changed(self, key: str) -> None:
         """A field of this page changed (live); pages with derived displays override."""
 
+    # ----------------------------------------------------------------- the roster's values
+
+    def shows_roster_notice(self) -> bool:
+        """Whether the page lists what came from the roster (it asks for roster fields)."""
+        keys = {*self.editors, *self.step.group_fields}
+        return bool(keys & set(PREFILL_FIELDS))
+
+    def refresh_roster_marks(self) -> None:
+        """Mark each field against the roster: "dari data Admin Instansi" or the difference."""
+        flow = self.host.flow
+        marks: list[tuple[str, RosterMark]] = []
+        for key, editor in self.editors.items():
+            mark = roster_mark(flow.policy, flow.state.roster, key, editor.raw())
+            show_mark(editor, mark)
+            if mark is not None:
+                marks.append((editor.field.label, mark))
+        marks += self.extra_roster_marks()
+        notice = self.roster_notice
+        if notice is None:
+            return
+        differences = [d for label, mark in marks if (d := mark.difference(label)) is not None]
+        notice.set_role("warning" if differences else "info")
+        notice.setText("\n".join([ROSTER_NOTE, *(f"• {d}" for d in differences)]))
+        notice.setVisible(bool(marks))
+
+    def extra_roster_marks(self) -> list[tuple[str, RosterMark]]:
+        """(label, mark) of roster fields outside ``self.editors`` (the work history)."""
+        return []
+
     def show_problems(self, problems: Sequence[str]) -> None:
-        self.problems.show_problems(problems)
+        self.problems.show_problems(self.adjust_problems(problems))
         for editor in self.editors.values():
             editor.touched = True
         self.refresh_feedback()
@@ -324,6 +383,37 @@ class WizardPage(QWidget):
 
     def document_attached(self, kind: str) -> None:
         """A document of this page was attached (pages with derived displays override)."""
+
+    # ----------------------------------------------------------------- the problem list
+
+    def adjust_problems(self, problems: Sequence[str]) -> list[str]:
+        """The flow's problems as this page states them.
+
+        A document the flow has not got says "belum diunggah"; when the picker shows a file
+        that was just refused, the picker's own account replaces it (the file *was* chosen).
+        """
+        adjusted = list(problems)
+        for picker in self.pickers.values():
+            refused = picker.refused_problem()
+            if refused is None:
+                continue
+            prefix = f"{picker.rule.label}:"
+            adjusted = [refused if p.startswith(prefix) else p for p in adjusted]
+        return adjusted
+
+    def current_problems(self) -> list[str]:
+        """What keeps the page from being left now (the refreshed problem list)."""
+        return self.adjust_problems(self.host.flow.problems())
+
+    def refresh_problems(self) -> None:
+        """A problem list on show follows every change: it never describes an earlier state.
+
+        Called after every typed character, choice, file check, fix and undo. A list that is
+        not on show stays hidden until the next refused press.
+        """
+        if not self.problems.texts() or self.host.flow.page != self.step.number:
+            return
+        self.problems.show_problems(self.current_problems())
 
     def after_failure(self) -> None:
         """The flow refused to leave the page (the captcha page draws a new picture)."""
@@ -385,6 +475,8 @@ class WizardPage(QWidget):
         grid.setVerticalSpacing(em(self, 1))
         for index, kind in enumerate(kinds):
             picker = DocumentPicker(kind, self.host, self.body)
+            # A refused file changes nothing in the flow but what the list must say.
+            picker.check_finished.connect(lambda _ok: self.refresh_problems())
             self.pickers[kind] = picker
             grid.addWidget(picker, index // 2, index % 2)
         grid.setColumnStretch(0, 1)
@@ -395,15 +487,21 @@ class WizardPage(QWidget):
         if self.host.busy:
             return  # the flow is working on another thread; the page is disabled meanwhile
         self.host.edit_field(key, raw)
-        self.refresh_feedback()
-        self.value_changed(key)
+        self.after_edit(key)
 
     def _committed(self, key: str, raw: str) -> None:
         if self.host.busy:
             return
         self.host.commit_field(key, raw)
+        self.after_edit(key)
+
+    def after_edit(self, key: str) -> None:
+        """What follows every change of a field: errors, roster marks, the page's displays."""
         self.refresh_feedback()
+        if key in PREFILL_FIELDS:
+            self.refresh_roster_marks()
         self.value_changed(key)
+        self.refresh_problems()
 
     def page_words(self) -> list[str]:
         """The portal's words of this page: its own buttons, then its button steps'."""
@@ -440,6 +538,11 @@ class WizardPage(QWidget):
     def _button(self, word: str, action: Callable[[], None]) -> QPushButton:
         button = QPushButton(word, self)
         button.setObjectName(button_name(word))
+        button.setAccessibleName(word)
+        tip = BUTTON_TIPS.get(word)
+        if tip:
+            button.setToolTip(tip)
+            button.setAccessibleDescription(tip)
         button.setAutoDefault(True)
         button.clicked.connect(lambda _checked=False: action())
         self.buttons[word] = button

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.flow.prefill import RosterMark, roster_entry_index, roster_mark
 from nonasn_desktop.gui.messages import confirm, show_error
 from nonasn_desktop.gui.wizard.dialogs import ForgotPasswordDialog
 from nonasn_desktop.gui.wizard.eligibility_panel import EligibilityPanel
@@ -32,7 +33,13 @@ from nonasn_desktop.gui.wizard.fields import (
     size_label,
 )
 from nonasn_desktop.gui.wizard.pages.account import document_findings
-from nonasn_desktop.gui.wizard.pages.base import WizardPage, card, clear_layout, form_layout
+from nonasn_desktop.gui.wizard.pages.base import (
+    WizardPage,
+    card,
+    clear_layout,
+    form_layout,
+    show_mark,
+)
 from nonasn_desktop.gui.wizard.pages.summary import (
     account_rows,
     documents_card,
@@ -133,6 +140,7 @@ class WorkEntryCard(QFrame):
         self.setObjectName(f"riwayat_{number}")
         self.title.setText(f"Riwayat pekerjaan {number}")
         self.remove_button.setAccessibleName(f"Hapus riwayat pekerjaan {number}")
+        self.remove_button.setToolTip(f"Hapus riwayat pekerjaan {number} beserta isiannya.")
 
     def values(self) -> dict[str, str]:
         return {key: editor.raw() for key, editor in self.editors.items()}
@@ -210,6 +218,26 @@ class WorkHistoryPage(WizardPage):
         self._renumber()
         self._fix_tab_order()
         self._update_eligibility()
+        self.refresh_roster_marks()
+
+    def extra_roster_marks(self) -> list[tuple[str, RosterMark]]:
+        """The entry that stands for the roster's SK is marked field by field."""
+        flow = self.host.flow
+        cards = getattr(self, "cards", [])
+        filled = [c for c in cards if not c.is_empty()]
+        index = roster_entry_index(flow.policy, flow.state.roster, [c.values() for c in filled])
+        marked = filled[index] if index is not None else None
+        marks: list[tuple[str, RosterMark]] = []
+        for entry_card in cards:
+            for key, editor in entry_card.editors.items():
+                mark = None
+                if entry_card is marked:
+                    mark = roster_mark(flow.policy, flow.state.roster, key, editor.raw())
+                show_mark(editor, mark)
+                if mark is not None:
+                    label = f"Riwayat pekerjaan {entry_card.number}, {editor.field.label}"
+                    marks.append((label, mark))
+        return marks
 
     def _new_card(self) -> WorkEntryCard:
         entry_card = WorkEntryCard(self, len(self.cards) + 1, self.entries_box)
@@ -266,6 +294,7 @@ class WorkHistoryPage(WizardPage):
                 entry_card.set_errors({})
         self._renumber()
         self._update_eligibility()
+        self.refresh_roster_marks()
 
     def show_problems(self, problems: Sequence[str]) -> None:
         for entry_card in self.cards:
