@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import ProgressStep
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.reports.recap import (
@@ -126,7 +127,7 @@ def test_recap_keeps_the_old_file_when_it_crashes(
     target = out / "rekap.xlsx"
     target.write_bytes(b"rekap lama")
 
-    def broken_progress(done: int, total: int) -> None:
+    def broken_progress(step: ProgressStep) -> None:
         raise RuntimeError("power cut")
 
     with pytest.raises(RuntimeError):
