@@ -247,3 +247,21 @@ def test_a_full_temporary_folder_is_a_message(
             sheet.write_row(1, ["b"])
     assert not (tmp_path / "x.xlsx").exists()
     assert list(private_temp.iterdir()) == []
+
+
+@pytest.mark.parametrize("constant_memory", [False, True])
+def test_unstyled_cells_take_their_columns_style_quoted_or_not(
+    tmp_path: Path, constant_memory: bool
+) -> None:
+    path = tmp_path / "kolom.xlsx"
+    with SafeWorkbook(path, constant_memory=constant_memory) as book:
+        sheet = book.add_sheet("Data")
+        sheet.set_column(0, 1, 20, book.style(num_format="@"))
+        sheet.set_column(2, 2, 12, book.style(num_format="dd-mm-yyyy"))
+        sheet.write_row(0, ["3273014508900001", HOSTILE[4], dt.date(1990, 8, 5)])
+        book.save()
+    cells = load_workbook(path)["Data"][1]
+    assert [cell.number_format for cell in cells] == ["@", "@", "dd-mm-yyyy"]
+    assert [cell.quotePrefix for cell in cells[:2]] == [False, True]
+    assert cells[2].value == dt.datetime(1990, 8, 5)
+    assert_only_text(path, [HOSTILE[4]])

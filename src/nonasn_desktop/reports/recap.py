@@ -42,7 +42,7 @@ from nonasn_desktop.roster.columns import roster_columns
 from nonasn_desktop.rules.formatting import format_date
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.sheets.spreadsheet import gc_paused
-from nonasn_desktop.sheets.writing import SafeSheet, SafeWorkbook, Style
+from nonasn_desktop.sheets.writing import SafeSheet, SafeWorkbook
 from nonasn_desktop.storage.models import Registration, WorkHistory
 
 DATA_SHEET = "Data"
@@ -278,16 +278,15 @@ def write_recap(
     with SafeWorkbook(path, constant_memory=True) as book:
         units_sheet = book.add_sheet(UNIT_SHEET)
         data = book.add_sheet(DATA_SHEET)
-        styles: list[Style | None] = []
+        # Cells take their column's style (NIK as text, dates dd-mm-yyyy): no style per cell.
         for position, column in enumerate(columns):
             style = book.style(num_format=column.number_format) if column.number_format else None
             data.set_column(position, position, column.width, style)
-            styles.append(style)
         data.freeze_panes(1, 3)
         header = book.style(**_HEADER)
         data.write_row(0, [column.header for column in columns], [header] * len(columns))
         with gc_paused():
-            per_unit, written = _write_data(ctx, data, styles, labels, total, progress, cancelled)
+            per_unit, written = _write_data(ctx, data, labels, total, progress, cancelled)
         data.autofilter(0, 0, written, len(columns) - 1)
         _write_units(ctx, book, units_sheet, per_unit, written)
         if cancelled():
@@ -309,7 +308,6 @@ def write_recap(
 def _write_data(
     ctx: AppContext,
     data: SafeSheet,
-    styles: list[Style | None],
     labels: _Labels,
     total: int,
     progress: Progress | None,
@@ -382,7 +380,7 @@ def _write_data(
                 _local(reg.completed_at),
                 _local(reg.updated_at),
             )
-            write_row(written, values, styles)
+            write_row(written, values)
         if progress is not None:
             progress(ProgressStep(PHASE, written, max(total, written)))
     return per_unit, written

@@ -166,6 +166,7 @@ class SafeSheet:
         self._book = book
         self._sheet = sheet
         self.name: str = sheet.name
+        self._columns: dict[int, Style] = {}
 
     # -- cells ----------------------------------------------------------------------------
 
@@ -182,48 +183,86 @@ class SafeSheet:
         first_col: int = 0,
     ) -> None:
         """``values`` from column ``first_col`` of ``row``, each with the style at its
-        position in ``styles`` (missing or None: the column's own style).
+        position in ``styles`` (missing or None: the column's own style, from
+        :meth:`set_column`).
 
         Types: ``str`` as text (quote-prefixed when it looks like a formula), ``bool``,
-        ``int``/``float`` as numbers, ``date``/``datetime`` as Excel dates (give them a
-        style with a ``num_format``); ``None`` and ``""`` write nothing (the column's style
-        still shows when someone types there). This is the hot loop of a 100,000-row
-        recap: one type test per cell, the library's public writers.
+        ``int``/``float`` as numbers, ``date``/``datetime`` as Excel dates (give them, or
+        their column, a style with a ``num_format``); ``None`` and ``""`` write nothing (the
+        column's style still shows when someone types there).
         """
-        sheet = self._sheet
-        default = self._book.default_text
-        count = len(styles)
         try:
-            for offset, value in enumerate(values):
-                col = first_col + offset
-                style = styles[offset] if offset < count else None
-                kind = value.__class__
-                if kind is str:
-                    text: str = value  # type: ignore[assignment]
-                    if not text:
-                        continue
-                    if text.startswith(FORMULA_TRIGGERS):
-                        sheet.write_string(row, col, text, (style or default).quoted)
-                    else:
-                        sheet.write_string(row, col, text, style.plain if style else None)
-                elif value is None:
-                    continue
-                elif kind is int or kind is float:
-                    sheet.write_number(row, col, value, style.plain if style else None)
-                elif kind is bool:
-                    sheet.write_boolean(row, col, value, style.plain if style else None)
-                elif isinstance(value, dt.date):
-                    sheet.write_datetime(row, col, value, style.plain if style else None)
-                elif isinstance(value, str):
-                    # A str subclass (an enum's value): text all the same.
-                    self.write_row(row, (str(value),), (style,), first_col=col)
-                elif isinstance(value, int | float):
-                    sheet.write_number(row, col, value, style.plain if style else None)
-                else:
-                    raise TypeError(f"cannot write {kind.__name__} to a cell")
+            if styles:
+                self._write_styled(row, values, styles, first_col)
+            else:
+                self._write_plain(row, values, first_col)
         except OSError as exc:
             # Rows of a constant_memory sheet go to a temporary file as they are written.
             raise self._book.temporary_error(exc) from None
+
+    def _write_plain(self, row: int, values: Sequence[object], first_col: int) -> None:
+        # The hot loop of a 100,000-row recap: cells take their column's style, so one type
+        # test per cell and the library's public writers, nothing else.
+        sheet = self._sheet
+        write_string, write_number = sheet.write_string, sheet.write_number
+        for col, value in enumerate(values, first_col):
+            kind = value.__class__
+            if kind is str:
+                if not value:
+                    continue
+                if value.startswith(FORMULA_TRIGGERS):  # type: ignore[attr-defined]
+                    write_string(row, col, value, self._quoted(col, None))
+                else:
+                    write_string(row, col, value)
+            elif value is None:
+                continue
+            elif kind is int or kind is float:
+                write_number(row, col, value)
+            else:
+                self._write_other(row, col, value, None)
+
+    def _write_styled(
+        self,
+        row: int,
+        values: Sequence[object],
+        styles: Sequence[Style | None],
+        first_col: int,
+    ) -> None:
+        sheet = self._sheet
+        count = len(styles)
+        for offset, value in enumerate(values):
+            col = first_col + offset
+            style = styles[offset] if offset < count else None
+            kind = value.__class__
+            if kind is str:
+                if not value:
+                    continue
+                if value.startswith(FORMULA_TRIGGERS):  # type: ignore[attr-defined]
+                    sheet.write_string(row, col, value, self._quoted(col, style))
+                else:
+                    sheet.write_string(row, col, value, style.plain if style else None)
+            elif value is not None:
+                self._write_other(row, col, value, style)
+
+    def _quoted(self, col: int, style: Style | None) -> Any:
+        """The quote-prefixed format for text at ``col``: of its own style, else of its
+        column's, else plain text's."""
+        return (style or self._columns.get(col) or self._book.default_text).quoted
+
+    def _write_other(self, row: int, col: int, value: object, style: Style | None) -> None:
+        sheet = self._sheet
+        cell_format = style.plain if style else None
+        if isinstance(value, bool):
+            sheet.write_boolean(row, col, value, cell_format)
+        elif isinstance(value, int | float):
+            sheet.write_number(row, col, value, cell_format)
+        elif isinstance(value, dt.date):
+            sheet.write_datetime(row, col, value, cell_format)
+        elif isinstance(value, str):
+            # A str subclass (an enum's value): text all the same.
+            self._write_styled(row, (str(value),), (style,), col)
+        else:
+            raise TypeError(f"cannot write {type(value).__name__} to a cell")
 
     def format_blank(self, row: int, col: int, style: Style) -> None:
         """An empty cell that carries ``style`` (a prepared row of a form to fill in)."""
@@ -243,7 +282,14 @@ class SafeSheet:
     # -- layout (no cell content) ---------------------------------------------------------
 
     def set_column(self, first: int, last: int, width: float, style: Style | None = None) -> None:
+        """Width and style of columns ``first`` to ``last``; cells written without a style
+        of their own take it."""
         self._sheet.set_column(first, last, width, style.plain if style else None)
+        for col in range(first, last + 1):
+            if style is None:
+                self._columns.pop(col, None)
+            else:
+                self._columns[col] = style
 
     def set_row(self, row: int, height: float | None, style: Style | None = None) -> None:
         self._sheet.set_row(row, height, style.plain if style else None)
