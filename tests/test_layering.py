@@ -35,7 +35,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "core": frozenset({"policy", "storage"}),
     # Feature packages: operations over storage.
     "accounts": frozenset({"core", "crypto", "policy", "rules", "storage"}),
-    "central": frozenset({"crypto", "rules", "storage"}),
+    "central": frozenset({"crypto", "rules", "sheets", "storage"}),
     "office": frozenset({"accounts", "central", "core", "crypto", "rules", "storage"}),
     "roster": frozenset({"accounts", "core", "policy", "rules", "sheets", "storage"}),
     "printing": frozenset({"core", "office", "policy", "rules", "storage"}),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
 import pytest
@@ -115,3 +117,18 @@ def test_keys_needs_a_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
         main(["keys"])
     assert exit_info.value.code == 2
     assert "PERINTAH" in capsys.readouterr().err
+
+
+def test_a_key_file_with_a_short_salt_is_reported_as_damaged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NONASN_KEY_PASSPHRASE", PASSPHRASE)
+    data = str(tmp_path / "d")
+    assert run(["--data-dir", data, *INIT], capsys)[0] == 0
+    path = tmp_path / "d" / "keys" / "office-signing.key"
+    document = json.loads(path.read_text())
+    document["kdf"]["salt"] = base64.b64encode(b"pendek").decode()
+    path.write_text(json.dumps(document))
+    code, _out, err = run(["--data-dir", data, "keys", "show"], capsys)
+    assert code == 1
+    assert "rusak" in err

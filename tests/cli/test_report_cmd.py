@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -44,3 +46,24 @@ def test_recap_to_an_unwritable_folder(tmp_path: Path, capsys: pytest.CaptureFix
     target = tmp_path / "tidak-ada" / "rekap.xlsx"
     assert main(["--data-dir", str(data), "report", "recap", "--out", str(target)]) == 1
     assert "tidak dapat ditulis" in capsys.readouterr().err
+
+
+def test_recap_onto_a_full_disk_is_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    base = ["--data-dir", str(data)]
+    assert main([*base, "init", "--office-code", "3273", "--office-name", "X"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "usb"
+    out.mkdir()
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    assert main([*base, "report", "recap", "--out", str(out / "rekap.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert "ruang disk tujuan penuh" in err
+    assert "Traceback" not in err
+    assert list(out.iterdir()) == []

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from helpers.injection import HOSTILE, assert_only_text
 from helpers.workbooks import (
     header_of,
     not_a_spreadsheet,
@@ -17,6 +20,7 @@ from helpers.workbooks import (
     write_xlsx,
 )
 from nonasn_desktop.cli.main import main
+from nonasn_desktop.sheets import writing
 
 
 @pytest.fixture
@@ -106,3 +110,49 @@ def test_lookup(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "Rp 1.500.000" in out
     assert _run(data, "lookup", "3273010101900009") == 1
     assert "Anda Belum Didaftarkan oleh Admin Instansi" in capsys.readouterr().err
+
+
+def test_the_report_echoes_hostile_cells_only_as_text(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Refused rows are echoed into the report: the NIK and the name as the agency wrote them.
+    staff = people(len(HOSTILE))
+    rows = rows_of(staff)
+    for row, value in zip(rows, HOSTILE, strict=True):
+        row[0] = value
+        row[1] = value
+    path = write_csv(tmp_path / "daftar.csv", [header_of(), *rows])
+    report = tmp_path / "laporan.xlsx"
+    assert _run(data, "import", str(path), "--report", str(report)) == 1
+    capsys.readouterr()
+    assert_only_text(report, HOSTILE)
+    lines = list(load_workbook(report)["Baris Ditolak"].iter_rows(values_only=True))
+    assert {line[4] for line in lines[1:]} == set(HOSTILE)
+
+
+def test_a_report_into_a_missing_folder_is_a_message(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_xlsx(tmp_path / "daftar.xlsx", [header_of(), *rows_of(people(2))])
+    report = tmp_path / "tidak-ada" / "laporan.xlsx"
+    assert _run(data, "import", str(path), "--report", str(report)) == 1
+    err = capsys.readouterr().err
+    assert "tidak dapat ditulis: folder" in err
+    assert "Traceback" not in err
+    assert not report.parent.exists()
+
+
+def test_a_report_onto_a_full_disk_is_a_message(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_xlsx(tmp_path / "daftar.xlsx", [header_of(), *rows_of(people(2))])
+    out = tmp_path / "usb"
+    out.mkdir()
+
+    def full(target: Path, content: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(writing, "write_bytes_atomically", full)
+    assert _run(data, "import", str(path), "--report", str(out / "laporan.xlsx")) == 1
+    assert "ruang disk tujuan penuh" in capsys.readouterr().err
+    assert list(out.iterdir()) == []

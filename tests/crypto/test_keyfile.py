@@ -116,3 +116,70 @@ def test_absurd_kdf_parameters_are_refused_before_running() -> None:
     document["kdf"]["memory_cost_kib"] = 64 * 1024 * 1024
     with pytest.raises(KeyFileError, match="rusak"):
         keyfile.unseal(json.dumps(document).encode(), PASSPHRASE)
+
+
+def _b64(size: int) -> str:
+    return base64.b64encode(b"\x01" * size).decode()
+
+
+@pytest.mark.parametrize("salt_size", [0, 4, 7, 8, 15, 65])
+def test_a_salt_of_the_wrong_length_is_damage_not_a_crash(salt_size: int) -> None:
+    # argon2 itself refuses salts under 8 bytes (an internal error, exit 70, before).
+    document = json.loads(sealed(SecretKey.generate()))
+    document["kdf"]["salt"] = _b64(salt_size)
+    data = json.dumps(document).encode()
+    with pytest.raises(KeyFileError, match="rusak"):
+        keyfile.unseal(data, PASSPHRASE)
+    with pytest.raises(KeyFileError, match="rusak"):
+        keyfile.read_info(data)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("algorithm",), "RSA"),
+        (("key_id",), "abc"),
+        (("key_id",), "zz" * 8),
+        (("key_id",), 12345),
+        (("public_key",), _b64(31)),
+        (("public_key",), "***"),
+        (("office_code",), 3273),
+        (("office_name",), None),
+        (("office_name",), "x" * 5000),
+        (("created_at",), ["2026"]),
+        (("kdf",), "argon2id"),
+        (("kdf", "name"), "scrypt"),
+        (("kdf", "salt"), 16),
+        (("kdf", "salt"), "not base64!"),
+        (("kdf", "time_cost"), "3"),
+        (("kdf", "time_cost"), 1.5),
+        (("kdf", "time_cost"), True),
+        (("kdf", "time_cost"), 0),
+        (("kdf", "memory_cost_kib"), 4),
+        (("kdf", "memory_cost_kib"), None),
+        (("kdf", "parallelism"), 0),
+        (("kdf", "parallelism"), 1000),
+        (("cipher",), []),
+        (("cipher", "name"), "aes"),
+        (("cipher", "nonce"), _b64(8)),
+        (("ciphertext",), _b64(32)),
+        (("ciphertext",), _b64(64)),
+        (("ciphertext",), None),
+    ],
+)
+def test_every_member_is_checked_for_its_shape(path: tuple[str, ...], value: object) -> None:
+    document = json.loads(sealed(SecretKey.generate()))
+    target = document
+    for name in path[:-1]:
+        target = target[name]
+    target[path[-1]] = value
+    with pytest.raises(KeyFileError, match="rusak"):
+        keyfile.unseal(json.dumps(document).encode(), PASSPHRASE)
+
+
+@pytest.mark.parametrize("member", ["key_id", "public_key", "kdf", "cipher", "ciphertext"])
+def test_a_missing_member_is_damage(member: str) -> None:
+    document = json.loads(sealed(SecretKey.generate()))
+    del document[member]
+    with pytest.raises(KeyFileError, match="rusak"):
+        keyfile.unseal(json.dumps(document).encode(), PASSPHRASE)

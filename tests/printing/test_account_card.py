@@ -8,6 +8,7 @@ import dataclasses
 import io
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from pdf_layout import overlapping, text_boxes
 from printing_samples import job, long_job, long_person, person, photo  # noqa: F401 - fixtures
@@ -149,3 +150,19 @@ def test_a_batch_reuses_one_embedded_photo(job: PrintJob, person: PrintableRegis
         for ref in page["/Resources"].get("/XObject", {}).values()
     }
     assert len(images) == 1
+
+
+def test_the_printed_qr_code_reads_back_as_the_account_number(
+    job: PrintJob, person: PrintableRegistration
+) -> None:
+    # What a phone sees: the card page rendered to pixels, the QR code decoded.
+    zxingcpp = pytest.importorskip("zxingcpp", reason="zxing-cpp (test extra) not installed")
+    buffer = io.BytesIO()
+    write_pdf(AccountCardSheet(job, "id1"), [person], buffer, total=1, author="BKD")  # type: ignore[arg-type]
+    document = pdfium.PdfDocument(buffer.getvalue())
+    try:
+        image = document[0].render(scale=600 / 72).to_pil()
+    finally:
+        document.close()
+    codes = zxingcpp.read_barcodes(image)
+    assert [(code.format.name, code.text) for code in codes] == [("QRCode", person.account_number)]

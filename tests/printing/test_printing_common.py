@@ -10,10 +10,10 @@ import re
 import time
 
 import pytest
+import segno
 from PIL import Image
 from printing_samples import job  # noqa: F401 - fixtures
 from pypdf import PdfReader
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -33,7 +33,6 @@ from nonasn_desktop.printing.common import (
     or_placeholder,
     prepare_photo,
     qr_modules,
-    qr_penalty,
     truncate,
     write_pdf,
 )
@@ -144,7 +143,7 @@ def _format_bits(modules: list[list[bool]]) -> int:
 
 
 @pytest.mark.parametrize("value", ["3273-2022-000007", "BKDJAKPUS123-2022-000123", "A"])
-def test_qr_carries_level_m_and_the_best_mask(value: str) -> None:
+def test_qr_carries_level_m_and_a_standard_mask(value: str) -> None:
     modules = qr_modules(value)
     bits = _format_bits(modules)
     assert bits >> 13 == _LEVEL_M
@@ -155,32 +154,13 @@ def test_qr_carries_level_m_and_the_best_mask(value: str) -> None:
         modules[8][count - 8 + i] for i in range(8)
     ]
     assert int("".join("1" if b else "0" for b in copy), 2) ^ _FORMAT_MASK == bits
-
-    qr = QrCodeWidget(value, barLevel="M").qr
-    qr.version = qr.calculate_version()
-    penalties = []
-    for mask in range(8):
-        qr.makeImpl(True, mask)
-        penalties.append(
-            qr_penalty(["".join("1" if m else "0" for m in row) for row in qr.modules])
-        )
-    assert penalties[chosen] == min(penalties)
+    # The mask segno chose by the standard's penalty rules, not a fixed one.
+    assert chosen == segno.make(value, error="m", boost_error=False, micro=False).mask
 
 
-def test_qr_penalty_rules() -> None:
-    # All dark 5x5: N1 3 per row and column (10 lines), N2 16 blocks, N4 all dark.
-    dark = ["11111"] * 5
-    assert qr_penalty(dark) == 10 * 3 + 16 * 3 + 10 * 10
-    # A checkerboard: no runs, no blocks, about half dark.
-    board = ["".join("1" if (r + c) % 2 == 0 else "0" for c in range(5)) for r in range(5)]
-    assert qr_penalty(board) == 0
-    # One finder-like row is worth 40.
-    plain = ["0101010101", "1010101010"] * 5
-    with_finder = ["0000101110", *plain[1:]]
-    assert qr_penalty(["00001011101"] + ["01010101010", "10101010101"] * 5) > qr_penalty(
-        ["01010101010"] + ["01010101010", "10101010101"] * 5
-    )
-    assert qr_penalty(plain) <= qr_penalty(with_finder)
+def test_qr_is_never_a_micro_qr() -> None:
+    # "A" fits a Micro QR (11x11), which many phone scanners do not read.
+    assert len(qr_modules("A")) == 21
 
 
 def _page(draw: object) -> PdfReader:

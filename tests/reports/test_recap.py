@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from helpers.injection import DDE, HYPERLINK, assert_only_text
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import ProgressStep
 from nonasn_desktop.demo import generate as demo
+from nonasn_desktop.demo.people import DemoPerson, PersonFactory
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.reports.recap import (
     DATA_SHEET,
@@ -20,6 +25,7 @@ from nonasn_desktop.reports.recap import (
 from nonasn_desktop.roster import entries as roster
 from nonasn_desktop.roster.importing import import_roster
 from nonasn_desktop.rules.status import RecordStatus
+from nonasn_desktop.sheets.writing import WorkbookWriteError
 from nonasn_desktop.startup import open_app
 
 
@@ -126,10 +132,67 @@ def test_recap_keeps_the_old_file_when_it_crashes(
     target = out / "rekap.xlsx"
     target.write_bytes(b"rekap lama")
 
-    def broken_progress(done: int, total: int) -> None:
+    def broken_progress(step: ProgressStep) -> None:
         raise RuntimeError("power cut")
 
     with pytest.raises(RuntimeError):
         write_recap(registrations, target, progress=broken_progress)
     assert target.read_bytes() == b"rekap lama"
     assert [p.name for p in out.iterdir()] == ["rekap.xlsx"]
+
+
+def test_hostile_text_typed_in_the_flow_stays_text_in_the_recap(
+    app_ctx: AppContext,
+    admin_user: UserInfo,
+    tmp_path: Path,
+    clock: object,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The office name from init, and free-text fields typed through the real registration
+    # flow (the demo walker types them into the flow's pages, validators and all).
+    office.initialise(app_ctx, office_code="3273", office_name=HYPERLINK)
+    typed = {"alamat": DDE, "nama_sekolah": "=1+2", "jurusan": "+62 812 000"}
+    work = {"unit_kerja": "@SUM(A1:A9)", "jabatan": "-3+4"}
+    make = PersonFactory.make
+
+    def hostile(factory: PersonFactory) -> DemoPerson:
+        person = make(factory)
+        person.values.update(typed)
+        for entry in person.work_history:
+            entry.update(work)
+        return person
+
+    monkeypatch.setattr(PersonFactory, "make", hostile)
+    demo.generate(app_ctx, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=5)
+    path = write_recap(app_ctx, tmp_path / "rekap.xlsx").path
+    assert_only_text(path, [*typed.values(), *work.values(), HYPERLINK])
+    # The values are unchanged: the recap reads back as a roster without a refusal.
+    again = import_roster(app_ctx, path, actor="admin")
+    assert again.refused == ()
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
+
+
+def test_recap_to_a_missing_folder_writes_nothing(
+    registrations: AppContext, tmp_path: Path
+) -> None:
+    with pytest.raises(WorkbookWriteError, match="tidak ada"):
+        write_recap(registrations, tmp_path / "hilang" / "rekap.xlsx")
+    assert not (tmp_path / "hilang").exists()
+
+
+def test_recap_on_a_full_disk_leaves_no_partial_file(
+    registrations: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "usb"
+    out.mkdir()
+    (out / "rekap.xlsx").write_bytes(b"rekap lama")
+
+    def full(fd: int) -> None:
+        # The temporary file was written; the disk refuses its blocks at the flush.
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(WorkbookWriteError, match="penuh"):
+        write_recap(registrations, out / "rekap.xlsx")
+    assert [p.name for p in out.iterdir()] == ["rekap.xlsx"]
+    assert (out / "rekap.xlsx").read_bytes() == b"rekap lama"

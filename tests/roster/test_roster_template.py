@@ -4,6 +4,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from helpers.injection import formula_elements
 from helpers.workbooks import HEADERS, people, rows_of
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
@@ -98,3 +99,10 @@ def test_template_replaces_an_existing_file_atomically(tmp_path: Path) -> None:
     write_template(target, default_policy())
     assert load_workbook(target).sheetnames[0] == DATA_SHEET
     assert [p.name for p in tmp_path.iterdir()] == ["templat.xlsx"]
+
+
+def test_template_holds_no_formula(tmp_path: Path) -> None:
+    # Its text comes from forms/ only, written through the safe writer all the same; the
+    # drop-downs refer to the choices sheet in their validation, never in a cell.
+    path = write_template(tmp_path / "templat.xlsx", default_policy())
+    assert formula_elements(path) == []

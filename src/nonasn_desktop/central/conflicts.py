@@ -1,7 +1,9 @@
 """A NIK that arrived in more than one batch (from two offices, or twice from one office).
 
 The records are all kept; the report lists every record of every such NIK, one row each, so
-the centre can ask the offices concerned which one is right.
+the centre can ask the offices concerned which one is right. Its names, units and office names
+come from the offices' batches, so it is written through the safe writer: a name beginning
+with ``=`` is shown as text, never run as a formula.
 """
 
 from __future__ import annotations
@@ -11,14 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import func, select
 
 from nonasn_desktop.central.db import CentralDb
 from nonasn_desktop.central.models import CentralBatch, CentralRecord
-from nonasn_desktop.errors import StorageError
 from nonasn_desktop.rules.formatting import format_date
+from nonasn_desktop.sheets.writing import SafeWorkbook, write_error
 
 KIND_OFFICES = "NIK dari dua kantor atau lebih"
 KIND_BATCHES = "NIK dalam dua batch atau lebih dari kantor yang sama"
@@ -89,44 +89,47 @@ def find_conflicts(central: CentralDb) -> list[ConflictEntry]:
 
 
 def write_conflicts_xlsx(entries: Iterable[ConflictEntry], out: Path) -> int:
-    """Write the conflict report; returns the number of rows written."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Konflik NIK"
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="14325C")
-    for column, (title, width) in enumerate(_HEADERS, start=1):
-        cell = sheet.cell(row=1, column=column, value=title)
-        cell.font = header_font
-        cell.fill = header_fill
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        sheet.column_dimensions[cell.column_letter].width = width
-    count = 0
-    for count, entry in enumerate(entries, start=1):
-        sheet.append(
-            [
-                entry.nik,
-                entry.nama,
-                entry.kind,
-                entry.office_code,
-                entry.office_name,
-                entry.sequence,
-                entry.batch_id,
-                entry.account_number,
-                entry.unit_kerja or "",
-                format_date(entry.ingested_at.date()),
-            ]
-        )
-        # NIKs are identifiers, not numbers: keep every digit as typed.
-        sheet.cell(row=count + 1, column=1).number_format = "@"
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    """Write the conflict report (its folder made when missing); returns the number of rows
+    written. A destination that cannot be written raises WorkbookWriteError."""
+    out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        workbook.save(out)
     except OSError as exc:
-        raise StorageError(
-            f"Laporan konflik tidak dapat ditulis ke {out} ({exc.strerror}).",
-            hint="Periksa folder tujuan, dan tutup berkas itu bila sedang dibuka di Excel.",
-        ) from None
+        raise write_error(out, exc) from None
+    with SafeWorkbook(out, constant_memory=True) as book:
+        sheet = book.add_sheet("Konflik NIK")
+        header = book.style(
+            bold=True,
+            font_color="#FFFFFF",
+            bg_color="#14325C",
+            pattern=1,
+            valign="vcenter",
+            text_wrap=True,
+        )
+        # NIKs are identifiers, not numbers: keep every digit as typed.
+        text = book.style(num_format="@")
+        for column, (_title, width) in enumerate(_HEADERS):
+            sheet.set_column(column, column, width, text if column == 0 else None)
+        sheet.write_row(0, [title for title, _ in _HEADERS], [header] * len(_HEADERS))
+        sheet.freeze_panes(1, 0)
+        count = 0
+        for count, entry in enumerate(entries, start=1):
+            sheet.write_row(
+                count,
+                (
+                    entry.nik,
+                    entry.nama,
+                    entry.kind,
+                    entry.office_code,
+                    entry.office_name,
+                    entry.sequence,
+                    entry.batch_id,
+                    entry.account_number,
+                    entry.unit_kerja or "",
+                    format_date(entry.ingested_at.date()),
+                ),
+                (text,),
+            )
+        sheet.autofilter(0, 0, count, len(_HEADERS) - 1)
+        book.save()
     return count

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.progress import progress_printer
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.reports.recap import write_recap
 from nonasn_desktop.startup import open_app
@@ -29,16 +29,8 @@ def register(commands: Any) -> None:
 
 
 def run_recap(args: argparse.Namespace) -> int:
-    interactive = sys.stderr.isatty()
-
-    def progress(done: int, total: int) -> None:
-        if interactive:
-            print(f"\r{done}/{total} data ditulis", end="", file=sys.stderr, flush=True)
-
     with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
-        result = write_recap(ctx, args.out, actor=SYSTEM_ACTOR, progress=progress)
-    if interactive:
-        print(file=sys.stderr)
+        result = write_recap(ctx, args.out, actor=SYSTEM_ACTOR, progress=progress_printer())
     print(
         f"Rekap ditulis ke {result.path}: {result.rows} data pendaftaran, "
         f"{result.units} unit kerja."

@@ -41,6 +41,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from argon2.exceptions import HashingError
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
@@ -55,9 +56,17 @@ MEMORY_COST_KIB = 48 * 1024
 PARALLELISM = 4
 SALT_SIZE = 16
 NONCE_SIZE = 12
+SEED_SIZE = 32
+TAG_SIZE = 16
+# Salts this version accepts: what the format writes (16 bytes, RFC 9106's recommendation)
+# up to a generous 64. argon2 itself refuses salts under 8 bytes with an internal error.
+_MIN_SALT = SALT_SIZE
+_MAX_SALT = 64
 # Refuse KDF parameters that would exhaust the machine (a damaged or hostile file).
 _MAX_MEMORY_KIB = 1024 * 1024
 _MAX_TIME_COST = 64
+_MAX_PARALLELISM = 16
+_MAX_TEXT = 1000
 
 
 @dataclass(frozen=True)
@@ -183,60 +192,106 @@ def _document(data: bytes, where: str) -> dict[str, Any]:
     return document
 
 
-def read_info(data: bytes, *, where: str = "") -> KeyFileInfo:
-    """The public part of a key file (no passphrase needed)."""
+@dataclass(frozen=True)
+class _Sealed:
+    """Every member of a key file, each checked for its shape."""
+
+    info: KeyFileInfo
+    params: KdfParams
+    salt: bytes
+    nonce: bytes
+    ciphertext: bytes
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or len(value) > _MAX_TEXT:
+        raise ValueError("not a short text")
+    return value
+
+
+def _count(value: object, low: int, high: int) -> int:
+    # bool is an int to Python, not to the file format; floats and strings are not counts.
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError("not a count in range")
+    return value
+
+
+def _member(document: dict[str, Any], name: str) -> dict[str, Any]:
+    value = document[name]
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} is not an object")
+    return value
+
+
+def _parse(document: dict[str, Any]) -> _Sealed:
+    """The key file's members; ValueError (or KeyError) for any member of the wrong shape."""
+    key_id_text = _text(document["key_id"])
+    if len(key_id_text) != 2 * KEY_ID_SIZE:
+        raise ValueError("key id length")
+    key_id = bytes.fromhex(key_id_text)[::-1]
+    if document.get("algorithm") != "Ed25519":
+        raise ValueError("unknown algorithm")
+    info = KeyFileInfo(
+        key_id=key_id,
+        public_key=_unb64(document["public_key"], 32),
+        office_code=_text(document["office_code"]),
+        office_name=_text(document["office_name"]),
+        created_at=_text(document["created_at"]),
+    )
+    kdf = _member(document, "kdf")
+    cipher = _member(document, "cipher")
+    if kdf.get("name") != "argon2id" or cipher.get("name") != "chacha20-poly1305":
+        raise ValueError("unknown algorithm")
+    parallelism = _count(kdf["parallelism"], 1, _MAX_PARALLELISM)
+    params = KdfParams(
+        time_cost=_count(kdf["time_cost"], 1, _MAX_TIME_COST),
+        memory_cost_kib=_count(kdf["memory_cost_kib"], 8 * parallelism, _MAX_MEMORY_KIB),
+        parallelism=parallelism,
+    )
+    salt = _unb64(kdf["salt"])
+    if not _MIN_SALT <= len(salt) <= _MAX_SALT:
+        raise ValueError("salt length")
+    return _Sealed(
+        info=info,
+        params=params,
+        salt=salt,
+        nonce=_unb64(cipher["nonce"], NONCE_SIZE),
+        ciphertext=_unb64(document["ciphertext"], SEED_SIZE + TAG_SIZE),
+    )
+
+
+def _sealed(data: bytes, where: str) -> tuple[dict[str, Any], _Sealed]:
     document = _document(data, where)
     try:
-        key_id = bytes.fromhex(str(document["key_id"]))[::-1]
-        if len(key_id) != KEY_ID_SIZE:
-            raise ValueError("key id length")
-        return KeyFileInfo(
-            key_id=key_id,
-            public_key=_unb64(document["public_key"], 32),
-            office_code=str(document["office_code"]),
-            office_name=str(document["office_name"]),
-            created_at=str(document["created_at"]),
-        )
+        return document, _parse(document)
     except (KeyError, ValueError, TypeError):
         raise _damaged(where) from None
+
+
+def read_info(data: bytes, *, where: str = "") -> KeyFileInfo:
+    """The public part of a key file (no passphrase needed); KeyFileError when any member of
+    the file is missing or of the wrong shape."""
+    return _sealed(data, where)[1].info
 
 
 def unseal(data: bytes, passphrase: str, *, where: str = "") -> SecretKey:
     """The signing key; WrongPassphraseError when ``passphrase`` does not open it."""
-    document = _document(data, where)
-    info = read_info(data, where=where)
+    document, sealed = _sealed(data, where)
     try:
-        kdf = document["kdf"]
-        cipher = document["cipher"]
-        if kdf["name"] != "argon2id" or cipher["name"] != "chacha20-poly1305":
-            raise ValueError("unknown algorithm")
-        params = KdfParams(
-            time_cost=int(kdf["time_cost"]),
-            memory_cost_kib=int(kdf["memory_cost_kib"]),
-            parallelism=int(kdf["parallelism"]),
-        )
-        if not (
-            1 <= params.time_cost <= _MAX_TIME_COST
-            and 8 * params.parallelism <= params.memory_cost_kib <= _MAX_MEMORY_KIB
-            and 1 <= params.parallelism <= 16
-        ):
-            raise ValueError("KDF parameters out of range")
-        salt = _unb64(kdf["salt"])
-        nonce = _unb64(cipher["nonce"], NONCE_SIZE)
-        ciphertext = _unb64(document["ciphertext"])
-    except (KeyError, ValueError, TypeError):
+        kek = _derive(passphrase, sealed.salt, sealed.params)
+    except HashingError:
+        # Every parameter was checked above; argon2 refusing them anyway is still damage.
         raise _damaged(where) from None
-    kek = _derive(passphrase, salt, params)
     try:
-        seed = ChaCha20Poly1305(kek).decrypt(nonce, ciphertext, _associated_data(document))
+        seed = ChaCha20Poly1305(kek).decrypt(
+            sealed.nonce, sealed.ciphertext, _associated_data(document)
+        )
     except InvalidTag:
         raise WrongPassphraseError(
             "Frasa sandi kunci kantor salah.",
             hint="Periksa huruf besar/kecil dan tata letak papan ketik, lalu coba lagi.",
         ) from None
-    if len(seed) != 32:
-        raise _damaged(where)
-    key = SecretKey(seed, info.key_id)
-    if key.public_key().key != info.public_key:
+    key = SecretKey(seed, sealed.info.key_id)
+    if key.public_key().key != sealed.info.public_key:
         raise _damaged(where)
     return key

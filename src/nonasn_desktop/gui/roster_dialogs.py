@@ -379,7 +379,7 @@ class RecapExportDialog(_TaskDialog):
                 ctx,
                 path,
                 actor=user.username,
-                progress=task.report,
+                progress=lambda step: task.report(step.done, step.total),
                 cancelled=lambda: task.cancelled,
             )
 

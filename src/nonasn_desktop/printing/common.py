@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Protocol, TypeVar
 
+import segno
 from PIL import Image, ImageOps, UnidentifiedImageError
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -266,52 +265,13 @@ def draw_label_values(
 # -- QR code ---------------------------------------------------------------------------------
 
 
-_RUN = re.compile(r"0{5,}|1{5,}")
-_FINDER_LIKE = re.compile(r"(?=10111010000|00001011101)")
-
-
-def qr_penalty(rows: Sequence[str]) -> int:
-    """The mask penalty of ISO/IEC 18004 (rules N1-N4) of a square matrix of "0"/"1" rows.
-
-    Lower is easier to scan. Written on strings and integers (regular expressions and bit
-    counts run in C): the 8 masks of a 1,000-card print run are scored in milliseconds.
-    """
-    count = len(rows)
-    columns = ["".join(column) for column in zip(*rows, strict=True)]
-    lines = [*rows, *columns]
-    # N1: runs of five or more modules of one colour.
-    penalty = sum(len(run.group()) - 2 for line in lines for run in _RUN.finditer(line))
-    # N2: 2x2 blocks of one colour.
-    full = (1 << (count - 1)) - 1
-    numbers = [int(row, 2) for row in rows]
-    for upper, lower in itertools.pairwise(numbers):
-        dark = upper & (upper >> 1) & lower & (lower >> 1)
-        light = ~(upper | (upper >> 1) | lower | (lower >> 1))
-        penalty += 3 * ((dark & full).bit_count() + (light & full).bit_count())
-    # N3: 1:1:3:1:1 finder-like patterns with four light modules beside them.
-    penalty += 40 * sum(len(_FINDER_LIKE.findall(line)) for line in lines)
-    # N4: how far the share of dark modules is from half.
-    dark_share = sum(row.count("1") for row in rows) * 100 / (count * count)
-    penalty += 10 * int(abs(dark_share - 50) // 5)
-    return penalty
-
-
 def qr_modules(value: str) -> list[list[bool]]:
-    """The dark/light modules of the QR code of ``value`` (error correction level M).
-
-    reportlab's encoder (the engine of its ``QrCodeWidget``) builds the matrix for each of the
-    eight masks; the one with the lowest :func:`qr_penalty` is kept, as the standard asks.
+    """The dark/light modules of the QR code of ``value``: error correction level M, a full
+    QR code (never a Micro QR, which phone cameras often cannot read), the smallest version
+    that holds it, and the mask the standard's penalty rules choose (segno scores all eight).
     """
-    qr = QrCodeWidget(value, barLevel="M").qr
-    if qr.version is None:
-        qr.version = qr.calculate_version()
-    scores = []
-    for mask in range(8):
-        qr.makeImpl(True, mask)
-        rows = ["".join("1" if module else "0" for module in row) for row in qr.modules]
-        scores.append((qr_penalty(rows), mask))
-    qr.makeImpl(False, min(scores)[1])
-    return [[bool(module) for module in row] for row in qr.modules]
+    code = segno.make(value, error="m", boost_error=False, micro=False)
+    return [[bool(module) for module in row] for row in code.matrix]
 
 
 def draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:

@@ -8,10 +8,11 @@ text; headers are frozen and filtered. The columns shared with the roster carry 
 template's headers, so the Data sheet reads back through the roster importer without a
 refused row.
 
-Large offices (100,000 registrations) are streamed: the database is read in keyset pages,
-the workbook is written in openpyxl's write-only mode, and nothing holds all rows at once.
-The file is written beside its destination and renamed, so a crash or a cancel never leaves
-a half-written recap under the real name.
+Large offices (100,000 registrations) are streamed: the database is read in keyset pages and
+the workbook is written with XlsxWriter in constant-memory mode (one row in memory at a time)
+through :mod:`nonasn_desktop.sheets.writing`, which keeps every text a text (a name or a unit
+beginning with ``=`` never becomes a formula) and puts the file in place atomically, so a
+crash, a full disk or a cancel never leaves a half-written recap under the real name.
 """
 
 from __future__ import annotations
@@ -24,26 +25,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.core.context import AppContext
-from nonasn_desktop.errors import UserError
+from nonasn_desktop.core.progress import (
+    Cancelled,
+    OperationCancelledError,
+    Progress,
+    ProgressStep,
+    never_cancelled,
+)
 from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.roster.columns import roster_columns
 from nonasn_desktop.rules.formatting import format_date
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.sheets.spreadsheet import discard_write_only, gc_paused, save_atomically
+from nonasn_desktop.sheets.spreadsheet import gc_paused
+from nonasn_desktop.sheets.writing import SafeSheet, SafeWorkbook
 from nonasn_desktop.storage.models import Registration, WorkHistory
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 DATA_SHEET = "Data"
 UNIT_SHEET = "Per Unit Kerja"
@@ -54,12 +54,20 @@ DATE_FORMAT = "dd-mm-yyyy"
 TIMESTAMP_FORMAT = "dd-mm-yyyy hh:mm"
 TEXT_FORMAT = "@"
 MONEY_FORMAT = "#,##0"
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+PHASE = "Menulis rekap"
+_PX_PER_CM = 96 / 2.54
+_HEADER = {
+    "bold": True,
+    "font_color": "#FFFFFF",
+    "bg_color": "#1F4E79",
+    "pattern": 1,
+    "align": "center",
+    "valign": "vcenter",
+    "text_wrap": True,
+}
 
 
-class RecapCancelledError(UserError):
+class RecapCancelledError(OperationCancelledError):
     def __init__(self) -> None:
         super().__init__("Ekspor rekap dibatalkan; tidak ada berkas yang dibuat.")
 
@@ -245,23 +253,6 @@ class _Labels:
         )
 
 
-def _styled(sheet: Any, number_format: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet)
-    cell.number_format = number_format
-    return cell
-
-
-def _header_row(sheet: Any, titles: Sequence[str]) -> list[WriteOnlyCell]:
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = _HEADER_ALIGN
-        cells.append(cell)
-    return cells
-
-
 def write_recap(
     ctx: AppContext,
     path: Path,
@@ -272,40 +263,35 @@ def write_recap(
 ) -> RecapResult:
     """Write the recap workbook to ``path`` (replaced atomically); returns what was written.
 
-    ``progress(done, total)`` follows the registrations written; when ``cancelled()`` turns
-    True the export stops with RecapCancelledError and no file is left behind.
+    ``progress`` follows the registrations written (phase :data:`PHASE`); when
+    ``cancelled()`` turns True the export stops with RecapCancelledError and no file is left
+    behind. A destination that cannot be written raises
+    :class:`~nonasn_desktop.sheets.writing.WorkbookWriteError` (before the long part when
+    the folder is missing or read-only).
     """
     path = Path(path)
+    cancelled = cancelled or never_cancelled
     with ctx.db.session() as session:
         total = session.scalar(select(func.count()).select_from(Registration)) or 0
     labels = _Labels(ctx)
     columns = _columns()
-    book = Workbook(write_only=True)
-    units_sheet = book.create_sheet(UNIT_SHEET)
-    data = book.create_sheet(DATA_SHEET)
-    for position, column in enumerate(columns, start=1):
-        dimension = data.column_dimensions[get_column_letter(position)]
-        dimension.width = column.width
-        if column.number_format:
-            dimension.number_format = column.number_format
-    data.freeze_panes = "D2"
-    data.append(_header_row(data, [column.header for column in columns]))
-    # One styled cell per formatted column, given a new value for every row: in write-only
-    # mode a row is serialised as soon as it is appended.
-    formats = [
-        _styled(data, column.number_format) if column.number_format else None for column in columns
-    ]
-    try:
+    with SafeWorkbook(path, constant_memory=True) as book:
+        units_sheet = book.add_sheet(UNIT_SHEET)
+        data = book.add_sheet(DATA_SHEET)
+        # Cells take their column's style (NIK as text, dates dd-mm-yyyy): no style per cell.
+        for position, column in enumerate(columns):
+            style = book.style(num_format=column.number_format) if column.number_format else None
+            data.set_column(position, position, column.width, style)
+        data.freeze_panes(1, 3)
+        header = book.style(**_HEADER)
+        data.write_row(0, [column.header for column in columns], [header] * len(columns))
         with gc_paused():
-            per_unit, written = _write_data(ctx, data, formats, labels, total, progress, cancelled)
-        data.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{written + 1}"
-        _write_units(ctx, units_sheet, per_unit, written)
-        if cancelled is not None and cancelled():
+            per_unit, written = _write_data(ctx, data, labels, total, progress, cancelled)
+        data.autofilter(0, 0, written, len(columns) - 1)
+        _write_units(ctx, book, units_sheet, per_unit, written)
+        if cancelled():
             raise RecapCancelledError
-        save_atomically(book, path)
-    except BaseException:
-        discard_write_only(book)
-        raise
+        book.save()
     with ctx.db.session() as session:
         audit.record(
             session,
@@ -321,19 +307,18 @@ def write_recap(
 
 def _write_data(
     ctx: AppContext,
-    data: Any,
-    formats: list[WriteOnlyCell | None],
+    data: SafeSheet,
     labels: _Labels,
     total: int,
     progress: Progress | None,
-    cancelled: Cancelled | None,
+    cancelled: Cancelled,
 ) -> tuple[dict[str, Counter[str]], int]:
     per_unit: dict[str, Counter[str]] = {}
     written = 0
     _local = _local_clock()
-    formatted = [(position, cell) for position, cell in enumerate(formats) if cell is not None]
+    write_row = data.write_row
     for page, history in _pages(ctx):
-        if cancelled is not None and cancelled():
+        if cancelled():
             raise RecapCancelledError
         for reg in page:
             entries = history.get(reg.id, ())
@@ -395,15 +380,9 @@ def _write_data(
                 _local(reg.completed_at),
                 _local(reg.updated_at),
             )
-            row = list(values)
-            for position, styled in formatted:
-                value = row[position]
-                if value is not None:
-                    styled.value = value
-                    row[position] = styled
-            data.append(row)
+            write_row(written, values)
         if progress is not None:
-            progress(written, max(total, written))
+            progress(ProgressStep(PHASE, written, max(total, written)))
     return per_unit, written
 
 
@@ -412,57 +391,50 @@ def _tmt_key(entry: Any) -> tuple[bool, dt.date]:
 
 
 def _write_units(
-    ctx: AppContext, sheet: Any, per_unit: dict[str, Counter[str]], total: int
-) -> None:
+    ctx: AppContext, book: SafeWorkbook, sheet: SafeSheet, per_unit: dict[str, Counter[str]],
+    total: int,
+) -> None:  # fmt: skip
     office = get_office(ctx)
     statuses = [status.label for status in RecordStatus]
     titles = ["Unit Kerja", "Jumlah", *statuses, "MS", "TMS", NOT_ASSESSED]
     widths = [44, 10, *[max(11, len(s) + 2) for s in statuses], 8, 8, 14]
-    for position, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(position)].width = width
-    header_row = 5
-    sheet.freeze_panes = f"B{header_row + 1}"
-    title = WriteOnlyCell(sheet, value="Rekapitulasi Pendataan Tenaga Non-ASN")
-    title.font = Font(bold=True, size=14)
-    sheet.append([title])
-    where = (office.instansi_name or office.name) if office else ""
-    sheet.append([where])
-    sheet.append([f"Keadaan per {format_date(ctx.now().astimezone().date())}; {total} data."])
-    sheet.append([])
-    sheet.append(_header_row(sheet, titles))
-    bold = Font(bold=True)
+    for position, width in enumerate(widths):
+        sheet.set_column(position, position, width)
+    header_row = 4  # 0-based: the fifth row
+    sheet.freeze_panes(header_row + 1, 1)
+    sheet.write(0, 0, "Rekapitulasi Pendataan Tenaga Non-ASN", book.style(bold=True, font_size=14))
+    # The office's name as typed at init: text, whatever it begins with.
+    sheet.write(1, 0, (office.instansi_name or office.name) if office else "")
+    sheet.write(2, 0, f"Keadaan per {format_date(ctx.now().astimezone().date())}; {total} data.")
+    sheet.write_row(header_row, titles, [book.style(**_HEADER)] * len(titles))
     keys = [*statuses, "MS", "TMS", NOT_ASSESSED]
     totals: Counter[str] = Counter()
+    row = header_row
     for unit in sorted(per_unit, key=lambda name: (name == NO_UNIT, name.casefold())):
         counts = per_unit[unit]
         totals.update(counts)
-        sheet.append([unit, sum(counts[s] for s in statuses), *[counts[k] for k in keys]])
-    last = header_row + len(per_unit)
+        row += 1
+        sheet.write_row(row, [unit, sum(counts[s] for s in statuses), *[counts[k] for k in keys]])
+    last = row
     total_values = ["Jumlah", sum(totals[s] for s in statuses), *[totals[k] for k in keys]]
-    total_cells = []
-    for value in total_values:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = bold
-        total_cells.append(cell)
-    sheet.append(total_cells)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(titles))}{last}"
+    sheet.write_row(last + 1, total_values, [book.style(bold=True)] * len(total_values))
+    sheet.autofilter(header_row, 0, last, len(titles) - 1)
     if not per_unit:
         return
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = "Kelayakan per Unit Kerja"
-    chart.y_axis.title = "Jumlah tenaga non-ASN"
-    chart.x_axis.title = None
-    ms_column = 2 + len(statuses) + 1
-    chart.add_data(
-        Reference(
-            sheet, min_col=ms_column, max_col=ms_column + 2, min_row=header_row, max_row=last
-        ),
-        titles_from_data=True,
-    )
-    chart.set_categories(Reference(sheet, min_col=1, min_row=header_row + 1, max_row=last))
-    chart.height = max(8.0, min(40.0, 0.6 * len(per_unit) + 3))
-    chart.width = 22.0
-    sheet.add_chart(chart, f"A{last + 3}")
+    chart = book.add_chart({"type": "bar", "subtype": "stacked"})
+    ms_column = 2 + len(statuses)
+    for column in range(ms_column, ms_column + 3):
+        chart.add_series(
+            {
+                "name": [UNIT_SHEET, header_row, column],
+                "categories": [UNIT_SHEET, header_row + 1, 0, last, 0],
+                "values": [UNIT_SHEET, header_row + 1, column, last, column],
+                "overlap": 100,
+            }
+        )
+    chart.set_title({"name": "Kelayakan per Unit Kerja"})
+    # In a bar chart the horizontal (value) axis is XlsxWriter's x axis.
+    chart.set_x_axis({"name": "Jumlah tenaga non-ASN"})
+    height_cm = max(8.0, min(40.0, 0.6 * len(per_unit) + 3))
+    chart.set_size({"width": round(22.0 * _PX_PER_CM), "height": round(height_cm * _PX_PER_CM)})
+    sheet.insert_chart(last + 3, 0, chart)

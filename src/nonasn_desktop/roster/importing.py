@@ -109,7 +109,6 @@ from nonasn_desktop.sheets.spreadsheet import (
     SpreadsheetError,
     gc_paused,
     open_spreadsheet,
-    save_atomically,
 )
 from nonasn_desktop.storage.models import RosterEntry
 
@@ -1553,100 +1552,90 @@ def _import(
 def write_report(report: ImportReport, path: Path) -> None:
     """The import report as an xlsx: a summary sheet and every refused row with every reason.
 
-    Written to a temporary file beside ``path`` and renamed, so a half-written report never
-    replaces a good one.
+    The report echoes what the refused cells held, so it goes through the safe writer: a cell
+    that held ``=HYPERLINK(...)`` is shown as that text, never as a live formula. Written
+    atomically: a half-written report never replaces a good one, and a missing, read-only or
+    full destination is a WorkbookWriteError with the reason.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from nonasn_desktop.sheets.writing import SafeWorkbook
 
     path = Path(path)
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DCE6F1")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    from openpyxl.cell import WriteOnlyCell
+    with SafeWorkbook(path, constant_memory=True) as book:
+        bold = book.style(bold=True, bg_color="#DCE6F1", pattern=1)
+        wrap = book.style(text_wrap=True, valign="top")
+        label = book.style()
 
-    def header_cells(sheet: Any, titles: Iterable[str]) -> list[Any]:
-        cells = []
-        for title in titles:
-            cell = WriteOnlyCell(sheet, value=title)
-            cell.font = bold
-            cell.fill = fill
-            cells.append(cell)
-        return cells
-
-    summary = book.create_sheet("Ringkasan")
-    summary.column_dimensions["A"].width = 34
-    summary.column_dimensions["B"].width = 90
-    title = WriteOnlyCell(summary, value="Laporan Impor Daftar Admin Instansi")
-    title.font = Font(bold=True, size=14)
-    summary.append([title])
-    summary.append([])
-    lines: list[tuple[str, Any]] = [
-        ("Berkas", report.file_name),
-        ("SHA-256 berkas", report.sha256),
-        ("Jenis berkas", report.file_kind.upper()),
-        ("Baru ditambahkan", report.added),
-        ("Diperbarui", report.updated),
-        ("Tidak berubah", report.unchanged),
-        ("Ditolak", report.refused_count),
-        ("Baris ganda (dicatat sekali)", len(report.duplicates)),
-        ("Baris kosong/keterangan dilewati", report.skipped_rows),
-    ]
-    for label, value in lines:
-        summary.append([WriteOnlyCell(summary, value=label), value])
-    summary.append([])
-    for info in report.sheets:
-        summary.append([header_cells(summary, [f"Lembar '{info.name}'"])[0]])
-        summary.append(["Baris judul kolom", info.header_row])
-        for key, written in info.columns.items():
-            summary.append([f"Kolom {key}", written])
-        if info.not_imported:
-            summary.append(["Kolom tidak diimpor", ", ".join(info.not_imported)])
-        summary.append([])
-    if report.notes:
-        summary.append([header_cells(summary, ["Catatan"])[0]])
-        for note in report.notes:
-            cell = WriteOnlyCell(summary, value=note)
-            cell.alignment = wrap
-            summary.append(["", cell])
-
-    refused = book.create_sheet("Baris Ditolak")
-    for letter, width in zip("ABCDEFG", (18, 8, 8, 24, 20, 28, 100), strict=True):
-        refused.column_dimensions[letter].width = width
-    refused.freeze_panes = "A2"
-    refused.append(
-        header_cells(
-            refused,
-            ["Lembar", "Baris", "Sel", "Kolom", "NIK (tertulis)", "Nama (tertulis)", "Masalah"],
+        summary = book.add_sheet("Ringkasan")
+        summary.set_column(0, 0, 34)
+        summary.set_column(1, 1, 90)
+        summary.write(
+            0, 0, "Laporan Impor Daftar Admin Instansi", book.style(bold=True, font_size=14)
         )
-    )
-    count = 1
-    for row in report.refused:
-        for problem in row.problems:
-            refused.append(
-                [
-                    row.sheet,
-                    row.row,
-                    problem.cell,
-                    problem.column,
-                    row.nik,
-                    row.nama,
-                    problem.message,
-                ]
-            )
-            count += 1
-    refused.auto_filter.ref = f"A1:G{count}"
+        lines: list[tuple[str, Any]] = [
+            ("Berkas", report.file_name),
+            ("SHA-256 berkas", report.sha256),
+            ("Jenis berkas", report.file_kind.upper()),
+            ("Baru ditambahkan", report.added),
+            ("Diperbarui", report.updated),
+            ("Tidak berubah", report.unchanged),
+            ("Ditolak", report.refused_count),
+            ("Baris ganda (dicatat sekali)", len(report.duplicates)),
+            ("Baris kosong/keterangan dilewati", report.skipped_rows),
+        ]
+        row = 2
+        for name, value in lines:
+            summary.write_row(row, (name, value), (label,))
+            row += 1
+        row += 1
+        for info in report.sheets:
+            summary.write(row, 0, f"Lembar '{info.name}'", bold)
+            summary.write_row(row + 1, ("Baris judul kolom", info.header_row))
+            row += 2
+            for key, written in info.columns.items():
+                summary.write_row(row, (f"Kolom {key}", written))
+                row += 1
+            if info.not_imported:
+                summary.write_row(row, ("Kolom tidak diimpor", ", ".join(info.not_imported)))
+                row += 1
+            row += 1
+        if report.notes:
+            summary.write(row, 0, "Catatan", bold)
+            for note in report.notes:
+                row += 1
+                summary.write(row, 1, note, wrap)
 
-    if report.duplicates:
-        twins = book.create_sheet("Baris Ganda")
-        for letter, width in zip("ABCDE", (18, 8, 20, 18, 14), strict=True):
-            twins.column_dimensions[letter].width = width
-        twins.append(
-            header_cells(
-                twins, ["Lembar", "Baris", "NIK", "Sama dengan lembar", "Sama dengan baris"]
-            )
-        )
-        for dup in report.duplicates:
-            twins.append([dup.sheet, dup.row, dup.nik, dup.same_as_sheet, dup.same_as_row])
-    save_atomically(book, path)
+        refused = book.add_sheet("Baris Ditolak")
+        for column, width in enumerate((18, 8, 8, 24, 20, 28, 100)):
+            refused.set_column(column, column, width)
+        refused.freeze_panes(1, 0)
+        titles = ("Lembar", "Baris", "Sel", "Kolom", "NIK (tertulis)", "Nama (tertulis)", "Masalah")
+        refused.write_row(0, titles, [bold] * len(titles))
+        count = 0
+        for entry in report.refused:
+            for problem in entry.problems:
+                count += 1
+                refused.write_row(
+                    count,
+                    (
+                        entry.sheet,
+                        entry.row,
+                        problem.cell,
+                        problem.column,
+                        entry.nik,
+                        entry.nama,
+                        problem.message,
+                    ),
+                )
+        refused.autofilter(0, 0, count, len(titles) - 1)
+
+        if report.duplicates:
+            twins = book.add_sheet("Baris Ganda")
+            for column, width in enumerate((18, 8, 20, 18, 14)):
+                twins.set_column(column, column, width)
+            twin_titles = ("Lembar", "Baris", "NIK", "Sama dengan lembar", "Sama dengan baris")
+            twins.write_row(0, twin_titles, [bold] * len(twin_titles))
+            for number, dup in enumerate(report.duplicates, start=1):
+                twins.write_row(
+                    number, (dup.sheet, dup.row, dup.nik, dup.same_as_sheet, dup.same_as_row)
+                )
+        book.save()

@@ -11,16 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from nonasn_desktop.policy import Policy
 from nonasn_desktop.policy.model import Choice
 from nonasn_desktop.roster.columns import ColumnSpec, roster_columns
-from nonasn_desktop.sheets.spreadsheet import save_atomically
+from nonasn_desktop.sheets.writing import SafeSheet, SafeWorkbook, Style
 
 DATA_SHEET = "Daftar Tenaga Non-ASN"
 GUIDE_SHEET = "Petunjuk"
@@ -30,9 +24,9 @@ PREPARED_ROWS = 2000
 TEXT_FORMAT = "@"
 DATE_FORMAT = "dd-mm-yyyy"
 MONEY_FORMAT = "#,##0"
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-REQUIRED_FILL = PatternFill("solid", fgColor="C00000")
-THIN = Side(style="thin", color="A6A6A6")
+HEADER_FILL = "#1F4E79"
+REQUIRED_FILL = "#C00000"
+BORDER_COLOUR = "#A6A6A6"
 # Text columns are formatted as text too: a Nomor SK typed 1/2/2015 must not become a date.
 _FORMATS = {
     "nik": TEXT_FORMAT,
@@ -94,83 +88,107 @@ def guide_lines(policy: Policy) -> list[str]:
     ]
 
 
+def _column_letter(index: int) -> str:
+    """Excel's letters of the 0-based column ``index`` (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def write_template(path: Path, policy: Policy) -> Path:
     """Write the empty roster template to ``path`` (replaced atomically) and return it."""
     path = Path(path)
     columns = roster_columns().template_columns
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = DATA_SHEET
-    guide = book.create_sheet(GUIDE_SHEET)
-    lists = book.create_sheet(CHOICES_SHEET)
-    lists.sheet_state = "hidden"
-
-    header_font = Font(bold=True, color="FFFFFF")
-    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    last = PREPARED_ROWS + 1
-    list_column = 0
-    for position, spec in enumerate(columns, start=1):
-        letter = get_column_letter(position)
-        cell = sheet.cell(row=1, column=position, value=spec.header)
-        cell.font = header_font
-        cell.fill = REQUIRED_FILL if spec.required else HEADER_FILL
-        cell.alignment = centred
-        cell.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-        if spec.note:
-            comment = Comment(("Wajib. " if spec.required else "") + spec.note, "BKD")
-            comment.width, comment.height = 260, 90
-            cell.comment = comment
-        sheet.column_dimensions[letter].width = spec.width
-        number_format = _FORMATS.get(spec.kind)
-        if number_format is not None:
-            sheet.column_dimensions[letter].number_format = number_format
-            for row in range(2, last + 1):
-                sheet.cell(row=row, column=position).number_format = number_format
-        choices = _choices(policy, spec)
-        if choices is not None:
-            list_column += 1
-            list_letter = get_column_letter(list_column)
-            lists.cell(row=1, column=list_column, value=spec.header)
-            for offset, choice in enumerate(choices, start=2):
-                lists.cell(row=offset, column=list_column, value=choice.label)
-            source = f"={CHOICES_SHEET}!${list_letter}$2:${list_letter}${len(choices) + 1}"
-            validation = DataValidation(type="list", formula1=source, allow_blank=True)
-            validation.error = f"Pilih {spec.header} dari daftar."
-            validation.errorTitle = "Pilihan tidak ada"
-            validation.prompt = f"Pilih {spec.header} dari daftar."
-            validation.promptTitle = spec.header
-            validation.showErrorMessage = True
-            validation.showInputMessage = True
-            sheet.add_data_validation(validation)
-            validation.add(f"{letter}2:{letter}{last}")
-    sheet.row_dimensions[1].height = 32
-    sheet.freeze_panes = "C2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
-
-    guide.column_dimensions["A"].width = 28
-    guide.column_dimensions["B"].width = 10
-    guide.column_dimensions["C"].width = 90
-    wrap = Alignment(wrap_text=True, vertical="top")
-    lines = guide_lines(policy)
-    for row, line in enumerate(lines, start=1):
-        guide.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-        cell = guide.cell(row=row, column=1, value=line or None)
-        cell.alignment = wrap
-        if row == 1:
-            cell.font = Font(bold=True, size=14)
-        elif line:
-            # Roughly 110 characters fit on one line of the merged A:C width.
-            guide.row_dimensions[row].height = 15 * (1 + len(line) // 110)
-    table = len(lines) + 1
-    for position, title in enumerate(("Kolom", "Wajib", "Keterangan"), start=1):
-        cell = guide.cell(row=table, column=position, value=title)
-        cell.font = header_font
-        cell.fill = HEADER_FILL
-    for offset, spec in enumerate(columns, start=1):
-        guide.cell(row=table + offset, column=1, value=spec.header)
-        guide.cell(row=table + offset, column=2, value="Ya" if spec.required else "")
-        guide.cell(row=table + offset, column=3, value=spec.note or None).alignment = wrap
-    book.active = 0
-    save_atomically(book, path)
+    with SafeWorkbook(path) as book:
+        sheet = book.add_sheet(DATA_SHEET)
+        guide = book.add_sheet(GUIDE_SHEET)
+        lists = book.add_sheet(CHOICES_SHEET)
+        lists.hide()
+        header = {"bold": True, "font_color": "#FFFFFF", "pattern": 1, "align": "center"}
+        header.update({"valign": "vcenter", "text_wrap": True, "border": 1})
+        header["border_color"] = BORDER_COLOUR
+        _data_sheet(book, sheet, lists, policy, columns, header)
+        _guide_sheet(book, guide, policy, columns, header)
+        sheet.activate()
+        book.save()
     return path
+
+
+def _data_sheet(
+    book: SafeWorkbook,
+    sheet: SafeSheet,
+    lists: SafeSheet,
+    policy: Policy,
+    columns: tuple[ColumnSpec, ...],
+    header: dict[str, object],
+) -> None:
+    last = PREPARED_ROWS  # 0-based index of the last prepared row
+    list_column = -1
+    for position, spec in enumerate(columns):
+        fill = REQUIRED_FILL if spec.required else HEADER_FILL
+        sheet.write(0, position, spec.header, book.style(**header, bg_color=fill))
+        if spec.note:
+            text = ("Wajib. " if spec.required else "") + spec.note
+            sheet.comment(0, position, text, author="BKD", width=260, height=90)
+        number_format = _FORMATS.get(spec.kind)
+        style: Style | None = book.style(num_format=number_format) if number_format else None
+        sheet.set_column(position, position, spec.width, style)
+        if style is not None:
+            # The prepared rows carry the format themselves too, so that it survives a copy
+            # of the rows into another workbook.
+            for row in range(1, last + 1):
+                sheet.format_blank(row, position, style)
+        choices = _choices(policy, spec)
+        if choices is None:
+            continue
+        list_column += 1
+        list_letter = _column_letter(list_column)
+        lists.write(0, list_column, spec.header)
+        for offset, choice in enumerate(choices, start=1):
+            lists.write(offset, list_column, choice.label)
+        prompt = f"Pilih {spec.header} dari daftar."
+        sheet.list_validation(
+            1,
+            position,
+            last,
+            f"={CHOICES_SHEET}!${list_letter}$2:${list_letter}${len(choices) + 1}",
+            title=spec.header or spec.key,
+            message=prompt,
+            error_title="Pilihan tidak ada",
+            error=prompt,
+        )
+    sheet.set_row(0, 32)
+    sheet.freeze_panes(1, 2)
+    sheet.autofilter(0, 0, 0, len(columns) - 1)
+
+
+def _guide_sheet(
+    book: SafeWorkbook,
+    guide: SafeSheet,
+    policy: Policy,
+    columns: tuple[ColumnSpec, ...],
+    header: dict[str, object],
+) -> None:
+    guide.set_column(0, 0, 28)
+    guide.set_column(1, 1, 10)
+    guide.set_column(2, 2, 90)
+    wrap = book.style(text_wrap=True, valign="top")
+    title = book.style(text_wrap=True, valign="top", bold=True, font_size=14)
+    lines = guide_lines(policy)
+    for row, line in enumerate(lines):
+        guide.merge(row, 0, row, 2, line or None, title if row == 0 else wrap)
+        if row and line:
+            # Roughly 110 characters fit on one line of the merged A:C width.
+            guide.set_row(row, 15 * (1 + len(line) // 110))
+    table = len(lines)
+    titles = ("Kolom", "Wajib", "Keterangan")
+    guide.write_row(table, titles, [book.style(**header, bg_color=HEADER_FILL)] * len(titles))
+    for offset, spec in enumerate(columns, start=1):
+        guide.write_row(
+            table + offset,
+            (spec.header, "Ya" if spec.required else "", spec.note or None),
+            (None, None, wrap),
+        )

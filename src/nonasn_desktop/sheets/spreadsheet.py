@@ -23,13 +23,11 @@ import datetime as dt
 import gc
 import io
 import itertools
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
 import python_calamine
 
@@ -324,54 +322,6 @@ def _password_error(name: str) -> SpreadsheetError:
         hint="Buka di Excel dengan kata sandinya, hapus kata sandi (File › Info › Protect "
         "Workbook › Encrypt with Password, kosongkan), simpan, lalu impor lagi.",
     )
-
-
-def save_atomically(book: Any, path: Path) -> None:
-    """Save an openpyxl workbook to a temporary file beside ``path``, then rename it."""
-    folder = path.parent if str(path.parent) else Path()
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=folder
-        )
-    except OSError as exc:
-        raise UserError(
-            f"Berkas {path} tidak dapat ditulis ({exc.strerror}).",
-            hint="Pilih folder lain yang dapat ditulisi.",
-        ) from None
-    os.close(handle)
-    try:
-        book.save(temporary)
-        Path(temporary).replace(path)
-    except PermissionError:
-        Path(temporary).unlink(missing_ok=True)
-        raise UserError(
-            f"Berkas {path} tidak dapat ditimpa; mungkin sedang terbuka di Excel.",
-            hint="Tutup berkas itu di Excel, lalu simpan lagi.",
-        ) from None
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise UserError(
-            f"Berkas {path} tidak dapat ditulis ({exc.strerror}).",
-            hint="Periksa ruang disk dan izin folder, lalu simpan lagi.",
-        ) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def discard_write_only(book: Any) -> None:
-    """Abandon a write-only openpyxl workbook: close its sheets' streams, delete their
-    temporary files. Without this an interrupted export leaves open generators (reported as
-    errors at garbage collection) and temporary files until the process ends."""
-    for sheet in book.worksheets:
-        writer = getattr(sheet, "_writer", None)
-        if writer is None:
-            continue
-        # Best effort while already failing: the original error is what propagates.
-        with contextlib.suppress(Exception):
-            sheet.close()
-        with contextlib.suppress(OSError, ValueError):
-            writer.cleanup()
 
 
 @contextlib.contextmanager
