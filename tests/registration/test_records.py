@@ -5,7 +5,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from helpers.accounts import FakeClock
+from helpers.postgres import fresh_database
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.office import identity as office
@@ -82,6 +85,29 @@ ROWS = [
         8,
     ),
 ]
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """One office database on the test server for this module's PostgreSQL runs."""
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app_ctx(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
+) -> Iterator[AppContext]:
+    """Every test of the list on both databases: they are written differently for each."""
+    url = None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    ctx = open_app(tmp_path / "data", create=True, clock=clock, database_url=url)
+    try:
+        yield ctx
+    finally:
+        if url is not None:
+            with ctx.db.session() as session:
+                session.execute(text("TRUNCATE registration CASCADE"))
+        ctx.close()
 
 
 def _add_rows(ctx: AppContext) -> dict[str, int]:

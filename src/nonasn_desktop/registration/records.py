@@ -151,7 +151,16 @@ def _like_escape(text: str) -> str:
     return _LIKE_SPECIAL.sub(r"\\\1", text)
 
 
-def _conditions(query: RecordQuery) -> list[ColumnElement[bool]]:
+def _conditions(query: RecordQuery, *, postgresql: bool = False) -> list[ColumnElement[bool]]:
+    """WHERE terms of the query, written for the database that runs them.
+
+    SQLite's planner has no statistics to tell a selective filter from one most records pass,
+    so its terms are written to steer it to the covering list index. PostgreSQL's planner has
+    them (ANALYZE, autovacuum) and its own indexes for these filters (migration 0005); it gets
+    the plain terms, which those hidden forms would only blind.
+    """
+    if postgresql:
+        return _postgresql_conditions(query)
     conditions: list[ColumnElement[bool]] = []
     term = parse_search_text(query.text)
     if term.kind == "nik":
@@ -177,14 +186,53 @@ def _conditions(query: RecordQuery) -> list[ColumnElement[bool]]:
         conditions.append(_unindexed(Registration.status) == query.status.value)
     if query.unit_kerja is not None:
         conditions.append(_unindexed(Registration.unit_kerja) == query.unit_kerja)
-    if query.eligibility == "MS":
-        conditions.append(Registration.eligible.is_(True))
-    elif query.eligibility == "TMS":
-        conditions.append(Registration.eligible.is_(False))
+    conditions.extend(_eligibility(query))
     return conditions
 
 
-def _ordering(order: RecordOrder, *, filtered: bool) -> Sequence[Any]:
+def _eligibility(query: RecordQuery) -> list[ColumnElement[bool]]:
+    if query.eligibility == "MS":
+        return [Registration.eligible.is_(True)]
+    if query.eligibility == "TMS":
+        return [Registration.eligible.is_(False)]
+    return []
+
+
+def _c_prefix(column: Any, prefix: str) -> ColumnElement[bool]:
+    """Starts with ``prefix``, compared byte by byte (collation "C").
+
+    In the server's own collation (an Indonesian or English locale) a range is no prefix test:
+    such collations skip spaces and punctuation at first, so ``"budi s"`` would sort among
+    ``"budis…"``. In "C" it is exact, and it is the collation of the prefix indexes of
+    migration 0005, so the range is an index range there.
+    """
+    collated = column.collate("C")
+    return and_(collated >= prefix, collated < prefix + _AFTER_ALL)
+
+
+def _postgresql_conditions(query: RecordQuery) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    term = parse_search_text(query.text)
+    if term.kind == "nik":
+        conditions.append(_c_prefix(Registration.nik, term.value))
+    elif term.kind == "account":
+        conditions.append(_c_prefix(Registration.account_number, term.value))
+    elif term.kind == "name":
+        conditions.append(
+            or_(
+                _c_prefix(Registration.nama_search, term.value),
+                Registration.nama_search.like(f"% {_like_escape(term.value)}%", escape="\\"),
+            )
+        )
+    if query.status is not None:
+        conditions.append(Registration.status == query.status)
+    if query.unit_kerja is not None:
+        conditions.append(Registration.unit_kerja == query.unit_kerja)
+    conditions.extend(_eligibility(query))
+    return conditions
+
+
+def _ordering(order: RecordOrder, *, filtered: bool, postgresql: bool = False) -> Sequence[Any]:
     """ORDER BY terms. ``filtered``: the query has conditions.
 
     Update time is the list index's first column, so that order is a walk of it. The other
@@ -204,7 +252,14 @@ def _ordering(order: RecordOrder, *, filtered: bool) -> Sequence[Any]:
         RecordOrder.UNIT_AZ: (Registration.unit_kerja, False),
         RecordOrder.UNIT_ZA: (Registration.unit_kerja, True),
     }[order]
-    if filtered and order not in (RecordOrder.TERBARU, RecordOrder.TERLAMA):
+    by_update = order in (RecordOrder.TERBARU, RecordOrder.TERLAMA)
+    if postgresql and not by_update:
+        # Records without the value first, as SQLite sorts NULL (PostgreSQL puts it last);
+        # the order indexes of migration 0005 are built the same way.
+        if descending:
+            return (column.desc().nulls_last(), Registration.id.desc())
+        return (column.asc().nulls_first(), Registration.id.asc())
+    if filtered and not postgresql and not by_update:
         column = _unindexed(column)
     if descending:
         return (column.desc(), Registration.id.desc())
@@ -229,8 +284,9 @@ def search(ctx: AppContext, query: RecordQuery, offset: int, limit: int) -> list
     """Rows ``offset`` to ``offset + limit`` of the list (at most MAX_PAGE at once)."""
     if offset < 0 or limit < 0:
         raise ValueError(f"negative offset {offset} or limit {limit}")
-    conditions = _conditions(query)
-    ordering = _ordering(query.order, filtered=bool(conditions))
+    postgresql = ctx.db.is_postgresql
+    conditions = _conditions(query, postgresql=postgresql)
+    ordering = _ordering(query.order, filtered=bool(conditions), postgresql=postgresql)
     # Find the page's ids first (the index alone answers that, also far down the list), then
     # read only those rows: skipping rows by OFFSET never touches the wide rows.
     page_ids = (
@@ -264,7 +320,8 @@ def count(ctx: AppContext, query: RecordQuery) -> int:
     """How many records the query finds."""
     # count(*), not count(id): PostgreSQL's covering index holds no id (SQLite's holds the
     # rowid), and counting a column would send it to the table for every row.
-    statement = select(func.count()).select_from(Registration).where(*_conditions(query))
+    conditions = _conditions(query, postgresql=ctx.db.is_postgresql)
+    statement = select(func.count()).select_from(Registration).where(*conditions)
     with ctx.db.session() as session:
         return session.scalar(statement) or 0
 
@@ -272,20 +329,25 @@ def count(ctx: AppContext, query: RecordQuery) -> int:
 def counts_by_status(ctx: AppContext, query: RecordQuery) -> dict[RecordStatus, int]:
     """Records per status for the query, whatever status it filters on (every status listed)."""
     statuses = list(RecordStatus)
-    conditions = _conditions(query.without_status())
+    postgresql = ctx.db.is_postgresql
+    conditions = _conditions(query.without_status(), postgresql=postgresql)
     counts = dict.fromkeys(statuses, 0)
     with ctx.db.session() as session:
-        if not conditions:
-            # Everything: grouping walks the status index alone.
+        if not conditions or postgresql:
+            # Everything: grouping walks the status index alone. PostgreSQL, filtered: its
+            # index for each filter carries the status (migration 0005), so one grouped scan
+            # of that index counts every status.
             grouped = session.execute(
-                select(Registration.status, func.count()).group_by(Registration.status)
+                select(Registration.status, func.count())
+                .where(*conditions)
+                .group_by(Registration.status)
             ).all()
             for status, number in grouped:
                 counts[RecordStatus(status)] = number
             return counts
-        # Filtered: one count per status rather than GROUP BY, which would make SQLite walk
-        # the status index and read every row for the other conditions; this way a covering
-        # index scan answers everything.
+        # SQLite, filtered: one count per status rather than GROUP BY, which would make SQLite
+        # walk the status index and read every row for the other conditions; this way a
+        # covering index scan answers everything.
         numbers = session.execute(
             select(
                 *(func.count().filter(Registration.status == status) for status in statuses)

@@ -236,7 +236,9 @@ class Registration(Base):
         CheckConstraint(f"length(nik) = {NIK_LENGTH}", name="nik_length"),
         CheckConstraint(f"current_step BETWEEN 1 AND {STEP_COUNT}", name="current_step_range"),
         # Covers every column the record list filters, counts and orders by (see migration
-        # 0002): the list reads this index instead of the wide rows.
+        # 0002): the list reads this index instead of the wide rows. An office database on
+        # PostgreSQL also has an index per filter and order (migration 0005, PostgreSQL only,
+        # so not declared here: SQLite's schema must keep matching these models).
         Index(
             "ix_registration_list",
             "updated_at",

@@ -1,0 +1,155 @@
+"""The record list on PostgreSQL reaches its own indexes (migration 0005).
+
+Speed is measured by benchmarks/bench_dashboard.py; here the behaviour behind it: each filter
+and order the dashboard sends is written so that PostgreSQL *can* answer it from the index
+made for it (an expression index is only used when the query's expression matches it, e.g.
+``nik COLLATE "C"``). With sequential scans priced out, the plan must name that index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+
+from helpers.accounts import FakeClock
+from helpers.postgres import fresh_database
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.registration import records
+from nonasn_desktop.registration.records import RecordOrder, RecordQuery
+from nonasn_desktop.rules.status import RecordStatus
+from nonasn_desktop.startup import open_app
+
+POSTGRES_INDEXES = {
+    "ix_registration_status_recent",
+    "ix_registration_unit_recent",
+    "ix_registration_eligible_recent",
+    "ix_registration_nik_prefix",
+    "ix_registration_name_prefix",
+    "ix_registration_account_prefix",
+    "ix_registration_name_order",
+    "ix_registration_nik_order",
+    "ix_registration_unit_order",
+}
+
+
+# 4,000 records over 20 units, 7 statuses, MS/TMS and 40 names; NIKs 3273… and 3171…,
+# account numbers 3273-2026-…: enough for the planner's statistics to tell filters apart.
+_ROWS_SQL = """
+INSERT INTO registration (nik, nama, nama_search, status, current_step, unit_kerja, eligible,
+                          account_number, draft, created_at, updated_at)
+SELECT CASE WHEN n % 4 = 0 THEN '3171' ELSE '3273' END || lpad(CAST(n AS text), 12, '0'),
+       'NAMA ' || (n % 40) || ' SANTOSO', 'nama ' || (n % 40) || ' santoso',
+       (ARRAY['draf', 'akun_dibuat', 'pendaftaran_selesai', 'disetujui', 'perlu_perbaikan',
+              'ditolak', 'diekspor'])[n % 7 + 1],
+       1, 'Dinas ' || (n % 20), n % 3 = 0, '3273-2026-' || lpad(CAST(n AS text), 6, '0'),
+       '{}', now(), now() - n * interval '1 minute'
+FROM generate_series(1, 4000) AS n
+"""
+
+
+@pytest.fixture(scope="module")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with fresh_database() as url:
+        with open_app(tmp_path_factory.mktemp("pg") / "data", create=True, database_url=url) as ctx:
+            with ctx.db.engine.begin() as connection:
+                connection.execute(text(_ROWS_SQL))
+            with ctx.db.engine.connect().execution_options(
+                isolation_level="AUTOCOMMIT"
+            ) as connection:
+                connection.execute(text("VACUUM ANALYZE registration"))
+        yield url
+
+
+@pytest.fixture
+def pg_ctx(postgres_url: str, tmp_path: Path, clock: FakeClock) -> Iterator[AppContext]:
+    ctx = open_app(tmp_path / "data", create=True, clock=clock, database_url=postgres_url)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+def _index_names(ctx: AppContext) -> set[str]:
+    with ctx.db.engine.connect() as connection:
+        if ctx.db.is_postgresql:
+            rows = connection.execute(
+                text("SELECT indexname FROM pg_indexes WHERE tablename = 'registration'")
+            )
+        else:
+            rows = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))
+        return {name for (name,) in rows}
+
+
+def test_the_migration_adds_the_indexes_on_postgresql_only(
+    pg_ctx: AppContext, app_ctx: AppContext
+) -> None:
+    assert _index_names(pg_ctx) >= POSTGRES_INDEXES
+    assert not POSTGRES_INDEXES & _index_names(app_ctx)
+
+
+def _plans(ctx: AppContext, call: Callable[[], object]) -> list[str]:
+    """The plans of every SELECT ``call`` sends, with sequential scans priced out."""
+    sent: list[tuple[str, Any]] = []
+
+    def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append((statement, parameters))
+
+    event.listen(ctx.db.engine, "before_cursor_execute", remember)
+    try:
+        call()
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", remember)
+    plans = []
+    with ctx.db.engine.connect() as connection:
+        connection.exec_driver_sql("SET enable_seqscan = off")
+        for statement, parameters in sent:
+            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            cursor.execute("EXPLAIN " + statement, parameters)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+            cursor.close()
+    assert plans
+    return plans
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        (RecordQuery(status=RecordStatus.DRAF), "ix_registration_status_recent"),
+        (RecordQuery(unit_kerja="Dinas 7"), "ix_registration_unit_recent"),
+        (RecordQuery(eligibility="TMS"), "ix_registration_eligible_recent"),
+        (RecordQuery(text="3273 0000 0000 12"), "ix_registration_nik_prefix"),
+        (RecordQuery(text="3273-2026-00012"), "ix_registration_account_prefix"),
+        (RecordQuery(order=RecordOrder.NAMA_AZ), "ix_registration_name_order"),
+        (RecordQuery(order=RecordOrder.NIK_ZA), "ix_registration_nik_order"),
+        (RecordQuery(order=RecordOrder.UNIT_AZ), "ix_registration_unit_order"),
+    ],
+)
+def test_each_page_of_the_list_can_be_read_from_its_index(
+    pg_ctx: AppContext, query: RecordQuery, index: str
+) -> None:
+    (plan,) = _plans(pg_ctx, lambda: records.search(pg_ctx, query, 0, 200))
+    assert index in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        (RecordQuery(unit_kerja="Dinas 7"), "ix_registration_unit_recent"),
+        (RecordQuery(eligibility="MS"), "ix_registration_eligible_recent"),
+        (RecordQuery(text="3273"), "ix_registration_nik_prefix"),
+        # A name: its start is a range of the "C" index; a later word is read from the same
+        # narrow index, never from the table.
+        (RecordQuery(text="santo"), "ix_registration_name_prefix"),
+    ],
+)
+def test_the_counts_per_status_are_read_from_the_filters_index(
+    pg_ctx: AppContext, query: RecordQuery, index: str
+) -> None:
+    (plan,) = _plans(pg_ctx, lambda: records.counts_by_status(pg_ctx, query))
+    assert index in plan, plan
+    assert "Index Only Scan" in plan, plan
