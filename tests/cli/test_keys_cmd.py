@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -125,10 +126,12 @@ def test_a_key_file_with_a_short_salt_is_reported_as_damaged(
     monkeypatch.setenv("NONASN_KEY_PASSPHRASE", PASSPHRASE)
     data = str(tmp_path / "d")
     assert run(["--data-dir", data, *INIT], capsys)[0] == 0
-    path = tmp_path / "d" / "keys" / "office-signing.key"
-    document = json.loads(path.read_text())
-    document["kdf"]["salt"] = base64.b64encode(b"pendek").decode()
-    path.write_text(json.dumps(document))
+    # The sealed key lives in the office database (office_key.sealed).
+    with sqlite3.connect(tmp_path / "d" / "nonasn.sqlite3") as connection:
+        (sealed,) = connection.execute("SELECT sealed FROM office_key").fetchone()
+        document = json.loads(sealed)
+        document["kdf"]["salt"] = base64.b64encode(b"pendek").decode()
+        connection.execute("UPDATE office_key SET sealed = ?", (json.dumps(document).encode(),))
     code, _out, err = run(["--data-dir", data, "keys", "show"], capsys)
     assert code == 1
     assert "rusak" in err

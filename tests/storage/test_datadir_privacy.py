@@ -44,7 +44,8 @@ def test_a_new_data_folder_holds_nothing_others_can_read(tmp_path: Path) -> None
             if _mode(p) != (0o700 if p.is_dir() else 0o600)
         }
     names = {p.name for p in everything}
-    assert {DATABASE_FILE, f"{DATABASE_FILE}-wal", "documents", "backups", keys.KEY_FILE} <= names
+    # The office key lives in the database (one key per office, shared by its desks).
+    assert {DATABASE_FILE, f"{DATABASE_FILE}-wal", "documents", "backups", "meja.json"} <= names
     assert loose == {}
 
 
