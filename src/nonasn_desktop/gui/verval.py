@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -48,7 +47,7 @@ from nonasn_desktop.batch import export as batch_export
 from nonasn_desktop.batch.export import BatchResult, ExportProgress
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.gui import messages, theme
+from nonasn_desktop.gui import file_dialogs, messages, theme
 from nonasn_desktop.gui.images import pil_to_qimage, qimage_from_bytes
 from nonasn_desktop.gui.workers import Task, run_in_background
 from nonasn_desktop.office import keys
@@ -896,9 +895,15 @@ class BatchExportDialog(QDialog):
         self.passphrase.setEnabled(ready)
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Pilih folder tujuan", self.folder.text())
-        if folder:
-            self.folder.setText(folder)
+        text = self.folder.text().strip()
+        folder = file_dialogs.choose_folder(
+            self,
+            file_dialogs.Kind.BATCH,
+            "Pilih folder tujuan",
+            preferred=Path(text) if text else None,
+        )
+        if folder is not None:
+            self.folder.setText(str(folder))
 
     def _open_folder(self) -> None:
         if self.result_batch is not None:
