@@ -48,6 +48,8 @@ TOLERANCE = 1
 # Table rows inspected per view: those on screen, never more than this.
 MAX_ROWS = 60
 _MNEMONIC = re.compile(r"&(.)")
+# Where a word-wrapped label may break a line: spaces and zero-width spaces.
+_BREAKS = re.compile(r"[\s\u200b]+")
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,8 @@ def _label_problem(label: QLabel) -> str | None:
     metrics = QFontMetrics(label.font())
     lines = text.split("\n")
     if label.wordWrap():
-        longest = max(metrics.horizontalAdvance(word) for word in text.split() or [""])
+        words = _BREAKS.split(text)
+        longest = max(metrics.horizontalAdvance(word) for word in words)
         if longest > room.width() + TOLERANCE:
             return f"a word needs {longest} px, the label has {room.width()}"
         bounds = metrics.boundingRect(
@@ -211,7 +214,9 @@ def _hint_problem(widget: QWidget, text: str) -> str | None:
 
 
 def _combo_problem(combo: QComboBox) -> str | None:
-    text = combo.currentText()
+    # A box may draw a shorter face of its choice (wizard.fields.ChoiceBox): that is measured.
+    face = getattr(combo, "display_text", None)
+    text = face() if callable(face) else combo.currentText()
     if not text or combo.isEditable():
         return None  # an editable list scrolls its text like a field
     option = QStyleOptionComboBox()
@@ -300,7 +305,12 @@ def _depth(index: QModelIndex) -> int:
 def _placement_findings(root: QWidget, widget: QWidget) -> list[Finding]:
     findings = []
     parent = widget.parentWidget()
-    if widget is not root and parent is not None and not _scrolled_content(widget):
+    area = _scroll_area_of_content(widget)
+    if area is not None:
+        overflow = _unscrollable_overflow(area, widget)
+        if overflow:
+            findings.append(Finding("outside", _name(root, widget), overflow))
+    elif widget is not root and parent is not None:
         inside = parent.rect()
         if not inside.contains(widget.geometry()):
             clipped = widget.geometry().intersected(inside)
@@ -331,11 +341,26 @@ def _placement_findings(root: QWidget, widget: QWidget) -> list[Finding]:
     return findings
 
 
-def _scrolled_content(widget: QWidget) -> bool:
-    """The content of a scroll area's view: larger than the view on purpose."""
+def _scroll_area_of_content(widget: QWidget) -> QAbstractScrollArea | None:
+    """The scroll area whose view shows ``widget`` (larger than the view on purpose)."""
     viewport = widget.parentWidget()
     area = viewport.parentWidget() if viewport is not None else None
-    return isinstance(area, QAbstractScrollArea) and area.viewport() is viewport
+    if isinstance(area, QAbstractScrollArea) and area.viewport() is viewport:
+        return area
+    return None
+
+
+def _unscrollable_overflow(area: QAbstractScrollArea, content: QWidget) -> str | None:
+    """Content larger than its view in a direction the clerk cannot scroll: clipped."""
+    if isinstance(area, QAbstractItemView):
+        return None  # an item view's own viewport children are editors, not content
+    view = area.viewport().size()
+    off = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    if area.horizontalScrollBarPolicy() == off and content.width() > view.width() + TOLERANCE:
+        return f"content {content.width()} px wide in a view of {view.width()} that cannot scroll"
+    if area.verticalScrollBarPolicy() == off and content.height() > view.height() + TOLERANCE:
+        return f"content {content.height()} px high in a view of {view.height()} that cannot scroll"
+    return None
 
 
 def _rect(rect: QRect) -> str:
