@@ -17,6 +17,11 @@ from nonasn_desktop.gui import screenshots
 
 pytestmark = pytest.mark.gui
 
+# What the audit still finds at 150 % (picture: kind: widget), one a line: the wizard and the
+# main window were laid out for 1366 logical pixels and need more than resizing to fit 911.
+# A finding not listed fails the test; remove the lines of what gets fixed.
+KNOWN_AT_150 = Path(__file__).with_name("layout_150_known.txt")
+
 MAIN_SCREENS = [
     "01_masuk.png",
     "02_mulai_pertama.png",
@@ -51,15 +56,27 @@ def _render_at(scale: str, out: Path, capsys: pytest.CaptureFixture[str]) -> tup
     return done.returncode, done.stderr
 
 
+def _findings(errors: str) -> set[str]:
+    """``picture: kind: widget`` of every finding printed (sizes left out)."""
+    kinds = (": cut: ", ": outside: ", ": overlap: ")
+    lines = [line for line in errors.splitlines() if any(kind in line for kind in kinds)]
+    return {": ".join(line.split(": ")[:3]) for line in lines}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("scale", ["1"])
+@pytest.mark.parametrize("scale", ["1", "1.5"])
 def test_every_screen_is_pictured_and_nothing_is_cut(
     qtbot: QtBot, tmp_path: Path, capsys: pytest.CaptureFixture[str], scale: str
 ) -> None:
     code, errors = _render_at(scale, tmp_path, capsys)
-    problems = [line for line in errors.splitlines() if ": cut: " in line or ": o" in line]
-    assert problems == []
-    assert code == 0, errors
+    found = _findings(errors)
+    if scale == "1":
+        assert found == set()
+        assert code == 0, errors
+    else:
+        known = set(KNOWN_AT_150.read_text(encoding="utf-8").splitlines())
+        assert found - known == set(), errors
+        assert code == (1 if found else 0), errors
     names = sorted(path.name for path in tmp_path.glob("*.png"))
     assert [name for name in names if not name.startswith("page_")] == MAIN_SCREENS
     pages = [name for name in names if name.startswith("page_")]

@@ -22,12 +22,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtGui import Qt as QtGuiNamespace
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHeaderView,
@@ -63,7 +64,14 @@ class Finding:
 
 
 def audit(root: QWidget, screen: QSize | None = None) -> list[Finding]:
-    """Every finding in ``root`` and its visible children; ``screen``: the logical screen."""
+    """Every finding in ``root`` and its visible children; ``screen``: the logical screen.
+
+    Layout requests still queued (a note shown a moment ago) are carried out first: the
+    audit judges the window as it settles, not a frame in between.
+    """
+    for _ in range(4):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QApplication.processEvents()
     findings: list[Finding] = []
     if screen is not None and (root.width() > screen.width() or root.height() > screen.height()):
         findings.append(

@@ -127,7 +127,8 @@ class ChoiceBox(QComboBox):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        self._update_face()
+        # After the layout pass that resized the box: the note it shows changes the layout.
+        QTimer.singleShot(0, self, self._update_face)
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = QStylePainter(self)
