@@ -70,6 +70,8 @@ def test_tree_lists_every_policy_file_and_migration_script(tree_function: object
     assert not [src for src, _ in migrations if "__pycache__" in src or src.endswith(".pyc")]
     fonts = tree_function(ROOT / "resources", "nonasn_desktop/resources")
     assert ("nonasn_desktop/resources/fonts") in {dest for _src, dest in fonts}
+    # The Indonesian texts of Qt's own dialogs, where gui/translations.py looks for them.
+    assert (str(ROOT / "resources" / "i18n" / "qt_id.qm"), "nonasn_desktop/resources/i18n") in fonts
 
 
 @pytest.mark.parametrize(

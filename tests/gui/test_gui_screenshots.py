@@ -1,7 +1,12 @@
-"""``make screenshots``: every main screen and wizard page saved as a 1366×768 PNG."""
+"""``make screenshots``: every main screen and wizard page saved as a 1366×768 PNG, at 100 %
+and at 150 % display scaling, and nothing on them cut, elided or overlapping (the layout audit
+runs over every window pictured; ``--check`` makes a finding fail)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +16,11 @@ from pytestqt.qtbot import QtBot
 from nonasn_desktop.gui import screenshots
 
 pytestmark = pytest.mark.gui
+
+# What the audit still finds at 150 % (picture: kind: widget), one a line: the wizard and the
+# main window were laid out for 1366 logical pixels and need more than resizing to fit 911.
+# A finding not listed fails the test; remove the lines of what gets fixed.
+KNOWN_AT_150 = Path(__file__).with_name("layout_150_known.txt")
 
 MAIN_SCREENS = [
     "01_masuk.png",
@@ -27,8 +37,46 @@ MAIN_SCREENS = [
 ]
 
 
-def test_main_saves_every_screen_at_laptop_size(qtbot: QtBot, tmp_path: Path) -> None:
-    assert screenshots.main([str(tmp_path), "--records", "5"]) == 0
+def _render_at(scale: str, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    args = [str(out), "--records", "5", "--check"]
+    if scale == "1":
+        code = screenshots.main(args)
+        return code, capsys.readouterr().err
+    # Qt reads QT_SCALE_FACTOR when it starts: another process, on the module's own
+    # offscreen 1366×768 laptop screen.
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_SCALE_FACTOR")}
+    done = subprocess.run(
+        [sys.executable, "-m", "nonasn_desktop.gui.screenshots", *args, "--scale", scale],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    return done.returncode, done.stderr
+
+
+def _findings(errors: str) -> set[str]:
+    """``picture: kind: widget`` of every finding printed (sizes left out)."""
+    kinds = (": cut: ", ": outside: ", ": overlap: ")
+    lines = [line for line in errors.splitlines() if any(kind in line for kind in kinds)]
+    return {": ".join(line.split(": ")[:3]) for line in lines}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scale", ["1", "1.5"])
+def test_every_screen_is_pictured_and_nothing_is_cut(
+    qtbot: QtBot, tmp_path: Path, capsys: pytest.CaptureFixture[str], scale: str
+) -> None:
+    code, errors = _render_at(scale, tmp_path, capsys)
+    found = _findings(errors)
+    if scale == "1":
+        assert found == set()
+        assert code == 0, errors
+    else:
+        known = set(KNOWN_AT_150.read_text(encoding="utf-8").splitlines())
+        assert found - known == set(), errors
+        assert code == (1 if found else 0), errors
     names = sorted(path.name for path in tmp_path.glob("*.png"))
     assert [name for name in names if not name.startswith("page_")] == MAIN_SCREENS
     pages = [name for name in names if name.startswith("page_")]

@@ -16,7 +16,7 @@ from nonasn_desktop.gui import selftest_window
 def test_the_window_is_shown_grabbed_and_closed(qtbot: QtBot, tmp_path: Path) -> None:
     detail = selftest_window.check_qt_window(tmp_path)
     assert detail.startswith("platform offscreen, jendela ")
-    assert "JPEG dan ikon SVG terbaca" in detail
+    assert "JPEG, ikon SVG dan teks Qt berbahasa Indonesia terbaca" in detail
     picture = QImage(str(tmp_path / "jendela.png"))
     assert not picture.isNull()
     assert picture.width() >= 300
@@ -32,3 +32,15 @@ def test_a_missing_jpeg_plugin_is_named(
     monkeypatch.setattr(QImage, "loadFromData", lambda self, data, fmt: False)
     with pytest.raises(selftest_window.QtCheckError, match="plug-in JPEG"):
         selftest_window.check_qt_window(tmp_path)
+
+
+@pytest.mark.gui
+def test_a_missing_indonesian_qt_catalogue_is_named(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nonasn_desktop.gui import translations
+
+    monkeypatch.setattr(translations, "catalogue_folder", lambda: tmp_path / "kosong")
+    with pytest.raises(selftest_window.QtCheckError, match=r"qt_id\.qm"):
+        selftest_window.check_qt_window(tmp_path)
+    assert not translations.installed(QApplication.instance())  # type: ignore[arg-type]

@@ -71,7 +71,8 @@ class AboutDialog(QDialog):
         form.setVerticalSpacing(6)
         self.values: dict[str, QLabel] = {}
         for label, value in self._facts:
-            text = QLabel(value)
+            # A long folder path is one "word": it may break after each separator.
+            text = QLabel(value.replace("/", "/\u200b").replace("\\", "\\\u200b"))
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             text.setMinimumWidth(360)

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from nonasn_desktop.applog import setup_logging
 from nonasn_desktop.errors import UserError
 
-from . import collector, messages, theme, workers
+from . import collector, messages, theme, translations, workers
 from .main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -162,6 +162,8 @@ def _prepare(app: QApplication) -> None:
     QCoreApplication.setOrganizationName(ORGANISATION)
     QGuiApplication.setApplicationDisplayName(APP_NAME)
     theme.apply_theme(app)
+    # Qt's own texts (file and message dialogs, standard buttons, context menus) in Indonesian.
+    translations.install(app)
     # The Shell decides when the program ends (a first-start dialog closing must not end it).
     app.setQuitOnLastWindowClosed(False)
 
@@ -318,6 +320,7 @@ def run_app(data_dir: Path | None = None) -> int:
             shell.close()
         hooks.uninstall()
         collector.uninstall()
+        translations.uninstall(app)
         app.setQuitOnLastWindowClosed(quit_on_last_window)
         if created:
             app.closeAllWindows()

@@ -19,12 +19,11 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -53,7 +52,7 @@ from nonasn_desktop.office import identity as office
 from nonasn_desktop.office import settings
 from nonasn_desktop.rules.documents import format_size
 
-from . import messages, theme
+from . import file_dialogs, messages, theme
 from .workers import Task, run_in_background
 
 log = logging.getLogger(__name__)
@@ -61,11 +60,6 @@ log = logging.getLogger(__name__)
 ZIP_FILTER = "Berkas cadangan (*.zip)"
 HOUR_MS = 60 * 60 * 1000
 FIELD_WIDTH = 420
-
-
-def _documents_folder() -> Path:
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()
 
 
 def _form() -> QFormLayout:
@@ -213,7 +207,7 @@ class BackupDialog(_BackupWindow):
                 "cadangan dibuat."
             )
         )
-        start = backup_auto.backup_folder(ctx) or _documents_folder()
+        start = file_dialogs.start_folder(file_dialogs.Kind.BACKUP, backup_auto.backup_folder(ctx))
         self.path = QLineEdit(str(start / backup.default_backup_name(ctx)))
         self.path.setObjectName("path")
         self.path.setMinimumWidth(FIELD_WIDTH)
@@ -236,10 +230,11 @@ class BackupDialog(_BackupWindow):
         self.finish_layout(self.summary)
 
     def choose(self) -> None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self, "Simpan Cadangan", self.path.text(), ZIP_FILTER
+        path = file_dialogs.save_file(
+            self, file_dialogs.Kind.BACKUP, "Simpan Cadangan", self.path.text().strip(), ZIP_FILTER
         )
-        if name:
+        if path is not None:
+            name = str(path)
             self.path.setText(name if name.lower().endswith(".zip") else f"{name}.zip")
 
     def submit(self) -> None:
@@ -329,12 +324,15 @@ class RestoreDialog(_BackupWindow):
         self.finish_layout(self.warning)
 
     def choose(self) -> None:
-        start = str(backup_auto.backup_folder(self._ctx) or _documents_folder())
-        name, _filter = QFileDialog.getOpenFileName(
-            self, "Pilih Berkas Cadangan", start, ZIP_FILTER
+        path = file_dialogs.open_file(
+            self,
+            file_dialogs.Kind.BACKUP,
+            "Pilih Berkas Cadangan",
+            f"{ZIP_FILTER};;{file_dialogs.ALL_FILES}",
+            preferred=backup_auto.backup_folder(self._ctx),
         )
-        if name:
-            self.path.setText(name)
+        if path is not None:
+            self.path.setText(str(path))
             self.check()
 
     def _show_facts(self, info: BackupInfo | None) -> None:
@@ -486,10 +484,15 @@ class AutoBackupDialog(QDialog):
             widget.setEnabled(on)
 
     def choose(self) -> None:
-        start = self.folder.text().strip() or str(_documents_folder())
-        chosen = QFileDialog.getExistingDirectory(self, "Pilih Folder Cadangan", start)
-        if chosen:
-            self.folder.setText(chosen)
+        text = self.folder.text().strip()
+        chosen = file_dialogs.choose_folder(
+            self,
+            file_dialogs.Kind.BACKUP_FOLDER,
+            "Pilih Folder Cadangan",
+            preferred=Path(text) if text else None,
+        )
+        if chosen is not None:
+            self.folder.setText(str(chosen))
 
     def submit(self) -> None:
         folder: Path | None = None

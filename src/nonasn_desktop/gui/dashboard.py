@@ -10,7 +10,7 @@ import dataclasses
 import logging
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -53,6 +54,8 @@ log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 150
 ROW_HEIGHT = 28
+# Room beside a cell's widest text, so that it never touches the next column.
+CELL_AIR = 12
 ALL_UNITS = "Semua unit kerja"
 ELIGIBILITY_CHOICES = (
     ("Semua kelayakan", None),
@@ -212,20 +215,7 @@ class Dashboard(QWidget):
         header.setSortIndicator(COL_UPDATED, Qt.SortOrder.DescendingOrder)
         header.sectionClicked.connect(self._header_clicked)
         header.setStretchLastSection(False)
-        metrics = self.view.fontMetrics()
-        widths = {
-            COL_NIK: metrics.horizontalAdvance("0000000000000000") + 28,
-            COL_UNIT: metrics.horizontalAdvance("Satuan Polisi Pamong Praja") + 20,
-            COL_STATUS: metrics.horizontalAdvance("Pendaftaran Selesai") + 24,
-            COL_STEP: metrics.horizontalAdvance("Langkah") + 24,
-            COL_ELIGIBLE: metrics.horizontalAdvance("TMS (E4, E5)") + 28,
-            COL_ACCOUNT: metrics.horizontalAdvance("3273-2026-000000") + 24,
-            COL_UPDATED: metrics.horizontalAdvance("00-00-0000 00:00") + 28,
-        }
-        for column, width in widths.items():
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(COL_NAMA, QHeaderView.ResizeMode.Stretch)
+        self._size_columns()
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.empty = QLabel()
@@ -309,6 +299,61 @@ class Dashboard(QWidget):
 
     # -- internals ------------------------------------------------------------------------
 
+    def _size_columns(self) -> None:
+        """Every column as wide as its widest expected text in the font it is drawn in (the
+        status in bold) and its bold header with the sort arrow, which any header may get.
+
+        Nama takes what is left. On a narrow screen (150 % scaling) that may be too little;
+        then :meth:`_fit_name_column` gives Nama the width of the names shown and the table
+        scrolls sideways rather than cutting them.
+        """
+        header = self.view.horizontalHeader()
+        plain = self.view.font()
+        bold = QFont(plain)
+        bold.setBold(True)
+        margin = 2 * (self.view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        statuses = max(QFontMetrics(bold).horizontalAdvance(s.label) for s in RecordStatus)
+        samples = {
+            COL_NIK: "0000000000000000",
+            COL_UNIT: "Satuan Polisi Pamong Praja",
+            COL_STEP: "24/24",
+            COL_ELIGIBLE: "TMS (E4, E5)",
+            COL_ACCOUNT: "3273-2026-000000",
+            COL_UPDATED: "00-00-0000 00:00",
+        }
+        needs = {col: QFontMetrics(plain).horizontalAdvance(t) for col, t in samples.items()}
+        needs[COL_STATUS] = statuses
+        for column, text_width in needs.items():
+            heading = header.sectionSizeFromContents(column).width()
+            width = max(text_width + margin + CELL_AIR, heading)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(COL_NAMA, QHeaderView.ResizeMode.Stretch)
+
+    def _fit_name_column(self) -> None:
+        """Nama stretches when the others leave it room for the names shown, else it gets
+        exactly that room and the table scrolls sideways."""
+        header = self.view.horizontalHeader()
+        others = sum(
+            header.sectionSize(column)
+            for column in range(self.model.columnCount())
+            if column != COL_NAMA and not header.isSectionHidden(column)
+        )
+        want = max(
+            self.view.sizeHintForColumn(COL_NAMA) + CELL_AIR,
+            header.sectionSizeFromContents(COL_NAMA).width(),
+        )
+        stretch = self.view.viewport().width() - others >= want
+        mode = QHeaderView.ResizeMode.Stretch if stretch else QHeaderView.ResizeMode.Interactive
+        if header.sectionResizeMode(COL_NAMA) != mode:
+            header.setSectionResizeMode(COL_NAMA, mode)
+        if not stretch and header.sectionSize(COL_NAMA) != want:
+            header.resizeSection(COL_NAMA, want)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self._fit_name_column)  # not after the board is gone
+
     def _load(self, query: RecordQuery) -> None:
         selected = self.current_record()
         try:
@@ -318,6 +363,7 @@ class Dashboard(QWidget):
         self._update_counts()
         if selected is None or not self.select_record(selected.id):
             self.current_changed.emit(None)
+        self._fit_name_column()
 
     def _reload_units(self) -> None:
         try:

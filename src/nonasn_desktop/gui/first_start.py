@@ -168,11 +168,11 @@ class FirstStartDialog(QDialog):
             key_box = QGroupBox("Kunci Tanda Tangan Kantor")
             key_form = self._form(key_box)
             key_form.addRow(
-                self._label("&Frasa Sandi Kunci Kantor:", self.key_passphrase),
+                self._label("&Frasa sandi kunci:", self.key_passphrase),
                 self.key_passphrase,
             )
             key_form.addRow(
-                self._label("Ulangi &Frasa Sandi:", self.key_passphrase_again),
+                self._label("Ulangi f&rasa sandi:", self.key_passphrase_again),
                 self.key_passphrase_again,
             )
             key_form.addRow(

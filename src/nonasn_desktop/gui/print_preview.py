@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -30,7 +30,6 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -44,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from nonasn_desktop.atomicfile import write_bytes_atomically
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.gui import file_dialogs
 from nonasn_desktop.gui.images import pil_to_qimage
 from nonasn_desktop.gui.messages import show_bug, show_error, show_user_error
 from nonasn_desktop.gui.workers import Task, run_in_background
@@ -58,7 +58,6 @@ PRINT_DPI = 300
 PAGE_GAP = 16
 # Pages kept rendered around the ones in view; the rest are dropped to save memory.
 KEEP_AROUND = 6
-_last_folder: Path | None = None
 
 
 class _PageView(QLabel):
@@ -499,17 +498,11 @@ class PrintPreviewDialog(QDialog):
 
     def choose_save_path(self) -> Path | None:
         """Ask where to save; None when the clerk cancels."""
-        folder = _last_folder or Path(
-            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-            or Path.home()
+        return file_dialogs.save_file(
+            self, file_dialogs.Kind.PDF, "Simpan PDF", self._suggested_name, "Berkas PDF (*.pdf)"
         )
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, "Simpan PDF", str(folder / self._suggested_name), "Berkas PDF (*.pdf)"
-        )
-        return Path(chosen) if chosen else None
 
     def save_pdf(self) -> None:
-        global _last_folder
         path = self.choose_save_path()
         if path is None:
             return
@@ -520,7 +513,6 @@ class PrintPreviewDialog(QDialog):
         except UserError as exc:
             show_user_error(self, exc, title="Tidak dapat disimpan")
             return
-        _last_folder = path.parent
         self.status_label.setText(f"Disimpan ke {path}")
         self.saved.emit(str(path))
 

@@ -13,11 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.gui import theme
+from nonasn_desktop.gui import file_dialogs, theme
 from nonasn_desktop.gui.messages import show_bug, show_user_error
 from nonasn_desktop.gui.workers import Task, run_in_background
 from nonasn_desktop.reports.recap import RecapCancelledError, RecapResult, write_recap
@@ -51,30 +50,22 @@ XLSX_FILTER = "Buku kerja Excel (*.xlsx)"
 # Refused rows shown in the dialog; the saved report lists every one.
 SHOWN_PROBLEMS = 200
 
-_last_folder: Path | None = None
-
-
-def _start_folder() -> Path:
-    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return _last_folder or Path(documents or Path.home())
-
 
 def choose_open_path(parent: QWidget | None) -> Path | None:
     """Ask for the roster file to import; None when the clerk cancels."""
-    chosen, _filter = QFileDialog.getOpenFileName(
-        parent, "Pilih berkas daftar tenaga non-ASN", str(_start_folder()), SPREADSHEET_FILTER
+    return file_dialogs.open_file(
+        parent,
+        file_dialogs.Kind.ROSTER,
+        "Pilih berkas daftar tenaga non-ASN",
+        f"{SPREADSHEET_FILTER};;{file_dialogs.ALL_FILES}",
     )
-    return Path(chosen) if chosen else None
 
 
 def choose_save_path(parent: QWidget | None, title: str, suggested: str) -> Path | None:
     """Ask where to save an xlsx; None when the clerk cancels."""
-    chosen, _filter = QFileDialog.getSaveFileName(
-        parent, title, str(_start_folder() / suggested), XLSX_FILTER
-    )
-    if not chosen:
+    path = file_dialogs.save_file(parent, file_dialogs.Kind.REPORT, title, suggested, XLSX_FILTER)
+    if path is None:
         return None
-    path = Path(chosen)
     return path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
 
 
@@ -84,11 +75,6 @@ def inform(parent: QWidget | None, title: str, text: str) -> None:
     )
     box.setObjectName("info_box")
     box.exec()
-
-
-def _remember(path: Path) -> None:
-    global _last_folder
-    _last_folder = path.parent
 
 
 class _TaskDialog(QDialog):
@@ -356,7 +342,6 @@ class RosterImportDialog(_TaskDialog):
         except UserError as exc:
             show_user_error(self, exc, title="Laporan tidak dapat disimpan")
             return
-        _remember(path)
         self.save_button.setText("Laporan disimpan")
         self.save_button.setToolTip(str(path))
 
@@ -391,7 +376,6 @@ class RecapExportDialog(_TaskDialog):
 
     def show_result(self, result: Any) -> None:
         recap: RecapResult = result
-        _remember(recap.path)
         rows = f"{recap.rows:,}".replace(",", ".")
         self.status.setText(
             f"Rekap selesai: {rows} data pendaftaran dari {recap.units} unit kerja."
@@ -409,7 +393,6 @@ def open_roster_import(
     path = choose_open_path(parent)
     if path is None:
         return None
-    _remember(path)
     dialog = RosterImportDialog(ctx, user, path, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.run()
@@ -427,7 +410,6 @@ def save_roster_template(parent: QWidget | None, ctx: AppContext) -> Path | None
     except UserError as exc:
         show_user_error(parent, exc, title="Templat tidak dapat disimpan")
         return None
-    _remember(path)
     inform(
         parent,
         "Templat disimpan",

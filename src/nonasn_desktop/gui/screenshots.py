@@ -1,12 +1,18 @@
 """Pictures of the application for the README and for reviewing the look: ``make screenshots``.
 
-``python -m nonasn_desktop.gui.screenshots OUT_DIR [--records N]`` builds a scratch data folder
-(an office of Kota Bandung, an admin, an operator, a verifikator and ``N`` synthetic
-registrations in several statuses), then saves 1366×768 PNGs of the main screens
+``python -m nonasn_desktop.gui.screenshots OUT_DIR [--records N] [--scale F] [--check]`` builds a
+scratch data folder (an office of Kota Bandung, an admin, an operator, a verifikator and ``N``
+synthetic registrations in several statuses), then saves 1366×768 PNGs of the main screens
 (``01_masuk.png`` …) and of every wizard page
 (:func:`nonasn_desktop.gui.wizard.screenshots.render_all_pages`, ``page_<nn>_<slug>.png``).
 Dialogs are drawn over their dimmed window, as the clerk sees them. Nothing outside the scratch
 folder and ``OUT_DIR`` is touched.
+
+``--scale 1.5`` is a laptop whose display is set to 150 % (``QT_SCALE_FACTOR``): the windows
+get the 911×512 logical pixels such a screen has, and the pictures stay 1366×768 pixels.
+Every screen pictured is inspected by :func:`nonasn_desktop.gui.layout_audit.audit` (text cut
+or elided, widgets overlapping or outside the window); the findings are printed, and with
+``--check`` any finding makes the exit code 1.
 """
 
 from __future__ import annotations
@@ -19,12 +25,13 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from nonasn_desktop.gui.laptop_screen import SCALE_VARIABLE, SIZE, scale_factor, window_size
 
 if TYPE_CHECKING:
     from nonasn_desktop.gui.main_window import MainWindow
 
-SIZE = (1366, 768)
 DEFAULT_RECORDS = 120
 OFFICE_CODE = "3273"
 OFFICE_NAME = "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia Kota Bandung"
@@ -39,6 +46,20 @@ STATUS_SHARES = (
     ("PERLU_PERBAIKAN", 0.1),
     ("PENDAFTARAN_SELESAI", 0.4),
 )
+
+
+def _use_scale(factor: float | None) -> None:
+    """Ask Qt for ``factor`` scaling; only possible before the QApplication exists."""
+    if factor is None:
+        return
+    if factor <= 0:
+        raise SystemExit("--scale must be positive")
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.instance() is not None and abs(scale_factor() - factor) > 1e-6:
+            raise SystemExit("--scale must be chosen before Qt starts (run a new process)")
+    os.environ[SCALE_VARIABLE] = f"{factor:g}"
 
 
 def _use_offscreen_laptop_screen(scratch: Path) -> None:
@@ -57,6 +78,17 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
         prog="python -m nonasn_desktop.gui.screenshots",
         description="Save 1366x768 pictures of the application's screens.",
     )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=None,
+        help="display scaling to picture, e.g. 1.5 for 150%% (default: QT_SCALE_FACTOR or 1)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit with 1 when any text is cut or widgets overlap",
+    )
     parser.add_argument("out_dir", type=Path, help="folder for the PNG files")
     parser.add_argument(
         "--records",
@@ -73,16 +105,22 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Render every picture into ``OUT_DIR``; 0 when all were saved."""
     args = _parse(sys.argv[1:] if argv is None else argv)
+    _use_scale(args.scale)
     with tempfile.TemporaryDirectory(prefix="nonasn-screenshots-") as scratch:
         _use_offscreen_laptop_screen(Path(scratch))
-        saved = _render(Path(scratch), args.out_dir, args.records)
+        saved, problems = _render(Path(scratch), args.out_dir, args.records)
     for path in saved:
         print(path)
     print(f"{len(saved)} gambar disimpan di {args.out_dir}")
-    return 0
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} masalah tata letak (skala {scale_factor():g})", file=sys.stderr)
+    return 1 if problems and args.check else 0
 
 
-def _render(scratch: Path, out_dir: Path, records: int) -> list[Path]:
+def _render(scratch: Path, out_dir: Path, records: int) -> tuple[list[Path], list[str]]:
+    """The pictures saved and the layout problems found in them."""
     # PySide6 is imported only now, after the platform was chosen.
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
@@ -96,7 +134,8 @@ def _render(scratch: Path, out_dir: Path, records: int) -> list[Path]:
     theme.apply_theme(app)
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        return _Screens(app, scratch, out_dir).all(records)
+        screens = _Screens(app, scratch, out_dir)
+        return screens.all(records), screens.problems
     finally:
         QThreadPool.globalInstance().waitForDone(30_000)
         name, palette, sheet, font = saved_style
@@ -112,6 +151,7 @@ class _Screens:
         self.scratch = scratch
         self.out_dir = out_dir
         self.saved: list[Path] = []
+        self.problems: list[str] = []
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -133,8 +173,8 @@ class _Screens:
             QApplication.processEvents()
             time.sleep(0.01)
 
-    def show(self, widget, size: tuple[int, int] = SIZE):  # type: ignore[no-untyped-def]
-        widget.resize(*size)
+    def show(self, widget: Any) -> Any:
+        widget.resize(*window_size())
         widget.show()
         self.wait(widget.isVisible)
         self.settle()
@@ -142,27 +182,28 @@ class _Screens:
 
     def save(self, name: str, window, dialog=None) -> Path:  # type: ignore[no-untyped-def]
         """Save ``window`` (with ``dialog`` over its centre, the window dimmed) as ``name``."""
-        from PySide6.QtCore import QPoint
-        from PySide6.QtGui import QColor, QPainter, QPixmap
+        from nonasn_desktop.gui.wizard.screenshots import picture_of
 
         self.settle()
-        picture = QPixmap(window.grab())
+        self.inspect(name, window)
         if dialog is not None:
             self.settle()
-            shade = dialog.grab()
-            painter = QPainter(picture)
-            painter.fillRect(picture.rect(), QColor(20, 30, 45, 110))
-            at = QPoint(
-                max(0, (picture.width() - shade.width()) // 2),
-                max(0, int((picture.height() - shade.height()) / 2.5)),
-            )
-            painter.drawPixmap(at, shade)
-            painter.end()
+            self.inspect(name, dialog)
+        picture = picture_of(window, dialog)
         path = self.out_dir / name
         if not picture.save(str(path)):
             raise OSError(f"cannot write {path}")
         self.saved.append(path)
         return path
+
+    def inspect(self, name: str, widget) -> None:  # type: ignore[no-untyped-def]
+        """Note what :func:`~nonasn_desktop.gui.layout_audit.audit` finds in ``widget``."""
+        from PySide6.QtCore import QSize
+
+        from nonasn_desktop.gui.layout_audit import audit
+
+        screen = QSize(*window_size())
+        self.problems.extend(f"{name}: {finding}" for finding in audit(widget, screen))
 
     def workspace_window(self, window: MainWindow) -> MainWindow:
         """A signed-in main window on screen, its daily backup done and its note cleared."""
@@ -230,7 +271,9 @@ class _Screens:
             self.workspace(ctx, accounts)
             self.verval(ctx, accounts["verifikator"])
             self.roster_import(ctx, accounts["admin"])
-            self.saved.extend(render_all_pages(ctx, accounts["operator"], self.out_dir))
+            self.saved.extend(
+                render_all_pages(ctx, accounts["operator"], self.out_dir, inspect=self.inspect)
+            )
         finally:
             from PySide6.QtCore import QThreadPool
 

@@ -1,8 +1,9 @@
 """The self-test's Qt check (``nonasn self-test``): a real window created, shown, grabbed, closed.
 
 What a frozen build most often lacks is a Qt plug-in: the platform (offscreen, windows, xcb),
-the JPEG reader (document previews) or the SVG icon engine (the application's icons). Each is
-exercised here through the application's own window code.
+the JPEG reader (document previews) or the SVG icon engine (the application's icons), or a
+data file such as the Indonesian Qt texts (resources/i18n/qt_id.qm). Each is exercised here
+through the application's own window code.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QCoreApplication, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from nonasn_desktop.demo.documents import make_sample_document
 from nonasn_desktop.startup import open_app
 
-from . import theme
+from . import theme, translations
 from .about import AboutDialog
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,23 @@ def check_qt_window(scratch: Path) -> str:
     icon = theme.app_icon().pixmap(48, 48)
     if icon.isNull():
         raise QtCheckError("plug-in SVG Qt tidak ada: ikon aplikasi tidak dapat digambar")
+    _check_translation(app)
     return (
         f"platform {app.platformName()}, jendela {picture.width()}×{picture.height()}, "
-        "JPEG dan ikon SVG terbaca"
+        "JPEG, ikon SVG dan teks Qt berbahasa Indonesia terbaca"
     )
+
+
+def _check_translation(app: QApplication) -> None:
+    """The Indonesian Qt texts load (the frozen build carries resources/i18n/qt_id.qm)."""
+    already = translations.installed(app)
+    try:
+        translations.install(app)
+        if QCoreApplication.translate("QFileDialog", "&Open") == "&Open":
+            raise QtCheckError(
+                f"teks Qt berbahasa Indonesia ({translations.QM_NAME}) tidak ada: dialog "
+                "berkas dan tombol standar akan berbahasa Inggris"
+            )
+    finally:
+        if not already:
+            translations.uninstall(app)

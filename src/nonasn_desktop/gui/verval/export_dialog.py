@@ -12,7 +12,6 @@ from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -30,7 +29,7 @@ from nonasn_desktop.batch.export import BatchResult
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.core.progress import ProgressStep
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.gui import messages, theme
+from nonasn_desktop.gui import file_dialogs, messages, theme
 from nonasn_desktop.gui.workers import Task, run_in_background
 from nonasn_desktop.office import keys
 
@@ -172,9 +171,15 @@ class BatchExportDialog(QDialog):
         self.passphrase.setEnabled(ready)
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Pilih folder tujuan", self.folder.text())
-        if folder:
-            self.folder.setText(folder)
+        text = self.folder.text().strip()
+        folder = file_dialogs.choose_folder(
+            self,
+            file_dialogs.Kind.BATCH,
+            "Pilih folder tujuan",
+            preferred=Path(text) if text else None,
+        )
+        if folder is not None:
+            self.folder.setText(str(folder))
 
     def _open_folder(self) -> None:
         if self.result_batch is not None:

@@ -179,13 +179,18 @@ class CompliantCopyDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
+        # The pictures on the left, what changed and the checks beside them: stacked, the
+        # dialog was taller than a 150 % laptop screen and its parts were drawn over each other.
+        body = QHBoxLayout()
+        body.setSpacing(em(self, 1.5))
         pictures = QHBoxLayout()
-        pictures.setSpacing(em(self, 1.5))
+        pictures.setSpacing(em(self, 1.2))
         for caption, image, size, name in (
             ("Berkas asli", before, original_size, "preview_asli"),
             ("Salinan baru", after, new_size, "preview_salinan"),
         ):
             column = QVBoxLayout()
+            column.setSpacing(em(self, 0.4))
             heading = QLabel(f"<b>{caption}</b> · {format_size(size)}", self)
             heading.setObjectName(f"{name}_ukuran")
             column.addWidget(heading)
@@ -193,27 +198,34 @@ class CompliantCopyDialog(QDialog):
             box.setObjectName(name)
             box.set_image(image)
             column.addWidget(box)
+            column.addStretch(1)
             pictures.addLayout(column)
-        pictures.addStretch(1)
-        layout.addLayout(pictures)
+        body.addLayout(pictures)
 
+        notes = QVBoxLayout()
+        notes.setSpacing(em(self, 0.4))
         changes_label = QLabel("<b>Yang diubah</b>", self)
-        layout.addWidget(changes_label)
+        notes.addWidget(changes_label)
         self.changes = QLabel(_bullets(changes) or "—", self)
         self.changes.setObjectName("daftar_perubahan")
         self.changes.setTextFormat(Qt.TextFormat.PlainText)
         self.changes.setWordWrap(True)
-        layout.addWidget(self.changes)
+        notes.addWidget(self.changes)
+        notes.addSpacing(em(self, 0.4))
         checked = QLabel("<b>Hasil pemeriksaan salinan</b>", self)
-        layout.addWidget(checked)
+        notes.addWidget(checked)
         result = QLabel(
             "\n".join(("✓ " if ok else "✗ ") + message for ok, message in findings), self
         )
         result.setObjectName("hasil_periksa_salinan")
         result.setTextFormat(Qt.TextFormat.PlainText)
         result.setWordWrap(True)
+        result.setMinimumWidth(em(self, 24))
         set_role(result, "help")
-        layout.addWidget(result)
+        notes.addWidget(result)
+        notes.addStretch(1)
+        body.addLayout(notes, 1)
+        layout.addLayout(body)
 
         self.cancel_button, self.use_button = _cancel_and_primary(
             self, layout, "Gunakan salinan ini", self.accept

@@ -21,7 +21,6 @@ from PIL import Image, ImageOps
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QImage
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -38,6 +37,7 @@ from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.flow.machine import RegistrationFlow
 from nonasn_desktop.flow.state import DocumentRef
+from nonasn_desktop.gui import file_dialogs
 from nonasn_desktop.gui.messages import show_bug, show_error
 from nonasn_desktop.gui.wizard.dialogs import CompliantCopyDialog, ImageBox
 from nonasn_desktop.gui.wizard.fields import em, set_role
@@ -378,11 +378,14 @@ class DocumentPicker(QFrame):
     def browse(self) -> None:
         """ "Pilih berkas…": the file dialog, filtered to the kind's formats."""
         filters = ";;".join(FILE_FILTERS[fmt] for fmt in self.rule.formats)
-        path, _filter = QFileDialog.getOpenFileName(
-            self, f"Pilih berkas: {self.rule.label}", "", f"{filters};;Semua berkas (*)"
+        path = file_dialogs.open_file(
+            self,
+            file_dialogs.Kind.DOCUMENT,
+            f"Pilih berkas: {self.rule.label}",
+            f"{filters};;{file_dialogs.ALL_FILES}",
         )
-        if path:
-            self.choose_file(Path(path))
+        if path is not None:
+            self.choose_file(path)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
         if self._locked_reason is None and not self.busy and self._dropped_path(event):

@@ -15,7 +15,17 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QIcon, QKeyEvent, QMouseEvent, QPainter, QPen, QPixmap
+from PySide6.QtGui import (
+    QFocusEvent,
+    QIcon,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCalendarWidget,
@@ -28,6 +38,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QRadioButton,
     QSizePolicy,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -59,6 +72,75 @@ def button_name(word: str) -> str:
 def em(widget: QWidget, count: float) -> int:
     """``count`` widths of the letter M in the widget's font: sizes that follow the font."""
     return round(widget.fontMetrics().horizontalAdvance("M") * count)
+
+
+def short_label(label: str) -> str:
+    """The head of a long choice: "Pimpinan Unit Kerja (Kepala Sekolah, …)" → its part
+    before the parenthesis (or the colon)."""
+    for mark in (" (", ": "):
+        head, found, _rest = label.partition(mark)
+        if found and head:
+            return head
+    return label
+
+
+class ChoiceBox(QComboBox):
+    """A drop-down whose closed face shows :func:`short_label` of the choice when the whole
+    label does not fit (the list shows whole labels; the field shows it below the box).
+
+    Drawn cut, "Pimpinan Unit Kerja (Kepala Sekolah, Kepala Pusk" hid the end of the choice.
+    """
+
+    face_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._shortened = False
+        self.currentIndexChanged.connect(self._update_face)
+
+    def _room(self) -> int:
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        return (
+            self.style()
+            .subControlRect(
+                QStyle.ComplexControl.CC_ComboBox,
+                option,
+                QStyle.SubControl.SC_ComboBoxEditField,
+                self,
+            )
+            .width()
+        )
+
+    def display_text(self) -> str:
+        """What the closed box shows."""
+        text = self.currentText()
+        if self.fontMetrics().horizontalAdvance(text) <= self._room():
+            return text
+        return short_label(text)
+
+    @property
+    def shortened(self) -> bool:
+        return self._shortened
+
+    def _update_face(self, *_args: object) -> None:
+        shortened = self.display_text() != self.currentText()
+        if shortened != self._shortened:
+            self._shortened = shortened
+            self.face_changed.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        # After the layout pass that resized the box: the note it shows changes the layout.
+        QTimer.singleShot(0, self, self._update_face)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        option.currentText = self.display_text()
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 def size_label(label: QLabel) -> None:
@@ -339,6 +421,16 @@ class FieldEditor(QWidget):
         self.extra = QVBoxLayout()
         self.extra.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.extra)
+        # The whole of a long choice whose box shows only its head (see ChoiceBox).
+        self.choice_note = QLabel(self)
+        self.choice_note.setObjectName(f"{field.key}_pilihan")
+        self.choice_note.setWordWrap(True)
+        self.choice_note.setTextFormat(Qt.TextFormat.PlainText)
+        set_role(self.choice_note, "help")
+        self.choice_note.hide()
+        layout.addWidget(self.choice_note)
+        if isinstance(self.input, ChoiceBox):
+            self.input.face_changed.connect(self._show_whole_choice)
         self.help = QLabel(field.help, self)
         self.help.setObjectName(f"{field.key}_help")
         self.help.setWordWrap(True)
@@ -383,7 +475,7 @@ class FieldEditor(QWidget):
             date.open_popup.connect(self._open_calendar)
             widget = date
         elif kind == "choice":
-            combo = QComboBox(self)
+            combo = ChoiceBox(self)
             combo.addItem(EMPTY_CHOICE, "")
             for choice in field.choices:
                 combo.addItem(choice.label, choice.key)
@@ -498,6 +590,12 @@ class FieldEditor(QWidget):
         ):
             self.commit()
         return super().eventFilter(watched, event)
+
+    def _show_whole_choice(self) -> None:
+        box = self.input
+        if isinstance(box, ChoiceBox):
+            self.choice_note.setText(box.currentText())
+            self.choice_note.setVisible(box.shortened)
 
     def _choice_made(self, *_args: object) -> None:
         if isinstance(self.input, QComboBox):

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Property, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nonasn_desktop.flow.machine import RegistrationFlow
 from nonasn_desktop.gui.wizard.fields import em, set_role
@@ -39,12 +48,16 @@ class _Row(QFrame):
         self.number = number
         self.title = title
         self.setObjectName(f"rail_langkah_{number}")
-        layout = QHBoxLayout(self)
+        layout = self.row_layout = QHBoxLayout(self)
         layout.setContentsMargins(em(self, 0.6), em(self, 0.18), em(self, 0.5), em(self, 0.18))
         layout.setSpacing(em(self, 0.5))
         self.badge = QLabel(str(number), self)
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        side = round(self.fontMetrics().height() * (1.1 if sub_step else 1.35))
+        # Round, and wide enough for two digits in the bold face of the current step.
+        bold = QFont(self.font())
+        bold.setBold(True)
+        digits = QFontMetrics(bold).horizontalAdvance("88") + em(self, 0.4)
+        side = max(round(self.fontMetrics().height() * (1.1 if sub_step else 1.35)), digits)
         self.badge.setFixedSize(side, side)
         self.badge.setStyleSheet(f"border-radius: {side // 2}px;")
         if sub_step:
@@ -112,7 +125,23 @@ class StepRail(QScrollArea):
             self._rows[step.number] = row
         layout.addStretch(1)
         self.setWidget(inner)
-        self.setFixedWidth(em(self, 25))
+        self.setFixedWidth(self._width_for_one_line(layout))
+
+    def _width_for_one_line(self, layout: QVBoxLayout) -> int:
+        """Wide enough that every title fits on one line even in bold (the current step), so
+        that moving on never re-wraps a row and shifts the rail; with room for the scroll bar.
+        """
+        bold = QFont(self.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        margins = layout.contentsMargins()
+        widest = 0
+        for row in self._rows.values():
+            row_margins = row.row_layout.contentsMargins()
+            used = row_margins.left() + row_margins.right() + row.row_layout.spacing()
+            widest = max(widest, used + row.badge.width() + metrics.horizontalAdvance(row.title))
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return max(em(self, 22), widest + margins.left() + margins.right() + scroll_bar + 4)
 
     def update_from(self, flow: RegistrationFlow) -> None:
         for number, row in self._rows.items():

@@ -1,8 +1,9 @@
 """Pictures of every wizard page, for ``make screenshots`` and for reviewing the look.
 
 :func:`render_all_pages` walks one synthetic person through the real wizard (real services,
-real checks, the captcha read from the flow) in a 1366×768 window and saves one PNG per page,
-``page_<nn>_<slug>.png``, plus the dialogs of steps 11 and 23 over their page and the
+real checks, the captcha read from the flow) in a window as large as a 1366×768 laptop screen
+(at the display scaling of the process, ``QT_SCALE_FACTOR``) and saves one 1366×768 PNG per
+page, ``page_<nn>_<slug>.png``, plus the dialogs of steps 11 and 23 over their page and the
 before/after dialog of "Perbaiki otomatis". Run it on a scratch data folder: it adds a roster
 entry and a registration.
 """
@@ -18,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QPoint, QThreadPool
+from PySide6.QtCore import QEventLoop, QPoint, QRect, QThreadPool
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
@@ -28,6 +29,7 @@ from nonasn_desktop.demo.documents import make_sample_document
 from nonasn_desktop.demo.people import DemoPerson, PersonFactory
 from nonasn_desktop.flow.machine import RegistrationFlow
 from nonasn_desktop.gui import theme
+from nonasn_desktop.gui.laptop_screen import SIZE, window_size
 from nonasn_desktop.gui.wizard.documents import DocumentPicker
 from nonasn_desktop.gui.wizard.pages.registration import WorkHistoryPage
 from nonasn_desktop.gui.wizard.window import WizardWindow
@@ -35,10 +37,11 @@ from nonasn_desktop.office import identity as office
 from nonasn_desktop.roster import entries as roster
 from nonasn_desktop.rules.formatting import parse_date, parse_money
 
-SIZE = (1366, 768)
 PASSWORD = "Contoh2022"  # noqa: S105 - a demo account's password, shown nowhere
 ANSWER = "Bandung"
 TIMEOUT = 60.0
+# Called with a picture's file name and each window in it, before the picture is taken.
+Inspect = Callable[[str, QWidget], None]
 
 
 def _slug(title: str) -> str:
@@ -112,10 +115,13 @@ def _add_to_roster(ctx: AppContext, person: DemoPerson) -> None:
 
 
 class _Walker:
-    def __init__(self, window: WizardWindow, out_dir: Path, files: Path) -> None:
+    def __init__(
+        self, window: WizardWindow, out_dir: Path, files: Path, inspect: Inspect | None = None
+    ) -> None:
         self.window = window
         self.out_dir = out_dir
         self.files = files
+        self.inspect = inspect
         self.saved: list[Path] = []
 
     @property
@@ -157,9 +163,11 @@ class _Walker:
         _settle()
         step = self.flow.step if overlay is None else self.flow.policy.step(self.flow.current_step)
         name = f"page_{step.number:02d}{suffix}_{_slug(step.title)}.png"
-        picture = self.window.grab()
-        if overlay is not None:
-            picture = _with_dialog(picture, overlay)
+        if self.inspect is not None:
+            self.inspect(name, self.window)
+            if overlay is not None:
+                self.inspect(name, overlay)
+        picture = picture_of(self.window, overlay)
         path = self.out_dir / name
         picture.save(str(path))
         self.saved.append(path)
@@ -175,21 +183,31 @@ class _Walker:
         _wait(lambda: self.window.confirm_dialog is None and not self.window.busy)
 
 
-def _with_dialog(window: QPixmap, dialog: QWidget) -> QPixmap:
-    """The window dimmed, with the dialog drawn over its centre (as the clerk sees it)."""
+def picture_of(window: QWidget, dialog: QWidget | None = None) -> QPixmap:
+    """``window`` as the clerk sees it: with ``dialog`` over its centre and the window dimmed.
+
+    At most 1366×768 pixels: a window of 911 logical pixels at 150 % is 1366.5 pixels wide.
+    """
     _settle()
-    picture = QPixmap(window)
-    shade = dialog.grab()
-    painter = QPainter(picture)
-    painter.fillRect(picture.rect(), QColor(20, 30, 45, 110))
-    ratio = picture.devicePixelRatio() or 1.0
-    size = picture.size() / ratio
-    at = QPoint(
-        int((size.width() - shade.width() / ratio) / 2),
-        int((size.height() - shade.height() / ratio) / 2.5),
-    )
-    painter.drawPixmap(at, shade)
-    painter.end()
+    picture = QPixmap(window.grab())
+    if dialog is not None:
+        _settle()
+        shade = dialog.grab()
+        painter = QPainter(picture)
+        painter.fillRect(picture.rect(), QColor(20, 30, 45, 110))
+        # The painter works in logical pixels; the pixmaps measure device pixels.
+        ratio = picture.devicePixelRatio() or 1.0
+        size = picture.size() / ratio
+        at = QPoint(
+            max(0, int((size.width() - shade.width() / ratio) / 2)),
+            max(0, int((size.height() - shade.height() / ratio) / 2.5)),
+        )
+        painter.drawPixmap(at, shade)
+        painter.end()
+    if picture.width() > SIZE[0] or picture.height() > SIZE[1]:
+        picture = picture.copy(
+            QRect(0, 0, min(picture.width(), SIZE[0]), min(picture.height(), SIZE[1]))
+        )
     return picture
 
 
@@ -281,14 +299,16 @@ def _walk(walker: _Walker, person: DemoPerson) -> None:
     walker.shot()  # 24
 
 
-def _not_registered(ctx: AppContext, user: UserInfo, out_dir: Path, person: DemoPerson) -> Path:
+def _not_registered(
+    ctx: AppContext, user: UserInfo, out_dir: Path, person: DemoPerson, inspect: Inspect | None
+) -> Path:
     """Step 3 for a NIK the Admin Instansi did not register: the portal's message."""
     window = WizardWindow(ctx, user)
     try:
-        window.resize(*SIZE)
+        window.resize(*window_size())
         window.show()
         _wait(window.isVisible)
-        walker = _Walker(window, out_dir, out_dir)
+        walker = _Walker(window, out_dir, out_dir, inspect)
         walker.press("Buat Akun")
         walker.fill({k: person.values[k] for k in walker.flow.policy.step(2).fields})
         walker.press("Cek Data")
@@ -298,10 +318,13 @@ def _not_registered(ctx: AppContext, user: UserInfo, out_dir: Path, person: Demo
         window.close()
 
 
-def render_all_pages(ctx: AppContext, user: UserInfo, out_dir: Path) -> list[Path]:
+def render_all_pages(
+    ctx: AppContext, user: UserInfo, out_dir: Path, inspect: Inspect | None = None
+) -> list[Path]:
     """Drive a demo registration through the wizard; save and return one PNG per page.
 
-    Needs a QApplication. The office is set up first when the data folder has none; the
+    ``inspect`` sees every window before it is pictured (the layout check). Needs a
+    QApplication. The office is set up first when the data folder has none; the
     application theme is applied for the pictures and the previous look restored after.
     """
     app = QApplication.instance()
@@ -321,15 +344,15 @@ def render_all_pages(ctx: AppContext, user: UserInfo, out_dir: Path) -> list[Pat
     theme.apply_theme(app)
     window = WizardWindow(ctx, user)
     try:
-        window.resize(*SIZE)
+        window.resize(*window_size())
         window.show()
         _wait(window.isVisible)
         with tempfile.TemporaryDirectory(prefix="nonasn-screens-") as scratch:
-            walker = _Walker(window, out_dir, Path(scratch))
+            walker = _Walker(window, out_dir, Path(scratch), inspect)
             _walk(walker, person)
         window.close()
         stranger = _person(ctx)  # not put on the roster
-        return [*walker.saved, _not_registered(ctx, user, out_dir, stranger)]
+        return [*walker.saved, _not_registered(ctx, user, out_dir, stranger, inspect)]
     finally:
         window.close()
         QThreadPool.globalInstance().waitForDone(30_000)
