@@ -457,6 +457,7 @@ def _steps(
                 documents=step_documents,
                 group=group,
                 group_fields=group_fields,
+                portal_step=table.get("portal_step", str, None),
             )
         )
     if len(steps) != STEP_COUNT:

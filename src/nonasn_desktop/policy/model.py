@@ -165,6 +165,13 @@ class Step:
     documents: tuple[str, ...] = ()
     group: str | None = None
     group_fields: tuple[str, ...] = ()
+    # The portal's own numbering of account creation ("Langkah 1 pembuatan akun"), if any.
+    portal_step: str | None = None
+
+    @property
+    def heading(self) -> str:
+        """The title a page shows: with the portal's own step, qualified, where it has one."""
+        return f"{self.title} ({self.portal_step})" if self.portal_step else self.title
 
     @property
     def page(self) -> int:

@@ -168,7 +168,7 @@ def _record_sections(policy: Policy) -> list[tuple[str, list[str]]]:
     for step in policy.steps:
         keys = [key for key in step.fields if _shown(policy, key)]
         if keys:
-            sections.append((step.title, keys))
+            sections.append((step.heading, keys))
     return sections
 
 

@@ -63,7 +63,7 @@ class IntroPage(WizardPage):
             text = QLabel(
                 f"<b>{html.escape(rule.label)}</b><br>"
                 f"<span>{html.escape(limits)} · diunggah pada langkah {step.number} "
-                f"({html.escape(step.title)})</span>"
+                f"({html.escape(step.heading)})</span>"
                 + (f"<br><i>{html.escape(rule.hint)}</i>" if rule.hint else ""),
                 frame,
             )

@@ -218,7 +218,7 @@ class WizardPage(QWidget):
         header = QVBoxLayout(top)
         header.setContentsMargins(em(self, 1.6), em(self, 1), em(self, 1.6), em(self, 0.6))
         header.setSpacing(em(self, 0.3))
-        self.title = QLabel(step.title, top)
+        self.title = QLabel(step.heading, top)
         self.title.setObjectName("page_title")
         self.title.setWordWrap(True)
         header.addWidget(self.title)
