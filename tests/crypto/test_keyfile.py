@@ -10,10 +10,11 @@ import pytest
 
 from nonasn_desktop.crypto import keyfile
 from nonasn_desktop.crypto.errors import KeyFileError, WrongPassphraseError
+from nonasn_desktop.crypto.kdf import KdfParams
 from nonasn_desktop.crypto.minisign import SecretKey
 
 # Small parameters keep the tests fast; the defaults are tested once below.
-FAST = keyfile.KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
+FAST = KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
 PASSPHRASE = "kopi pagi di BKD 2022"
 
 

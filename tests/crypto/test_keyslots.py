@@ -10,7 +10,7 @@ import pytest
 
 from nonasn_desktop.crypto import keyslots
 from nonasn_desktop.crypto.errors import KeyFileError, WrongPassphraseError
-from nonasn_desktop.crypto.keyfile import KdfParams
+from nonasn_desktop.crypto.kdf import KdfParams
 from nonasn_desktop.crypto.passwords import hash_secret
 
 # Cheap parameters: the tests check the wrapping, not argon2's cost.

@@ -11,7 +11,7 @@ import pytest
 
 from nonasn_desktop.crypto import keyslots
 from nonasn_desktop.crypto.errors import KeyFileError
-from nonasn_desktop.crypto.keyfile import KdfParams
+from nonasn_desktop.crypto.kdf import KdfParams
 from nonasn_desktop.errors import DataDirError
 from nonasn_desktop.storage import vault
 from nonasn_desktop.storage.datadir import DataDir

@@ -33,47 +33,37 @@ raise them without breaking existing keys.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import os
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from argon2.exceptions import HashingError
-from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
 from nonasn_desktop.crypto.errors import KeyFileError, WrongPassphraseError
+from nonasn_desktop.crypto.kdf import (
+    KdfParams,
+    b64,
+    canonical_json,
+    derive,
+    kdf_json,
+    parse_kdf,
+    unb64,
+)
 from nonasn_desktop.crypto.minisign import KEY_ID_SIZE, PublicKey, SecretKey, key_id_hex
 
 FORMAT = "nonasn-office-key"
 VERSION = 1
-TIME_COST = 3
-MEMORY_COST_KIB = 48 * 1024
-PARALLELISM = 4
 SALT_SIZE = 16
 NONCE_SIZE = 12
 SEED_SIZE = 32
 TAG_SIZE = 16
 # Salts this version accepts: what the format writes (16 bytes, RFC 9106's recommendation)
-# up to a generous 64. argon2 itself refuses salts under 8 bytes with an internal error.
+# up to kdf.MAX_SALT.
 _MIN_SALT = SALT_SIZE
-_MAX_SALT = 64
-# Refuse KDF parameters that would exhaust the machine (a damaged or hostile file).
-_MAX_MEMORY_KIB = 1024 * 1024
-_MAX_TIME_COST = 64
-_MAX_PARALLELISM = 16
 _MAX_TEXT = 1000
-
-
-@dataclass(frozen=True)
-class KdfParams:
-    time_cost: int = TIME_COST
-    memory_cost_kib: int = MEMORY_COST_KIB
-    parallelism: int = PARALLELISM
 
 
 @dataclass(frozen=True)
@@ -94,41 +84,8 @@ class KeyFileInfo:
         return PublicKey(self.key_id, self.public_key, comment)
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: object, size: int | None = None) -> bytes:
-    if not isinstance(text, str):
-        raise ValueError("not text")
-    try:
-        data = base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError):
-        raise ValueError("not base64") from None
-    if size is not None and len(data) != size:
-        raise ValueError("wrong length")
-    return data
-
-
-def _passphrase_bytes(passphrase: str) -> bytes:
-    return unicodedata.normalize("NFKC", passphrase).encode("utf-8")
-
-
-def _derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
-    return hash_secret_raw(
-        _passphrase_bytes(passphrase),
-        salt,
-        time_cost=params.time_cost,
-        memory_cost=params.memory_cost_kib,
-        parallelism=params.parallelism,
-        hash_len=32,
-        type=Type.ID,
-    )
-
-
 def _associated_data(document: dict[str, Any]) -> bytes:
-    header = {k: v for k, v in document.items() if k != "ciphertext"}
-    return json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return canonical_json({k: v for k, v in document.items() if k != "ciphertext"})
 
 
 def seal(
@@ -149,22 +106,16 @@ def seal(
         "version": VERSION,
         "algorithm": "Ed25519",
         "key_id": key_id_hex(key.key_id),
-        "public_key": _b64(key.public_key().key),
+        "public_key": b64(key.public_key().key),
         "office_code": office_code,
         "office_name": office_name,
         "created_at": created_at,
-        "kdf": {
-            "name": "argon2id",
-            "salt": _b64(salt),
-            "time_cost": params.time_cost,
-            "memory_cost_kib": params.memory_cost_kib,
-            "parallelism": params.parallelism,
-        },
-        "cipher": {"name": "chacha20-poly1305", "nonce": _b64(nonce)},
+        "kdf": kdf_json(params, salt),
+        "cipher": {"name": "chacha20-poly1305", "nonce": b64(nonce)},
     }
-    kek = _derive(passphrase, salt, params)
+    kek = derive(passphrase, salt, params)
     ciphertext = ChaCha20Poly1305(kek).encrypt(nonce, key.seed(), _associated_data(document))
-    document["ciphertext"] = _b64(ciphertext)
+    document["ciphertext"] = b64(ciphertext)
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -209,13 +160,6 @@ def _text(value: object) -> str:
     return value
 
 
-def _count(value: object, low: int, high: int) -> int:
-    # bool is an int to Python, not to the file format; floats and strings are not counts.
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ValueError("not a count in range")
-    return value
-
-
 def _member(document: dict[str, Any], name: str) -> dict[str, Any]:
     value = document[name]
     if not isinstance(value, dict):
@@ -233,30 +177,21 @@ def _parse(document: dict[str, Any]) -> _Sealed:
         raise ValueError("unknown algorithm")
     info = KeyFileInfo(
         key_id=key_id,
-        public_key=_unb64(document["public_key"], 32),
+        public_key=unb64(document["public_key"], 32),
         office_code=_text(document["office_code"]),
         office_name=_text(document["office_name"]),
         created_at=_text(document["created_at"]),
     )
-    kdf = _member(document, "kdf")
     cipher = _member(document, "cipher")
-    if kdf.get("name") != "argon2id" or cipher.get("name") != "chacha20-poly1305":
+    if cipher.get("name") != "chacha20-poly1305":
         raise ValueError("unknown algorithm")
-    parallelism = _count(kdf["parallelism"], 1, _MAX_PARALLELISM)
-    params = KdfParams(
-        time_cost=_count(kdf["time_cost"], 1, _MAX_TIME_COST),
-        memory_cost_kib=_count(kdf["memory_cost_kib"], 8 * parallelism, _MAX_MEMORY_KIB),
-        parallelism=parallelism,
-    )
-    salt = _unb64(kdf["salt"])
-    if not _MIN_SALT <= len(salt) <= _MAX_SALT:
-        raise ValueError("salt length")
+    params, salt = parse_kdf(_member(document, "kdf"), min_salt=_MIN_SALT)
     return _Sealed(
         info=info,
         params=params,
         salt=salt,
-        nonce=_unb64(cipher["nonce"], NONCE_SIZE),
-        ciphertext=_unb64(document["ciphertext"], SEED_SIZE + TAG_SIZE),
+        nonce=unb64(cipher["nonce"], NONCE_SIZE),
+        ciphertext=unb64(document["ciphertext"], SEED_SIZE + TAG_SIZE),
     )
 
 
@@ -278,7 +213,7 @@ def unseal(data: bytes, passphrase: str, *, where: str = "") -> SecretKey:
     """The signing key; WrongPassphraseError when ``passphrase`` does not open it."""
     document, sealed = _sealed(data, where)
     try:
-        kek = _derive(passphrase, sealed.salt, sealed.params)
+        kek = derive(passphrase, sealed.salt, sealed.params)
     except HashingError:
         # Every parameter was checked above; argon2 refusing them anyway is still damage.
         raise _damaged(where) from None

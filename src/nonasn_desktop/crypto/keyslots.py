@@ -34,18 +34,25 @@ import binascii
 import hashlib
 import json
 import os
-import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
-from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from nonasn_desktop.crypto.errors import KeyFileError, WrongPassphraseError
-from nonasn_desktop.crypto.keyfile import KdfParams
+from nonasn_desktop.crypto.kdf import (
+    MAX_SALT,
+    KdfParams,
+    b64,
+    canonical_json,
+    derive,
+    kdf_json,
+    parse_kdf,
+    unb64,
+)
 
 FORMAT: Final = "nonasn-key-slots"
 VERSION: Final = 1
@@ -53,7 +60,6 @@ DATA_KEY_SIZE: Final = 32
 SALT_SIZE: Final = 16
 # A slot made from a stored password hash keeps that hash's salt (argon2 allows 8 bytes up).
 _MIN_SALT: Final = 8
-_MAX_SALT: Final = 64
 NONCE_SIZE: Final = 12
 RECOVERY_KEY_SIZE: Final = 20
 RECOVERY_LABEL: Final = "pemulihan"
@@ -62,9 +68,6 @@ _ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CONFUSED: Final = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 _CHECK_CHARS: Final = 4
 _GROUP: Final = 4
-# Refuse KDF parameters that would exhaust the machine (a damaged or hostile file).
-_MAX_MEMORY_KIB: Final = 1024 * 1024
-_MAX_TIME_COST: Final = 64
 _MAX_SLOTS: Final = 1000
 
 SlotKind = Literal["password", "recovery"]
@@ -116,21 +119,11 @@ def new_folder_id() -> str:
     return os.urandom(16).hex()
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
 def _kdf_json(slot: Slot) -> dict[str, Any]:
     if slot.kind == "recovery":
-        return {"name": "hkdf-sha256", "salt": _b64(slot.salt)}
+        return {"name": "hkdf-sha256", "salt": b64(slot.salt)}
     assert slot.kdf is not None
-    return {
-        "name": "argon2id",
-        "salt": _b64(slot.salt),
-        "time_cost": slot.kdf.time_cost,
-        "memory_cost_kib": slot.kdf.memory_cost_kib,
-        "parallelism": slot.kdf.parallelism,
-    }
+    return kdf_json(slot.kdf, slot.salt)
 
 
 def _slot_json(slot: Slot) -> dict[str, Any]:
@@ -138,27 +131,15 @@ def _slot_json(slot: Slot) -> dict[str, Any]:
         "kind": slot.kind,
         "label": slot.label,
         "kdf": _kdf_json(slot),
-        "nonce": _b64(slot.nonce),
-        "wrapped": _b64(slot.wrapped),
+        "nonce": b64(slot.nonce),
+        "wrapped": b64(slot.wrapped),
     }
 
 
 def _associated_data(folder_id: str, slot: Slot) -> bytes:
     header = {k: v for k, v in _slot_json(slot).items() if k != "wrapped"}
     header["folder_id"] = folder_id
-    return json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def _password_kek(password: str, salt: bytes, params: KdfParams) -> bytes:
-    return hash_secret_raw(
-        unicodedata.normalize("NFKC", password).encode("utf-8"),
-        salt,
-        time_cost=params.time_cost,
-        memory_cost=params.memory_cost_kib,
-        parallelism=params.parallelism,
-        hash_len=32,
-        type=Type.ID,
-    )
+    return canonical_json(header)
 
 
 def _recovery_kek(recovery_key: bytes, salt: bytes) -> bytes:
@@ -189,10 +170,10 @@ def password_slot(
         wrapped=b"",
         kdf=params,
     )
-    return _seal(folder_id, template, _password_kek(password, template.salt, params), data_key)
+    return _seal(folder_id, template, derive(password, template.salt, params), data_key)
 
 
-def _phc_b64(text: str) -> bytes:
+def _phcb64(text: str) -> bytes:
     # PHC strings use standard base64 without padding.
     return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
 
@@ -215,10 +196,10 @@ def slot_from_password_hash(folder_id: str, data_key: bytes, label: str, phc: st
         params = KdfParams(
             time_cost=int(costs["t"]), memory_cost_kib=int(costs["m"]), parallelism=int(costs["p"])
         )
-        salt, raw = _phc_b64(parts[4]), _phc_b64(parts[5])
+        salt, raw = _phcb64(parts[4]), _phcb64(parts[5])
     except (ValueError, KeyError, binascii.Error):
         return None
-    if len(raw) != DATA_KEY_SIZE or not _MIN_SALT <= len(salt) <= _MAX_SALT:
+    if len(raw) != DATA_KEY_SIZE or not _MIN_SALT <= len(salt) <= MAX_SALT:
         return None
     template = Slot(
         kind="password",
@@ -259,7 +240,7 @@ def open_with_password(slots: KeySlots, label: str, password: str) -> bytes:
     must not tell a stranger which usernames exist)."""
     slot = slots.password_slot(label)
     if slot is not None and slot.kdf is not None:
-        key = _open(slots.folder_id, slot, _password_kek(password, slot.salt, slot.kdf))
+        key = _open(slots.folder_id, slot, derive(password, slot.salt, slot.kdf))
         if key is not None:
             return key
     raise WrongPassphraseError(
@@ -340,36 +321,9 @@ def _damaged(where: str) -> KeyFileError:
     )
 
 
-def _unb64(value: object, size: int | None = None) -> bytes:
-    if not isinstance(value, str):
-        raise ValueError("not text")
-    try:
-        data = base64.b64decode(value.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError):
-        raise ValueError("not base64") from None
-    if size is not None and len(data) != size:
-        raise ValueError("wrong length")
-    return data
-
-
-def _params(kdf: dict[str, Any]) -> KdfParams:
-    params = KdfParams(
-        time_cost=int(kdf["time_cost"]),
-        memory_cost_kib=int(kdf["memory_cost_kib"]),
-        parallelism=int(kdf["parallelism"]),
-    )
-    if not (
-        1 <= params.time_cost <= _MAX_TIME_COST
-        and 8 * params.parallelism <= params.memory_cost_kib <= _MAX_MEMORY_KIB
-        and 1 <= params.parallelism <= 16
-    ):
-        raise ValueError("KDF parameters out of range")
-    return params
-
-
 def _salt(value: object) -> bytes:
-    salt = _unb64(value)
-    if not _MIN_SALT <= len(salt) <= _MAX_SALT:
+    salt = unb64(value)
+    if not _MIN_SALT <= len(salt) <= MAX_SALT:
         raise ValueError("salt length")
     return salt
 
@@ -380,18 +334,19 @@ def _slot(item: Any) -> Slot:
     kind, label, kdf = item["kind"], item["label"], item["kdf"]
     if not isinstance(label, str) or not label or not isinstance(kdf, dict):
         raise ValueError("bad slot")
-    if kind == "password" and kdf.get("name") == "argon2id":
-        params: KdfParams | None = _params(kdf)
+    params: KdfParams | None
+    if kind == "password":
+        params, salt = parse_kdf(kdf, min_salt=_MIN_SALT)
     elif kind == "recovery" and kdf.get("name") == "hkdf-sha256":
-        params = None
+        params, salt = None, _salt(kdf["salt"])
     else:
         raise ValueError("unknown slot kind")
     return Slot(
         kind=kind,
         label=label,
-        salt=_salt(kdf["salt"]),
-        nonce=_unb64(item["nonce"], NONCE_SIZE),
-        wrapped=_unb64(item["wrapped"], DATA_KEY_SIZE + 16),
+        salt=salt,
+        nonce=unb64(item["nonce"], NONCE_SIZE),
+        wrapped=unb64(item["wrapped"], DATA_KEY_SIZE + 16),
         kdf=params,
     )
 

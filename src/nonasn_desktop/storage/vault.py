@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from nonasn_desktop.atomicfile import write_bytes_atomically
 from nonasn_desktop.crypto import keyslots
-from nonasn_desktop.crypto.keyfile import KdfParams
+from nonasn_desktop.crypto.kdf import KdfParams
 from nonasn_desktop.errors import DataDirError
 from nonasn_desktop.storage.datadir import DataDir
 
