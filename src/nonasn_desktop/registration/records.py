@@ -299,21 +299,7 @@ def search(ctx: AppContext, query: RecordQuery, offset: int, limit: int) -> list
     statement = select(*_ROW_COLUMNS).where(Registration.id.in_(page_ids)).order_by(*ordering)
     with ctx.db.session() as session:
         rows = session.execute(statement).all()
-    return [
-        RecordRow(
-            id=row.id,
-            nik=row.nik,
-            nama=row.nama,
-            status=RecordStatus(row.status),
-            current_step=row.current_step,
-            unit_kerja=row.unit_kerja,
-            eligible=row.eligible,
-            failed_criteria=row.failed_criteria,
-            account_number=row.account_number,
-            updated_at=row.updated_at,
-        )
-        for row in rows
-    ]
+    return [RecordRow.of(row) for row in rows]
 
 
 def count(ctx: AppContext, query: RecordQuery) -> int:

@@ -501,6 +501,22 @@ class RecordRow:
     account_number: str | None
     updated_at: dt.datetime
 
+    @classmethod
+    def of(cls, row: Any) -> RecordRow:
+        """The line of a Registration, or of a result row selecting the same columns."""
+        return cls(
+            id=row.id,
+            nik=row.nik,
+            nama=row.nama,
+            status=RecordStatus(row.status),
+            current_step=row.current_step,
+            unit_kerja=row.unit_kerja,
+            eligible=row.eligible,
+            failed_criteria=row.failed_criteria,
+            account_number=row.account_number,
+            updated_at=row.updated_at,
+        )
+
 
 def count_by_status(ctx: AppContext) -> dict[RecordStatus, int]:
     with ctx.db.session() as session:
@@ -518,19 +534,4 @@ def get_record(ctx: AppContext, registration_id: int) -> RecordRow:
         row = session.get(Registration, registration_id)
         if row is None:
             raise NotFoundError(f"Pendaftaran nomor {registration_id} tidak ditemukan.")
-        return _record_row(row)
-
-
-def _record_row(row: Registration) -> RecordRow:
-    return RecordRow(
-        id=row.id,
-        nik=row.nik,
-        nama=row.nama,
-        status=RecordStatus(row.status),
-        current_step=row.current_step,
-        unit_kerja=row.unit_kerja,
-        eligible=row.eligible,
-        failed_criteria=row.failed_criteria,
-        account_number=row.account_number,
-        updated_at=row.updated_at,
-    )
+        return RecordRow.of(row)
