@@ -36,15 +36,13 @@ from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import AuthError, FieldError
 from nonasn_desktop.roster import entries as roster
 from nonasn_desktop.roster import importing as ri
-from nonasn_desktop.roster.importing import (
-    ImportCancelledError,
-    ImportReport,
-    import_roster,
-    write_report,
-)
+from nonasn_desktop.roster.converters import Converters
+from nonasn_desktop.roster.importing import ImportCancelledError, import_roster
+from nonasn_desktop.roster.report import ImportReport, write_report
+from nonasn_desktop.roster.values import Values
 from nonasn_desktop.rules.identity import normalise_name, parse_nik
 from nonasn_desktop.rules.roles import Role
-from nonasn_desktop.sheets.spreadsheet import SpreadsheetError
+from nonasn_desktop.sheets.reading import SpreadsheetError
 
 
 def _import(ctx: AppContext, path: Path, **kwargs: Any) -> ImportReport:
@@ -778,7 +776,7 @@ def test_fast_nik_check_agrees_with_parse_nik(text: str) -> None:
     from nonasn_desktop.policy import default_policy
     from nonasn_desktop.roster.columns import roster_columns
 
-    values = ri._Values(default_policy(), roster_columns(), today)
+    values = Values(default_policy(), roster_columns(), today)
     fast = values.fast_nik(text)
     try:
         info = parse_nik(text, today=today)
@@ -817,9 +815,8 @@ def _name_converter() -> Any:
     from nonasn_desktop.roster.columns import roster_columns
 
     columns = roster_columns()
-    values = ri._Values(default_policy(), columns, dt.date(2026, 1, 5))
-    reader = ri._SheetReader(values, columns, ri._Reading(), None)
-    return reader._name_converter()
+    values = Values(default_policy(), columns, dt.date(2026, 1, 5))
+    return Converters(values, columns).name()
 
 
 def test_headers_match_the_canonical_names() -> None:

@@ -18,15 +18,11 @@ from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.policy import default_policy
 from nonasn_desktop.roster import entries as roster
-from nonasn_desktop.roster.importing import (
-    EXIT_UNREADABLE,
-    ImportReport,
-    import_roster,
-    write_report,
-)
+from nonasn_desktop.roster.importing import import_roster
+from nonasn_desktop.roster.report import EXIT_UNREADABLE, ImportReport, write_report
 from nonasn_desktop.roster.template import write_template
 from nonasn_desktop.rules.formatting import format_date, format_money
-from nonasn_desktop.sheets.spreadsheet import SpreadsheetError
+from nonasn_desktop.sheets.reading import SpreadsheetError
 from nonasn_desktop.startup import open_app
 
 NOT_LISTED = "Anda Belum Didaftarkan oleh Admin Instansi"

@@ -38,12 +38,8 @@ from nonasn_desktop.gui import theme
 from nonasn_desktop.gui.messages import show_bug, show_user_error
 from nonasn_desktop.gui.workers import Task, run_in_background
 from nonasn_desktop.reports.recap import RecapCancelledError, RecapResult, write_recap
-from nonasn_desktop.roster.importing import (
-    ImportCancelledError,
-    ImportReport,
-    import_roster,
-    write_report,
-)
+from nonasn_desktop.roster.importing import ImportCancelledError, import_roster
+from nonasn_desktop.roster.report import ImportReport, write_report
 from nonasn_desktop.roster.template import write_template
 
 SPREADSHEET_FILTER = "Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv *.XLSX *.XLS *.CSV)"
