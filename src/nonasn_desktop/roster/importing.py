@@ -68,12 +68,13 @@ from sqlalchemy.orm import Session
 from nonasn_desktop.accounts.users import require_role
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import Cancelled, Progress, ProgressStep
 from nonasn_desktop.roster.columns import ROSTER_FIELDS
 from nonasn_desktop.roster.reader import (
     NOTE_LIST_LIMIT,
-    Cancelled,
+    PHASE_READING,
+    PHASE_SAVING,
     ImportCancelledError,
-    Progress,
     Reading,
     read_roster_file,
 )
@@ -83,7 +84,7 @@ from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.sheets.spreadsheet import gc_paused
 from nonasn_desktop.storage.models import RosterEntry
 
-__all__ = ["ImportCancelledError", "import_roster"]
+__all__ = ["PHASE_READING", "PHASE_SAVING", "ImportCancelledError", "import_roster"]
 
 ENTITY = "roster_entry"
 WRITE_BATCH = 2000
@@ -212,8 +213,8 @@ def import_roster(
 ) -> ImportReport:
     """Import the roster in ``path`` (xlsx, xls, ods or csv) in one transaction.
 
-    ``progress(done, total)`` is called now and then with rows read, and with (1, 1) once
-    everything is read and checked and only the writing is left; ``cancelled()`` is polled
+    ``progress`` gets a ProgressStep now and then: rows read in phase PHASE_READING, then rows
+    written in phase PHASE_SAVING once everything is read and checked; ``cancelled()`` is polled
     and, when it returns True, the import stops with ImportCancelledError and nothing is written.
     Raises SpreadsheetError when the file cannot be read at all, AuthError when ``actor`` is
     not an admin.
@@ -265,9 +266,14 @@ def _import(
         require_role(session, actor, [Role.ADMIN])
         table = cast(Table, RosterEntry.__table__)
         inserts, updates, unchanged = _sort_out(session, table, reading, keys)
-        if progress is not None:
-            # Every row read and checked: what is left is writing (the caller says "saving").
-            progress(1, 1)
+        writes = len(inserts) + len(updates)
+
+        def saved(done: int) -> None:
+            if progress is not None:
+                progress(ProgressStep(PHASE_SAVING, done, writes))
+
+        # Every row read and checked: what is left is writing.
+        saved(0)
         # Converted dates, shared by the batches (birth dates and TMTs repeat across them).
         memos: dict[int, dict[Any, Any]] = {}
         for start in range(0, len(inserts), WRITE_BATCH):
@@ -275,7 +281,9 @@ def _import(
                 raise ImportCancelledError
             batch = inserts[start : start + WRITE_BATCH]
             _insert(session, table, batch, source, now, memos)
+            saved(start + len(batch))
         _update(session, updates, actor, source, now, cancelled)
+        saved(writes)
         if cancelled is not None and cancelled():
             raise ImportCancelledError
         counts = {

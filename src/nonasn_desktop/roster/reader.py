@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from nonasn_desktop.core.context import AppContext
-from nonasn_desktop.errors import FieldError, UserError
+from nonasn_desktop.core.progress import Cancelled, OperationCancelledError, Progress, ProgressStep
+from nonasn_desktop.errors import FieldError
 from nonasn_desktop.roster.columns import PLACE_DATE_KEY, RosterColumns, roster_columns
 from nonasn_desktop.roster.converters import Converters
 from nonasn_desktop.roster.header import Binding, Header, find_header, is_column_numbers
@@ -28,8 +29,9 @@ from nonasn_desktop.rules.formatting import format_date
 from nonasn_desktop.rules.identity import NikInfo, nik_disagreements, parse_nik
 from nonasn_desktop.sheets.reading import CellValue, Sheet, SpreadsheetError, open_spreadsheet
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
+# The phases of an import as the clerk sees them (ProgressStep.phase).
+PHASE_READING = "Membaca dan memeriksa"
+PHASE_SAVING = "Menyimpan ke daftar"
 
 # Rows converted together, column by column; also how often progress and cancel are checked.
 CHUNK = 2048
@@ -39,7 +41,7 @@ _CACHE_LIMIT = 50_000
 _UNCACHED_SHARE = 0.8
 
 
-class ImportCancelledError(UserError):
+class ImportCancelledError(OperationCancelledError):
     """The user cancelled; nothing was written."""
 
     def __init__(self) -> None:
@@ -459,7 +461,7 @@ def read_roster_file(
 
             def report(row: int, base: int = done_before, known: int = total) -> None:
                 if progress is not None:
-                    progress(base + row, max(known, base + row))
+                    progress(ProgressStep(PHASE_READING, base + row, max(known, base + row)))
 
             if not reader.read(sheet, report) and sheet.last_row:
                 passed_over.append(sheet.name)
