@@ -450,7 +450,7 @@ def read_roster_file(
     columns = roster_columns()
     values = Values(ctx.policy, columns, ctx.now().date())
     reading = Reading()
-    with open_spreadsheet(path) as workbook:
+    with open_spreadsheet(path, ctx.policy.roster_file) as workbook:
         kind = workbook.kind
         reader = SheetReader(values, columns, reading, cancelled)
         done_before = 0
