@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from helpers import hostile_sheets as hostile
 from helpers.workbooks import (
     header_of,
     not_a_spreadsheet,
@@ -106,3 +108,29 @@ def test_lookup(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "Rp 1.500.000" in out
     assert _run(data, "lookup", "3273010101900009") == 1
     assert "Anda Belum Didaftarkan oleh Admin Instansi" in capsys.readouterr().err
+
+
+@pytest.mark.timeout(60)
+def test_hostile_files_exit_2_with_the_bound_named(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corners = hostile.minimal_xlsx(
+        tmp_path / "sudut.xlsx",
+        hostile.sheet_xml(
+            b'<row r="1"><c r="A1"><v>1</v></c></row>'
+            b'<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+        ),
+    )
+    line = tmp_path / "baris.csv"
+    line.write_text("NIK;Nama\n" + "a;" * (1 << 20) + "\n", encoding="utf-8")
+    fifo = tmp_path / "pipa.csv"
+    os.mkfifo(fifo)
+    for path, words in [
+        (corners, "sheet.max_"),
+        (line, "csv.max_line_chars"),
+        (fifo, "bukan berkas biasa"),
+    ]:
+        assert _run(data, "import", str(path)) == 2
+        err = capsys.readouterr().err
+        assert words in err
+        assert "Traceback" not in err

@@ -8,6 +8,7 @@ foundation's rules.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -63,7 +64,7 @@ class Converters:
             case "place":
                 converter = lambda raw: v.place(raw, key)  # noqa: E731
             case "date":
-                converter = lambda raw: v.date(raw, key)  # noqa: E731
+                return self.date(key), {}
             case "sex" | "education" | "funding" | "appointer":
                 converter = lambda raw: v.choice(raw, key)  # noqa: E731
             case "money":
@@ -105,6 +106,27 @@ class Converters:
                 name = " ".join(words)
                 if len(name) <= longest:
                     return name
+            return slow(raw)
+
+        return convert
+
+    def date(self, key: str) -> Converter:
+        # A real date cell (the common case) needs only the year bounds and "not after today"
+        # that Values.date checks; anything else goes through Values.date itself.
+        v = self.v
+        low, high = v.limits.min_year, v.limits.max_year
+        past = "past_date" in v.policy.fields[key].validators
+        today = v.today
+        slow = guarded(lambda raw: v.date(raw, key))
+
+        def convert(raw: CellValue) -> Any:
+            value: dt.date | None = None
+            if type(raw) is dt.datetime:
+                value = raw.date()
+            elif type(raw) is dt.date:
+                value = raw
+            if value is not None and low <= value.year <= high and not (past and value > today):
+                return value
             return slow(raw)
 
         return convert

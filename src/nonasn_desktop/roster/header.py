@@ -13,8 +13,6 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from openpyxl.utils.cell import get_column_letter
-
 from nonasn_desktop.roster.columns import (
     PLACE_DATE_KEY,
     GroupSpec,
@@ -27,6 +25,15 @@ from nonasn_desktop.sheets.reading import CellValue
 _COLUMN_NUMBER = re.compile(r"\(?(\d{1,3})\)?")
 
 
+def column_letter(number: int) -> str:
+    """A for 1, Z for 26, AA for 27, as Excel names columns."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 @dataclass(frozen=True)
 class Binding:
     index: int  # 0-based column
@@ -35,7 +42,7 @@ class Binding:
 
     @property
     def letter(self) -> str:
-        return str(get_column_letter(self.index + 1))
+        return column_letter(self.index + 1)
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,7 @@ def _match_header(
             written = top_text
         else:
             continue
-        letter = get_column_letter(index + 1)
+        letter = column_letter(index + 1)
         if key is None:
             not_imported.append(f"{written} ({letter})")
         elif key in seen:

@@ -108,15 +108,16 @@ def _resolve_duplicates(reading: Reading) -> list[DuplicateRow]:
                 for other in rows
                 if other is not row
             )
-            row.problems.append(
+            row.problems = [
+                *row.problems,
                 RowProblem(
                     "",
                     "",
                     f"NIK {nik} juga tertulis di {others} dengan data yang berbeda; tidak ada "
                     "yang diimpor karena tidak dapat diketahui mana yang benar. Periksa NIK "
                     "dan data setiap baris itu.",
-                )
-            )
+                ),
+            ]
             if row.nik_raw is None:
                 row.nik_raw, row.nama_raw = nik, row.values[1]
             if id(row) not in drop:

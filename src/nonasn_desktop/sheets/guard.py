@@ -47,8 +47,6 @@ _SPLIT_HINT = (
     "kecil (mis. satu berkas per unit kerja), lalu impor satu per satu."
 )
 _BROKEN_HINT = "Minta kiriman ulang berkas aslinya, atau buka di Excel dan simpan ulang."
-# Bytes read from disk per step.
-_READ_STEP = 1 << 20
 
 
 def too_much(file_name: str, what: str, found: int | str, limit: int | str, key: str) -> None:
@@ -117,13 +115,18 @@ def read_file(path: Path, limits: RosterFileLimits) -> bytes:
             hint="Tutup berkas itu di Excel bila sedang terbuka, lalu coba lagi.",
         ) from None
     try:
-        _check_kind(path, os.fstat(handle).st_mode)
-        chunks: list[bytes] = []
+        opened = os.fstat(handle)
+        _check_kind(path, opened.st_mode)
+        _check_size(path.name, opened.st_size, limits)
+        # One buffer of the announced size (and a byte more, to notice growth): no copies.
+        expected = opened.st_size + 1
+        buffer = bytearray(expected)
+        view = memoryview(buffer)
         size = 0
-        while chunk := os.read(handle, _READ_STEP):
-            size += len(chunk)
-            _check_size(path.name, size, limits)
-            chunks.append(chunk)
+        with open(handle, "rb", buffering=0, closefd=False) as stream:
+            while size < expected and (count := stream.readinto(view[size:])):
+                size += count
+        view.release()
     except OSError as exc:
         raise SpreadsheetError(
             f"Berkas {path} tidak dapat dibaca ({exc.strerror}).",
@@ -132,7 +135,14 @@ def read_file(path: Path, limits: RosterFileLimits) -> bytes:
         ) from None
     finally:
         os.close(handle)
-    return b"".join(chunks)
+    if size == expected:
+        raise SpreadsheetError(
+            f"Berkas {path} berubah ketika sedang dibaca.",
+            hint="Tunggu sampai berkas itu selesai disalin atau disimpan, lalu coba lagi.",
+        )
+    del buffer[size:]
+    # A bytearray reads like bytes everywhere it goes (zipfile, the reader, decoding).
+    return buffer  # type: ignore[return-value]
 
 
 def _check_kind(path: Path, mode: int) -> None:

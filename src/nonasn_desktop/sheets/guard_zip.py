@@ -11,20 +11,25 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from nonasn_desktop.policy.model import RosterFileLimits
 from nonasn_desktop.sheets.errors import SpreadsheetError
 from nonasn_desktop.sheets.guard import Area, Deadline, broken, column_number, megabytes, too_much
 
 # Bytes unpacked per step: small enough to stop early, large enough to be fast.
-_INFLATE_STEP = 1 << 22
+_INFLATE_STEP = 1 << 19
 # The first bytes of a member, where the root element and its attributes are.
 _HEAD = 4096
+# The longest tag carried from one piece to the next (a real one is well under 1 KB).
+_LONGEST_TAG = 1 << 20
+# A whole tag, its quoted values included (they may hold ">").
+_TAG = re.compile(rb"""<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
 _COUNT_ATTR = re.compile(rb"""(?:uniqueCount|count)\s*=\s*["']\s*(\d{1,20})""")
 _ODS_ELEMENT = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*)>")
 _ODS_REPEAT = re.compile(rb"""number-(?:rows|columns)-repeated\s*=\s*["'](\d{1,20})""")
-_ODS_VALUE = re.compile(rb"office:value-type|<text:")
+_ODS_VALUE = re.compile(rb"office:value-type")
 
 
 # --- ZIP archives (xlsx, ods) -------------------------------------------------------------------
@@ -45,7 +50,9 @@ def check_archive(
     area = Area(file_name, limits)
     unpacked = 0
     for info in infos:
-        scan = _OdsScan(area) if info.filename == "content.xml" else _XmlScan(area)
+        # The reader takes shared strings from the part named so, beside the workbook.
+        strings = info.filename.lower().endswith("sharedstrings.xml")
+        scan = _OdsScan(area) if info.filename == "content.xml" else _XmlScan(area, strings)
         unpacked = _unpack(data, info, file_name, unpacked, limits, deadline, scan.feed)
         scan.close()
 
@@ -123,42 +130,54 @@ def _unpack(
     """Unpack one member step by step into ``sink``; the running total of unpacked bytes.
 
     The member's bytes are taken where its local header says, as every reader takes them; the
-    deflate stream must end within them, produce exactly the declared size and match the CRC.
+    deflate stream must end within them and produce exactly the declared size (the CRC is left
+    to the reader, which checks it: a wrong one is damage, not a danger).
     """
     raw = memoryview(data)[_data_offset(data, info, file_name) :][: info.compress_size]
     if len(raw) != info.compress_size:
         raise broken(file_name, f"bagian {info.filename} terpotong")
+    pieces = _pieces(raw, info, file_name)
     produced = 0
-    crc = 0
-    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-    position = 0
-    while True:
-        if inflater is None:
-            out = bytes(raw[position : position + _INFLATE_STEP])
-            position += len(out)
-            done = position >= len(raw)
-        else:
-            source = inflater.unconsumed_tail
-            if not source:
-                source = bytes(raw[position : position + _INFLATE_STEP])
-                position += len(source)
-            if not source and not inflater.eof:
-                raise broken(file_name, f"bagian {info.filename} terpotong")
-            out = inflater.decompress(source, _INFLATE_STEP)
-            done = inflater.eof
-        produced += len(out)
+    for piece in _ahead(pieces) if len(raw) > _INFLATE_STEP else pieces:
+        produced += len(piece)
         if unpacked + produced > limits.max_unpacked_bytes:
             _unpacked_too_much(file_name, unpacked + produced, limits)
         if produced > info.file_size:
             raise broken(file_name, f"bagian {info.filename} lebih besar daripada keterangannya")
-        crc = zlib.crc32(out, crc)
-        sink(out)
+        sink(piece)
         deadline.check()
-        if done:
-            break
-    if produced != info.file_size or crc != info.CRC:
+    if produced != info.file_size:
         raise broken(file_name, f"isi bagian {info.filename} tidak sesuai keterangannya")
     return unpacked + produced
+
+
+def _pieces(raw: memoryview, info: zipfile.ZipInfo, file_name: str) -> Iterator[bytes]:
+    """What the member really unpacks to, at most ``_INFLATE_STEP`` bytes at a time."""
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        for position in range(0, len(raw), _INFLATE_STEP):
+            yield bytes(raw[position : position + _INFLATE_STEP])
+        return
+    inflater = zlib.decompressobj(-15)
+    position = 0
+    while not inflater.eof:
+        source = inflater.unconsumed_tail
+        if not source:
+            source = bytes(raw[position : position + _INFLATE_STEP])
+            position += len(source)
+            if not source:
+                raise broken(file_name, f"bagian {info.filename} terpotong")
+        yield inflater.decompress(source, _INFLATE_STEP)
+
+
+def _ahead(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """``pieces``, the next one unpacked on a helper thread while the caller scans this one
+    (zlib lets go of the interpreter lock while it inflates): the unpacking of a large
+    worksheet then costs next to no time where a second processor core is free."""
+    with ThreadPoolExecutor(1, thread_name_prefix="unpack") as pool:
+        future = pool.submit(next, pieces, None)
+        while (piece := future.result()) is not None:
+            future = pool.submit(next, pieces, None)
+            yield piece
 
 
 def _data_offset(data: bytes, info: zipfile.ZipInfo, file_name: str) -> int:
@@ -171,7 +190,46 @@ def _data_offset(data: bytes, info: zipfile.ZipInfo, file_name: str) -> int:
     return offset + 30 + name_length + extra_length
 
 
-class _XmlScan:
+class _Pieces:
+    """Unpacked bytes cut into pieces that end before a tag, so that no tag is split.
+
+    Text without tags is dropped. What follows the last ``<`` of a piece is carried to the
+    next; when that grows past ``_LONGEST_TAG`` (a tag followed by much text, or one huge
+    tag), the tag is measured with its quoted values: a complete tag is scanned and the text
+    after it dropped, an unfinished one that long is refused.
+    """
+
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+        self.carry = b""
+
+    def feed(self, data: bytes) -> None:
+        block = self.carry + data if self.carry else data
+        cut = block.rfind(b"<")
+        if cut < 0:
+            self.carry = b""
+            return
+        if len(block) - cut > _LONGEST_TAG:
+            tag = _TAG.match(block, cut)
+            if tag is None:
+                raise broken(self.file_name, "sebuah tanda XML di dalamnya terlalu panjang")
+            self.carry = b""
+            self._scan(block, tag.end())
+            return
+        self.carry = block[cut:]
+        if cut:
+            self._scan(block, cut)
+
+    def finish(self) -> None:
+        if self.carry:
+            self._scan(self.carry, len(self.carry))
+            self.carry = b""
+
+    def _scan(self, block: bytes, end: int) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class _XmlScan(_Pieces):
     """What one XML member reaches, fed in pieces as it is unpacked.
 
     A worksheet of 100,000 rows is 100 MB of XML, so the common case is proven with C-speed
@@ -184,39 +242,23 @@ class _XmlScan:
     are counted and may each extend the area by one.
     """
 
-    def __init__(self, area: Area) -> None:
+    def __init__(self, area: Area, strings: bool) -> None:
+        super().__init__(area.file_name)
         self.area = area
-        self.carry = b""
-        self.head = True
+        self.head = strings
+        self.count_strings = strings
         self.worksheet = False
         self.max_row = 0
         self.max_column = 0
         self.row = 0  # the row the next cells belong to
         self.column = 0  # the column of the last cell of that row, when known
         self.cells = 0
-        # Rows and cells placed after the one before them, not by reference, in pieces counted
-        # plainly: each may extend the area by one.
-        self.loose_rows = 0
-        self.loose_cells = 0
         self.strings = 0
 
-    def feed(self, data: bytes) -> None:
-        block = self.carry + data if self.carry else data
-        cut = block.rfind(b"<")
-        if cut <= 0:
-            self.carry = block
-            return
-        self.carry = block[cut:]
-        self._scan(block, cut)
-
     def close(self) -> None:
-        if self.carry:
-            self._scan(self.carry, len(self.carry))
-            self.carry = b""
+        self.finish()
         if self.worksheet:
-            self.area.sheet(
-                self.max_row + self.loose_rows, self.max_column + self.loose_cells, self.cells
-            )
+            self.area.sheet(self.max_row, self.max_column, self.cells)
         if self.strings:
             self.area.shared_strings(self.strings)
 
@@ -225,7 +267,8 @@ class _XmlScan:
         if self.head:
             self.head = False
             self._declared_strings(block[:_HEAD])
-        self.strings += block.count(b"<si", 0, end) + block.count(b":si", 0, end)
+        if self.count_strings:
+            self.strings += block.count(b"<si", 0, end) + block.count(b":si", 0, end)
         if not self.worksheet:
             at = block.find(b"<sheetData", 0, end)
             if at < 0:
@@ -253,23 +296,22 @@ class _XmlScan:
             start = stop
 
     def _plain(self, block: bytes, start: int, end: int) -> int:
-        """Count a piece without namespace prefixes whose every ``r`` attribute is a plain
-        reference within its rows and the known columns: -1. Otherwise, nothing is counted
-        and the answer is where the first doubt is."""
-        # A prefixed row or cell (<x:c>) is read exactly (so is text that merely looks so).
-        doubts = [block.find(b":c", start, end), block.find(b":row", start, end)]
+        """Count a piece whose every row tag starts ``<row r="N"`` and every cell tag
+        ``<c r="A1"`` within the piece's rows and the known columns, without namespace
+        prefixes: -1. Otherwise nothing is counted and the answer is where the first doubt is."""
         numbers = _ROW_TAG.findall(block, start, end)
-        last = max(map(int, numbers)) if numbers else 0
-        allowed = max(last, self.row)
-        outside = _outside(allowed, self.max_column).search(block, start, end)
-        doubts.append(outside.start() if outside else -1)
-        if max(doubts) >= 0:
-            return min(doubt for doubt in doubts if doubt >= 0)
-        tags = block.count(b"<row", start, end)
-        cells = block.count(b"<c", start, end)
-        self.loose_rows += tags - len(numbers)
-        self.loose_cells += cells - block.count(b'<c r="', start, end)
-        self.cells += cells
+        allowed = max(max(map(int, numbers)) if numbers else 0, self.row)
+        # Rounded up, so that one expression serves many pieces; counted as reached.
+        allowed = -(-allowed // ROW_STEP) * ROW_STEP
+        found = [
+            _PREFIXED.search(block, start, end),
+            _ROW_WITHOUT_NUMBER.search(block, start, end),
+            _cell_outside(allowed, self.max_column).search(block, start, end),
+        ]
+        doubts = [match.start() for match in found if match is not None]
+        if doubts:
+            return min(doubts)
+        self.cells += block.count(b'<c r="', start, end)
         self.max_row = max(self.max_row, allowed)
         if numbers:
             self.row = int(numbers[-1])
@@ -304,7 +346,14 @@ class _XmlScan:
                 self.area.shared_strings(int(declared))
 
 
+# A row or cell tag with a namespace prefix (<x:c>, <x:row>), or text that looks like one.
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
 _ROW_TAG = re.compile(rb'<row r="(\d{1,8})"')
+# Rows of a worksheet read plainly are counted in steps of this many (rounded up), so that
+# one compiled expression serves many pieces.
+ROW_STEP = 1024
+# A row tag that does not start with a plain row number.
+_ROW_WITHOUT_NUMBER = re.compile(rb'<row(?! r="[1-9]\d{0,6}")[\s/>]')
 # How much of a worksheet is read exactly first, to learn its columns.
 _PROBE = 1 << 16
 
@@ -324,15 +373,15 @@ _REF_ATTRIBUTE = re.compile(
 _OUTSIDE: dict[tuple[int, int], re.Pattern[bytes]] = {}
 
 
-def _outside(rows: int, columns: int) -> re.Pattern[bytes]:
-    """An expression that finds any attribute ending in r whose value is not a plain reference
-    (A1 style, upper case, no $) within ``rows`` and ``columns``."""
+def _cell_outside(rows: int, columns: int) -> re.Pattern[bytes]:
+    """An expression that finds any cell tag that does not start with a plain reference
+    (``<c r="A1"``: upper case, no $) within ``rows`` and ``columns``."""
     key = (rows, columns)
     pattern = _OUTSIDE.get(key)
     if pattern is None:
         letters = _at_most(_column_letters(columns), b"A", b"Z") if columns else b"(?!)"
         digits = _at_most(str(rows).encode(), b"0", b"9") if rows else b"(?!)"
-        pattern = re.compile(rb'r\s*=(?!"(?:' + letters + rb")?" + digits + rb'")')
+        pattern = re.compile(rb'<c(?! r="' + letters + digits + rb'")[\s/>]')
         if len(_OUTSIDE) > 64:
             _OUTSIDE.clear()
         _OUTSIDE[key] = pattern
@@ -368,7 +417,7 @@ def _at_most(limit: bytes, low: bytes, high: bytes) -> bytes:
     return b"(?:" + b"|".join(parts) + b")"
 
 
-class _OdsScan:
+class _OdsScan(_Pieces):
     """What an ODS content.xml reaches, repeated rows and cells counted as often as repeated.
 
     Per element in Python: ODS rosters are small, and LibreOffice's trailing filler (a row
@@ -377,8 +426,8 @@ class _OdsScan:
     """
 
     def __init__(self, area: Area) -> None:
+        super().__init__(area.file_name)
         self.area = area
-        self.carry = b""
         self.rows = 0  # rows of the current table up to its last row with content
         self.pending_rows = 0  # empty rows not yet followed by content
         self.columns = 0  # widest row with content, up to its last cell with content
@@ -388,23 +437,12 @@ class _OdsScan:
         self.row_repeat = 1
         self.in_table = False
 
-    def feed(self, data: bytes) -> None:
-        block = self.carry + data if self.carry else data
-        cut = block.rfind(b"<")
-        if cut <= 0:
-            self.carry = block
-            return
-        self.carry = block[cut:]
-        self._scan(block[:cut])
-
     def close(self) -> None:
-        if self.carry:
-            self._scan(self.carry)
-            self.carry = b""
+        self.finish()
         self._end_table()
 
-    def _scan(self, block: bytes) -> None:
-        elements = _ODS_ELEMENT.finditer(block)
+    def _scan(self, block: bytes, end: int) -> None:
+        elements = _ODS_ELEMENT.finditer(block, 0, end)
         for match in elements:
             kind, attributes = match.group(1), match.group(2)
             repeat_match = _ODS_REPEAT.search(attributes)
@@ -417,13 +455,9 @@ class _OdsScan:
                 self.row_repeat = repeat
             else:
                 self.row_width += repeat
-                # A cell with content: a value type, or text on the next few bytes.
-                following = block[match.end() : match.end() + 64]
-                if _ODS_VALUE.search(attributes) or (
-                    not attributes.endswith(b"/") and following.startswith(b"<text:")
-                ):
+                # A cell with content: a value type, or any content inside (not self-closed).
+                if not attributes.endswith(b"/") or _ODS_VALUE.search(attributes):
                     self.row_filled = self.row_width
-        self._end_row()
 
     def _end_row(self) -> None:
         if self.row_filled:

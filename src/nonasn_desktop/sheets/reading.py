@@ -201,10 +201,9 @@ def _calamine_sheet(book: python_calamine.CalamineWorkbook, name: str, file_name
 
 def _timed(rows: Iterator[tuple[int, Row]], deadline: guard.Deadline) -> Iterator[tuple[int, Row]]:
     """``rows``, stopped with SpreadsheetError once the reading time is up."""
-    for count, row in enumerate(rows):
-        if not count % _DEADLINE_EVERY:
-            deadline.check()
-        yield row
+    while block := list(itertools.islice(rows, _DEADLINE_EVERY)):
+        deadline.check()
+        yield from block
 
 
 def _csv_sheet(name: str, text: str, limits: RosterFileLimits, deadline: guard.Deadline) -> Sheet:
