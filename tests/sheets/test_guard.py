@@ -281,3 +281,22 @@ def test_at_most_matches_exactly_the_columns_up_to_its_limit(limit: int) -> None
     pattern = re.compile(_at_most(_column_letters(limit), b"A", b"Z") + rb"\Z")
     for column in [*range(1, 800), limit, limit + 1, 16_384, 16_385]:
         assert bool(pattern.match(_column_letters(column))) == (column <= limit)
+
+
+def test_merged_ranges_are_bounded(tmp_path: Path) -> None:
+    limits = dataclasses.replace(LIMITS, max_merged_ranges=100)
+    merges = b"".join(b'<mergeCell ref="A%d:B%d"/>' % (n, n) for n in range(1, 200))
+    sheet = hostile.sheet_xml(hostile.valid_rows(200))
+    sheet = sheet.replace(b"</sheetData>", b"</sheetData><mergeCells>" + merges + b"</mergeCells>")
+    _refused(hostile.minimal_xlsx(tmp_path / "gabung.xlsx", sheet), "max_merged_ranges", limits)
+
+
+def test_parts_besides_sheets_are_bounded(tmp_path: Path) -> None:
+    # A styles part of 40 MB (a few KB packed): the reader would keep it whole.
+    styles = b"<styleSheet><numFmts>" + b'<numFmt numFmtId="1" formatCode="a"/>' * (1 << 20)
+    path = hostile.minimal_xlsx(
+        tmp_path / "gaya.xlsx",
+        hostile.sheet_xml(hostile.valid_rows(2)),
+        extra={"xl/styles.xml": styles + b"</numFmts></styleSheet>"},
+    )
+    _refused(path, "archive.max_other_bytes")

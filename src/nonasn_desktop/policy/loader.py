@@ -486,11 +486,13 @@ def _roster_file(source: _Source) -> RosterFileLimits:
     limits = RosterFileLimits(
         max_file_bytes=file.integer("max_bytes", minimum=1024),
         max_unpacked_bytes=archive.integer("max_unpacked_bytes", minimum=1024),
+        max_other_bytes=archive.integer("max_other_bytes", minimum=1024),
         max_members=archive.integer("max_members", minimum=8),
         max_sheet_rows=sheet.integer("max_rows", minimum=10),
         max_sheet_columns=sheet.integer("max_columns", minimum=10),
         max_cells=sheet.integer("max_cells", minimum=100),
         max_shared_strings=sheet.integer("max_shared_strings", minimum=100),
+        max_merged_ranges=sheet.integer("max_merged_ranges", minimum=10),
         max_csv_line_chars=csv.integer("max_line_chars", minimum=80),
         max_csv_cell_chars=csv.integer("max_cell_chars", minimum=80),
         max_seconds=time.integer("max_seconds", minimum=1),

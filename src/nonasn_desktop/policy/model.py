@@ -148,11 +148,13 @@ class RosterFileLimits:
 
     max_file_bytes: int
     max_unpacked_bytes: int
+    max_other_bytes: int
     max_members: int
     max_sheet_rows: int
     max_sheet_columns: int
     max_cells: int
     max_shared_strings: int
+    max_merged_ranges: int
     max_csv_line_chars: int
     max_csv_cell_chars: int
     max_seconds: int

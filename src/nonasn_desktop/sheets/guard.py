@@ -182,6 +182,8 @@ class Area:
     file_name: str
     limits: RosterFileLimits
     cells: int = 0  # the cells the reader would hold, summed over the sheets
+    merges: int = 0  # merged ranges, summed over the sheets
+    other: int = 0  # unpacked bytes of parts other than worksheets and shared strings
 
     def sheet(self, rows: int, columns: int, cells: int) -> None:
         limits = self.limits
@@ -200,6 +202,28 @@ class Area:
         self.cells += max(rows * columns, cells)
         if self.cells > limits.max_cells:
             too_much(self.file_name, "jumlah sel", self.cells, limits.max_cells, "sheet.max_cells")
+
+    def merged(self, count: int) -> None:
+        self.merges += count
+        if self.merges > self.limits.max_merged_ranges:
+            too_much(
+                self.file_name,
+                "jumlah sel gabungan (merge)",
+                self.merges,
+                self.limits.max_merged_ranges,
+                "sheet.max_merged_ranges",
+            )
+
+    def other_part(self, size: int) -> None:
+        self.other += size
+        if self.other > self.limits.max_other_bytes:
+            too_much(
+                self.file_name,
+                "bagian arsip selain lembar kerja dan teks bersama",
+                megabytes(self.other),
+                megabytes(self.limits.max_other_bytes),
+                "archive.max_other_bytes",
+            )
 
     def shared_strings(self, count: int) -> None:
         if count > self.limits.max_shared_strings:

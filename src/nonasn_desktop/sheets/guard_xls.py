@@ -27,6 +27,7 @@ _BOF = 0x0809
 _EOF = 0x000A
 _SST = 0x00FC
 _DIMENSIONS = 0x0200
+_MERGED_CELLS = 0x00E5
 _CHECK_EVERY = 65_536
 
 
@@ -170,6 +171,8 @@ def _check_records(
         elif kind == _DIMENSIONS and len(body) >= 12:
             _first_row, last_row, _first_col, last_col = struct.unpack_from("<IIHH", body)
             rows, columns = max(rows, last_row), max(columns, last_col)
+        elif kind == _MERGED_CELLS and len(body) >= 2:
+            area.merged(struct.unpack_from("<H", body)[0])
         elif kind == _SST and len(body) >= 8:
             for declared in struct.unpack_from("<II", body):
                 area.shared_strings(declared)

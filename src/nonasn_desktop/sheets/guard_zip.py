@@ -247,6 +247,7 @@ class _XmlScan(_Pieces):
         self.area = area
         self.head = strings
         self.count_strings = strings
+        self.merges = 0
         self.worksheet = False
         self.max_row = 0
         self.max_column = 0
@@ -259,8 +260,15 @@ class _XmlScan(_Pieces):
         self.finish()
         if self.worksheet:
             self.area.sheet(self.max_row, self.max_column, self.cells)
+            self.area.merged(self.merges)
         if self.strings:
             self.area.shared_strings(self.strings)
+
+    def feed(self, data: bytes) -> None:
+        super().feed(data)
+        if not (self.worksheet or self.count_strings):
+            # Styles, the workbook part, pictures: the reader keeps them whole.
+            self.area.other_part(len(data))
 
     def _scan(self, block: bytes, end: int) -> None:
         start = 0
@@ -277,6 +285,8 @@ class _XmlScan(_Pieces):
                 return
             self.worksheet = True
             start = at
+        # <mergeCell ref="A5:A9"/>, once each (and <mergeCells> around them).
+        self.merges += block.count(b"mergeCell", start, end)
         while start < end:
             if self.max_column == 0:
                 # The first rows are read exactly: they tell the columns in use.
@@ -442,6 +452,8 @@ class _OdsScan(_Pieces):
         self._end_table()
 
     def _scan(self, block: bytes, end: int) -> None:
+        # A merged cell spans columns, rows or both: counted once or twice.
+        self.area.merged(block.count(b"-spanned=", 0, end))
         elements = _ODS_ELEMENT.finditer(block, 0, end)
         for match in elements:
             kind, attributes = match.group(1), match.group(2)
