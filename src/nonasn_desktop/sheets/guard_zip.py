@@ -19,7 +19,7 @@ from nonasn_desktop.sheets.errors import SpreadsheetError
 from nonasn_desktop.sheets.guard import Area, Deadline, broken, column_number, megabytes, too_much
 
 # Bytes unpacked per step: small enough to stop early, large enough to be fast.
-_INFLATE_STEP = 1 << 19
+_INFLATE_STEP = 1 << 20
 # The first bytes of a member, where the root element and its attributes are.
 _HEAD = 4096
 # The longest tag carried from one piece to the next (a real one is well under 1 KB).
