@@ -14,15 +14,16 @@ bound:
 - **ZIP archives** (xlsx, ods): at most ``max_members`` members, no name twice, only stored
   or deflated members, and each member is unpacked here, counting the bytes it *really*
   produces (the archive's size fields can lie) against ``max_unpacked_bytes``, and checking
-  that it ends where and how the archive says (size and CRC). Nothing is kept: the bytes are
-  scanned as they come.
+  that it ends where the archive says, at the size it declares. Parts other than worksheets
+  and shared strings (styles, pictures), which the reader keeps whole, share
+  ``max_other_bytes``. Nothing is kept here: the bytes are scanned as they come.
 - **Worksheets** (every XML member is scanned, whatever its name): the rows and columns the
   cells reach (explicit ``r="XFD1048576"`` references and cells without one), the number of
   cells and the cells' area, summed over the sheets, against ``max_sheet_rows``,
   ``max_sheet_columns`` and ``max_cells``; shared strings (the declared ``count`` and
-  ``uniqueCount`` and the entries really present) against ``max_shared_strings``. ODS rows and
-  cells repeated with ``number-rows-repeated``/``number-columns-repeated`` count as often as
-  they are repeated.
+  ``uniqueCount`` and the entries really present) against ``max_shared_strings``; merged
+  ranges against ``max_merged_ranges``. ODS rows and cells repeated with
+  ``number-rows-repeated``/``number-columns-repeated`` count as often as they are repeated.
 - **CSV**: every line and every cell against ``max_csv_line_chars`` and ``max_csv_cell_chars``.
 - **Time**: reading stops after ``max_seconds``.
 
