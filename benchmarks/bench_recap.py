@@ -170,8 +170,8 @@ def write_baseline(captured: Captured, columns: dict[str, list[Any]], path: Path
 
 
 def run() -> list[Result]:
+    from nonasn_desktop.core.bulk import gc_paused
     from nonasn_desktop.reports.recap import write_recap
-    from nonasn_desktop.sheets.spreadsheet import gc_paused
     from nonasn_desktop.startup import open_app
 
     with tempfile.TemporaryDirectory(prefix="bench-recap-") as temp:

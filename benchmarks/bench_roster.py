@@ -1,5 +1,7 @@
 """Roster import of 100,000 rows: at most 3x the time python-calamine alone needs to read the
-same file (same run), peak memory under 400 MB.
+same file (same run), peak memory under 400 MB; and the peak memory of importing the largest
+roster the bounds of forms/roster_file.toml admit, and of refusing the largest hostile file,
+each under 400 MB (issue 12).
 
 The file: a roster as an agency sends it (two title rows, then the header, then 100,000 rows of
 20 columns), written once per run with openpyxl's write-only mode. Every row is valid: NIKs
@@ -13,16 +15,25 @@ three (the CPU-time ratio is reported too: on a shared machine it moves less tha
 time). The import's peak memory is the subprocess's own ``resource.getrusage(RUSAGE_SELF)``
 maximum resident set size at its end (the whole process: interpreter, libraries, calamine's
 copy of the sheet, the rows and SQLite), reported by the subprocess.
+
+The largest accepted roster has as many rows of 20 columns as ``max_cells`` admits (rows are
+counted in steps of ``ROW_STEP``). The largest hostile file is as large as ``max_bytes``
+admits: an xlsx whose worksheet claims to unpack to just under ``max_unpacked_bytes`` but
+really unpacks to 2 GB, padded with a stored member of random bytes; it must be refused (the
+check unpacks it step by step and stops once it produces more than it claimed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
+import struct
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 from benchmarks.harness import Result, reported, within
@@ -45,7 +56,7 @@ if mode == "calamine":
         rows += 1
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     extra = {"rows": rows}
-else:
+elif mode == "import":
     from nonasn_desktop.startup import open_app
     from nonasn_desktop.roster.importing import import_roster
     with open_app(folder, create=True) as ctx:
@@ -53,6 +64,19 @@ else:
         report = import_roster(ctx, path, actor="system")
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     extra = {"added": report.added, "refused": report.refused_count}
+elif mode == "refuse":
+    from nonasn_desktop.startup import open_app
+    from nonasn_desktop.roster.importing import import_roster
+    from nonasn_desktop.sheets.reading import SpreadsheetError
+    with open_app(folder, create=True) as ctx:
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            import_roster(ctx, path, actor="system")
+            refused = ""
+        except SpreadsheetError as exc:
+            refused = str(exc)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    extra = {"refused_with": refused}
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak / 1024, **extra}))
 """
@@ -111,6 +135,43 @@ def build_roster(path: Path, rows: int = ROWS, seed: int = 2022) -> Path:
     return path
 
 
+def build_hostile(path: Path, max_bytes: int, max_unpacked: int) -> Path:
+    """An xlsx of about ``max_bytes`` whose worksheet claims to unpack to what ``max_unpacked``
+    leaves beside the padding, less 1 MB, but really unpacks to 2 GB."""
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("xl/workbook.xml", b"<workbook/>")
+        with archive.open(sheet, "w", force_zip64=True) as member:
+            member.write(b"<worksheet><sheetData>")
+            blank = b" " * (1 << 20)
+            for _ in range(2048):
+                member.write(blank)
+            member.write(b"</sheetData></worksheet>")
+        padding = max(0, max_bytes - path.stat().st_size - (64 << 10))
+        archive.writestr(zipfile.ZipInfo("xl/media/isi.bin"), os.urandom(padding))
+    _declare_size(path, sheet, max_unpacked - padding - (1 << 20))
+    return path
+
+
+def _declare_size(path: Path, member: str, size: int) -> None:
+    """Make the zip64 size fields of ``member`` (local header and central directory) claim
+    ``size``: the lie the check must not believe."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    for signature, header in ((b"PK\x03\x04", 30), (b"PK\x01\x02", 46)):
+        at = info.header_offset if signature == b"PK\x03\x04" else data.rfind(b"PK\x01\x02")
+        while data[at + header : at + header + len(member)] != member.encode():
+            at = data.rfind(signature, 0, at)
+        name_length, extra_length = struct.unpack_from(
+            "<HH", data, at + (26 if header == 30 else 28)
+        )
+        extra = at + header + name_length
+        tag = data.find(b"\x01\x00", extra, extra + extra_length)
+        struct.pack_into("<Q", data, tag + 4, size)
+    path.write_bytes(bytes(data))
+
+
 def _child(mode: str, path: Path, folder: Path) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, mode, str(path), str(folder)],
@@ -122,7 +183,18 @@ def _child(mode: str, path: Path, folder: Path) -> dict[str, float]:
     return result
 
 
+def _bounds() -> tuple[int, int, int]:
+    from nonasn_desktop.policy import default_policy
+    from nonasn_desktop.sheets.guard_zip import ROW_STEP
+
+    limits = default_policy().roster_file
+    # 20 columns; rows counted in steps of ROW_STEP; three rows above the people.
+    largest = (limits.max_cells // 20) // ROW_STEP * ROW_STEP - 3
+    return largest, limits.max_file_bytes, limits.max_unpacked_bytes
+
+
 def run() -> list[Result]:
+    largest, max_bytes, max_unpacked = _bounds()
     with tempfile.TemporaryDirectory(prefix="bench-roster-") as temp:
         folder = Path(temp)
         path = build_roster(folder / "daftar.xlsx")
@@ -131,12 +203,24 @@ def run() -> list[Result]:
         for attempt in range(REPEAT):
             calamine.append(_child("calamine", path, folder / "unused"))
             imports.append(_child("import", path, folder / f"data-{attempt}"))
+        path.unlink()
+        biggest = _child(
+            "import", build_roster(folder / "terbesar.xlsx", largest), folder / "data-largest"
+        )
+        hostile = _child(
+            "refuse", build_hostile(folder / "bom.xlsx", max_bytes, max_unpacked), folder / "h"
+        )
     if any(run["added"] != ROWS or run["refused"] for run in imports):
         raise RuntimeError(f"the benchmark roster did not import cleanly: {imports}")
+    if biggest["added"] != largest or biggest["refused"]:
+        raise RuntimeError(f"the largest admitted roster did not import cleanly: {biggest}")
+    if not hostile["refused_with"]:
+        raise RuntimeError("the hostile file was not refused")
     read = min(run["seconds"] for run in calamine)
     imported = min(run["seconds"] for run in imports)
     peak = max(run["peak_mb"] for run in imports)
     cpu_ratio = min(run["cpu"] for run in imports) / min(run["cpu"] for run in calamine)
+    people = f"{largest:,}".replace(",", ".")
     return [
         within(
             f"impor daftar {ROWS:,} baris (calamine saja {read:.2f} s)".replace(",", "."),
@@ -154,6 +238,24 @@ def run() -> list[Result]:
             MEMORY_LIMIT_MB,
             f"< {MEMORY_LIMIT_MB:g} MB",
             unit="MB",
+        ),
+        within(
+            f"impor daftar terbesar yang diterima ({people} baris): memori puncak",
+            biggest["peak_mb"],
+            MEMORY_LIMIT_MB,
+            f"< {MEMORY_LIMIT_MB:g} MB",
+            unit="MB",
+        ),
+        within(
+            f"menolak berkas berbahaya terbesar ({max_bytes >> 20} MB, isi 2 GB): memori puncak",
+            hostile["peak_mb"],
+            MEMORY_LIMIT_MB,
+            f"< {MEMORY_LIMIT_MB:g} MB",
+            unit="MB",
+        ),
+        reported(
+            "menolak berkas berbahaya terbesar: waktu",
+            f"{hostile['seconds']:.2f} s",
         ),
     ]
 

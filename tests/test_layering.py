@@ -29,7 +29,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "crypto": frozenset(),
     "rules": frozenset({"policy"}),
     "flow": frozenset({"policy", "rules", "crypto"}),
-    "sheets": frozenset(),
+    # Reading a spreadsheet within the bounds of forms/roster_file.toml (policy.model).
+    "sheets": frozenset({"policy"}),
     # Storage and the open application.
     "storage": frozenset({"crypto", "rules"}),
     "core": frozenset({"policy", "storage"}),

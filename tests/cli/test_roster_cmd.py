@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from helpers import hostile_sheets as hostile
 from helpers.injection import HOSTILE, assert_only_text
 from helpers.workbooks import (
     header_of,
@@ -156,3 +157,29 @@ def test_a_report_onto_a_full_disk_is_a_message(
     assert _run(data, "import", str(path), "--report", str(out / "laporan.xlsx")) == 1
     assert "ruang disk tujuan penuh" in capsys.readouterr().err
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.timeout(60)
+def test_hostile_files_exit_2_with_the_bound_named(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corners = hostile.minimal_xlsx(
+        tmp_path / "sudut.xlsx",
+        hostile.sheet_xml(
+            b'<row r="1"><c r="A1"><v>1</v></c></row>'
+            b'<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+        ),
+    )
+    line = tmp_path / "baris.csv"
+    line.write_text("NIK;Nama\n" + "a;" * (1 << 20) + "\n", encoding="utf-8")
+    fifo = tmp_path / "pipa.csv"
+    os.mkfifo(fifo)
+    for path, words in [
+        (corners, "sheet.max_"),
+        (line, "csv.max_line_chars"),
+        (fifo, "bukan berkas biasa"),
+    ]:
+        assert _run(data, "import", str(path)) == 2
+        err = capsys.readouterr().err
+        assert words in err
+        assert "Traceback" not in err

@@ -13,10 +13,12 @@ from helpers.workbooks import header_of, not_a_spreadsheet, people, rows_of, wri
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import ProgressStep
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.gui import roster_dialogs
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.roster import entries as roster
+from nonasn_desktop.roster.importing import PHASE_READING, PHASE_SAVING
 from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.rules.status import RecordStatus
 
@@ -172,3 +174,12 @@ def test_recap_export(
     assert str(target) in _text(dialog, "recap_path")
     assert load_workbook(target).sheetnames == ["Per Unit Kerja", "Data"]
     dialog.close()
+
+
+def test_progress_names_the_phase() -> None:
+    reading = ProgressStep(PHASE_READING, 1200, 5000)
+    saving = ProgressStep(PHASE_SAVING, 10, 50)
+    assert roster_dialogs.RosterImportDialog.describe_step(reading) == (
+        "Membaca dan memeriksa baris 1.200 dari 5.000…"
+    )
+    assert "menyimpan ke daftar" in roster_dialogs.RosterImportDialog.describe_step(saving)

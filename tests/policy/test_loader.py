@@ -204,3 +204,33 @@ def test_input_limits_problems_name_their_line(
 def test_installed_input_limits() -> None:
     limits = default_policy().input_limits
     assert (limits.max_rupiah, limits.min_year, limits.max_year) == (1_000_000_000, 1900, 2100)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("max_rows = 250_000", "max_rows = 2_000_000", "'max_rows' paling besar 1048576"),
+        ("max_columns = 1_024", "max_columns = 20_000", "'max_columns' paling besar 16384"),
+        ("max_cells = 2_500_000", "max_cells = 0", "'max_cells' paling kecil 100"),
+        ("max_cell_chars = 10_000", "max_cell_chars = 200_000", "tidak boleh melebihi"),
+        ("max_seconds = 300", 'max_seconds = "lama"', "'max_seconds' harus bilangan bulat"),
+    ],
+)
+def test_roster_file_bounds_problems_name_their_line(
+    forms_copy: Path, old: str, new: str, problem: str
+) -> None:
+    path = forms_copy / "roster_file.toml"
+    _edit(path, old, new)
+    with pytest.raises(PolicyFileError) as caught:
+        load_policy(forms_copy)
+    assert caught.value.file == "roster_file.toml"
+    assert problem in caught.value.problem
+    assert caught.value.line is not None
+    assert path.read_text().splitlines()[caught.value.line - 1].strip() == new
+
+
+def test_installed_roster_file_bounds() -> None:
+    limits = default_policy().roster_file
+    assert limits.max_sheet_rows <= 1_048_576
+    assert limits.max_cells == 2_500_000
+    assert limits.max_csv_cell_chars < limits.max_csv_line_chars

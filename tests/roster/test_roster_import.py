@@ -33,18 +33,22 @@ from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import OperationCancelledError, ProgressStep
 from nonasn_desktop.errors import AuthError, FieldError
 from nonasn_desktop.roster import entries as roster
 from nonasn_desktop.roster import importing as ri
+from nonasn_desktop.roster.converters import Converters
 from nonasn_desktop.roster.importing import (
+    PHASE_READING,
+    PHASE_SAVING,
     ImportCancelledError,
-    ImportReport,
     import_roster,
-    write_report,
 )
+from nonasn_desktop.roster.report import ImportReport, write_report
+from nonasn_desktop.roster.values import Values
 from nonasn_desktop.rules.identity import normalise_name, parse_nik
 from nonasn_desktop.rules.roles import Role
-from nonasn_desktop.sheets.spreadsheet import SpreadsheetError
+from nonasn_desktop.sheets.reading import SpreadsheetError
 
 
 def _import(ctx: AppContext, path: Path, **kwargs: Any) -> ImportReport:
@@ -525,16 +529,18 @@ def test_cancel_midway_leaves_the_roster_unchanged(
     _import(app_ctx, _simple(tmp_path, people(3), "awal.xlsx"))
     before = roster.count(app_ctx)
     big = write_xlsx(tmp_path / "besar.xlsx", [header_of(), *rows_of(people(1200, start=10))])
-    calls: list[tuple[int, int]] = []
-
-    def progress(done: int, total: int) -> None:
-        calls.append((done, total))
+    calls: list[ProgressStep] = []
 
     with pytest.raises(ImportCancelledError, match="tidak berubah"):
-        _import(app_ctx, big, progress=progress, cancelled=lambda: len(calls) >= 1)
+        _import(app_ctx, big, progress=calls.append, cancelled=lambda: len(calls) >= 1)
     assert roster.count(app_ctx) == before
     assert calls
-    assert calls[0][1] >= 1200
+    assert calls[0].phase == PHASE_READING
+    assert calls[0].total >= 1200
+
+
+def test_cancel_is_an_operation_cancelled_error() -> None:
+    assert issubclass(ImportCancelledError, OperationCancelledError)
 
 
 def test_cancel_while_writing_leaves_the_roster_unchanged(
@@ -551,16 +557,13 @@ def test_cancel_while_writing_leaves_the_roster_unchanged(
         real_insert(*args)
 
     monkeypatch.setattr(ri, "_insert", counting_insert)
-    progress: list[tuple[int, int]] = []
+    progress: list[ProgressStep] = []
     with pytest.raises(ImportCancelledError):
-        _import(
-            app_ctx,
-            path,
-            progress=lambda done, total: progress.append((done, total)),
-            cancelled=lambda: batches >= 2,
-        )
+        _import(app_ctx, path, progress=progress.append, cancelled=lambda: batches >= 2)
     assert batches == 2
-    assert progress[-1] == (1, 1)
+    saving = [step for step in progress if step.phase == PHASE_SAVING]
+    assert [(step.done, step.total) for step in saving] == [(0, 50), (10, 50), (20, 50)]
+    assert all(step.phase == PHASE_READING for step in progress[: -len(saving)])
     assert roster.count(app_ctx) == 0
     assert audit.recent(app_ctx, action_prefix="roster.") == []
 
@@ -778,7 +781,7 @@ def test_fast_nik_check_agrees_with_parse_nik(text: str) -> None:
     from nonasn_desktop.policy import default_policy
     from nonasn_desktop.roster.columns import roster_columns
 
-    values = ri._Values(default_policy(), roster_columns(), today)
+    values = Values(default_policy(), roster_columns(), today)
     fast = values.fast_nik(text)
     try:
         info = parse_nik(text, today=today)
@@ -817,9 +820,8 @@ def _name_converter() -> Any:
     from nonasn_desktop.roster.columns import roster_columns
 
     columns = roster_columns()
-    values = ri._Values(default_policy(), columns, dt.date(2026, 1, 5))
-    reader = ri._SheetReader(values, columns, ri._Reading(), None)
-    return reader._name_converter()
+    values = Values(default_policy(), columns, dt.date(2026, 1, 5))
+    return Converters(values, columns).name()
 
 
 def test_headers_match_the_canonical_names() -> None:

@@ -15,18 +15,15 @@ from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.progress import progress_printer
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.policy import default_policy
 from nonasn_desktop.roster import entries as roster
-from nonasn_desktop.roster.importing import (
-    EXIT_UNREADABLE,
-    ImportReport,
-    import_roster,
-    write_report,
-)
+from nonasn_desktop.roster.importing import import_roster
+from nonasn_desktop.roster.report import EXIT_UNREADABLE, ImportReport, write_report
 from nonasn_desktop.roster.template import write_template
 from nonasn_desktop.rules.formatting import format_date, format_money
-from nonasn_desktop.sheets.spreadsheet import SpreadsheetError
+from nonasn_desktop.sheets.reading import SpreadsheetError
 from nonasn_desktop.startup import open_app
 
 NOT_LISTED = "Anda Belum Didaftarkan oleh Admin Instansi"
@@ -71,20 +68,6 @@ def run_template(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress_printer() -> Any:
-    if not sys.stderr.isatty():
-        return None
-    shown = [-1]
-
-    def show(done: int, total: int) -> None:
-        percent = 100 * done // total if total else 100
-        if percent != shown[0]:
-            shown[0] = percent
-            print(f"\rMembaca dan memeriksa: {percent:3d}%", end="", file=sys.stderr, flush=True)
-
-    return show
-
-
 def print_report(report: ImportReport, limit: int | None = PRINTED_REFUSALS) -> None:
     print(f"Impor {report.file_name}: {report.summary()}")
     for sheet in report.sheets:
@@ -115,7 +98,7 @@ def print_report(report: ImportReport, limit: int | None = PRINTED_REFUSALS) -> 
 
 
 def run_import(args: argparse.Namespace) -> int:
-    progress = _progress_printer()
+    progress = progress_printer()
     try:
         with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
             report = import_roster(ctx, args.file, actor=SYSTEM_ACTOR, progress=progress)
@@ -124,8 +107,6 @@ def run_import(args: argparse.Namespace) -> int:
             print(file=sys.stderr)
         print(str(exc), file=sys.stderr)
         return EXIT_UNREADABLE
-    if progress is not None:
-        print(file=sys.stderr)
     print_report(report, limit=None if args.report is None else PRINTED_REFUSALS)
     if args.report is not None:
         write_report(report, args.report)

@@ -32,17 +32,14 @@ from PySide6.QtWidgets import (
 
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.core.progress import OperationCancelledError, ProgressStep
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui import file_dialogs, theme
 from nonasn_desktop.gui.messages import show_bug, show_user_error
 from nonasn_desktop.gui.workers import Task, run_in_background
 from nonasn_desktop.reports.recap import RecapCancelledError, RecapResult, write_recap
-from nonasn_desktop.roster.importing import (
-    ImportCancelledError,
-    ImportReport,
-    import_roster,
-    write_report,
-)
+from nonasn_desktop.roster.importing import PHASE_SAVING, import_roster
+from nonasn_desktop.roster.report import ImportReport, write_report
 from nonasn_desktop.roster.template import write_template
 
 SPREADSHEET_FILTER = "Lembar kerja (*.xlsx *.xlsm *.xls *.ods *.csv *.XLSX *.XLS *.CSV)"
@@ -178,7 +175,7 @@ class _TaskDialog(QDialog):
 
     def _failed(self, exc: UserError) -> None:
         self.progress.setVisible(False)
-        cancelled = isinstance(exc, (ImportCancelledError, RecapCancelledError))
+        cancelled = isinstance(exc, (OperationCancelledError, RecapCancelledError))
         self.status.setText("Dibatalkan." if cancelled else "Tidak dapat diselesaikan.")
         theme.show_error_text(self.error, str(exc))
 
@@ -190,6 +187,9 @@ class _TaskDialog(QDialog):
 
 class RosterImportDialog(_TaskDialog):
     """Import one roster file and show its outcome."""
+
+    # The import's ProgressStep, emitted on the worker thread and shown on the GUI thread.
+    step_reported = Signal(object)
 
     def __init__(self, ctx: AppContext, user: UserInfo, path: Path, parent: QWidget | None):
         super().__init__("Impor Daftar Admin Instansi", f"Berkas: {path.name}", parent)
@@ -203,26 +203,36 @@ class RosterImportDialog(_TaskDialog):
         self.save_button.setVisible(False)
         self.save_button.clicked.connect(self.save_report)
         self.buttons.insertWidget(1, self.save_button)
+        self.step_reported.connect(self._stepped)
 
     def run(self) -> None:
         ctx, user, path = self._ctx, self._user, self._path
+        report = self.step_reported.emit
 
         def work(task: Task) -> ImportReport:
             return import_roster(
                 ctx,
                 path,
                 actor=user.username,
-                progress=task.report,
+                progress=report,
                 cancelled=lambda: task.cancelled,
             )
 
         self.status.setText("Membaca berkas…")
         self.start(work)
 
-    def describe_progress(self, done: int, total: int) -> str:
-        if done >= total:
+    def _stepped(self, step: ProgressStep) -> None:
+        if self.task is None or step.total <= 0:
+            return
+        self.progress.setRange(0, step.total)
+        self.progress.setValue(min(step.done, step.total))
+        self.status.setText(self.describe_step(step))
+
+    @staticmethod
+    def describe_step(step: ProgressStep) -> str:
+        if step.phase == PHASE_SAVING:
             return "Semua baris sudah diperiksa; menyimpan ke daftar…"
-        return f"Membaca dan memeriksa baris {done:,} dari {total:,}…".replace(",", ".")
+        return f"{step.phase} baris {step.done:,} dari {step.total:,}…".replace(",", ".")
 
     def show_result(self, result: Any) -> None:
         report: ImportReport = result

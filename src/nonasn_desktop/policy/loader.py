@@ -36,6 +36,7 @@ from nonasn_desktop.policy.model import (
     InputLimits,
     PasswordPolicy,
     Policy,
+    RosterFileLimits,
     Step,
     StepKind,
 )
@@ -48,6 +49,8 @@ STEP_COUNT = 24
 DOCUMENT_FORMATS: tuple[DocumentFormat, ...] = ("jpeg", "pdf")
 STEP_KINDS: tuple[StepKind, ...] = ("page", "button", "dialog")
 _TOML_LINE = re.compile(r"at line (\d+)")
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384
 
 
 def forms_dir() -> Traversable:
@@ -495,6 +498,37 @@ def _backup_limits(source: _Source) -> BackupLimits:
     return limits
 
 
+def _roster_file(source: _Source) -> RosterFileLimits:
+    root = _Table(source, source.data, None)
+    file = root.table("file", "[file]")
+    archive = root.table("archive", "[archive]")
+    sheet = root.table("sheet", "[sheet]")
+    csv = root.table("csv", "[csv]")
+    time = root.table("time", "[time]")
+    limits = RosterFileLimits(
+        max_file_bytes=file.integer("max_bytes", minimum=1024),
+        max_unpacked_bytes=archive.integer("max_unpacked_bytes", minimum=1024),
+        max_other_bytes=archive.integer("max_other_bytes", minimum=1024),
+        max_members=archive.integer("max_members", minimum=8),
+        max_sheet_rows=sheet.integer("max_rows", minimum=10),
+        max_sheet_columns=sheet.integer("max_columns", minimum=10),
+        max_cells=sheet.integer("max_cells", minimum=100),
+        max_shared_strings=sheet.integer("max_shared_strings", minimum=100),
+        max_merged_ranges=sheet.integer("max_merged_ranges", minimum=10),
+        max_csv_line_chars=csv.integer("max_line_chars", minimum=80),
+        max_csv_cell_chars=csv.integer("max_cell_chars", minimum=80),
+        max_seconds=time.integer("max_seconds", minimum=1),
+    )
+    # Above Excel's own grid the reader would be asked for cells no spreadsheet can hold.
+    if limits.max_sheet_rows > EXCEL_ROWS:
+        sheet.fail(f"'max_rows' paling besar {EXCEL_ROWS}", "max_rows")
+    if limits.max_sheet_columns > EXCEL_COLUMNS:
+        sheet.fail(f"'max_columns' paling besar {EXCEL_COLUMNS}", "max_columns")
+    if limits.max_csv_cell_chars > limits.max_csv_line_chars:
+        csv.fail("'max_cell_chars' tidak boleh melebihi 'max_line_chars'", "max_cell_chars")
+    return limits
+
+
 def load_policy(directory: FormsDir | None = None) -> Policy:
     """Read and validate every policy file. ``directory`` overrides the installed forms/."""
     eligibility = _eligibility(_load("eligibility.toml", directory))
@@ -503,6 +537,7 @@ def load_policy(directory: FormsDir | None = None) -> Policy:
     steps, phases = _steps(_load("steps.toml", directory), fields, documents)
     input_limits = _input_limits(_load("input_limits.toml", directory))
     backup_limits = _backup_limits(_load("backup_limits.toml", directory))
+    roster_file = _roster_file(_load("roster_file.toml", directory))
     for rule in documents.rules.values():
         if rule.kind not in steps[rule.required_at_step - 1].documents:
             raise PolicyFileError(
@@ -519,6 +554,7 @@ def load_policy(directory: FormsDir | None = None) -> Policy:
         steps=steps,
         input_limits=input_limits,
         backup_limits=backup_limits,
+        roster_file=roster_file,
         phases=phases,
     )
 

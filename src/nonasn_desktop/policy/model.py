@@ -153,6 +153,28 @@ class BackupLimits:
 
 
 @dataclass(frozen=True)
+class RosterFileLimits:
+    """Bounds on a roster spreadsheet a clerk hands the program (forms/roster_file.toml).
+
+    Checked where the file is read, before the spreadsheet reader sees it, so that no file can
+    exhaust the machine or abort the application.
+    """
+
+    max_file_bytes: int
+    max_unpacked_bytes: int
+    max_other_bytes: int
+    max_members: int
+    max_sheet_rows: int
+    max_sheet_columns: int
+    max_cells: int
+    max_shared_strings: int
+    max_merged_ranges: int
+    max_csv_line_chars: int
+    max_csv_cell_chars: int
+    max_seconds: int
+
+
+@dataclass(frozen=True)
 class Step:
     number: int
     phase: str
@@ -188,6 +210,7 @@ class Policy:
     steps: tuple[Step, ...]
     input_limits: InputLimits
     backup_limits: BackupLimits
+    roster_file: RosterFileLimits
     phases: dict[str, str] = field(default_factory=dict)
 
     def step(self, number: int) -> Step:

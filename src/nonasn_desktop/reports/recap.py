@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
+from nonasn_desktop.core.bulk import gc_paused
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.core.progress import (
     Cancelled,
@@ -41,7 +42,6 @@ from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.roster.columns import roster_columns
 from nonasn_desktop.rules.formatting import format_date
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.sheets.spreadsheet import gc_paused
 from nonasn_desktop.sheets.writing import SafeSheet, SafeWorkbook
 from nonasn_desktop.storage.models import Registration, WorkHistory
 

@@ -17,13 +17,12 @@ A file that cannot be read at all (not a spreadsheet, damaged, password-protecte
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import gc
 import io
 import itertools
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +30,22 @@ from typing import Literal, cast
 
 import python_calamine
 
-from nonasn_desktop.errors import UserError
+from nonasn_desktop.policy.model import RosterFileLimits
+from nonasn_desktop.sheets import guard
+from nonasn_desktop.sheets.errors import SpreadsheetError
+from nonasn_desktop.sheets.guard_xls import check_xls
+from nonasn_desktop.sheets.guard_zip import check_archive
+
+__all__ = [
+    "CellValue",
+    "FileKind",
+    "Merge",
+    "Row",
+    "Sheet",
+    "SpreadsheetError",
+    "Workbook",
+    "open_spreadsheet",
+]
 
 CellValue = str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 Row = list[CellValue]
@@ -43,13 +57,11 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _CSV_DELIMITERS = (";", ",", "\t", "|")
 _SNIFF_LINES = 40
+# Rows between two looks at the clock.
+_DEADLINE_EVERY = 1024
 _RESAVE = (
     "Buka berkas itu di Excel lalu simpan ulang sebagai Excel Workbook (.xlsx), lalu impor lagi."
 )
-
-
-class SpreadsheetError(UserError):
-    """The file cannot be read as a spreadsheet at all."""
 
 
 @dataclass(frozen=True)
@@ -116,11 +128,15 @@ class Workbook:
     _calamine: python_calamine.CalamineWorkbook | None = None
     _csv_text: str | None = None
     hidden_sheets: tuple[str, ...] = ()
+    limits: RosterFileLimits | None = None
+    deadline: guard.Deadline | None = None
 
     def sheets(self) -> Iterator[Sheet]:
         """The visible worksheets in order (chart sheets and hidden sheets are left out)."""
+        assert self.limits is not None
+        assert self.deadline is not None
         if self._csv_text is not None:
-            yield _csv_sheet(self.path.name, self._csv_text)
+            yield _csv_sheet(self.path.name, self._csv_text, self.limits, self.deadline)
             return
         book = self._calamine
         assert book is not None
@@ -129,7 +145,9 @@ class Workbook:
                 continue
             if meta.visible != python_calamine.SheetVisibleEnum.Visible:
                 continue
-            yield _calamine_sheet(book, meta.name, self.path.name)
+            sheet = _calamine_sheet(book, meta.name, self.path.name)
+            sheet._rows = _timed(sheet._rows, self.deadline)
+            yield sheet
 
     def close(self) -> None:
         if self._calamine is not None:
@@ -181,13 +199,33 @@ def _calamine_sheet(book: python_calamine.CalamineWorkbook, name: str, file_name
     return Sheet(name=name, last_row=end[0] + 1, merges=merges, _rows=rows)
 
 
-def _csv_sheet(name: str, text: str) -> Sheet:
+def _timed(rows: Iterator[tuple[int, Row]], deadline: guard.Deadline) -> Iterator[tuple[int, Row]]:
+    """``rows``, stopped with SpreadsheetError once the reading time is up."""
+    while block := list(itertools.islice(rows, _DEADLINE_EVERY)):
+        deadline.check()
+        yield from block
+
+
+def _csv_sheet(name: str, text: str, limits: RosterFileLimits, deadline: guard.Deadline) -> Sheet:
+    # Lines were measured when the file was opened: the sample read here is bounded.
     delimiter = _sniff_delimiter(text)
 
     def rows() -> Iterator[tuple[int, Row]]:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        for number, cells in enumerate(reader, start=1):
-            yield number, list[CellValue](cells)
+        checks = guard.CsvChecks(name, limits)
+        try:
+            for number, cells in enumerate(reader, start=1):
+                checks.row(cells)
+                if not number % _DEADLINE_EVERY:
+                    deadline.check()
+                yield number, list[CellValue](cells)
+        except csv.Error as exc:
+            # A quoted cell running over many lines, longer than the csv module takes.
+            raise SpreadsheetError(
+                f"Berkas CSV {name} tidak dapat dibaca pada baris {reader.line_num} ({exc}).",
+                hint='Periksa tanda kutip (") yang tidak ditutup pada baris itu, lalu simpan '
+                "ulang berkasnya dari Excel sebagai CSV.",
+            ) from None
 
     return Sheet(name=name, last_row=text.count("\n") + 1, _rows=rows())
 
@@ -268,28 +306,23 @@ def _open_zip(path: Path, data: bytes) -> FileKind:
     )
 
 
-def open_spreadsheet(path: Path) -> Workbook:
-    """Open ``path`` for reading; SpreadsheetError when it cannot be read at all."""
+def open_spreadsheet(path: Path, limits: RosterFileLimits) -> Workbook:
+    """Open ``path`` for reading within ``limits``; SpreadsheetError when it cannot (or may
+    not) be read. The file is checked completely (see :mod:`nonasn_desktop.sheets.guard`)
+    before the spreadsheet reader sees it."""
     name = path.name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SpreadsheetError(f"Berkas {path} tidak ditemukan.") from None
-    except IsADirectoryError:
-        raise SpreadsheetError(f"{path} adalah folder, bukan berkas lembar kerja.") from None
-    except OSError as exc:
-        raise SpreadsheetError(
-            f"Berkas {path} tidak dapat dibaca ({exc.strerror}).",
-            hint="Tutup berkas itu di Excel bila sedang terbuka, lalu coba lagi.",
-        ) from None
+    data = guard.read_file(path, limits)
     if not data:
         raise SpreadsheetError(f"Berkas {name} kosong (0 byte).")
+    deadline = guard.Deadline(name, limits.max_seconds)
     kind: FileKind
     if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
+        _check_archive(data, name, limits, deadline)
         kind = _open_zip(path, data)
     elif data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_STREAM in data:
             raise _password_error(name)
+        check_xls(data, name, limits, deadline)
         kind = "xls"
     elif data.startswith((b"%PDF", b"\xff\xd8\xff", b"\x89PNG")):
         raise SpreadsheetError(
@@ -298,8 +331,10 @@ def open_spreadsheet(path: Path) -> Workbook:
         )
     else:
         text = _decode_text(data, name)
+        del data
         _check_text_is_a_table(text, name)
-        return Workbook(path=path, kind="csv", _csv_text=text)
+        guard.check_csv_lines(text, name, limits)
+        return Workbook(path=path, kind="csv", _csv_text=text, limits=limits, deadline=deadline)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         metadata = book.sheets_metadata
@@ -313,7 +348,27 @@ def open_spreadsheet(path: Path) -> Workbook:
     hidden = tuple(
         meta.name for meta in metadata if meta.visible != python_calamine.SheetVisibleEnum.Visible
     )
-    return Workbook(path=path, kind=kind, _calamine=book, hidden_sheets=hidden)
+    return Workbook(
+        path=path,
+        kind=kind,
+        _calamine=book,
+        hidden_sheets=hidden,
+        limits=limits,
+        deadline=deadline,
+    )
+
+
+def _check_archive(
+    data: bytes, name: str, limits: RosterFileLimits, deadline: guard.Deadline
+) -> None:
+    try:
+        check_archive(data, name, limits, deadline)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, zlib.error):
+        raise SpreadsheetError(
+            f"Berkas {name} rusak: isinya terpotong atau tidak utuh (bukan arsip Excel "
+            "yang lengkap).",
+            hint="Minta kiriman ulang berkas aslinya, atau buka di Excel dan simpan ulang.",
+        ) from None
 
 
 def _password_error(name: str) -> SpreadsheetError:
@@ -322,21 +377,3 @@ def _password_error(name: str) -> SpreadsheetError:
         hint="Buka di Excel dengan kata sandinya, hapus kata sandi (File › Info › Protect "
         "Workbook › Encrypt with Password, kosongkan), simpan, lalu impor lagi.",
     )
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a bulk job.
-
-    A roster import keeps 100,000 rows alive: every automatic collection would walk all of
-    them again, a third of the import's time for nothing (the rows hold no reference cycles);
-    an export allocates millions of short-lived cells. Reference counting still frees
-    everything as usual; the collector is back afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
