@@ -50,7 +50,6 @@ from nonasn_desktop.policy import default_policy
 from nonasn_desktop.policy.model import Policy
 from nonasn_desktop.rules.documents import (
     DocumentCheck,
-    Finding,
     check_document,
     check_document_file,
     format_bytes,
@@ -58,6 +57,7 @@ from nonasn_desktop.rules.documents import (
     format_size,
 )
 from nonasn_desktop.rules.filetypes import detect_type
+from nonasn_desktop.rules.findings import Finding
 
 KB = 1024
 MB = 1024 * 1024

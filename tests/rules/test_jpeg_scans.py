@@ -23,7 +23,7 @@ from helpers.files import (
 )
 from nonasn_desktop.errors import DocumentError
 from nonasn_desktop.policy import default_policy
-from nonasn_desktop.rules import documents as documents_module
+from nonasn_desktop.rules import image_checks
 from nonasn_desktop.rules.compliant_copy import make_compliant_copy
 from nonasn_desktop.rules.documents import check_document, check_document_file
 from nonasn_desktop.rules.filetypes import count_jpeg_segments
@@ -67,7 +67,7 @@ def test_a_jpeg_with_thousands_of_scans_is_refused_before_decoding(
     def no_decoding(*_args: object, **_kwargs: object) -> Image.Image:
         raise AssertionError("the picture must not be decoded")
 
-    monkeypatch.setattr(documents_module, "open_image", no_decoding)
+    monkeypatch.setattr(image_checks, "open_image", no_decoding)
     check = check_document("kk", hostile)
     assert not check.passed
     assert not check.fixable

@@ -247,81 +247,13 @@ class Manifest:
 
     @classmethod
     def from_json(cls, data: object) -> Manifest:
-        def bad(what: str) -> BatchFormatError:
-            return BatchFormatError(f"Manifest batch tidak sah: {what}.")
-
         if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
-            raise bad("bukan manifest batch Pendataan Non-ASN")
-        version = data.get("format_version")
-        if version != FORMAT_VERSION:
-            raise BatchFormatError(
-                f"Batch berformat versi {version!r}; aplikasi ini membaca versi {FORMAT_VERSION}.",
-                hint="Pasang versi aplikasi yang lebih baru.",
-            )
-        schema = data.get("record_schema")
-        if schema != RECORD_SCHEMA_VERSION:
-            raise BatchFormatError(
-                f"Skema data batch versi {schema!r}; aplikasi ini membaca versi "
-                f"{RECORD_SCHEMA_VERSION}.",
-                hint="Pasang versi aplikasi yang lebih baru.",
-            )
-        text_fields = {
-            "batch_id": 36,
-            "office_code": OFFICE_CODE_LENGTH,
-            "office_name": OFFICE_NAME_LENGTH,
-            "created_at": 40,
-            "app_version": APP_VERSION_LENGTH,
-        }
-        for key, limit in text_fields.items():
-            if not isinstance(data.get(key), str) or not data[key]:
-                raise bad(f"{key} harus teks")
-            problem = text_problem(data[key], limit)
-            if problem:
-                raise bad(f"{key} {problem}")
-        if not _is_uuid(data["batch_id"]):
-            raise bad("batch_id bukan UUID")
-        if not _OFFICE.fullmatch(data["office_code"]):
-            raise bad("office_code tidak sah")
-        try:
-            parse_utc(data["created_at"])
-        except ValueError:
-            raise bad("created_at bukan waktu UTC") from None
-        instansi = data.get("instansi_name")
-        if instansi is not None:
-            if not isinstance(instansi, str):
-                raise bad("instansi_name harus teks atau null")
-            problem = text_problem(instansi, OFFICE_NAME_LENGTH)
-            if problem:
-                raise bad(f"instansi_name {problem}")
-        for key in ("sequence", "record_count", "document_count"):
-            problem = integer_problem(data.get(key), 1 if key == "sequence" else 0)
-            if problem:
-                raise bad(f"{key} {problem}")
-        raw_members = data.get("members")
-        if not isinstance(raw_members, list):
-            raise bad("members harus daftar")
-        members: list[Member] = []
-        seen: set[str] = set()
-        for item in raw_members:
-            if not isinstance(item, dict):
-                raise bad("anggota harus objek")
-            name, sha, size = item.get("name"), item.get("sha256"), item.get("size")
-            if not isinstance(name, str) or name in seen or name == MANIFEST_MEMBER:
-                raise bad(f"nama anggota {name!r} tidak sah atau ganda")
-            if name != RECORDS_MEMBER and not name.startswith(DOCUMENTS_PREFIX):
-                raise bad(f"anggota {name!r} tidak dikenal")
-            if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
-                raise bad(f"sha256 anggota {name} tidak sah")
-            # records.jsonl may pass 2 GB in principle; every document is far below.
-            largest = 2**63 - 1 if name == RECORDS_MEMBER else MAX_INTEGER
-            if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= largest:
-                raise bad(f"ukuran anggota {name} tidak sah")
-            seen.add(name)
-            members.append(Member(name, sha, size))
-        if RECORDS_MEMBER not in seen:
-            raise bad(f"{RECORDS_MEMBER} tidak tercantum")
+            raise _bad_manifest("bukan manifest batch Pendataan Non-ASN")
+        _check_versions(data)
+        _check_batch_fields(data)
+        members = _members(data.get("members"))
         if len(members) - 1 != data["document_count"]:
-            raise bad("document_count tidak sama dengan banyaknya dokumen")
+            raise _bad_manifest("document_count tidak sama dengan banyaknya dokumen")
         return cls(
             batch_id=data["batch_id"],
             office_code=data["office_code"],
@@ -334,6 +266,91 @@ class Manifest:
             document_count=data["document_count"],
             members=tuple(members),
         )
+
+
+def _bad_manifest(what: str) -> BatchFormatError:
+    return BatchFormatError(f"Manifest batch tidak sah: {what}.")
+
+
+def _check_versions(data: dict[str, Any]) -> None:
+    """A batch of another format or record schema version is refused with a hint to update."""
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise BatchFormatError(
+            f"Batch berformat versi {version!r}; aplikasi ini membaca versi {FORMAT_VERSION}.",
+            hint="Pasang versi aplikasi yang lebih baru.",
+        )
+    schema = data.get("record_schema")
+    if schema != RECORD_SCHEMA_VERSION:
+        raise BatchFormatError(
+            f"Skema data batch versi {schema!r}; aplikasi ini membaca versi "
+            f"{RECORD_SCHEMA_VERSION}.",
+            hint="Pasang versi aplikasi yang lebih baru.",
+        )
+
+
+def _check_batch_fields(data: dict[str, Any]) -> None:
+    """The manifest's texts, identifiers, time and counts, each within the central schema."""
+    text_fields = {
+        "batch_id": 36,
+        "office_code": OFFICE_CODE_LENGTH,
+        "office_name": OFFICE_NAME_LENGTH,
+        "created_at": 40,
+        "app_version": APP_VERSION_LENGTH,
+    }
+    for key, limit in text_fields.items():
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise _bad_manifest(f"{key} harus teks")
+        problem = text_problem(data[key], limit)
+        if problem:
+            raise _bad_manifest(f"{key} {problem}")
+    if not _is_uuid(data["batch_id"]):
+        raise _bad_manifest("batch_id bukan UUID")
+    if not _OFFICE.fullmatch(data["office_code"]):
+        raise _bad_manifest("office_code tidak sah")
+    try:
+        parse_utc(data["created_at"])
+    except ValueError:
+        raise _bad_manifest("created_at bukan waktu UTC") from None
+    instansi = data.get("instansi_name")
+    if instansi is not None:
+        if not isinstance(instansi, str):
+            raise _bad_manifest("instansi_name harus teks atau null")
+        problem = text_problem(instansi, OFFICE_NAME_LENGTH)
+        if problem:
+            raise _bad_manifest(f"instansi_name {problem}")
+    for key in ("sequence", "record_count", "document_count"):
+        problem = integer_problem(data.get(key), 1 if key == "sequence" else 0)
+        if problem:
+            raise _bad_manifest(f"{key} {problem}")
+
+
+def _members(raw_members: object) -> list[Member]:
+    """The listed members: records.jsonl once, then documents, each named once with its
+    hash and size."""
+    if not isinstance(raw_members, list):
+        raise _bad_manifest("members harus daftar")
+    members: list[Member] = []
+    seen: set[str] = set()
+    for item in raw_members:
+        if not isinstance(item, dict):
+            raise _bad_manifest("anggota harus objek")
+        name, sha, size = item.get("name"), item.get("sha256"), item.get("size")
+        if not isinstance(name, str) or name in seen or name == MANIFEST_MEMBER:
+            raise _bad_manifest(f"nama anggota {name!r} tidak sah atau ganda")
+        if name != RECORDS_MEMBER and not name.startswith(DOCUMENTS_PREFIX):
+            raise _bad_manifest(f"anggota {name!r} tidak dikenal")
+        if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
+            raise _bad_manifest(f"sha256 anggota {name} tidak sah")
+        # records.jsonl may pass 2 GB in principle; every document is far below.
+        largest = 2**63 - 1 if name == RECORDS_MEMBER else MAX_INTEGER
+        if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= largest:
+            raise _bad_manifest(f"ukuran anggota {name} tidak sah")
+        seen.add(name)
+        members.append(Member(name, sha, size))
+    if RECORDS_MEMBER not in seen:
+        raise _bad_manifest(f"{RECORDS_MEMBER} tidak tercantum")
+    return members
 
 
 # -- record schema ------------------------------------------------------------------------------

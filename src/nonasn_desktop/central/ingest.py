@@ -233,62 +233,10 @@ def ingest_file(
         manifest = contents.manifest
         try:
             with central.db.session() as session:
-                existing = session.scalars(
-                    select(CentralBatch).where(CentralBatch.batch_uuid == manifest.batch_id)
-                ).one_or_none()
-                if existing is not None:
-                    if existing.manifest_sha256 != contents.manifest_sha256:
-                        raise ConflictError(
-                            f"Batch {manifest.batch_id} (kantor {manifest.office_code}, nomor "
-                            f"urut {manifest.sequence}) sudah dimuat dengan isi yang berbeda; "
-                            f"berkas {path.name} tidak dimuat.",
-                            hint="Bandingkan kedua berkas dengan kantor pengirim.",
-                        )
-                    return IngestOutcome(
-                        path,
-                        "already_loaded",
-                        f"{path.name}: batch nomor urut {manifest.sequence} kantor "
-                        f"{manifest.office_code} sudah pernah dimuat; tidak ada yang ditambahkan.",
-                        office_code=manifest.office_code,
-                        batch_id=manifest.batch_id,
-                        sequence=manifest.sequence,
-                    )
-                refusal = _same_sequence_refusal(session, manifest, contents.manifest_sha256, path)
-                if refusal is not None:
-                    raise refusal
-                batch = CentralBatch(
-                    batch_uuid=manifest.batch_id,
-                    office_code=manifest.office_code,
-                    office_name=manifest.office_name,
-                    instansi_name=manifest.instansi_name,
-                    sequence=manifest.sequence,
-                    created_at=fmt.parse_utc(manifest.created_at),
-                    app_version=manifest.app_version,
-                    record_count=manifest.record_count,
-                    document_count=manifest.document_count,
-                    key_id=contents.check.key.key_id,
-                    manifest_sha256=contents.manifest_sha256,
-                    file_name=_file_name(path),
-                    file_sha256=contents.check.sha256,
-                    encrypted=contents.check.encrypted,
-                    ingested_at=clock(),
-                )
-                session.add(batch)
-                session.flush()
-                documents_added = _store_documents(central, session, contents, batch)
-                session.flush()
-                records = 0
-                for record in contents.records():
-                    session.add(_record_row(record, batch))
-                    records += 1
-                    if records % FLUSH_EVERY == 0:
-                        session.flush()
-                session.flush()
-                clashes = _account_clashes(session, batch.id)
-                if clashes:
-                    # Raised inside the transaction: the whole file is rolled back.
-                    raise _account_refusal(clashes, path)
-                conflicts = _conflicting_niks(session, batch.id)
+                known = _already_loaded(session, contents, path)
+                if known is not None:
+                    return known
+                records, documents_added, conflicts = _load(central, session, contents, path, clock)
         except IntegrityError:
             raise ConflictError(
                 f"Batch {manifest.batch_id} sedang atau sudah dimuat oleh proses lain; berkas "
@@ -320,6 +268,84 @@ def ingest_file(
         office_code=manifest.office_code,
         batch_id=manifest.batch_id,
         sequence=manifest.sequence,
+    )
+
+
+def _already_loaded(session: Session, contents: BatchContents, path: Path) -> IngestOutcome | None:
+    """The outcome for a batch id already loaded from the same manifest, None for a new batch
+    id; raises ConflictError when that batch id was loaded with other contents."""
+    manifest = contents.manifest
+    existing = session.scalars(
+        select(CentralBatch).where(CentralBatch.batch_uuid == manifest.batch_id)
+    ).one_or_none()
+    if existing is None:
+        return None
+    if existing.manifest_sha256 != contents.manifest_sha256:
+        raise ConflictError(
+            f"Batch {manifest.batch_id} (kantor {manifest.office_code}, nomor "
+            f"urut {manifest.sequence}) sudah dimuat dengan isi yang berbeda; "
+            f"berkas {path.name} tidak dimuat.",
+            hint="Bandingkan kedua berkas dengan kantor pengirim.",
+        )
+    return IngestOutcome(
+        path,
+        "already_loaded",
+        f"{path.name}: batch nomor urut {manifest.sequence} kantor "
+        f"{manifest.office_code} sudah pernah dimuat; tidak ada yang ditambahkan.",
+        office_code=manifest.office_code,
+        batch_id=manifest.batch_id,
+        sequence=manifest.sequence,
+    )
+
+
+def _load(
+    central: CentralDb, session: Session, contents: BatchContents, path: Path, clock: Clock
+) -> tuple[int, int, tuple[str, ...]]:
+    """Add a new batch, its documents and its records in ``session``; returns the records
+    and new documents added and the NIKs also in another batch. Raises ConflictError (inside
+    the transaction, so the whole file is rolled back) for a refused sequence number or an
+    account number that names two people."""
+    manifest = contents.manifest
+    refusal = _same_sequence_refusal(session, manifest, contents.manifest_sha256, path)
+    if refusal is not None:
+        raise refusal
+    batch = _batch_row(contents, path, clock)
+    session.add(batch)
+    session.flush()
+    documents_added = _store_documents(central, session, contents, batch)
+    session.flush()
+    records = 0
+    for record in contents.records():
+        session.add(_record_row(record, batch))
+        records += 1
+        if records % FLUSH_EVERY == 0:
+            session.flush()
+    session.flush()
+    clashes = _account_clashes(session, batch.id)
+    if clashes:
+        # Raised inside the transaction: the whole file is rolled back.
+        raise _account_refusal(clashes, path)
+    return records, documents_added, _conflicting_niks(session, batch.id)
+
+
+def _batch_row(contents: BatchContents, path: Path, clock: Clock) -> CentralBatch:
+    manifest = contents.manifest
+    return CentralBatch(
+        batch_uuid=manifest.batch_id,
+        office_code=manifest.office_code,
+        office_name=manifest.office_name,
+        instansi_name=manifest.instansi_name,
+        sequence=manifest.sequence,
+        created_at=fmt.parse_utc(manifest.created_at),
+        app_version=manifest.app_version,
+        record_count=manifest.record_count,
+        document_count=manifest.document_count,
+        key_id=contents.check.key.key_id,
+        manifest_sha256=contents.manifest_sha256,
+        file_name=_file_name(path),
+        file_sha256=contents.check.sha256,
+        encrypted=contents.check.encrypted,
+        ingested_at=clock(),
     )
 
 

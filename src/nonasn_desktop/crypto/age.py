@@ -304,19 +304,28 @@ class AgeWriter:
         self._sink.flush()
 
 
-def _parse_header(source: BinaryIO) -> tuple[list[Stanza], bytes, bytes]:
-    """(stanzas, header bytes up to and including '---', MAC) read from ``source``."""
-    damaged = "Kepala berkas terenkripsi (age) rusak atau bukan berkas age."
-    consumed = 0
+_DAMAGED_HEADER = "Kepala berkas terenkripsi (age) rusak atau bukan berkas age."
 
-    def line() -> bytes:
-        nonlocal consumed
-        raw = source.readline(_MAX_HEADER_LINE)
-        consumed += len(raw)
-        if not raw.endswith(b"\n") or consumed > _MAX_HEADER_BYTES:
-            raise DecryptionError(damaged)
+
+class _HeaderLines:
+    """Reads the header's lines, each ending in a newline, refusing one line or the whole
+    header past its bound; keeps the bytes read so far for the header MAC."""
+
+    def __init__(self, source: BinaryIO, first: bytes) -> None:
+        self._source = source
+        self._consumed = 0
+        self.header = bytearray(first)
+
+    def line(self) -> bytes:
+        raw = self._source.readline(_MAX_HEADER_LINE)
+        self._consumed += len(raw)
+        if not raw.endswith(b"\n") or self._consumed > _MAX_HEADER_BYTES:
+            raise DecryptionError(_DAMAGED_HEADER)
         return raw
 
+
+def _parse_header(source: BinaryIO) -> tuple[list[Stanza], bytes, bytes]:
+    """(stanzas, header bytes up to and including '---', MAC) read from ``source``."""
     first = source.readline(_MAX_HEADER_LINE)
     if first.startswith(ARMOR_LINE):
         raise DecryptionError(
@@ -324,44 +333,50 @@ def _parse_header(source: BinaryIO) -> tuple[list[Stanza], bytes, bytes]:
             hint="Enkripsikan tanpa pilihan -a/--armor.",
         )
     if first != VERSION_LINE:
-        raise DecryptionError(damaged)
-    header = bytearray(first)
+        raise DecryptionError(_DAMAGED_HEADER)
+    lines = _HeaderLines(source, first)
     stanzas: list[Stanza] = []
     while True:
-        current = line()
+        current = lines.line()
         if current.startswith(b"---"):
             if not current.startswith(b"--- ") or not stanzas:
-                raise DecryptionError(damaged)
-            header += b"---"
+                raise DecryptionError(_DAMAGED_HEADER)
+            lines.header += b"---"
             try:
                 mac = _b64decode(current[4:-1])
             except ValueError:
-                raise DecryptionError(damaged) from None
+                raise DecryptionError(_DAMAGED_HEADER) from None
             if len(mac) != 32:
-                raise DecryptionError(damaged)
-            return stanzas, bytes(header), mac
+                raise DecryptionError(_DAMAGED_HEADER)
+            return stanzas, bytes(lines.header), mac
         if not current.startswith(b"-> "):
-            raise DecryptionError(damaged)
-        header += current
-        args = current[3:-1].split(b" ")
-        if any(not arg or any(c < 33 or c > 126 for c in arg) for arg in args):
-            raise DecryptionError(damaged)
-        body = bytearray()
-        while True:
-            body_line = line()
-            header += body_line
-            content = body_line[:-1]
-            if len(content) > _LINE_COLUMNS:
-                raise DecryptionError(damaged)
-            body += content
-            if len(content) < _LINE_COLUMNS:
-                break
-        try:
-            decoded = _b64decode(bytes(body))
-        except ValueError:
-            raise DecryptionError(damaged) from None
-        texts = [arg.decode("ascii") for arg in args]
-        stanzas.append(Stanza(texts[0], tuple(texts[1:]), decoded))
+            raise DecryptionError(_DAMAGED_HEADER)
+        lines.header += current
+        stanzas.append(_read_stanza(current, lines))
+
+
+def _read_stanza(first: bytes, lines: _HeaderLines) -> Stanza:
+    """The stanza whose "-> " line is ``first``: its arguments, then its base64 body, which
+    ends with the first line shorter than the full width."""
+    args = first[3:-1].split(b" ")
+    if any(not arg or any(c < 33 or c > 126 for c in arg) for arg in args):
+        raise DecryptionError(_DAMAGED_HEADER)
+    body = bytearray()
+    while True:
+        body_line = lines.line()
+        lines.header += body_line
+        content = body_line[:-1]
+        if len(content) > _LINE_COLUMNS:
+            raise DecryptionError(_DAMAGED_HEADER)
+        body += content
+        if len(content) < _LINE_COLUMNS:
+            break
+    try:
+        decoded = _b64decode(bytes(body))
+    except ValueError:
+        raise DecryptionError(_DAMAGED_HEADER) from None
+    texts = [arg.decode("ascii") for arg in args]
+    return Stanza(texts[0], tuple(texts[1:]), decoded)
 
 
 def _file_key(stanzas: list[Stanza], identities: Sequence[Identity]) -> bytes:

@@ -162,7 +162,16 @@ def draw_card(
     )
     canvas.saveState()
     canvas.translate(x, y)
-    # White card, navy band: the band is clipped to the rounded corners.
+    _draw_blank(canvas)
+    _draw_band_text(canvas, job)
+    draw_photo(canvas, photo, _PAD, _FIELDS_TOP - _PHOTO_H, _PHOTO_W, _PHOTO_H)
+    _draw_fields(canvas, person)
+    _draw_number_strip(canvas, person, job)
+    canvas.restoreState()
+
+
+def _draw_blank(canvas: Canvas) -> None:
+    """White card, navy band: the band is clipped to the rounded corners."""
     outline = canvas.beginPath()
     outline.roundRect(0, 0, CARD_WIDTH, CARD_HEIGHT, CORNER)
     canvas.saveState()
@@ -173,6 +182,9 @@ def draw_card(
     canvas.rect(0, CARD_HEIGHT - _BAND, CARD_WIDTH, _BAND, stroke=0, fill=1)
     canvas.restoreState()
 
+
+def _draw_band_text(canvas: Canvas, job: PrintJob) -> None:
+    """The title and the office's name, white on the band."""
     band_width = CARD_WIDTH - 2 * _PAD
     canvas.setFillColor(white)
     canvas.setFont(BOLD, 8.2)
@@ -183,8 +195,9 @@ def draw_card(
     canvas.setFont(REGULAR, office_size)
     canvas.drawString(_PAD, CARD_HEIGHT - 8.1 * MM, office[0])
 
-    draw_photo(canvas, photo, _PAD, _FIELDS_TOP - _PHOTO_H, _PHOTO_W, _PHOTO_H)
 
+def _draw_fields(canvas: Canvas, person: PrintableRegistration) -> None:
+    """The person's fields right of the photo, fitted into the space between band and strip."""
     # Label and value share the baseline of the value's first line.
     value_x = _FIELDS_X + _LABEL_W
     placed, gap = _layout_fields(
@@ -204,8 +217,10 @@ def draw_card(
             baseline -= leading
         top -= len(item.lines) * leading + gap
 
-    # The strip along the bottom: account number and date left, QR code right; laid out
-    # from the bottom edge up.
+
+def _draw_number_strip(canvas: Canvas, person: PrintableRegistration, job: PrintJob) -> None:
+    """The strip along the bottom: account number and date left, QR code right; laid out
+    from the bottom edge up."""
     completed = person.completed_at
     registered = format_date(job.zone.today(completed)) if completed else "-"
     canvas.setFillColor(INK)
@@ -228,7 +243,6 @@ def draw_card(
     canvas.setFont(BOLD, 5)
     canvas.drawString(_PAD, number_baseline + size * 0.78 + 1.3 * MM, "NOMOR AKUN")
     draw_qr(canvas, person.account_number, CARD_WIDTH - _PAD - _QR, _PAD, _QR)
-    canvas.restoreState()
 
 
 class AccountCardSheet:

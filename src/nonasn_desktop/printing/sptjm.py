@@ -310,16 +310,66 @@ def _unit_table(rows: list[SptjmRow], styles: dict[str, ParagraphStyle], first: 
 def _story(
     batch: SptjmBatch, rows: Sequence[SptjmRow], styles: dict[str, ParagraphStyle]
 ) -> list[Flowable]:
+    """The statement on the first page, then its attachment: the list of approved staff."""
     groups = _grouped(rows)
+    return [*_statement(batch, rows, groups, styles), *_attachment(batch, rows, groups, styles)]
+
+
+def _statement(
+    batch: SptjmBatch,
+    rows: Sequence[SptjmRow],
+    groups: list[tuple[str, list[SptjmRow]]],
+    styles: dict[str, ParagraphStyle],
+) -> list[Flowable]:
+    """The letter the PPK signs over a materai, ending with a page break."""
     instansi = batch.instansi_name or batch.office_name
     tms = sum(1 for r in rows if r.eligible is False)
-    story: list[Flowable] = [
+    tms_text = (
+        f" Dari jumlah itu, {tms} orang tidak memenuhi syarat (TMS) dan disetujui dengan alasan "
+        "tertulis verifikator yang tercatat pada datanya."
+        if tms
+        else ""
+    )
+    statement = (
+        "dengan ini menyatakan dengan sesungguhnya bahwa data tenaga non-ASN sebanyak "
+        f"<b>{batch.record_count} orang</b> dari {len(groups)} unit kerja sebagaimana tercantum "
+        "dalam lampiran surat pernyataan "
+        f"ini, yang dikirim dalam berkas batch bertanda tangan elektronik nomor urut "
+        f"<b>{batch.sequence}</b> dari kantor {_escape(batch.office_name)}, telah diverifikasi "
+        "dan divalidasi, serta benar dan sesuai dengan keadaan sebenarnya." + tms_text
+    )
+    return [
         Paragraph(f"<u>{TITLE}</u>", styles["title"]),
         Paragraph("Nomor: ………………………………………………", styles["subtitle"]),
         Spacer(1, 6 * mm),
         Paragraph("Yang bertanda tangan di bawah ini:", styles["body"]),
         Spacer(1, 2 * mm),
+        _identity_table(instansi, styles),
+        Spacer(1, 3 * mm),
+        Paragraph(statement, styles["body"]),
+        Spacer(1, 3 * mm),
+        Paragraph(
+            "Apabila di kemudian hari terdapat data yang tidak benar, saya bersedia bertanggung "
+            "jawab sepenuhnya dan menerima sanksi sesuai dengan ketentuan peraturan "
+            "perundang-undangan.",
+            styles["body"],
+        ),
+        Spacer(1, 4 * mm),
+        _facts_table(batch, styles),
+        Spacer(1, 4 * mm),
+        Paragraph(
+            "Demikian surat pernyataan ini saya buat dengan sebenar-benarnya untuk dapat "
+            "dipergunakan sebagaimana mestinya.",
+            styles["body"],
+        ),
+        Spacer(1, 4 * mm),
+        KeepTogether([_MateraiBlock(80 * mm, instansi[:60])]),
+        PageBreak(),
     ]
+
+
+def _identity_table(instansi: str, styles: dict[str, ParagraphStyle]) -> Table:
+    """Who signs: name and NIP left to be filled in by hand, the office's instansi."""
     identity = Table(
         [
             ["Nama", ":", "……………………………………………………………………………"],
@@ -341,42 +391,17 @@ def _story(
             ]
         )
     )
-    tms_text = (
-        f" Dari jumlah itu, {tms} orang tidak memenuhi syarat (TMS) dan disetujui dengan alasan "
-        "tertulis verifikator yang tercatat pada datanya."
-        if tms
-        else ""
-    )
-    statement = (
-        "dengan ini menyatakan dengan sesungguhnya bahwa data tenaga non-ASN sebanyak "
-        f"<b>{batch.record_count} orang</b> dari {len(groups)} unit kerja sebagaimana tercantum "
-        "dalam lampiran surat pernyataan "
-        f"ini, yang dikirim dalam berkas batch bertanda tangan elektronik nomor urut "
-        f"<b>{batch.sequence}</b> dari kantor {_escape(batch.office_name)}, telah diverifikasi "
-        "dan divalidasi, serta benar dan sesuai dengan keadaan sebenarnya." + tms_text
-    )
-    story += [
-        identity,
-        Spacer(1, 3 * mm),
-        Paragraph(statement, styles["body"]),
-        Spacer(1, 3 * mm),
-        Paragraph(
-            "Apabila di kemudian hari terdapat data yang tidak benar, saya bersedia bertanggung "
-            "jawab sepenuhnya dan menerima sanksi sesuai dengan ketentuan peraturan "
-            "perundang-undangan.",
-            styles["body"],
-        ),
-        Spacer(1, 4 * mm),
-        _facts_table(batch, styles),
-        Spacer(1, 4 * mm),
-        Paragraph(
-            "Demikian surat pernyataan ini saya buat dengan sebenar-benarnya untuk dapat "
-            "dipergunakan sebagaimana mestinya.",
-            styles["body"],
-        ),
-        Spacer(1, 4 * mm),
-        KeepTogether([_MateraiBlock(80 * mm, instansi[:60])]),
-        PageBreak(),
+    return identity
+
+
+def _attachment(
+    batch: SptjmBatch,
+    rows: Sequence[SptjmRow],
+    groups: list[tuple[str, list[SptjmRow]]],
+    styles: dict[str, ParagraphStyle],
+) -> list[Flowable]:
+    """The summary per work unit, then each unit's staff numbered on through the units."""
+    story: list[Flowable] = [
         Paragraph(
             f"LAMPIRAN SURAT PERNYATAAN TANGGUNG JAWAB MUTLAK<br/>"
             f"Daftar Tenaga Non-ASN yang Disetujui — Batch Nomor Urut {batch.sequence}",

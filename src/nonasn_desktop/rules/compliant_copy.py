@@ -19,18 +19,16 @@ from PIL import Image
 from nonasn_desktop.errors import DocumentError
 from nonasn_desktop.policy import default_policy
 from nonasn_desktop.policy.model import DocumentRule, Policy
-from nonasn_desktop.rules.documents import (
-    DocumentCheck,
-    check_document,
+from nonasn_desktop.rules.decoders import (
     exif_orientation,
     flatten,
-    format_limit,
     has_alpha,
     has_gps,
     open_image,
     orient,
     quiet_decoders,
 )
+from nonasn_desktop.rules.documents import DocumentCheck, check_document, format_limit
 from nonasn_desktop.rules.filetypes import JPEG, decode_work_problem, detect_type
 
 # A scale step is skipped without encoding when the smallest encoding at the previous scale,

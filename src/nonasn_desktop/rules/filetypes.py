@@ -55,26 +55,9 @@ def detect_type(data: bytes) -> DetectedType:
     if head.startswith((b"II*\x00", b"MM\x00*")):
         return DetectedType("image/tiff", "gambar TIFF", "TIFF", "TIFF")
     if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in _HEIF_BRANDS:
-            return DetectedType("image/heic", "foto HEIC/HEIF (format bawaan iPhone)", "HEIC")
-        if brand in _AVIF_BRANDS:
-            return DetectedType("image/avif", "gambar AVIF", "AVIF")
-        return DetectedType("video/mp4", "berkas video", "video")
+        return _detect_ftyp(head[8:12])
     if head.startswith(b"PK\x03\x04"):
-        if b"word/" in data:
-            return DetectedType(
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                "dokumen Word (DOCX)",
-                "DOCX",
-            )
-        if b"xl/" in data:
-            return DetectedType(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "lembar kerja Excel (XLSX)",
-                "XLSX",
-            )
-        return DetectedType("application/zip", "arsip ZIP", "ZIP")
+        return _detect_zip(data)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return DetectedType("application/x-ole-storage", "dokumen Office lama (DOC/XLS/PPT)", "DOC")
     if head.startswith(b"Rar!\x1a\x07"):
@@ -84,6 +67,32 @@ def detect_type(data: bytes) -> DetectedType:
     if head.startswith(b"MZ"):
         return DetectedType("application/x-msdownload", "program Windows (EXE)", "EXE")
     return _detect_text(head)
+
+
+def _detect_ftyp(brand: bytes) -> DetectedType:
+    """An ISO media file (a phone's photo or a video) by its major brand."""
+    if brand in _HEIF_BRANDS:
+        return DetectedType("image/heic", "foto HEIC/HEIF (format bawaan iPhone)", "HEIC")
+    if brand in _AVIF_BRANDS:
+        return DetectedType("image/avif", "gambar AVIF", "AVIF")
+    return DetectedType("video/mp4", "berkas video", "video")
+
+
+def _detect_zip(data: bytes) -> DetectedType:
+    """A ZIP container: an Office document by the folders it holds, else a plain archive."""
+    if b"word/" in data:
+        return DetectedType(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "dokumen Word (DOCX)",
+            "DOCX",
+        )
+    if b"xl/" in data:
+        return DetectedType(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "lembar kerja Excel (XLSX)",
+            "XLSX",
+        )
+    return DetectedType("application/zip", "arsip ZIP", "ZIP")
 
 
 def _detect_text(head: bytes) -> DetectedType:

@@ -110,37 +110,43 @@ def _typed_value(context: _Context) -> object:
             f"{field.label} paling banyak {field.max_length} karakter; "
             f"yang diketik {len(text)} karakter.",
         )
-    key = field.key
     try:
-        match field.type:
-            case "text":
-                return " ".join(text.split())
-            case "textarea":
-                return text.replace("\r\n", "\n").replace("\r", "\n")
-            case "nik":
-                return parse_nik(text, today=context.today).nik
-            case "kk":
-                return parse_kk(text)
-            case "name":
-                return normalise_name(text, key)
-            case "phone":
-                return normalise_phone(text)
-            case "email":
-                return normalise_email(text)
-            case "date":
-                return parse_date(text, key)
-            case "money":
-                return parse_money(text, key)
-            case "choice":
-                return _choice(field, text)
-            case "bool":
-                return _boolean(field, text)
-            case "password" | "captcha":
-                return text
+        return _convert(field, text, context)
     except FieldError as error:
-        if error.field == key:
+        if error.field == field.key:
             raise
-        raise FieldError(key, error.message, hint=error.hint) from None
+        raise FieldError(field.key, error.message, hint=error.hint) from None
+
+
+def _convert(field: FieldDef, text: str, context: _Context) -> object:
+    """The value of cleaned, non-empty ``text`` as ``field``'s type asks; a FieldError of a
+    parser may name another field (the caller files it under this one)."""
+    key = field.key
+    match field.type:
+        case "text":
+            return " ".join(text.split())
+        case "textarea":
+            return text.replace("\r\n", "\n").replace("\r", "\n")
+        case "nik":
+            return parse_nik(text, today=context.today).nik
+        case "kk":
+            return parse_kk(text)
+        case "name":
+            return normalise_name(text, key)
+        case "phone":
+            return normalise_phone(text)
+        case "email":
+            return normalise_email(text)
+        case "date":
+            return parse_date(text, key)
+        case "money":
+            return parse_money(text, key)
+        case "choice":
+            return _choice(field, text)
+        case "bool":
+            return _boolean(field, text)
+        case "password" | "captcha":
+            return text
     raise ValueError(f"field {key!r} has unknown type {field.type!r}")
 
 
