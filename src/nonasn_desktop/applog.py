@@ -64,7 +64,8 @@ class _QuietFileHandler(logging.handlers.RotatingFileHandler):
     would seem to have failed. Losing a log line is the lesser harm.
     """
 
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+    # logging's name and signature: N802, ARG002.
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802, ARG002
         return None
 
 

@@ -86,7 +86,7 @@ def test_clock_is_normalised_to_utc(tmp_path: Path) -> None:
 
 
 def test_naive_clock_is_a_bug(tmp_path: Path) -> None:
-    ctx = open_app(tmp_path / "d", create=True, clock=lambda: dt.datetime(2026, 1, 5))
+    ctx = open_app(tmp_path / "d", create=True, clock=lambda: dt.datetime(2026, 1, 5))  # noqa: DTZ001 (naive on purpose: the context refuses it)
     try:
         with pytest.raises(ValueError, match="naive"):
             ctx.now()

@@ -60,7 +60,7 @@ def test_date_time_is_on_the_offices_clock_whatever_the_laptops(
 
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
-        format_date_time(dt.datetime(2022, 10, 3, 9, 0), zone("WIB"))
+        format_date_time(dt.datetime(2022, 10, 3, 9, 0), zone("WIB"))  # noqa: DTZ001 (naive on purpose)
 
 
 def test_a_print_job_knows_its_offices_zone() -> None:

@@ -313,7 +313,7 @@ def test_row_without_nik_but_with_data_is_refused(
     "typed",
     [
         dt.date(1990, 3, 12),
-        dt.datetime(1990, 3, 12, 0, 0),
+        dt.datetime(1990, 3, 12, 0, 0),  # noqa: DTZ001 (spreadsheet cells hold naive datetimes)
         "12-03-1990",
         "12/03/1990",
         "12.03.1990",

@@ -48,7 +48,7 @@ def test_a_code_without_a_province_follows_an_indonesian_laptop_else_wib() -> No
 
 def test_naive_times_are_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
-        zone("WIB").format(dt.datetime(2026, 12, 5, 8, 6))
+        zone("WIB").format(dt.datetime(2026, 12, 5, 8, 6))  # noqa: DTZ001 (naive on purpose)
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,7 @@ def test_ordinary_values_keep_their_types(tmp_path: Path) -> None:
         3,
         2.5,
         True,
-        dt.datetime(1990, 8, 5),
+        dt.datetime(1990, 8, 5),  # noqa: DTZ001 (spreadsheet cells are naive)
         None,
         None,
         "3273014508900001",
@@ -263,5 +263,5 @@ def test_unstyled_cells_take_their_columns_style_quoted_or_not(
     cells = load_workbook(path)["Data"][1]
     assert [cell.number_format for cell in cells] == ["@", "@", "dd-mm-yyyy"]
     assert [cell.quotePrefix for cell in cells[:2]] == [False, True]
-    assert cells[2].value == dt.datetime(1990, 8, 5)
+    assert cells[2].value == dt.datetime(1990, 8, 5)  # noqa: DTZ001 (spreadsheet cells are naive)
     assert_only_text(path, [HOSTILE[4]])

@@ -15,16 +15,16 @@ def test_aware_datetimes_are_stored_as_utc() -> None:
     stored = UTCDateTime().process_bind_param(
         dt.datetime(2026, 1, 5, 15, 30, tzinfo=jakarta), DIALECT
     )
-    assert stored == dt.datetime(2026, 1, 5, 8, 30)
+    assert stored == dt.datetime(2026, 1, 5, 8, 30)  # noqa: DTZ001 (stored as naive UTC)
 
 
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
-        UTCDateTime().process_bind_param(dt.datetime(2026, 1, 5, 8, 30), DIALECT)
+        UTCDateTime().process_bind_param(dt.datetime(2026, 1, 5, 8, 30), DIALECT)  # noqa: DTZ001 (naive on purpose)
 
 
 def test_loaded_datetimes_are_aware_utc() -> None:
-    loaded = UTCDateTime().process_result_value(dt.datetime(2026, 1, 5, 8, 30), DIALECT)
+    loaded = UTCDateTime().process_result_value(dt.datetime(2026, 1, 5, 8, 30), DIALECT)  # noqa: DTZ001 (naive on purpose)
     assert loaded == dt.datetime(2026, 1, 5, 8, 30, tzinfo=dt.UTC)
     assert UTCDateTime().process_result_value(None, DIALECT) is None
 

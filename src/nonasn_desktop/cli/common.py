@@ -28,5 +28,6 @@ def data_dir_of(args: argparse.Namespace) -> Path | None:
     return value
 
 
-def database_url_of(args: argparse.Namespace) -> str | None:
+# Every command's options reach it as ``args``; this one needs none of them yet.
+def database_url_of(args: argparse.Namespace) -> str | None:  # noqa: ARG001
     return os.environ.get("NONASN_DATABASE_URL") or None

@@ -74,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
             stop_logging(own_log)
 
 
-def _run(args: argparse.Namespace, log_file: Path | None) -> int:
+# A command handler's signature; the self-test takes no options from ``args``.
+def _run(args: argparse.Namespace, log_file: Path | None) -> int:  # noqa: ARG001
     frozen = " (paket siap pakai)" if getattr(sys, "frozen", False) else ""
     print(
         f"Uji mandiri nonasn {__version__}{frozen}, Python {platform.python_version()}, "

@@ -579,7 +579,8 @@ class DailyBackupRunner(QObject):
         log.warning("daily backup not made: %s", type(exc).__name__)
         self._tell_once(f"Cadangan otomatis belum dibuat: {exc}")
 
-    def _crashed(self, exc: BaseException) -> None:
+    # The task's failure signal hands the exception over; it is already in the log.
+    def _crashed(self, exc: BaseException) -> None:  # noqa: ARG002
         # Already logged by the worker; the clerk's work must not be interrupted by it.
         self._tell_once(
             "Cadangan otomatis gagal karena kesalahan tak terduga; rinciannya ada di log."

@@ -140,7 +140,8 @@ class _MateraiBlock(Flowable):  # type: ignore[misc]
         self.height = 62 * mm
         self._available = width
 
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+    # reportlab's Flowable.wrap signature; the height of this block does not depend on it.
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:  # noqa: ARG002
         self._available = available_width
         return available_width, self.height
 

@@ -196,7 +196,8 @@ class DocumentViewer(QWidget):
             self._pdf.close()
             self._pdf = None
 
-    def _chosen(self, index: int) -> None:
+    # Connected to currentIndexChanged(int); the viewer reads the choice itself.
+    def _chosen(self, index: int) -> None:  # noqa: ARG002
         self._close_pdf()
         self._data = None
         self._image = None

@@ -563,7 +563,9 @@ class FieldEditor(QWidget):
         try:
             day = parse_date(self.raw(), self.key)
         except FieldError:
-            day = dt.date.today()
+            # Empty or not a date yet: the calendar stays where it was (Qt starts it on the
+            # current month); the application's own clock decides only what a date means.
+            return
         self._calendar.setSelectedDate(QDate(day.year, day.month, day.day))
 
     def _date_picked(self, date: QDate) -> None:
