@@ -64,7 +64,8 @@ class VervalWindow(QWidget):
         self._choices = verval_review.correction_choices(ctx)
         self.setObjectName("verval_window")
         self.setWindowTitle("Verifikasi dan Validasi (Verval) — Pendataan Non-ASN")
-        self.setMinimumSize(1100, 640)
+        # Fits a 1366×768 laptop at 150 % scaling (911×512 logical pixels).
+        self.setMinimumSize(880, 480)
         self._build()
         self.refresh()
 
@@ -93,7 +94,7 @@ class VervalWindow(QWidget):
         self.splitter.addWidget(self._build_queue())
         self.splitter.addWidget(self._build_record())
         self.viewer = DocumentViewer(self._ctx)
-        self.viewer.setMinimumWidth(320)
+        self.viewer.setMinimumWidth(260)
         self.splitter.addWidget(self.viewer)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
@@ -105,7 +106,7 @@ class VervalWindow(QWidget):
 
     def _build_queue(self) -> QWidget:
         panel = QWidget()
-        panel.setMinimumWidth(230)
+        panel.setMinimumWidth(200)
         panel.setMaximumWidth(360)
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -134,7 +135,7 @@ class VervalWindow(QWidget):
         self.record_area.setObjectName("verval_record")
         self.record_area.setWidgetResizable(True)
         self.record_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.record_area.setMinimumWidth(360)
+        self.record_area.setMinimumWidth(320)
         content = QWidget()
         self.record_layout = QVBoxLayout(content)
         self.record_layout.setContentsMargins(4, 0, 10, 4)
