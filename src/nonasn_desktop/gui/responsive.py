@@ -118,7 +118,7 @@ class ActionBar(QFrame):
         shown = 0
         for index in range(layout.count()):
             item = layout.itemAt(index)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is None or widget.isHidden():
                 continue
             shown += 1
