@@ -9,7 +9,7 @@ protects it, and the key is made right after the office and the admin.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -230,6 +230,11 @@ class FirstStartDialog(QDialog):
         first.setFocus()
         for field in self._fields.values():
             field.setMinimumWidth(FIELD_WIDTH)
+        fit_to_screen(self)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        # Placed over its window, the dialog may have been moved or resized: within the screen.
         fit_to_screen(self)
 
     @staticmethod

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -227,6 +227,7 @@ class BreakingRow(QWidget):
         lines: Sequence[int],
         *,
         spacing: int = 8,
+        line_spacing: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -238,7 +239,7 @@ class BreakingRow(QWidget):
         self._broken: bool | None = None
         self._outer = QVBoxLayout(self)
         self._outer.setContentsMargins(0, 0, 0, 0)
-        self._outer.setSpacing(spacing)
+        self._outer.setSpacing(spacing if line_spacing is None else line_spacing)
         for entry in self._entries:
             if not isinstance(entry, int):
                 entry[0].setParent(self)
@@ -275,6 +276,12 @@ class BreakingRow(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._arrange(broken=self.width() < self.one_line_width())
+
+    def event(self, event: QEvent) -> bool:
+        # An entry's text changed (its size hint with it): the lines may have to change too.
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._arrange(broken=self.width() < self.one_line_width())
+        return super().event(event)
 
     def _arrange(self, *, broken: bool) -> None:
         if broken == self._broken:
@@ -350,15 +357,30 @@ class FittingScrollArea(QScrollArea):
         return QSize(least.width() + self._bar_width(), min(least.height(), lines))
 
 
+def frame_size(window: QWidget) -> QSize:
+    """What a window manager's frame and title bar add to the window's own size (known only
+    once the window is on screen; before that, nothing)."""
+    if not window.isVisible():
+        return QSize(0, 0)
+    extra = window.frameGeometry().size() - window.geometry().size()
+    return extra.expandedTo(QSize(0, 0))
+
+
 def fit_to_screen(window: QWidget) -> None:
-    """Give ``window`` the size it asks for, but no more than its screen's free area."""
+    """Give ``window`` the size it asks for (with its wrapped texts' height), but no more
+    than its screen's free area."""
     screen = window.screen() or QGuiApplication.primaryScreen()
     size = window.sizeHint().expandedTo(window.minimumSizeHint())
+    layout = window.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        # Wrapped texts: the height they need at that width (a size hint does not know it).
+        size.setHeight(max(size.height(), layout.totalHeightForWidth(size.width())))
     if screen is not None:
         area = screen.availableGeometry().size()
-        # A window manager's frame and title bar come on top of the window's own size.
-        frame = window.frameGeometry().size() - window.geometry().size()
-        size = size.boundedTo(area - frame)
+        room = area - frame_size(window)
+        size = size.boundedTo(room)
+        # Nothing (placing a dialog over its window, a wrapped text) may make it larger.
+        window.setMaximumSize(room.expandedTo(window.minimumSizeHint()))
     window.resize(size)
 
 
@@ -369,4 +391,5 @@ __all__ = [
     "FittingScrollArea",
     "FlowLayout",
     "fit_to_screen",
+    "frame_size",
 ]

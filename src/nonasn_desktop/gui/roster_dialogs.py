@@ -36,6 +36,7 @@ from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui import file_dialogs, theme
 from nonasn_desktop.gui.messages import show_bug, show_user_error
+from nonasn_desktop.gui.responsive import frame_size
 from nonasn_desktop.gui.workers import Task, run_in_background
 from nonasn_desktop.reports.recap import RecapCancelledError, RecapResult, write_recap
 from nonasn_desktop.roster.importing import (
@@ -279,8 +280,7 @@ class RosterImportDialog(_TaskDialog):
         size = QSize(min(max(self.width(), hint.width()), 1100), min(hint.height(), 680))
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is not None:
-            frame = self.frameGeometry().size() - self.geometry().size()
-            size = size.boundedTo(screen.availableGeometry().size() - frame)
+            size = size.boundedTo(screen.availableGeometry().size() - frame_size(self))
         self.resize(size.expandedTo(self.minimumSizeHint()))
         table = self.findChild(QTableWidget, "refused_table")
         if table is not None:
