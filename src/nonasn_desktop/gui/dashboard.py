@@ -49,6 +49,7 @@ from .record_model import (
     RecordTableModel,
     format_count,
 )
+from .responsive import BreakingRow, FlowLayout
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +109,6 @@ class Dashboard(QWidget):
         title_row.addWidget(self.summary)
         layout.addLayout(title_row)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(8)
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Cari NIK, nama, atau nomor akun…")
@@ -152,19 +151,29 @@ class Dashboard(QWidget):
         unit_label.setBuddy(self.unit)
         eligibility_label = QLabel("&Kelayakan:")
         eligibility_label.setBuddy(self.eligibility)
-        filters.addWidget(search_label)
-        filters.addWidget(self.search, 3)
-        filters.addSpacing(8)
-        filters.addWidget(unit_label)
-        filters.addWidget(self.unit, 2)
-        filters.addSpacing(8)
-        filters.addWidget(eligibility_label)
-        filters.addWidget(self.eligibility, 1)
-        filters.addWidget(self.clear_button)
-        layout.addLayout(filters)
+        # One row on a wide screen; on a narrow one (150 % scaling) the search above,
+        # the two lists and the button below.
+        self.filters = BreakingRow(
+            [
+                (search_label, 0),
+                (self.search, 3),
+                8,
+                (unit_label, 0),
+                (self.unit, 2),
+                8,
+                (eligibility_label, 0),
+                (self.eligibility, 1),
+                (self.clear_button, 0),
+            ],
+            lines=[2, 7],
+        )
+        self.filters.setObjectName("filters")
+        layout.addWidget(self.filters)
 
-        chips = QHBoxLayout()
-        chips.setSpacing(6)
+        # The chips wrap onto a second line when the window is narrow.
+        chip_row = QWidget()
+        chip_row.setObjectName("status_chips")
+        chips = FlowLayout(chip_row, spacing=6)
         self.status_buttons = QButtonGroup(self)
         self.status_buttons.setExclusive(True)
         self.chips: dict[RecordStatus | None, QPushButton] = {}
@@ -181,8 +190,7 @@ class Dashboard(QWidget):
             self.chips[status] = chip
             chips.addWidget(chip)
         self.chips[None].setChecked(True)
-        chips.addStretch(1)
-        layout.addLayout(chips)
+        layout.addWidget(chip_row)
 
         self.view = QTableView()
         self.view.setObjectName("record_table")

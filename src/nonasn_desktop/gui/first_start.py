@@ -9,14 +9,13 @@ protects it, and the key is made right after the office and the admin.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -32,6 +31,10 @@ from nonasn_desktop.office import keys
 from nonasn_desktop.rules.roles import Role
 
 from . import theme
+from .responsive import FittingScrollArea, fit_to_screen
+
+# Fields this wide keep the two boxes side by side on a 911-pixel screen (150 % scaling).
+FIELD_WIDTH = 220
 
 
 def needs_first_start(ctx: AppContext) -> bool:
@@ -79,10 +82,14 @@ class FirstStartDialog(QDialog):
                 "Persiapan pertama aplikasi Pendataan Tenaga Non-ASN",
             )
         )
-        body = QVBoxLayout()
-        body.setContentsMargins(24, 18, 24, 20)
+        # The form scrolls when the screen is lower than the form (150 % scaling); the
+        # buttons stay in view under it.
+        content = QWidget()
+        content.setObjectName("first_start_body")
+        body = QVBoxLayout(content)
+        body.setContentsMargins(24, 18, 24, 8)
         body.setSpacing(12)
-        outer.addLayout(body)
+        outer.addWidget(FittingScrollArea(content), 1)
 
         if self._existing is None:
             intro = (
@@ -194,6 +201,7 @@ class FirstStartDialog(QDialog):
         body.addWidget(folder)
 
         buttons = QHBoxLayout()
+        buttons.setContentsMargins(24, 8, 24, 20)
         buttons.addStretch(1)
         self.cancel_button = QPushButton("Batal")
         self.cancel_button.setObjectName("cancel")
@@ -204,7 +212,7 @@ class FirstStartDialog(QDialog):
         self.save_button.clicked.connect(self.submit)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
-        body.addLayout(buttons)
+        outer.addLayout(buttons)
 
         self._fields: dict[str, QLineEdit] = {
             "office_code": self.office_code,
@@ -221,9 +229,13 @@ class FirstStartDialog(QDialog):
         first = self.username if self._existing is not None else self.office_code
         first.setFocus()
         for field in self._fields.values():
-            field.setMinimumWidth(280)
-        # The dialog takes the size its content needs, also when the error line appears.
-        outer.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+            field.setMinimumWidth(FIELD_WIDTH)
+        fit_to_screen(self)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        # Placed over its window, the dialog may have been moved or resized: within the screen.
+        fit_to_screen(self)
 
     @staticmethod
     def _form(box: QGroupBox) -> QFormLayout:

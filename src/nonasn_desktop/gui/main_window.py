@@ -40,6 +40,7 @@ from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.rules.status import RecordStatus
 
 from . import collector, messages, theme
+from .responsive import ActionBar, CompactToolButton
 from .sign_in import SignInPage
 
 if TYPE_CHECKING:
@@ -53,6 +54,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# What the action bar shows when the full texts do not fit (the full text stays the
+# button's accessible name and leads its tooltip).
+SHORT_TOOL_TEXTS = {
+    "new": "Pendataan Baru",
+    "continue": "Lanjutkan",
+    "print_info": "Cetak Info",
+    "print_card": "Cetak Kartu",
+    "export_recap": "Rekap Excel",
+    "verval": "Verval",
+    "refresh": "Muat Ulang",
+}
 ALL_ROLES = frozenset(Role)
 CLERKS = frozenset({Role.OPERATOR, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
@@ -149,7 +161,8 @@ class MainWindow(QMainWindow):
         self.daily_backup = None
         self.setObjectName("main_window")
         self.setWindowTitle(APP_TITLE)
-        self.setMinimumSize(1000, 620)
+        # Fits a 1366×768 laptop at 150 % scaling (911×512 logical pixels).
+        self.setMinimumSize(880, 480)
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
         self.sign_in_page = SignInPage()
@@ -421,7 +434,7 @@ class MainWindow(QMainWindow):
 
     def _build_toolbar(self) -> None:
         """The action bar under the header: the role's main actions as flat buttons."""
-        bar = QFrame()
+        bar = ActionBar()
         bar.setObjectName("action_bar")
         layout = QHBoxLayout(bar)
         layout.setContentsMargins(12, 6, 12, 6)
@@ -447,9 +460,8 @@ class MainWindow(QMainWindow):
         self.action_bar = bar
 
     def _tool_button(self, key: str) -> QToolButton:
-        button = QToolButton()
-        button.setDefaultAction(self.actions_by_key[key])
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # On a narrow screen (150 % scaling) the bar shows the short texts (gui/responsive.py).
+        button = CompactToolButton(self.actions_by_key[key], SHORT_TOOL_TEXTS.get(key, ""))
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.setObjectName(f"tool_{key}")
         self.tool_buttons[key] = button
@@ -479,6 +491,10 @@ class MainWindow(QMainWindow):
         header_layout = header.layout()
         assert header_layout is not None
         header_layout.setContentsMargins(18, 8, 18, 8)
+        subtitle = header.findChild(QLabel, "header_subtitle")
+        if subtitle is not None:
+            # A long office name takes a second line on a narrow screen rather than being cut.
+            subtitle.setWordWrap(True)
         who = QLabel(f"{self._user.full_name}\n{self._user.role.label}")
         who.setObjectName("header_user")
         who.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -36,6 +37,7 @@ from nonasn_desktop.core.progress import OperationCancelledError, ProgressStep
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui import file_dialogs, theme
 from nonasn_desktop.gui.messages import show_bug, show_user_error
+from nonasn_desktop.gui.responsive import frame_size
 from nonasn_desktop.gui.workers import Task, run_in_background
 from nonasn_desktop.reports.recap import RecapCancelledError, RecapResult, write_recap
 from nonasn_desktop.roster.importing import PHASE_SAVING, import_roster
@@ -279,12 +281,17 @@ class RosterImportDialog(_TaskDialog):
         QTimer.singleShot(0, self, self._fit)
 
     def _fit(self) -> None:
-        """Grow to show the outcome, within a 1366×768 screen."""
+        """Grow to show the outcome, within 1100×680 and within the screen (a 1366×768
+        laptop at 150 % offers 911×512)."""
         layout = self.layout()
         if layout is not None:
             layout.activate()
         hint = self.sizeHint()
-        self.resize(min(max(self.width(), hint.width()), 1100), min(hint.height(), 680))
+        size = QSize(min(max(self.width(), hint.width()), 1100), min(hint.height(), 680))
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            size = size.boundedTo(screen.availableGeometry().size() - frame_size(self))
+        self.resize(size.expandedTo(self.minimumSizeHint()))
         table = self.findChild(QTableWidget, "refused_table")
         if table is not None:
             # Wrap the reasons in the width the problem column finally has.
@@ -328,8 +335,9 @@ class RosterImportDialog(_TaskDialog):
         header.setMinimumSectionSize(48)
         table.resizeColumnsToContents()
         table.resizeRowsToContents()
-        table.setMinimumHeight(240)
-        table.setMinimumWidth(860)
+        # Room for a few rows (the table scrolls) in a dialog that fits 911×512.
+        table.setMinimumHeight(150)
+        table.setMinimumWidth(800)
         layout.addWidget(table)
         if len(problems) > len(shown):
             more = theme.hint_label(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui.images import pil_to_qimage, qimage_from_bytes
+from nonasn_desktop.gui.wizard.fields import ChoiceBox
 from nonasn_desktop.printing.pages import PdfPages
 from nonasn_desktop.registration.documents import document_bytes
 from nonasn_desktop.verval.review import ReviewDocument
@@ -62,8 +62,11 @@ class DocumentViewer(QWidget):
         title = QLabel("Dokumen")
         title.setObjectName("section_title")
         layout.addWidget(title)
-        self.chooser = QComboBox()
+        # A long document name shows its head when the pane is narrow (150 % scaling); the
+        # list shows whole names.
+        self.chooser = ChoiceBox()
         self.chooser.setObjectName("document_chooser")
+        self.chooser.currentTextChanged.connect(self.chooser.setToolTip)
         self.chooser.currentIndexChanged.connect(self._chosen)
         layout.addWidget(self.chooser)
         self.details = QLabel()

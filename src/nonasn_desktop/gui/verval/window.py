@@ -10,8 +10,8 @@ the audit log.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -42,6 +42,10 @@ from nonasn_desktop.verval import decisions as verval
 from nonasn_desktop.verval import review as verval_review
 from nonasn_desktop.verval.review import QueueItem, Review
 
+# Narrower than this (a 1366×768 laptop at 150 % offers 911 pixels) the panes are rebalanced.
+NARROW_WIDTH = 1100
+# The queue's least width: its title on one line.
+QUEUE_WIDTH = 215
 DECISIONS = (
     (RecordStatus.DISETUJUI, "Disetujui"),
     (RecordStatus.PERLU_PERBAIKAN, "Perlu Perbaikan"),
@@ -64,7 +68,8 @@ class VervalWindow(QWidget):
         self._choices = verval_review.correction_choices(ctx)
         self.setObjectName("verval_window")
         self.setWindowTitle("Verifikasi dan Validasi (Verval) — Pendataan Non-ASN")
-        self.setMinimumSize(1100, 640)
+        # Fits a 1366×768 laptop at 150 % scaling (911×512 logical pixels).
+        self.setMinimumSize(880, 480)
         self._build()
         self.refresh()
 
@@ -93,19 +98,39 @@ class VervalWindow(QWidget):
         self.splitter.addWidget(self._build_queue())
         self.splitter.addWidget(self._build_record())
         self.viewer = DocumentViewer(self._ctx)
-        self.viewer.setMinimumWidth(320)
+        self.viewer.setMinimumWidth(260)
         self.splitter.addWidget(self.viewer)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 1)
         self.splitter.setSizes([270, 470, 560])
+        self._narrow: bool | None = None
         body_layout.addWidget(self.splitter, 1)
         body_layout.addWidget(self._build_decision())
         layout.addWidget(body, 1)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Below 1100 pixels (150 % scaling) the record gets the room its values need and
+        the document the rest; the clerk may move the dividers, until the width class
+        changes again."""
+        super().resizeEvent(event)
+        narrow = self.width() < NARROW_WIDTH
+        if narrow != self._narrow:
+            self._narrow = narrow
+            # After the layout pass that gives the splitter its new width.
+            QTimer.singleShot(0, self, self._balance_panes)
+
+    def _balance_panes(self) -> None:
+        if self._narrow:
+            queue, record = QUEUE_WIDTH, 380
+            room = self.splitter.width() - 2 * self.splitter.handleWidth()
+            self.splitter.setSizes([queue, record, max(1, room - queue - record)])
+        else:
+            self.splitter.setSizes([270, 470, 560])
+
     def _build_queue(self) -> QWidget:
         panel = QWidget()
-        panel.setMinimumWidth(230)
+        panel.setMinimumWidth(QUEUE_WIDTH)
         panel.setMaximumWidth(360)
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -134,7 +159,7 @@ class VervalWindow(QWidget):
         self.record_area.setObjectName("verval_record")
         self.record_area.setWidgetResizable(True)
         self.record_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.record_area.setMinimumWidth(360)
+        self.record_area.setMinimumWidth(320)
         content = QWidget()
         self.record_layout = QVBoxLayout(content)
         self.record_layout.setContentsMargins(4, 0, 10, 4)
@@ -347,6 +372,8 @@ class VervalWindow(QWidget):
             label.setObjectName("muted")
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            # Long labels wrap within the column: the value keeps its room on a narrow pane.
+            label.setMaximumWidth(LABEL_WIDTH)
             value = value_label(field.value)
             value.setObjectName(f"value_{field.key}")
             value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)

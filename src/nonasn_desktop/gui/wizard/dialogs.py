@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from nonasn_desktop.errors import FlowError, UserError
 from nonasn_desktop.gui.messages import show_bug
+from nonasn_desktop.gui.responsive import fit_to_screen
 from nonasn_desktop.gui.wizard.fields import Notice, button_name, em, set_role
 from nonasn_desktop.gui.wizard.owner import FlowOwner
 from nonasn_desktop.policy import Step
@@ -230,6 +231,7 @@ class CompliantCopyDialog(QDialog):
         self.cancel_button, self.use_button = _cancel_and_primary(
             self, layout, "Gunakan salinan ini", self.accept
         )
+        fit_to_screen(self)
 
 
 class ForgotPasswordDialog(QDialog):

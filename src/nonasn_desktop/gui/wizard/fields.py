@@ -76,8 +76,9 @@ def em(widget: QWidget, count: float) -> int:
 
 def short_label(label: str) -> str:
     """The head of a long choice: "Pimpinan Unit Kerja (Kepala Sekolah, …)" → its part
-    before the parenthesis (or the colon)."""
-    for mark in (" (", ": "):
+    before the parenthesis (or the colon, or a slash between alternatives: "Scan KTP
+    berwarna / Surat Keterangan Kependudukan")."""
+    for mark in (" (", ": ", " / "):
         head, found, _rest = label.partition(mark)
         if found and head:
             return head
@@ -181,6 +182,23 @@ class Notice(QFrame):
     def setText(self, text: str) -> None:  # noqa: N802 - mirrors QLabel
         self.label.setText(text)
         self.setAccessibleDescription(text)
+        self._hold_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._hold_height()
+
+    def _hold_height(self) -> None:
+        """The wrapped text's height as the label's minimum: the layouts around a field do
+        not all ask for a height for their width, and on a narrow page (150 % scaling) a text
+        that wraps was squeezed to a sliver."""
+        width = self.label.width()
+        if width <= 0:
+            return
+        held = self.label.minimumHeight()
+        self.label.setMinimumHeight(0)  # a height for a width, not the one held before
+        need = self.label.heightForWidth(width)
+        self.label.setMinimumHeight(max(0, need) if need != held else held)
 
     def text(self) -> str:
         return self.label.text()

@@ -20,6 +20,7 @@ from nonasn_desktop.policy import Policy
 
 DONE, CURRENT, TODO, SKIPPED = "done", "current", "todo", "skipped"
 SKIPPED_NOTE = "dilewati (captcha dinonaktifkan)"
+DIRECT = Qt.FindChildOption.FindDirectChildrenOnly
 _STATE_WORDS = {DONE: "selesai", CURRENT: "langkah saat ini", TODO: "belum", SKIPPED: SKIPPED_NOTE}
 
 
@@ -76,6 +77,17 @@ class _Row(QFrame):
         layout.addLayout(texts, 1)
         self.sub_step = sub_step
         self.state = ""
+        self._margins = layout.contentsMargins()
+
+    def set_compact(self, compact: bool) -> None:
+        """Numbers only (the title stays in the tooltip and the accessible name)."""
+        self.text.setVisible(not compact)
+        self.note.setVisible(not compact and self.state == SKIPPED)
+        margins = self._margins
+        if compact:
+            self.row_layout.setContentsMargins(em(self, 0.3) if self.sub_step else 0, 0, 0, 0)
+        else:
+            self.row_layout.setContentsMargins(margins)
 
     def set_state(self, state: str) -> None:
         if state == self.state:
@@ -86,7 +98,7 @@ class _Row(QFrame):
         set_role(self.badge, f"badge_{state}")
         set_role(self.text, f"rail_text_{state}")
         self.badge.setText("✓" if state == DONE else str(self.number))
-        self.note.setVisible(state == SKIPPED)
+        self.note.setVisible(state == SKIPPED and self.text.isVisibleTo(self))
         words = _STATE_WORDS[state]
         self.setAccessibleName(f"Langkah {self.number}: {self.title} — {words}")
         self.setToolTip(f"Langkah {self.number}: {self.title} ({words})")
@@ -125,7 +137,38 @@ class StepRail(QScrollArea):
             self._rows[step.number] = row
         layout.addStretch(1)
         self.setWidget(inner)
-        self.setFixedWidth(self._width_for_one_line(layout))
+        self._headers = {
+            header: header.text() for header in inner.findChildren(QLabel, options=DIRECT)
+        }
+        self._wide = self._width_for_one_line(layout)
+        self._compact_width = self._width_for_numbers(layout)
+        self._compact = False
+        self.setFixedWidth(self._wide)
+
+    @property
+    def compact(self) -> bool:
+        return self._compact
+
+    def set_compact(self, compact: bool) -> None:
+        """Numbers only, for a narrow window (150 % scaling): each row keeps its title in its
+        tooltip and accessible name, each phase its letter ("A") with the title in the tooltip.
+        """
+        if compact == self._compact:
+            return
+        self._compact = compact
+        for row in self._rows.values():
+            row.set_compact(compact)
+        for header, text in self._headers.items():
+            header.setText(text.split(".", 1)[0] if compact else text)
+            header.setToolTip(text if compact else "")
+            header.setAccessibleName(text)
+        self.setFixedWidth(self._compact_width if compact else self._wide)
+
+    def _width_for_numbers(self, layout: QVBoxLayout) -> int:
+        margins = layout.contentsMargins()
+        widest = max(row.badge.width() + em(self, 0.3) for row in self._rows.values())
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return widest + margins.left() + margins.right() + scroll_bar + 4
 
     def _width_for_one_line(self, layout: QVBoxLayout) -> int:
         """Wide enough that every title fits on one line even in bold (the current step), so

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -42,6 +42,7 @@ from nonasn_desktop.flow.secrets import PreparedSecrets, SecretWork
 from nonasn_desktop.flow.state import TRANSIENT_FIELDS
 from nonasn_desktop.gui import theme
 from nonasn_desktop.gui.messages import show_bug, show_error
+from nonasn_desktop.gui.responsive import BreakingRow
 from nonasn_desktop.gui.wizard.dialogs import ConfirmStepDialog
 from nonasn_desktop.gui.wizard.fields import display_value, em
 from nonasn_desktop.gui.wizard.owner import FlowOwner
@@ -62,6 +63,9 @@ APP_TITLE = "Pendataan Non-ASN"
 AUTOSAVE_NOTE = "Isian tersimpan otomatis; menutup jendela tidak menghapus draf."
 # The edit lock is refreshed this often (and at least three times per lock period).
 LOCK_REFRESH_MINUTES = 5
+# Narrower than this the wizard is laid out for a small screen: a 1366×768 laptop at 150 %
+# scaling offers 911 logical pixels.
+NARROW_WIDTH = 1100
 
 _T = theme
 STYLE = f"""
@@ -299,13 +303,19 @@ class WizardWindow(QMainWindow):
         bar.setSpacing(em(top, 1))
         self.counter = QLabel(top)
         self.counter.setObjectName("step_counter")
-        bar.addWidget(self.counter)
         self.phase = QLabel(top)
         self.phase.setObjectName("wizard_phase")
-        bar.addWidget(self.phase, 1)
         self.record = QLabel(top)
         self.record.setObjectName("wizard_record")
-        bar.addWidget(self.record)
+        # The record's line goes under the step's when both do not fit (150 % scaling).
+        self.top_row = BreakingRow(
+            [(self.counter, 0), (self.phase, 1), (self.record, 0)],
+            lines=[2, 1],
+            spacing=em(top, 1),
+            line_spacing=em(top, 0.2),
+            parent=top,
+        )
+        bar.addWidget(self.top_row)
         column.addWidget(top)
         self.stack = QStackedWidget(central)
         self.stack.setObjectName("pages")
@@ -322,6 +332,15 @@ class WizardWindow(QMainWindow):
         self.autosave.setObjectName("autosave_status")
         self.statusBar().addPermanentWidget(self.autosave)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Narrower than :data:`NARROW_WIDTH` (a 1366×768 laptop at 150 %), the rail shows
+        numbers only and each page puts its side panel under the form."""
+        super().resizeEvent(event)
+        narrow = self.width() < NARROW_WIDTH
+        self.rail.set_compact(narrow)
+        for page in self.pages.values():
+            page.set_narrow(narrow)
+
     def _size_to_screen(self) -> None:
         """1366×768 or the screen's available area, whichever is smaller."""
         screen = self.screen() or QGuiApplication.primaryScreen()
@@ -330,7 +349,7 @@ class WizardWindow(QMainWindow):
             area = screen.availableGeometry()
             width, height = min(width, area.width()), min(height, area.height())
         self.resize(width, height)
-        self.setMinimumSize(min(960, width), min(600, height))
+        self.setMinimumSize(min(880, width), min(480, height))
 
     # ----------------------------------------------------------------- reading
 

@@ -7,7 +7,14 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.flow.machine import NOT_REGISTERED
@@ -380,6 +387,12 @@ class ReviewPage(WizardPage):
         right.addStretch(1)
         self.content_layout.addLayout(left, 3)
         self.content_layout.addLayout(right, 2)
+
+    def narrow_changed(self, narrow: bool) -> None:
+        # The two columns of cards one under the other on a narrow window (150 % scaling).
+        self.content_layout.setDirection(
+            QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        )
 
     def _previews(self, kinds: Sequence[str]) -> dict[str, QImage | None]:
         """Thumbnails of the page-6 pictures (small JPEGs by rule: read at once)."""

@@ -261,6 +261,9 @@ class WizardPage(QWidget):
             self.roster_notice.hide()
             self.body_layout.insertWidget(0, self.roster_notice)
         side = self.side_widget()
+        self._side: QWidget | None = side
+        self._side_scroll: QScrollArea | None = None
+        self._narrow = False
         if side is not None:
             holder = QWidget(self)
             holder.setObjectName("page_side")
@@ -277,6 +280,8 @@ class WizardPage(QWidget):
             side_scroll.setWidget(holder)
             side_scroll.setFixedWidth(em(self, 24))
             middle.addWidget(side_scroll)
+            self._side_layout = side_layout
+            self._side_scroll = side_scroll
         outer.addLayout(middle, 1)
 
         bar = QFrame(self)
@@ -287,6 +292,31 @@ class WizardPage(QWidget):
         self._add_buttons(row)
         outer.addWidget(bar)
         self._fix_tab_order()
+
+    def set_narrow(self, narrow: bool) -> None:
+        """On a narrow window (150 % scaling) the side panel (the eligibility check) moves
+        under the form, which then keeps the width it needs; back beside it when wide."""
+        if narrow == self._narrow:
+            return
+        if self._side is None or self._side_scroll is None:
+            self._narrow = narrow
+            self.narrow_changed(narrow)
+            return
+        self._narrow = narrow
+        if narrow:
+            # Before the stretch that ends the body.
+            self.body_layout.insertWidget(self.body_layout.count() - 1, self._side)
+        else:
+            self._side_layout.insertWidget(0, self._side)
+        self._side_scroll.setVisible(not narrow)
+        self.narrow_changed(narrow)
+
+    def narrow_changed(self, narrow: bool) -> None:
+        """A page whose own content sits side by side stacks it here when ``narrow``."""
+
+    @property
+    def narrow(self) -> bool:
+        return self._narrow
 
     # ----------------------------------------------------------------- to override
 
