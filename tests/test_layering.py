@@ -56,6 +56,24 @@ ALLOWED: dict[str, frozenset[str]] = {
             "storage",
         }
     ),
+    # Field laptops: enrolment and refresh (devices), transfer files back to the office.
+    "devices": frozenset(
+        {"accounts", "central", "core", "crypto", "office", "policy", "rules", "storage"}
+    ),
+    "transfer": frozenset(
+        {
+            "accounts",
+            "central",
+            "core",
+            "crypto",
+            "devices",
+            "office",
+            "policy",
+            "registration",
+            "rules",
+            "storage",
+        }
+    ),
     "demo": frozenset(
         {"core", "crypto", "flow", "office", "policy", "registration", "roster", "rules", "verval"}
     ),
@@ -87,6 +105,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "core",
             "crypto",
             "demo",
+            "devices",
             "gui",
             "office",
             "policy",
@@ -98,6 +117,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "sheets",
             "startup",
             "storage",
+            "transfer",
         }
     ),
     "gui": frozenset(

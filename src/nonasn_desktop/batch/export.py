@@ -62,6 +62,7 @@ from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.crypto.age import AgeWriter, Recipient
 from nonasn_desktop.crypto.minisign import SecretKey, key_id_hex
 from nonasn_desktop.errors import ConflictError, NotFoundError, StorageError, UserError
+from nonasn_desktop.office.fielddevice import require_office_side
 from nonasn_desktop.office.identity import OfficeInfo, get_office
 from nonasn_desktop.office.keys import unlock_office_key
 from nonasn_desktop.registration.store import ENTITY
@@ -886,6 +887,8 @@ def _result(plan: _Plan, written: _Written, key: SecretKey) -> BatchResult:
 
 
 def _require_office(ctx: AppContext) -> OfficeInfo:
+    # Only the office signs batches for the centre; a field laptop hands its work to the office.
+    require_office_side(ctx, "Ekspor batch ke kantor pusat")
     office = get_office(ctx)
     if office is None:
         raise ConflictError(

@@ -22,6 +22,7 @@ from nonasn_desktop.cli import (
     central_cmd,
     check_cmd,
     demo_cmd,
+    device_cmd,
     gui_cmd,
     init_cmd,
     keys_cmd,
@@ -58,6 +59,7 @@ def build_parser() -> ArgumentParser:
     roster_cmd.register(commands)
     report_cmd.register(commands)
     keys_cmd.register(commands)
+    device_cmd.register(commands)
     batch_cmd.register(commands)
     central_cmd.register(commands)
     cards_cmd.register(commands)

@@ -117,6 +117,24 @@ def _derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     )
 
 
+def derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    """32 bytes of argon2id(passphrase NFKC-normalised, salt, params): the key-encryption key
+    of a key file, and of other files sealed with a passphrase (the enrolment file)."""
+    check_params(params)
+    return _derive(passphrase, salt, params)
+
+
+def check_params(params: KdfParams) -> None:
+    """ValueError for KDF parameters that would exhaust the machine (a damaged or hostile
+    file) or are too weak to be ours."""
+    if not (
+        1 <= params.time_cost <= _MAX_TIME_COST
+        and 8 * params.parallelism <= params.memory_cost_kib <= _MAX_MEMORY_KIB
+        and 1 <= params.parallelism <= 16
+    ):
+        raise ValueError("KDF parameters out of range")
+
+
 def _associated_data(document: dict[str, Any]) -> bytes:
     header = {k: v for k, v in document.items() if k != "ciphertext"}
     return json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
@@ -215,12 +233,7 @@ def unseal(data: bytes, passphrase: str, *, where: str = "") -> SecretKey:
             memory_cost_kib=int(kdf["memory_cost_kib"]),
             parallelism=int(kdf["parallelism"]),
         )
-        if not (
-            1 <= params.time_cost <= _MAX_TIME_COST
-            and 8 * params.parallelism <= params.memory_cost_kib <= _MAX_MEMORY_KIB
-            and 1 <= params.parallelism <= 16
-        ):
-            raise ValueError("KDF parameters out of range")
+        check_params(params)
         salt = _unb64(kdf["salt"])
         nonce = _unb64(cipher["nonce"], NONCE_SIZE)
         ciphertext = _unb64(document["ciphertext"])

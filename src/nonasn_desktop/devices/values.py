@@ -1,0 +1,129 @@
+"""Values crossing between office and device, checked against the column they are meant for.
+
+Records, roster entries, clerks and audit entries travel as JSON objects whose keys are
+column names of storage.models. Writing is generic (dates as ISO text, times as RFC 3339
+UTC, enums as their value); so is reading, and reading is where a hostile file is stopped:
+every value is checked against its column (type, length in characters, no NUL or control
+characters, integers within 32 bits, enum members) before anything is written, and a refusal
+names the record and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Boolean, Column, Date, Enum, Integer, String, Text
+
+from nonasn_desktop.central.format import text_problem
+from nonasn_desktop.errors import UserError
+from nonasn_desktop.storage.models import UTCDateTime
+
+MAX_INTEGER = 2**31 - 1
+
+
+class TransferValueError(UserError):
+    """A value in a file from the office or a device does not fit where it is meant to go."""
+
+
+def utc_text(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def to_json(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return utc_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def row_json(row: object, columns: Iterable[Column[Any]]) -> dict[str, Any]:
+    return {column.key: to_json(getattr(row, column.key)) for column in columns}
+
+
+def _parse_time(text: str) -> dt.datetime:
+    value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError("no zone")
+    return value.astimezone(dt.UTC)
+
+
+def _bad(where: str, key: str, what: str) -> TransferValueError:
+    return TransferValueError(
+        f"{where}: isian '{key}' {what}; berkas ditolak, tidak ada yang disimpan.",
+        hint="Berkas ini rusak atau bukan buatan aplikasi ini; minta pengirimnya membuat ulang.",
+    )
+
+
+def from_json(column: Column[Any], raw: Any, *, where: str, text_limit: int) -> Any:
+    """The Python value of ``raw`` for ``column``, or TransferValueError naming ``where``."""
+    key = column.key
+    if raw is None:
+        if not column.nullable and not column.primary_key:
+            raise _bad(where, key, "wajib diisi")
+        return None
+    kind = column.type
+    if isinstance(kind, Enum):
+        allowed = list(kind.enums)
+        if raw not in allowed:
+            raise _bad(where, key, "bukan salah satu nilai yang dikenal")
+        enum_class = kind.enum_class
+        return enum_class(raw) if enum_class is not None else raw
+    if isinstance(kind, Boolean):
+        if not isinstance(raw, bool):
+            raise _bad(where, key, "harus true/false")
+        return raw
+    if isinstance(kind, Integer):
+        if (
+            not isinstance(raw, int)
+            or isinstance(raw, bool)
+            or not -MAX_INTEGER <= raw <= MAX_INTEGER
+        ):
+            raise _bad(where, key, "harus bilangan bulat 32 bit")
+        return raw
+    if isinstance(kind, UTCDateTime):
+        try:
+            return _parse_time(raw) if isinstance(raw, str) and len(raw) <= 40 else _fail()
+        except (ValueError, OverflowError):
+            raise _bad(where, key, "harus waktu UTC (RFC 3339)") from None
+    if isinstance(kind, Date):
+        try:
+            if isinstance(raw, str) and len(raw) == 10:
+                return dt.date.fromisoformat(raw)
+            _fail()
+        except ValueError:
+            raise _bad(where, key, "harus tanggal YYYY-MM-DD") from None
+    if isinstance(kind, String | Text):
+        if not isinstance(raw, str):
+            raise _bad(where, key, "harus teks")
+        limit = getattr(kind, "length", None) or text_limit
+        problem = text_problem(raw, min(limit, text_limit))
+        if problem:
+            raise _bad(where, key, problem)
+        return raw
+    raise AssertionError(f"no JSON reading for column {key} of type {kind!r}")
+
+
+def _fail() -> Any:
+    raise ValueError("wrong kind")
+
+
+def read_row(
+    data: Any,
+    columns: Iterable[Column[Any]],
+    *,
+    where: str,
+    text_limit: int,
+) -> dict[str, Any]:
+    """Every column of ``columns`` read from the JSON object ``data`` (missing keys: None)."""
+    if not isinstance(data, Mapping):
+        raise TransferValueError(f"{where}: bukan objek JSON; berkas ditolak.")
+    return {
+        column.key: from_json(column, data.get(column.key), where=where, text_limit=text_limit)
+        for column in columns
+    }
