@@ -67,6 +67,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "core",
             "crypto",
             "devices",
+            "flow",
             "office",
             "policy",
             "registration",

@@ -76,3 +76,20 @@ def enrol_laptop(
     with open_app(data, create=True, clock=clock) as laptop:
         field.set_up_field_device(laptop, result.file, ENROLMENT_PASSPHRASE)
     return Enrolled(result, open_app(data, clock=clock), data)
+
+
+def snapshot(ctx: AppContext) -> tuple[dict[str, int], list[str]]:
+    """Row counts of every table and the files of the documents folder: what must not change
+    when a transfer file is refused."""
+    from sqlalchemy import func, select
+
+    from nonasn_desktop.storage.models import metadata
+
+    with ctx.db.session() as session:
+        counts = {
+            name: int(session.scalar(select(func.count()).select_from(table)) or 0)
+            for name, table in metadata.tables.items()
+        }
+    folder = ctx.data_dir.documents_dir
+    files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    return counts, files

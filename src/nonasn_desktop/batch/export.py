@@ -918,6 +918,8 @@ def pending_count(ctx: AppContext) -> int:
                 .where(
                     Registration.status == RecordStatus.DISETUJUI,
                     Registration.batch_id.is_(None),
+                    # A NIK held by two records waits until the verifier has settled it.
+                    Registration.nik_conflict.is_not(True),
                 )
             )
             or 0
@@ -997,6 +999,8 @@ def export_batch(
                 .where(
                     Registration.status == RecordStatus.DISETUJUI,
                     Registration.batch_id.is_(None),
+                    # A NIK held by two records waits until the verifier has settled it.
+                    Registration.nik_conflict.is_not(True),
                 )
                 .order_by(Registration.id)
             )

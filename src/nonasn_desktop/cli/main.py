@@ -29,6 +29,7 @@ from nonasn_desktop.cli import (
     report_cmd,
     roster_cmd,
     selftest_cmd,
+    transfer_cmd,
 )
 from nonasn_desktop.cli.argparse_id import USAGE_ERROR, ArgumentParser, UsageError
 from nonasn_desktop.cli.common import data_dir_of
@@ -60,6 +61,7 @@ def build_parser() -> ArgumentParser:
     report_cmd.register(commands)
     keys_cmd.register(commands)
     device_cmd.register(commands)
+    transfer_cmd.register(commands)
     batch_cmd.register(commands)
     central_cmd.register(commands)
     cards_cmd.register(commands)
