@@ -20,7 +20,6 @@ All of it happens before the import writes anything.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import io
 import json
@@ -35,6 +34,7 @@ from typing import IO, Any, BinaryIO
 from sqlalchemy import select
 
 from nonasn_desktop.central.files import open_regular, read_bounded
+from nonasn_desktop.central.format import text_problem
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.crypto.age import AgeReader, Identity
 from nonasn_desktop.crypto.errors import DecryptionError, SignatureError
@@ -316,11 +316,10 @@ class TransferContents:
         if not isinstance(raw, dict):
             raise _refused(path, f"data ke-{number} bukan objek JSON")
         text = limits.max_text_length
+        where = f"{where} ({_safe_name(raw.get('registration'))})"
         registration = read_row(
             raw.get("registration"), fmt.REGISTRATION_COLUMNS, where=where, text_limit=text
         )
-        name = registration.get("nama") or "tanpa nama"
-        where = f"{where} ({name})"
         try:
             uuid.UUID(str(registration["uid"]))
         except ValueError:
@@ -397,6 +396,14 @@ class TransferContents:
         return IncomingAudit(origin_id=origin, record_uid=str(uid), entry=entry)
 
 
+def _safe_name(raw: Any) -> str:
+    """The record's name for messages, when it is a plain short text (else "tanpa nama")."""
+    name = raw.get("nama") if isinstance(raw, dict) else None
+    if isinstance(name, str) and name and text_problem(name, 100) is None:
+        return name
+    return "tanpa nama"
+
+
 @contextlib.contextmanager
 def open_transfer(ctx: AppContext, path: Path, identity: Identity) -> Iterator[TransferContents]:
     """Steps 1–5 on ``path``; yields the open contents (call ``read_manifest``/``verify``)."""
@@ -426,7 +433,3 @@ def open_transfer(ctx: AppContext, path: Path, identity: Identity) -> Iterator[T
             raise _refused(path, "bukan wadah ZIP yang utuh") from None
         with archive:
             yield TransferContents(checked, archive, limits)
-
-
-def device_time(value: Any) -> dt.datetime | None:
-    return value if isinstance(value, dt.datetime) else None
