@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Date, Enum, Integer, String, Text
@@ -60,57 +61,85 @@ def _bad(where: str, key: str, what: str) -> TransferValueError:
     )
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """What a column accepts, worked out once per column (a transfer checks ~10^5 values)."""
+
+    tag: str
+    required: bool
+    limit: int | None = None
+    choices: frozenset[str] = frozenset()
+    enum_class: Any = None
+
+
+_KINDS: dict[Column[Any], _Kind] = {}
+
+
+def _kind(column: Column[Any]) -> _Kind:
+    found = _KINDS.get(column)
+    if found is not None:
+        return found
+    kind = column.type
+    required = not column.nullable and not column.primary_key
+    if isinstance(kind, Enum):
+        made = _Kind("enum", required, choices=frozenset(kind.enums), enum_class=kind.enum_class)
+    elif isinstance(kind, Boolean):
+        made = _Kind("bool", required)
+    elif isinstance(kind, Integer):
+        made = _Kind("int", required)
+    elif isinstance(kind, UTCDateTime):
+        made = _Kind("datetime", required)
+    elif isinstance(kind, Date):
+        made = _Kind("date", required)
+    elif isinstance(kind, String | Text):
+        made = _Kind("text", required, limit=getattr(kind, "length", None))
+    else:
+        raise AssertionError(f"no JSON reading for column {column.key} of type {kind!r}")
+    _KINDS[column] = made
+    return made
+
+
 def from_json(column: Column[Any], raw: Any, *, where: str, text_limit: int) -> Any:
     """The Python value of ``raw`` for ``column``, or TransferValueError naming ``where``."""
+    kind = _kind(column)
     key = column.key
     if raw is None:
-        if not column.nullable and not column.primary_key:
+        if kind.required:
             raise _bad(where, key, "wajib diisi")
         return None
-    kind = column.type
-    if isinstance(kind, Enum):
-        allowed = list(kind.enums)
-        if raw not in allowed:
-            raise _bad(where, key, "bukan salah satu nilai yang dikenal")
-        enum_class = kind.enum_class
-        return enum_class(raw) if enum_class is not None else raw
-    if isinstance(kind, Boolean):
-        if not isinstance(raw, bool):
-            raise _bad(where, key, "harus true/false")
-        return raw
-    if isinstance(kind, Integer):
-        if (
-            not isinstance(raw, int)
-            or isinstance(raw, bool)
-            or not -MAX_INTEGER <= raw <= MAX_INTEGER
-        ):
-            raise _bad(where, key, "harus bilangan bulat 32 bit")
-        return raw
-    if isinstance(kind, UTCDateTime):
-        try:
-            return _parse_time(raw) if isinstance(raw, str) and len(raw) <= 40 else _fail()
-        except (ValueError, OverflowError):
-            raise _bad(where, key, "harus waktu UTC (RFC 3339)") from None
-    if isinstance(kind, Date):
-        try:
-            if isinstance(raw, str) and len(raw) == 10:
-                return dt.date.fromisoformat(raw)
-            _fail()
-        except ValueError:
-            raise _bad(where, key, "harus tanggal YYYY-MM-DD") from None
-    if isinstance(kind, String | Text):
+    tag = kind.tag
+    if tag == "text":
         if not isinstance(raw, str):
             raise _bad(where, key, "harus teks")
-        limit = getattr(kind, "length", None) or text_limit
-        problem = text_problem(raw, min(limit, text_limit))
+        problem = text_problem(raw, min(kind.limit or text_limit, text_limit))
         if problem:
             raise _bad(where, key, problem)
         return raw
-    raise AssertionError(f"no JSON reading for column {key} of type {kind!r}")
-
-
-def _fail() -> Any:
-    raise ValueError("wrong kind")
+    if tag == "int":
+        if type(raw) is not int or not -MAX_INTEGER <= raw <= MAX_INTEGER:
+            raise _bad(where, key, "harus bilangan bulat 32 bit")
+        return raw
+    if tag == "bool":
+        if not isinstance(raw, bool):
+            raise _bad(where, key, "harus true/false")
+        return raw
+    if tag == "datetime":
+        try:
+            if isinstance(raw, str) and len(raw) <= 40:
+                return _parse_time(raw)
+        except (ValueError, OverflowError):
+            pass
+        raise _bad(where, key, "harus waktu UTC (RFC 3339)")
+    if tag == "date":
+        try:
+            if isinstance(raw, str) and len(raw) == 10:
+                return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+        raise _bad(where, key, "harus tanggal YYYY-MM-DD")
+    if raw not in kind.choices:
+        raise _bad(where, key, "bukan salah satu nilai yang dikenal")
+    return kind.enum_class(raw) if kind.enum_class is not None else raw
 
 
 def read_row(

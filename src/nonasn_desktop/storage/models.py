@@ -169,7 +169,8 @@ class Device(Base):
     enrolled_by: Mapped[str] = mapped_column(String(64))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     revoked_by: Mapped[str | None] = mapped_column(String(64))
-    # The newest transfer imported from the device: its sequence and the file's SHA-256.
+    # The newest transfer imported from the device: its sequence and the SHA-256 of its
+    # manifest (which names the SHA-256 of every member: the content, whatever encryption).
     last_sequence: Mapped[int] = mapped_column(Integer, default=0)
     last_sha256: Mapped[str | None] = mapped_column(String(SHA256_HEX_LENGTH))
     # The newest roster refresh written for the device (a device refuses an older one).
@@ -186,7 +187,8 @@ class DeviceTransfer(Base):
     device_id: Mapped[int] = mapped_column(ForeignKey("device.id"))
     sequence: Mapped[int] = mapped_column(Integer)
     manifest_sha256: Mapped[str] = mapped_column(String(SHA256_HEX_LENGTH))
-    file_sha256: Mapped[str] = mapped_column(String(SHA256_HEX_LENGTH))
+    # The BLAKE2b-512 of the file as received: the digest its signature covers.
+    file_blake2b: Mapped[str] = mapped_column(String(128))
     file_name: Mapped[str] = mapped_column(String(255))
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     imported_by: Mapped[str] = mapped_column(String(64))

@@ -20,13 +20,14 @@ Rules (docs/offices.md, "Merging a transfer"):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from nonasn_desktop.accounts.users import require_role
@@ -39,6 +40,8 @@ from nonasn_desktop.office.keys import unlock_office_key
 from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.storage import jsontext
+from nonasn_desktop.storage.database import SESSION_DEVICE
+from nonasn_desktop.storage.docstore import FolderDocumentStore
 from nonasn_desktop.storage.models import (
     AuditLog,
     Clerk,
@@ -49,6 +52,7 @@ from nonasn_desktop.storage.models import (
     RosterEntry,
     WorkHistory,
 )
+from nonasn_desktop.transfer import format as fmt
 from nonasn_desktop.transfer.verify import (
     Checked,
     IncomingRecord,
@@ -98,130 +102,327 @@ def _clerk_ids(session: Session) -> dict[str, int]:
     return {row.username: row.id for row in session.scalars(select(Clerk))}
 
 
+def _chunks(values: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+class _Documents:
+    """Stores a transfer's documents before any row is written, and undoes that on failure.
+
+    The data folder's store writes every new file complete but without a per-file fsync, and
+    makes them durable together (:meth:`sync`) before the transaction commits; when the import
+    fails, the files it added are removed again, so a refused transfer leaves the documents
+    folder as it was. The office database's store writes in the import's transaction.
+    """
+
+    def __init__(self, ctx: AppContext, session: Session) -> None:
+        self._ctx = ctx
+        self._session = session
+        self._folder = ctx.blobs if isinstance(ctx.blobs, FolderDocumentStore) else None
+        self.created: list[Path] = []
+        self.count = 0
+
+    def store(self, contents: TransferContents) -> None:
+        for sha, data in contents.documents():
+            if self._folder is not None:
+                path = self._folder.put_unsynced(data, sha)
+                if path is not None:
+                    self.created.append(path)
+                    self.count += 1
+            elif not self._ctx.blobs.exists(sha):
+                self._ctx.blobs.put(data, session=self._session)
+                self.count += 1
+
+    def sync(self) -> None:
+        if self._folder is not None:
+            self._folder.sync(self.created)
+
+    def undo(self) -> None:
+        for path in self.created:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+
+
 class _Merger:
-    def __init__(
-        self, ctx: AppContext, session: Session, contents: TransferContents, actor: str
-    ) -> None:
+    def __init__(self, ctx: AppContext, session: Session, checked: Checked, actor: str) -> None:
         self.ctx = ctx
         self.session = session
-        self.contents = contents
-        self.checked = contents.checked
+        self.checked = checked
+        self.device = checked.device.code
         self.actor = actor
         self.clerks = _clerk_ids(session)
         self.now = ctx.now()
-        self.added = self.updated = self.unchanged = self.kept = self.documents = 0
+        self.added = self.updated = self.unchanged = self.kept = 0
         self.conflicts: list[str] = []
         self.ids: dict[str, int] = {}
+        # Rows that met a NIK another record holds (by id() of the row), until both have ids.
+        self.clashes: dict[int, Registration] = {}
+        records = checked.records
+        uids = [record.uid for record in records]
+        niks = [r.registration["nik"] for r in records if r.registration["nik"] is not None]
+        self.rows: dict[str | None, Registration] = {}
+        for group in _chunks(uids):
+            for row in session.scalars(select(Registration).where(Registration.uid.in_(group))):
+                self.rows[row.uid] = row
+        self.holders: dict[str, Registration] = {}
+        self.roster: dict[str, int] = {}
+        for group in _chunks(niks):
+            for row in session.scalars(
+                select(Registration).where(
+                    or_(Registration.nik.in_(group), Registration.conflict_nik.in_(group))
+                )
+            ):
+                self.holders.setdefault(row.nik or row.conflict_nik or "", row)
+            for nik, roster_id in session.execute(
+                select(RosterEntry.nik, RosterEntry.id).where(RosterEntry.nik.in_(group))
+            ):
+                self.roster[nik] = roster_id
 
     # -- records ---------------------------------------------------------------------------
 
-    def merge(self, record: IncomingRecord) -> None:
+    def merge_all(self) -> None:
+        with self.session.no_autoflush:
+            for group in _chunks(self.checked.records, 200):
+                new = [record for record in group if record.uid not in self.rows]
+                if new:
+                    self._insert(new)
+                pending: list[tuple[Registration, IncomingRecord, list[Document], str]] = []
+                for record in group:
+                    if record.uid in self.rows:
+                        merged = self._merge(record)
+                        if merged is not None:
+                            pending.append(merged)
+                if pending:
+                    self.session.flush()
+                for row, record, documents, action in pending:
+                    self._finish(row, record, documents, action)
+            self.session.flush()
+
+    def _insert(self, records: list[IncomingRecord]) -> None:
+        """New records, in bulk (Core inserts: a thousand records are ten thousand rows)."""
         session = self.session
-        row = session.scalars(
-            select(Registration).where(Registration.uid == record.uid)
-        ).one_or_none()
+        values = []
+        clashes: list[tuple[int, Registration]] = []
+        for index, record in enumerate(records):
+            row = {k: v for k, v in record.registration.items() if k != "nik"}
+            row["updated_at"] = self.now
+            row["source_updated_at"] = record.registration["updated_at"]
+            for key in fmt.CLERK_KEYS:
+                username = record.clerks.get(key)
+                row[key] = self.clerks.get(username) if username else None
+            nik = record.registration["nik"]
+            row["roster_entry_id"] = self.roster.get(nik) if nik else None
+            other = self.holders.get(nik) if nik else None
+            # executemany needs the same keys in every row.
+            row.update(nik=nik, conflict_nik=None, nik_conflict=None)
+            if other is not None:
+                row.update(nik=None, conflict_nik=nik, nik_conflict=True)
+                other.nik_conflict = True
+                clashes.append((index, other))
+            values.append(row)
+        # Plain executemany inserts (no RETURNING, which SQLite batches slowly); the new ids
+        # are read back by uid, and each record's documents by insertion order.
+        connection = session.connection()
+        connection.execute(insert(_table(Registration)), values)
+        by_uid: dict[str, int] = {}
+        for group in _chunks([record.uid for record in records]):
+            for uid, row_id in connection.execute(
+                select(Registration.uid, Registration.id).where(Registration.uid.in_(group))
+            ):
+                by_uid[str(uid)] = row_id
+        ids = [by_uid[record.uid] for record in records]
+        work = [
+            dict(entry, registration_id=row_id)
+            for record, row_id in zip(records, ids, strict=True)
+            for entry in record.work_history
+        ]
+        if work:
+            connection.execute(insert(_table(WorkHistory)), work)
+        documents = [
+            (doc, row_id)
+            for record, row_id in zip(records, ids, strict=True)
+            for doc in record.documents
+        ]
+        doc_ids: list[int] = []
+        if documents:
+            connection.execute(
+                insert(_table(Document)),
+                [
+                    {k: v for k, v in doc.items() if k != "id"} | {"registration_id": row_id}
+                    for doc, row_id in documents
+                ],
+            )
+            stored: dict[int, list[int]] = {}
+            for group in _chunks(ids):
+                for doc_id, row_id in connection.execute(
+                    select(Document.id, Document.registration_id)
+                    .where(Document.registration_id.in_(group))
+                    .order_by(Document.id)
+                ):
+                    stored.setdefault(row_id, []).append(doc_id)
+            doc_ids = [doc_id for row_id in ids for doc_id in stored.get(row_id, [])]
+        local_ids: dict[int, dict[int, int]] = {}
+        for (doc, row_id), doc_id in zip(documents, doc_ids, strict=True):
+            if isinstance(doc["id"], int):
+                local_ids.setdefault(row_id, {})[doc["id"]] = doc_id
+        table = _table(Registration)
+        connection.execute(
+            update(table).where(table.c.id == bindparam("row_id")),
+            [
+                {
+                    "row_id": row_id,
+                    "draft": jsontext.dumps(
+                        self._draft(record.draft, row_id, local_ids.get(row_id, {}))
+                    ),
+                }
+                for record, row_id in zip(records, ids, strict=True)
+            ],
+        )
+        # (A NIK appears on one record of a file at most: verify refuses the file otherwise.)
+        for record, row_id in zip(records, ids, strict=True):
+            self.ids[record.uid] = row_id
+        for index, other in clashes:
+            record, row_id = records[index], ids[index]
+            session.execute(
+                update(Registration)
+                .where(Registration.id == row_id)
+                .values(nik_conflict_with=other.id)
+            )
+            if other.nik_conflict_with is None:
+                other.nik_conflict_with = row_id
+            self._conflict_entries(record, row_id, other.id)
+        self.added += len(records)
+        self._entries(ids, "transfer.record_added")
+
+    def _entries(self, ids: list[int], action: str) -> None:
+        device = self.session.info.get(SESSION_DEVICE)
+        reason = f"transfer {self.checked.path.name} dari perangkat {self.device}"
+        self.session.connection().execute(
+            insert(_table(AuditLog)),
+            [
+                {
+                    "at": self.now,
+                    "actor": self.actor,
+                    "action": action,
+                    "entity": ENTITY,
+                    "entity_id": str(row_id),
+                    "changes": None,
+                    "reason": reason,
+                    "device": device,
+                }
+                for row_id in ids
+            ],
+        )
+
+    def _conflict_entries(self, record: IncomingRecord, row_id: int, other_id: int) -> None:
+        self.conflicts.append(f"{record.describe()}: NIK sama dengan data nomor {other_id}")
+        for subject, partner in ((row_id, other_id), (other_id, row_id)):
+            audit.record(
+                self.session,
+                actor=self.actor,
+                action="registration.nik_conflict",
+                entity=ENTITY,
+                entity_id=subject,
+                changes={"nik_conflict_with": (None, partner)},
+                reason="NIK yang sama terdaftar di kantor/perangkat lain; keduanya disimpan dan "
+                "ditandai untuk verifikator",
+                at=self.now,
+            )
+
+    def _merge(
+        self, record: IncomingRecord
+    ) -> tuple[Registration, IncomingRecord, list[Document], str] | None:
+        row = self.rows[record.uid]
         incoming_at: dt.datetime = record.registration["updated_at"]
-        if row is None:
-            row = Registration(uid=record.uid, created_at=self.now, updated_at=self.now)
-            session.add(row)
-            self._fill(row, record)
-            session.flush()
-            self.added += 1
-            action = "transfer.record_added"
-        else:
-            self.ids[record.uid] = row.id
-            if row.origin_device != self.checked.device.code:
-                raise ConflictError(
-                    f"{record.describe()} di berkas {self.checked.path.name} adalah data "
-                    f"perangkat {row.origin_device or 'kantor'}, bukan {self.checked.device.code}; "
-                    "berkas ditolak, tidak ada yang diubah.",
-                )
-            if row.source_updated_at is not None and incoming_at <= row.source_updated_at:
-                self.unchanged += 1
-                return
-            decided_after = row.decided_at is not None and row.decided_at >= incoming_at
-            if RecordStatus(row.status) in _DECIDED or decided_after:
-                self.kept += 1
-                audit.record(
-                    session,
-                    actor=self.actor,
-                    action="transfer.record_kept_office",
-                    entity=ENTITY,
-                    entity_id=row.id,
-                    reason=f"kantor sudah memutuskan; versi perangkat {self.checked.device.code} "
-                    "dicatat di jejak audit, tidak menggantikan",
-                    at=self.now,
-                )
-                return
-            self._fill(row, record)
-            row.returned_to_device = None
-            self.updated += 1
-            action = "transfer.record_updated"
         self.ids[record.uid] = row.id
-        self._children(row, record)
+        if row.origin_device != self.device:
+            raise ConflictError(
+                f"{record.describe()} di berkas {self.checked.path.name} adalah data perangkat "
+                f"{row.origin_device or 'kantor'}, bukan {self.device}; berkas ditolak, tidak "
+                "ada yang diubah.",
+            )
+        if row.source_updated_at is not None and incoming_at <= row.source_updated_at:
+            self.unchanged += 1
+            return None
+        decided_after = row.decided_at is not None and row.decided_at >= incoming_at
+        if RecordStatus(row.status) in _DECIDED or decided_after:
+            self.kept += 1
+            audit.record(
+                self.session,
+                actor=self.actor,
+                action="transfer.record_kept_office",
+                entity=ENTITY,
+                entity_id=row.id,
+                reason=f"kantor sudah memutuskan; versi perangkat {self.device} dicatat di "
+                "jejak audit, tidak menggantikan",
+                at=self.now,
+            )
+            return None
+        self._fill(row, record)
+        row.returned_to_device = None
+        self.session.execute(delete(WorkHistory).where(WorkHistory.registration_id == row.id))
+        row.work_history = [WorkHistory(**entry) for entry in record.work_history]
+        known = {(doc.kind, doc.sha256, doc.created_at): doc for doc in row.documents}
+        documents = []
+        for incoming in record.documents:
+            values = {k: v for k, v in incoming.items() if k != "id"}
+            doc = known.get((values["kind"], values["sha256"], values["created_at"]))
+            if doc is None:
+                doc = Document(**values)
+                row.documents.append(doc)
+            else:
+                doc.active = values["active"]
+                doc.check_passed = values["check_passed"]
+            documents.append(doc)
         self._nik(row, record)
+        self.updated += 1
+        return row, record, documents, "transfer.record_updated"
+
+    def _fill(self, row: Registration, record: IncomingRecord) -> None:
+        for key, value in record.registration.items():
+            if key not in ("uid", "nik", "updated_at"):
+                setattr(row, key, value)
+        row.updated_at = self.now
+        row.source_updated_at = record.registration["updated_at"]
+        for key in fmt.CLERK_KEYS:
+            username = record.clerks.get(key)
+            setattr(row, key, self.clerks.get(username) if username else None)
+        nik = record.registration["nik"]
+        if nik is not None and row.roster_entry_id is None:
+            row.roster_entry_id = self.roster.get(nik)
+
+    def _finish(
+        self, row: Registration, record: IncomingRecord, documents: list[Document], action: str
+    ) -> None:
+        """After the group's flush: ids are known; the draft, the conflict audit, the entry."""
+        self.ids[record.uid] = row.id
+        local_ids = {
+            incoming["id"]: doc.id
+            for incoming, doc in zip(record.documents, documents, strict=True)
+            if isinstance(incoming["id"], int)
+        }
+        row.draft = jsontext.dumps(self._draft(record.draft, row.id, local_ids))
+        other = self.clashes.pop(id(row), None)
+        if other is not None:
+            row.nik_conflict_with = other.id
+            if other.nik_conflict_with is None:
+                other.nik_conflict_with = row.id
+            self._conflict_entries(record, row.id, other.id)
         audit.record(
-            session,
+            self.session,
             actor=self.actor,
             action=action,
             entity=ENTITY,
             entity_id=row.id,
             changes={"status": (None, RecordStatus(row.status).value)},
-            reason=f"transfer {self.checked.path.name} dari perangkat {self.checked.device.code}",
+            reason=f"transfer {self.checked.path.name} dari perangkat {self.device}",
             at=self.now,
         )
-
-    def _fill(self, row: Registration, record: IncomingRecord) -> None:
-        for key, value in record.registration.items():
-            if key not in ("uid", "nik", "created_at", "updated_at"):
-                setattr(row, key, value)
-        row.created_at = record.registration["created_at"]
-        row.updated_at = self.now
-        row.source_updated_at = record.registration["updated_at"]
-        for key in ("created_by", "updated_by", "decided_by"):
-            username = record.clerks.get(key)
-            setattr(row, key, self.clerks.get(username) if username else None)
-        nik = record.registration["nik"]
-        if nik is not None and row.roster_entry_id is None:
-            row.roster_entry_id = self.session.scalar(
-                select(RosterEntry.id).where(RosterEntry.nik == nik)
-            )
-
-    def _children(self, row: Registration, record: IncomingRecord) -> None:
-        session = self.session
-        session.execute(delete(WorkHistory).where(WorkHistory.registration_id == row.id))
-        session.add_all(
-            WorkHistory(registration_id=row.id, **entry) for entry in record.work_history
-        )
-        existing = {
-            (doc.kind, doc.sha256, doc.created_at): doc
-            for doc in session.scalars(select(Document).where(Document.registration_id == row.id))
-        }
-        local_ids: dict[int, int] = {}
-        for incoming in record.documents:
-            local_id = incoming["id"]
-            values = {k: v for k, v in incoming.items() if k != "id"}
-            key = (values["kind"], values["sha256"], values["created_at"])
-            doc = existing.get(key)
-            if doc is None:
-                self._store_blob(values["sha256"], values["media_type"])
-                doc = Document(registration_id=row.id, **values)
-                session.add(doc)
-                session.flush()
-            else:
-                doc.active = values["active"]
-                doc.check_passed = values["check_passed"]
-            if isinstance(local_id, int):
-                local_ids[local_id] = doc.id
-        row.draft = jsontext.dumps(self._draft(record.draft, row.id, local_ids))
-
-    def _store_blob(self, sha: str, media_type: str) -> None:
-        if self.ctx.blobs.exists(sha):
-            return
-        data = self.contents.document(sha, media_type)
-        stored = self.ctx.blobs.put(data, session=self.session)
-        assert stored == sha
-        self.documents += 1
 
     @staticmethod
     def _draft(draft: dict[str, Any], row_id: int, local_ids: dict[int, int]) -> dict[str, Any]:
@@ -239,70 +440,46 @@ class _Merger:
         return draft
 
     def _nik(self, row: Registration, record: IncomingRecord) -> None:
-        """Give the record its NIK, or flag both records when another already holds it."""
+        """Give the record its NIK, or flag both records when another already holds it (the
+        pointers are set in :meth:`_finish`, once both have ids)."""
         nik = record.registration["nik"]
         if nik is None or nik in (row.nik, row.conflict_nik):
             return
-        session = self.session
-        other = session.scalars(
-            select(Registration)
-            .where(
-                or_(Registration.nik == nik, Registration.conflict_nik == nik),
-                Registration.id != row.id,
-            )
-            .order_by(Registration.id)
-            .limit(1)
-        ).one_or_none()
-        if other is None:
+        other = self.holders.get(nik)
+        if other is None or other is row:
             row.nik = nik
             row.conflict_nik = None
+            self.holders[nik] = row
             return
         row.nik = None
         row.conflict_nik = nik
         row.nik_conflict = True
-        row.nik_conflict_with = other.id
         other.nik_conflict = True
-        if other.nik_conflict_with is None:
-            other.nik_conflict_with = row.id
-        session.flush()
-        self.conflicts.append(f"{record.describe()}: NIK sama dengan data nomor {other.id}")
-        for subject, partner in ((row, other), (other, row)):
-            audit.record(
-                session,
-                actor=self.actor,
-                action="registration.nik_conflict",
-                entity=ENTITY,
-                entity_id=subject.id,
-                changes={"nik_conflict_with": (None, partner.id)},
-                reason="NIK yang sama terdaftar di kantor/perangkat lain; keduanya disimpan dan "
-                "ditandai untuk verifikator",
-                at=self.now,
-            )
+        self.clashes[id(row)] = other
 
     # -- audit trail -----------------------------------------------------------------------
 
     def audit_trail(self) -> int:
-        device = self.checked.device.code
-        refs = [f"{device}:{item.origin_id}" for item in self.checked.audit]
-        known: set[str] = set()
-        for start in range(0, len(refs), 500):
+        refs = [f"{self.device}:{item.origin_id}" for item in self.checked.audit]
+        known: set[str | None] = set()
+        for group in _chunks(refs):
             known |= set(
                 self.session.scalars(
-                    select(AuditLog.origin_ref).where(
-                        AuditLog.origin_ref.in_(refs[start : start + 500])
-                    )
+                    select(AuditLog.origin_ref).where(AuditLog.origin_ref.in_(group))
                 )
             )
-        added = 0
+        rows = []
         for item, ref in zip(self.checked.audit, refs, strict=True):
             if ref in known or item.record_uid not in self.ids:
                 continue
             entry = dict(item.entry)
             entry["entity_id"] = str(self.ids[item.record_uid])
-            entry["device"] = entry.get("device") or device
-            self.session.add(AuditLog(origin_ref=ref, **entry))
-            added += 1
-        return added
+            entry["device"] = entry.get("device") or self.device
+            entry["origin_ref"] = ref
+            rows.append(entry)
+        for group in _chunks(rows):
+            self.session.connection().execute(insert(_table(AuditLog)), group)
+        return len(rows)
 
 
 def import_transfer(ctx: AppContext, path: Path, *, passphrase: str, actor: str) -> ImportResult:
@@ -319,72 +496,85 @@ def import_transfer(ctx: AppContext, path: Path, *, passphrase: str, actor: str)
         checked = contents.checked
         with ctx.db.session() as session:
             if _replay(session, checked) is not None:
-                return ImportResult(
-                    device_code=checked.device.code,
-                    device_name=checked.device.name,
-                    sequence=checked.facts.sequence,
-                    already_imported=True,
-                )
+                return _already(checked)
         contents.verify()
-        with ctx.db.session() as session:
-            # Checked again inside the transaction: two admins importing the same file at
-            # two desks at once; the unique (device, sequence) settles the race.
-            if _replay(session, checked) is not None:
-                return ImportResult(
-                    checked.device.code,
-                    checked.device.name,
-                    checked.facts.sequence,
-                    already_imported=True,
-                )
-            merger = _Merger(ctx, session, contents, actor)
-            for record in checked.records:
-                merger.merge(record)
-            audit_added = merger.audit_trail()
-            device = session.get(Device, checked.device.id)
-            assert device is not None
-            device.last_sequence = max(device.last_sequence, checked.facts.sequence)
-            device.last_sha256 = checked.file_sha256
-            session.add(
-                DeviceTransfer(
-                    device_id=device.id,
-                    sequence=checked.facts.sequence,
-                    manifest_sha256=checked.manifest_sha256,
-                    file_sha256=checked.file_sha256,
-                    file_name=checked.path.name[:255],
-                    imported_at=merger.now,
-                    imported_by=actor,
-                    record_count=len(checked.records),
-                )
-            )
-            audit.record(
-                session,
-                actor=actor,
-                action="transfer.import",
-                entity="device",
-                entity_id=device.code,
-                changes={
-                    "sequence": (None, checked.facts.sequence),
-                    "added": (None, merger.added),
-                    "updated": (None, merger.updated),
-                    "kept_office": (None, merger.kept),
-                    "nik_conflicts": (None, len(merger.conflicts)),
-                },
-                reason=checked.path.name,
-                at=merger.now,
-            )
-            return ImportResult(
-                device_code=device.code,
-                device_name=device.name,
-                sequence=checked.facts.sequence,
-                already_imported=False,
-                added=merger.added,
-                updated=merger.updated,
-                unchanged=merger.unchanged,
-                kept_office=merger.kept,
-                conflicts=tuple(merger.conflicts),
-                documents_added=merger.documents,
-                audit_added=audit_added,
-            )
+        documents: _Documents | None = None
+        try:
+            with ctx.db.session() as session:
+                # Checked again inside the transaction: two admins importing the same file at
+                # two desks at once; the unique (device, sequence) settles the race.
+                if _replay(session, checked) is not None:
+                    return _already(checked)
+                documents = _Documents(ctx, session)
+                documents.store(contents)
+                merger = _Merger(ctx, session, checked, actor)
+                merger.merge_all()
+                result = _close(session, merger, checked, documents.count, merger.audit_trail())
+                documents.sync()
+            return result
+        except BaseException:
+            if documents is not None:
+                documents.undo()
+            raise
+
+
+def _already(checked: Checked) -> ImportResult:
+    return ImportResult(
+        device_code=checked.device.code,
+        device_name=checked.device.name,
+        sequence=checked.facts.sequence,
+        already_imported=True,
+    )
+
+
+def _close(
+    session: Session, merger: _Merger, checked: Checked, documents: int, audit_added: int
+) -> ImportResult:
+    device = session.get(Device, checked.device.id)
+    assert device is not None
+    device.last_sequence = max(device.last_sequence, checked.facts.sequence)
+    device.last_sha256 = checked.manifest_sha256
+    session.add(
+        DeviceTransfer(
+            device_id=device.id,
+            sequence=checked.facts.sequence,
+            manifest_sha256=checked.manifest_sha256,
+            file_blake2b=checked.file_blake2b,
+            file_name=checked.path.name[:255],
+            imported_at=merger.now,
+            imported_by=merger.actor,
+            record_count=len(checked.records),
+        )
+    )
+    audit.record(
+        session,
+        actor=merger.actor,
+        action="transfer.import",
+        entity="device",
+        entity_id=device.code,
+        changes={
+            "sequence": (None, checked.facts.sequence),
+            "added": (None, merger.added),
+            "updated": (None, merger.updated),
+            "kept_office": (None, merger.kept),
+            "nik_conflicts": (None, len(merger.conflicts)),
+        },
+        reason=checked.path.name,
+        at=merger.now,
+    )
+    return ImportResult(
+        device_code=device.code,
+        device_name=device.name,
+        sequence=checked.facts.sequence,
+        already_imported=False,
+        added=merger.added,
+        updated=merger.updated,
+        unchanged=merger.unchanged,
+        kept_office=merger.kept,
+        conflicts=tuple(merger.conflicts),
+        documents_added=documents,
+        audit_added=audit_added,
+    )
 
 
 def flagged_pairs(ctx: AppContext) -> list[tuple[int, int]]:

@@ -23,13 +23,14 @@ import contextlib
 import hashlib
 import io
 import json
+import struct
 import uuid
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 
@@ -51,6 +52,9 @@ from nonasn_desktop.storage.models import Device
 from nonasn_desktop.transfer import format as fmt
 
 _READ = 1024 * 1024
+# A ZIP local file header: signature, versions, flags, method, times, CRC, sizes, name and
+# extra field lengths (APPNOTE 4.3.7).
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 MAX_SIGNATURE_FILE = 8192
 
 
@@ -86,7 +90,8 @@ class Checked:
     path: Path
     device: Device
     facts: fmt.SignedFacts
-    file_sha256: str
+    # BLAKE2b-512 (hex) of the file as received: what its signature covers.
+    file_blake2b: str
     manifest: fmt.Manifest | None = None
     manifest_sha256: str = ""
     records: list[IncomingRecord] = field(default_factory=list)
@@ -157,27 +162,32 @@ def check_signature(ctx: AppContext, path: Path, stream: BinaryIO) -> Checked:
             f"{device.code} ({device.key_id}); ditolak.",
         )
     blake = hashlib.blake2b(digest_size=64)
-    sha = hashlib.sha256()
     try:
         stream.seek(0)
         while chunk := stream.read(_READ):
             blake.update(chunk)
-            sha.update(chunk)
     except OSError as exc:
         raise UserError(
             f"Berkas {path.name} tidak dapat dibaca sampai habis ({exc.strerror}).",
             hint="Salin berkas itu ke disk komputer ini lalu ulangi.",
         ) from None
     verify_digest(signature, key, blake.digest(), name=path.name)
-    return Checked(path=path, device=device, facts=facts, file_sha256=sha.hexdigest())
+    return Checked(path=path, device=device, facts=facts, file_blake2b=blake.hexdigest())
 
 
 class TransferContents:
     """An open, decrypted transfer container (steps 5–8 done by :meth:`verify`)."""
 
-    def __init__(self, checked: Checked, archive: zipfile.ZipFile, limits: TransferLimits):
+    def __init__(
+        self,
+        checked: Checked,
+        archive: zipfile.ZipFile,
+        limits: TransferLimits,
+        source: BinaryIO,
+    ) -> None:
         self.checked = checked
         self._archive = archive
+        self._source = source
         self._limits = limits
         self._members: dict[str, fmt.Member] = {}
 
@@ -252,17 +262,29 @@ class TransferContents:
         self.checked.manifest_sha256 = hashlib.sha256(data).hexdigest()
         return manifest
 
-    def _open(self, name: str) -> IO[bytes]:
-        with self._zip_errors():
-            return self._archive.open(name)
-
     def read_member(self, name: str) -> bytes:
-        """A member's bytes, checked against the manifest's size and hash."""
+        """A member's bytes, checked against the manifest's size and hash.
+
+        Every member is stored (checked by :meth:`read_manifest`), so its bytes are read
+        straight from the decrypted container after its local header: the SHA-256 checked
+        here makes the ZIP's own CRC redundant, and skipping it saves a pass over the data.
+        """
         member = self._members[name]
-        with self._zip_errors(), self._open(name) as stream:
-            data = stream.read(member.size + 1)
+        path = self.checked.path
+        with self._zip_errors():
+            info = self._archive.getinfo(name)
+        source = self._source
+        source.seek(info.header_offset)
+        header = source.read(_LOCAL_HEADER.size)
+        if len(header) != _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+            raise _refused(path, f"kepala anggota {name} rusak")
+        name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
+        if source.read(name_length) != info.orig_filename.encode("utf-8"):
+            raise _refused(path, f"nama anggota {name} tidak sesuai dengan daftar isi ZIP")
+        source.seek(extra_length, io.SEEK_CUR)
+        data = source.read(member.size)
         if len(data) != member.size or hashlib.sha256(data).hexdigest() != member.sha256:
-            raise _refused(self.checked.path, f"hash {name} tidak cocok dengan manifest")
+            raise _refused(path, f"hash {name} tidak cocok dengan manifest")
         return data
 
     def document(self, sha256: str, media_type: str) -> bytes:
@@ -282,18 +304,23 @@ class TransferContents:
                 raise _refused(path, f"{name} baris ke-{number} bukan JSON") from None
 
     def verify(self) -> Checked:
-        """Steps 7–8: every member's hash, every record and audit entry."""
+        """Steps 7–8: every record and audit entry (and the hashes of their members).
+
+        The documents' hashes are checked as they are read to be stored
+        (:meth:`documents`), each read once: the import stores nothing before all of them
+        passed, and removes what it stored when one fails.
+        """
         checked = self.checked
         manifest = checked.manifest or self.read_manifest()
-        for member in manifest.members:
-            if member.name.startswith(fmt.DOCUMENTS_PREFIX):
-                self._check_hash(member)
         records = [self._record(n, raw) for n, raw in self._lines(fmt.RECORDS_MEMBER)]
         if len(records) != manifest.record_count:
             raise _refused(checked.path, "banyaknya data tidak sama dengan manifest")
         uids = [record.uid for record in records]
         if len(set(uids)) != len(uids):
             raise _refused(checked.path, "satu data (uid) tercantum dua kali")
+        niks = [r.registration["nik"] for r in records if r.registration["nik"] is not None]
+        if len(set(niks)) != len(niks):
+            raise _refused(checked.path, "satu NIK tercantum pada dua data")
         known = set(uids)
         audit = [self._audit(n, raw, known) for n, raw in self._lines(fmt.AUDIT_MEMBER)]
         if len(audit) != manifest.audit_count:
@@ -302,13 +329,15 @@ class TransferContents:
         checked.audit = audit
         return checked
 
-    def _check_hash(self, member: fmt.Member) -> None:
-        digest = hashlib.sha256()
-        with self._zip_errors(), self._open(member.name) as stream:
-            while chunk := stream.read(_READ):
-                digest.update(chunk)
-        if digest.hexdigest() != member.sha256:
-            raise _refused(self.checked.path, f"hash {member.name} tidak cocok dengan manifest")
+    def documents(self) -> Iterator[tuple[str, bytes]]:
+        """(SHA-256, bytes) of every document member, in the container's order (one
+        sequential pass through the decryption), each checked against the manifest."""
+        with self._zip_errors():
+            names = [info.filename for info in self._archive.infolist()]
+        for name in names:
+            member = self._members.get(name)
+            if member is not None and name.startswith(fmt.DOCUMENTS_PREFIX):
+                yield member.sha256, self.read_member(name)
 
     def _record(self, number: int, raw: Any) -> IncomingRecord:
         path, limits = self.checked.path, self._limits
@@ -432,4 +461,4 @@ def open_transfer(ctx: AppContext, path: Path, identity: Identity) -> Iterator[T
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
             raise _refused(path, "bukan wadah ZIP yang utuh") from None
         with archive:
-            yield TransferContents(checked, archive, limits)
+            yield TransferContents(checked, archive, limits, source)

@@ -75,7 +75,7 @@ def upgrade() -> None:
         sa.Column("device_id", sa.Integer(), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("manifest_sha256", sa.String(length=64), nullable=False),
-        sa.Column("file_sha256", sa.String(length=64), nullable=False),
+        sa.Column("file_blake2b", sa.String(length=128), nullable=False),
         sa.Column("file_name", sa.String(length=255), nullable=False),
         sa.Column("imported_at", sa.DateTime(), nullable=False),
         sa.Column("imported_by", sa.String(length=64), nullable=False),
