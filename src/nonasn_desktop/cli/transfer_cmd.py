@@ -19,6 +19,7 @@ from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.startup import open_app
 from nonasn_desktop.transfer.export import export_transfer
 from nonasn_desktop.transfer.merge import ImportResult, import_transfer
+from nonasn_desktop.transfer.returns import apply_return, write_return
 
 
 def register(commands: Any) -> None:
@@ -43,6 +44,19 @@ def register(commands: Any) -> None:
     imp.add_argument("file", type=Path, metavar="FILE", help="berkas transfer-….zip.age")
     add_passphrase_option(imp)
     imp.set_defaults(handler=run_import)
+
+    back = sub.add_parser("return", help="di kantor: data Perlu Perbaikan kembali ke perangkat")
+    add_data_dir_option(back)
+    back.add_argument("--device", required=True, metavar="KODE", help="kode perangkat, mis. L01")
+    back.add_argument("--out", type=Path, required=True, metavar="FILE", help="berkas tujuan")
+    add_passphrase_option(back)
+    back.set_defaults(handler=run_return)
+
+    apply = sub.add_parser("apply", help="di laptop: pakai data yang dikembalikan kantor")
+    add_data_dir_option(apply)
+    apply.add_argument("file", type=Path, metavar="FILE", help="berkas pengembalian")
+    add_passphrase_option(apply)
+    apply.set_defaults(handler=run_apply)
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -94,4 +108,30 @@ def run_import(args: argparse.Namespace) -> int:
         )
     for line in report(result):
         print(line)
+    return 0
+
+
+def run_return(args: argparse.Namespace) -> int:
+    with _open(args) as ctx:
+        written = write_return(
+            ctx,
+            args.device,
+            out=args.out,
+            office_passphrase=read_passphrase(args),
+            actor=SYSTEM_ACTOR,
+        )
+    print(
+        f"{written.records} data Perlu Perbaikan untuk perangkat {written.device_code} ditulis "
+        f"ke {written.file}. Di laptop: nonasn transfer apply BERKAS"
+    )
+    return 0
+
+
+def run_apply(args: argparse.Namespace) -> int:
+    with _open(args) as ctx:
+        applied = apply_return(ctx, args.file, read_passphrase(args))
+    print(
+        f"{applied.applied} data kini berstatus Perlu Perbaikan; {applied.already} sudah "
+        f"diterima sebelumnya; {applied.unknown} tidak ada di perangkat ini."
+    )
     return 0

@@ -141,7 +141,8 @@ def _office(ctx: AppContext) -> OfficeInfo:
     return office
 
 
-def _write(out: Path, data: bytes) -> None:
+def write_file(out: Path, data: bytes) -> None:
+    """Write an office file for a device atomically; StorageError when it cannot be."""
     try:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomically(Path(out), data)
@@ -149,7 +150,7 @@ def _write(out: Path, data: bytes) -> None:
         raise StorageError(
             f"Berkas {out} tidak dapat ditulis ({exc.strerror}).",
             hint="Periksa folder tujuan (izin, ruang kosong, diska USB terpasang); tidak ada "
-            "perangkat yang didaftarkan.",
+            "yang diubah.",
         ) from None
 
 
@@ -238,7 +239,7 @@ def enrol_device(
             at=now,
         )
         # Written inside the transaction: a file that cannot be written enrols nothing.
-        _write(out, data)
+        write_file(out, data)
         info = _info(row)
     return EnrolResult(
         device=info,
@@ -352,7 +353,7 @@ def write_refresh(
             changes={"refresh_sequence": (row.refresh_sequence - 1, row.refresh_sequence)},
             at=now,
         )
-        _write(out, data)
+        write_file(out, data)
         info = _info(row)
     return RefreshResult(
         device=info,
