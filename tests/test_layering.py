@@ -129,6 +129,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "batch",
             "core",
             "demo",
+            "devices",
             "flow",
             "office",
             "policy",
@@ -138,6 +139,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "roster",
             "rules",
             "startup",
+            "transfer",
             "verval",
         }
     ),

@@ -36,6 +36,7 @@ EXPECTED_ACTIONS = {
     Role.ADMIN: COMMON
     | {"new", "continue", "users", "settings", "roster_import", "roster_template"}
     | {"backup", "restore", "auto_backup"}
+    | {"import_transfer", "devices", "enrol_device"}
     | {"verval", "batch_export"},
 }
 

@@ -18,7 +18,7 @@ from nonasn_desktop.cli.keys_cmd import add_passphrase_option, read_passphrase
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.startup import open_app
 from nonasn_desktop.transfer.export import export_transfer
-from nonasn_desktop.transfer.merge import ImportResult, import_transfer
+from nonasn_desktop.transfer.merge import describe_import, import_transfer
 from nonasn_desktop.transfer.returns import apply_return, write_return
 
 
@@ -77,36 +77,12 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def report(result: ImportResult) -> list[str]:
-    """The import's outcome in the words the command line and the GUI show."""
-    source = f"perangkat {result.device_code} ({result.device_name}), nomor {result.sequence}"
-    if result.already_imported:
-        return [f"Berkas transfer {source} sudah pernah diimpor; tidak ada yang ditambahkan."]
-    lines = [
-        f"Berkas transfer {source} diimpor: {result.added} data baru, {result.updated} "
-        f"diperbarui, {result.unchanged} tidak berubah, {result.documents_added} dokumen, "
-        f"{result.audit_added} catatan audit."
-    ]
-    if result.kept_office:
-        lines.append(
-            f"{result.kept_office} data sudah diputuskan kantor; versi kantor dipertahankan "
-            "(perubahan perangkat tercatat di jejak audit)."
-        )
-    if result.conflicts:
-        lines.append(
-            f"{len(result.conflicts)} NIK sudah terdaftar di data lain: kedua data disimpan dan "
-            "ditandai untuk verifikator."
-        )
-        lines.extend(f"  - {conflict}" for conflict in result.conflicts)
-    return lines
-
-
 def run_import(args: argparse.Namespace) -> int:
     with _open(args) as ctx:
         result = import_transfer(
             ctx, args.file, passphrase=read_passphrase(args), actor=SYSTEM_ACTOR
         )
-    for line in report(result):
+    for line in describe_import(result):
         print(line)
     return 0
 

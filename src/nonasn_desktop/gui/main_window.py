@@ -405,6 +405,12 @@ class MainWindow(QMainWindow):
                     admin, self, self._ctx, self._user, on_restored=self.sign_out
                 ):
                     self.actions_by_key[action.objectName().removeprefix("action_")] = action
+                # -- field laptops (gui/device_dialogs.py), at the office --------------------
+                from . import device_dialogs
+
+                admin.addSeparator()
+                for action in device_dialogs.add_device_actions(admin, self, self._ctx, self._user):
+                    self.actions_by_key[action.objectName().removeprefix("action_")] = action
         account = bar.addMenu("A&kun")
         account.setObjectName("menu_account")
         self._menu_items(account, ("change_password", None, "sign_out", "quit"))

@@ -577,6 +577,30 @@ def _close(
     )
 
 
+def describe_import(result: ImportResult) -> list[str]:
+    """The import's outcome in the words the command line and the GUI show."""
+    source = f"perangkat {result.device_code} ({result.device_name}), nomor {result.sequence}"
+    if result.already_imported:
+        return [f"Berkas transfer {source} sudah pernah diimpor; tidak ada yang ditambahkan."]
+    lines = [
+        f"Berkas transfer {source} diimpor: {result.added} data baru, {result.updated} "
+        f"diperbarui, {result.unchanged} tidak berubah, {result.documents_added} dokumen, "
+        f"{result.audit_added} catatan audit."
+    ]
+    if result.kept_office:
+        lines.append(
+            f"{result.kept_office} data sudah diputuskan kantor; versi kantor dipertahankan "
+            "(perubahan perangkat tercatat di jejak audit)."
+        )
+    if result.conflicts:
+        lines.append(
+            f"{len(result.conflicts)} NIK sudah terdaftar di data lain: kedua data disimpan dan "
+            "ditandai untuk verifikator."
+        )
+        lines.extend(f"  - {conflict}" for conflict in result.conflicts)
+    return lines
+
+
 def flagged_pairs(ctx: AppContext) -> list[tuple[int, int]]:
     """(record, the record it conflicts with) for every record flagged with a NIK conflict."""
     with ctx.db.session() as session:
