@@ -27,9 +27,12 @@ OPERATOR = "siti"
 OPERATOR_PASSWORD = "SitiLapangan2026"
 
 
-def make_office(folder: Path, clock: FakeClock | None = None) -> AppContext:
-    """An office data folder: the office, an admin, an operator and the office key."""
-    ctx = open_app(folder, create=True, clock=clock)
+def make_office(
+    folder: Path, clock: FakeClock | None = None, *, database_url: str | None = None
+) -> AppContext:
+    """An office data folder: the office, an admin, an operator and the office key
+    (``database_url``: an office database on PostgreSQL)."""
+    ctx = open_app(folder, create=True, clock=clock, database_url=database_url)
     office.initialise(
         ctx,
         office_code=OFFICE_CODE,
