@@ -28,6 +28,7 @@ from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.storage.models import AuditLog, Registration
 from nonasn_desktop.transfer.export import NothingToTransferError, export_transfer
 from nonasn_desktop.transfer.merge import flagged_pairs, import_transfer
+from nonasn_desktop.verval.conflicts import conflict_pair, settle_nik_conflict
 from nonasn_desktop.verval.decisions import decide
 
 
@@ -115,3 +116,29 @@ def test_laptop_records_reach_the_centre_once_with_unique_numbers(
     assert len(numbers) == len(set(numbers)) == 3
     assert sum(number.startswith("1771BKD-L01-") for number in numbers) == 2
     assert sum(not number.startswith("1771BKD-L01-") for number in numbers) == 1
+
+
+def test_the_verifier_sees_a_nik_conflict_side_by_side_and_settles_it(
+    office: AppContext, enrolled: Enrolled, tmp_path: Path, clock: FakeClock
+) -> None:
+    generate(enrolled.laptop, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=7)
+    generate(office, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=7)
+    clock.advance(hours=1)
+    sent = export_transfer(enrolled.laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE)
+    import_transfer(office, sent.file, passphrase=OFFICE_PASSPHRASE, actor="admin")
+    (device_id, office_id), _ = sorted(flagged_pairs(office), key=lambda p: -p[0])
+    pair = conflict_pair(office, device_id)
+    assert pair is not None
+    assert pair.left.id == device_id
+    assert pair.right.id == office_id
+    assert pair.left_origin == "Perangkat L01 (Laptop Kec. Selebar)"
+    assert pair.right_origin == "Kantor"
+    assert len(pair.nik) == 16
+    # The office keeps the laptop's record; its own becomes the flagged duplicate.
+    settle_nik_conflict(office, device_id, actor="admin", reason="Data lapangan lebih lengkap")
+    assert conflict_pair(office, device_id) is None
+    assert dict(flagged_pairs(office)) == {office_id: device_id}
+    with office.db.session() as session:
+        kept = session.get(Registration, device_id)
+        assert kept is not None
+        assert kept.nik == pair.nik
