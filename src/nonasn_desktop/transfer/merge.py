@@ -20,9 +20,10 @@ Rules (docs/offices.md, "Merging a transfer"):
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -33,7 +34,9 @@ from sqlalchemy.orm import Session
 from nonasn_desktop.accounts.users import require_role
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.crypto.age import Identity
 from nonasn_desktop.crypto.envelope import transfer_identity
+from nonasn_desktop.crypto.minisign import SecretKey
 from nonasn_desktop.errors import ConflictError
 from nonasn_desktop.office.fielddevice import require_office_side
 from nonasn_desktop.office.keys import unlock_office_key
@@ -490,8 +493,26 @@ def import_transfer(ctx: AppContext, path: Path, *, passphrase: str, actor: str)
     require_office_side(ctx, "Impor berkas transfer")
     with ctx.db.session() as session:
         require_role(session, actor, [Role.ADMIN])
-    identity = transfer_identity(unlock_office_key(ctx, passphrase).seed())
-    with open_transfer(ctx, Path(path), identity) as contents:
+    # The office key's argon2id and the signature's pass over the whole file both release the
+    # interpreter lock: the key is opened while the file is hashed. Nothing of the file is
+    # decrypted or parsed before its signature has been verified.
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="office-key") as pool:
+        unlocking = pool.submit(unlock_office_key, ctx, passphrase)
+        try:
+            return _import(ctx, Path(path), actor, lambda: _identity(unlocking))
+        finally:
+            # A refused file leaves the derivation running: let it end before returning.
+            concurrent.futures.wait([unlocking])
+
+
+def _identity(unlocking: concurrent.futures.Future[SecretKey]) -> Identity:
+    return transfer_identity(unlocking.result().seed())
+
+
+def _import(
+    ctx: AppContext, path: Path, actor: str, identity: Callable[[], Identity]
+) -> ImportResult:
+    with open_transfer(ctx, path, identity) as contents:
         contents.read_manifest()
         checked = contents.checked
         with ctx.db.session() as session:

@@ -27,7 +27,7 @@ import struct
 import uuid
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -434,8 +434,13 @@ def _safe_name(raw: Any) -> str:
 
 
 @contextlib.contextmanager
-def open_transfer(ctx: AppContext, path: Path, identity: Identity) -> Iterator[TransferContents]:
-    """Steps 1–5 on ``path``; yields the open contents (call ``read_manifest``/``verify``)."""
+def open_transfer(
+    ctx: AppContext, path: Path, identity: Identity | Callable[[], Identity]
+) -> Iterator[TransferContents]:
+    """Steps 1–5 on ``path``; yields the open contents (call ``read_manifest``/``verify``).
+
+    ``identity`` may be a callable, asked for only after the signature has been verified (the
+    import derives it from the office key while the file is being hashed)."""
     path = Path(path)
     limits = limits_of(ctx.policy.transfer)
     if fmt.parse_file_name(path.name) is None:
@@ -449,6 +454,8 @@ def open_transfer(ctx: AppContext, path: Path, identity: Identity) -> Iterator[T
         raise UserError(f"Berkas {path} tidak ada.") from None
     with stream:
         checked = check_signature(ctx, path, stream)
+        if callable(identity):
+            identity = identity()
         stream.seek(0)
         try:
             source = io.BufferedReader(AgeReader(stream, [identity]), buffer_size=_READ)
