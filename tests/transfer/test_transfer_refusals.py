@@ -136,3 +136,13 @@ def test_the_wrong_office_passphrase_is_refused(field: Field) -> None:
     with pytest.raises(WrongPassphraseError):
         import_transfer(field.office, field.sent.file, passphrase="salah sekali", actor="admin")
     assert snapshot(field.office) == before
+
+
+def test_a_record_claiming_to_be_exported_is_refused(field: Field, tmp_path: Path) -> None:
+    laptop = field.enrolled.laptop
+    with laptop.db.session() as session:
+        session.execute(update(Registration).values(status=RecordStatus.DIEKSPOR))
+    forged = export_transfer(
+        laptop, tmp_path / "forged", passphrase=ENROLMENT_PASSPHRASE, all_records=True
+    )
+    field.refused(forged.file, UserError, "berstatus Diekspor")

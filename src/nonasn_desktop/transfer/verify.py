@@ -47,6 +47,7 @@ from nonasn_desktop.flow.state import RegistrationState
 from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.policy.model import TransferLimits
 from nonasn_desktop.rules.formatting import format_date
+from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import Device
 from nonasn_desktop.transfer import format as fmt
@@ -358,6 +359,12 @@ class TransferContents:
             raise TransferValueError(
                 f"{where}: dibuat di perangkat {registration['origin_device']}, bukan {device}; "
                 "berkas ditolak."
+            )
+        if registration["status"] is RecordStatus.DIEKSPOR:
+            # Only the office exports to the centre: a device never holds an exported record.
+            raise TransferValueError(
+                f"{where}: berstatus Diekspor, yang tidak mungkin dibuat di perangkat; berkas "
+                "ditolak."
             )
         account = registration["account_number"]
         prefix = f"{self.checked.facts.office_code}-{device}-"
