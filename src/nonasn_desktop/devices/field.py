@@ -40,6 +40,7 @@ from nonasn_desktop.office.fielddevice import (
     write_field_device,
 )
 from nonasn_desktop.office.identity import OFFICE_CODE_PATTERN, OFFICE_NAME_MAX, OFFICE_ROW_ID
+from nonasn_desktop.storage.database import SESSION_DEVICE
 from nonasn_desktop.storage.deskconfig import (
     KIND_FIELD_DEVICE,
     read_desk_config,
@@ -244,6 +245,8 @@ def set_up_field_device(ctx: AppContext, path: Path, passphrase: str) -> FieldSe
     enrolment = _parse_enrolment(ctx, _read(path, ctx), passphrase, name)
     device = enrolment.device
     with ctx.db.session() as session:
+        # The folder was opened under a provisional desk code; its first entries name the device.
+        session.info[SESSION_DEVICE] = device.code
         current = read_field_device(session)
         office = session.get(Office, OFFICE_ROW_ID)
         if current is not None:
