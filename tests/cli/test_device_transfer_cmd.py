@@ -62,6 +62,20 @@ def test_field_laptop_round_trip_on_the_command_line(
     code, out, _ = run([*office, "device", "list"], capsys)
     assert "L01  Laptop Kec. Selebar" in out
     assert "transfer terakhir #1  aktif" in out
+    refresh = tmp_path / "usb" / "refresh-1.nonasn"
+    code, out, err = run(
+        [*office, "device", "refresh", "--device", "L01", "--out", str(refresh)], capsys
+    )
+    assert code == 0, err
+    assert "Pembaruan nomor 1 untuk perangkat L01" in out
+    monkeypatch.setenv("NONASN_KEY_PASSPHRASE", ENROLMENT_PASSPHRASE)
+    code, out, err = run([*laptop, "device", "apply", str(refresh)], capsys)
+    assert code == 0, err
+    assert "Pembaruan nomor 1 dipakai" in out
+    code, _, err = run([*laptop, "device", "apply", str(refresh)], capsys)
+    assert code == 1
+    assert "tidak lebih baru" in err
+    monkeypatch.setenv("NONASN_KEY_PASSPHRASE", OFFICE_PASSPHRASE)
     code, _, err = run(
         [*office, "transfer", "return", "--device", "L01", "--out", str(tmp_path / "r")], capsys
     )

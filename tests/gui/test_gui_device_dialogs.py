@@ -55,11 +55,11 @@ def test_import_dialog_merges_a_transfer_in_the_background(
 ) -> None:
     office = make_office(tmp_path / "kantor", clock)
     enrolled = enrol_laptop(office, tmp_path, clock=clock)
+    dialog = ImportTransferDialog(office, get_user(office, "admin"))
+    qtbot.addWidget(dialog)
     try:
         generate(enrolled.laptop, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=2)
         sent = export_transfer(enrolled.laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE)
-        dialog = ImportTransferDialog(office, get_user(office, "admin"))
-        qtbot.addWidget(dialog)
         dialog.file.setText(str(sent.file))
         dialog.passphrase.setText("frasa yang salah sekali")
         dialog.submit()
