@@ -19,9 +19,12 @@ from nonasn_desktop.accounts.users import get_user
 from nonasn_desktop.demo.generate import generate
 from nonasn_desktop.devices import registry
 from nonasn_desktop.gui import device_dialogs
+from nonasn_desktop.gui.conflict_dialogs import NikConflictDialog
 from nonasn_desktop.gui.device_dialogs import EnrolDeviceDialog, ImportTransferDialog
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.transfer.export import export_transfer
+from nonasn_desktop.transfer.merge import import_transfer
+from nonasn_desktop.verval.conflicts import open_conflicts
 
 pytestmark = pytest.mark.gui
 
@@ -88,5 +91,33 @@ def test_import_dialog_merges_a_transfer_in_the_background(
         )
     finally:
         qtbot.waitUntil(lambda: not dialog.working, timeout=30000)
+        enrolled.laptop.close()
+        office.close()
+
+
+def test_nik_conflicts_are_compared_side_by_side_and_settled(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock
+) -> None:
+    office = make_office(tmp_path / "kantor", clock)
+    enrolled = enrol_laptop(office, tmp_path, clock=clock)
+    try:
+        generate(enrolled.laptop, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=7)
+        generate(office, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=7)
+        sent = export_transfer(enrolled.laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE)
+        import_transfer(office, sent.file, passphrase=OFFICE_PASSPHRASE, actor="admin")
+        dialog = NikConflictDialog(office, get_user(office, "admin"))
+        qtbot.addWidget(dialog)
+        assert dialog.choice.count() == 1
+        assert dialog.pair is not None
+        header = dialog.table.horizontalHeaderItem(1)
+        assert header is not None
+        assert header.text().startswith("Perangkat L01")
+        dialog.keep(left=True)
+        assert "alasan" in dialog.error.text()
+        dialog.reason.setText("Data lapangan lebih lengkap dan sudah dicek")
+        dialog.keep(left=True)
+        assert dialog.choice.count() == 0
+        assert open_conflicts(office) == []
+    finally:
         enrolled.laptop.close()
         office.close()

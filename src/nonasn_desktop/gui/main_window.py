@@ -389,6 +389,12 @@ class MainWindow(QMainWindow):
                 "batch_export",
             ),
         )
+        # A NIK registered twice (field laptops): gui/conflict_dialogs.py.
+        from . import conflict_dialogs
+
+        conflicts = conflict_dialogs.add_conflict_action(data, self, self._ctx, self._user)
+        if conflicts is not None:
+            self.actions_by_key["nik_conflicts"] = conflicts
         view = bar.addMenu("&Tampilan")
         view.setObjectName("menu_view")
         self._menu_items(view, ("find", "refresh"))

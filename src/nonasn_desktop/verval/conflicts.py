@@ -52,6 +52,26 @@ def _origin(code: str | None, devices: dict[str, str]) -> str:
     return "Kantor"
 
 
+def open_conflicts(ctx: AppContext) -> list[int]:
+    """The flagged records whose partner is flagged too (a pair not settled yet), one id per
+    pair (the newer record: the one that arrived second), oldest pair first."""
+    with ctx.db.session() as session:
+        rows = session.execute(
+            select(Registration.id, Registration.nik_conflict_with).where(
+                Registration.nik_conflict.is_(True)
+            )
+        ).all()
+    flagged: dict[int, int | None] = {}
+    for row_id, other in rows:
+        flagged[row_id] = other
+    pairs = {
+        max(row_id, other)
+        for row_id, other in flagged.items()
+        if other is not None and flagged.get(other) == row_id
+    }
+    return sorted(pairs)
+
+
 def conflict_pair(ctx: AppContext, registration_id: int) -> ConflictPair | None:
     """The flagged record and the one it conflicts with; None when it is not flagged."""
     with ctx.db.session() as session:
