@@ -16,7 +16,7 @@ from nonasn_desktop.demo.generate import generate
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.registration.store import SqlFlowStore
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.storage.models import Registration
+from nonasn_desktop.storage.models import AuditLog, Registration
 from nonasn_desktop.transfer.export import export_transfer
 from nonasn_desktop.transfer.merge import import_transfer
 from nonasn_desktop.transfer.returns import apply_return, write_return
@@ -88,6 +88,15 @@ def test_a_record_sent_back_is_corrected_on_the_laptop_and_returns(
         result = import_transfer(office, second.file, passphrase=OFFICE_PASSPHRASE, actor="admin")
         assert (result.updated, result.added, result.kept_office) == (1, 0, 0)
         assert _status(office, uid) == (RecordStatus.PENDAFTARAN_SELESAI, None)
+        # The office's trail names the clerk and the device of the correction.
+        with office.db.session() as session:
+            entry = session.scalars(
+                select(AuditLog).where(
+                    AuditLog.action == "registration.completed", AuditLog.actor == "siti"
+                )
+            ).one()
+            assert entry.device == "L01"
+            assert entry.entity_id == str(office_id)
     finally:
         laptop.close()
         office.close()
