@@ -58,6 +58,25 @@ ALLOWED: dict[str, frozenset[str]] = {
             "storage",
         }
     ),
+    # Field laptops: enrolment and refresh (devices), transfer files back to the office.
+    "devices": frozenset(
+        {"accounts", "central", "core", "crypto", "office", "policy", "rules", "storage"}
+    ),
+    "transfer": frozenset(
+        {
+            "accounts",
+            "central",
+            "core",
+            "crypto",
+            "devices",
+            "flow",
+            "office",
+            "policy",
+            "registration",
+            "rules",
+            "storage",
+        }
+    ),
     "demo": frozenset(
         {"core", "crypto", "flow", "office", "policy", "registration", "roster", "rules", "verval"}
     ),
@@ -89,6 +108,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "core",
             "crypto",
             "demo",
+            "devices",
             "gui",
             "office",
             "policy",
@@ -100,6 +120,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "sheets",
             "startup",
             "storage",
+            "transfer",
         }
     ),
     "gui": frozenset(
@@ -110,6 +131,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "batch",
             "core",
             "demo",
+            "devices",
             "flow",
             "office",
             "policy",
@@ -119,6 +141,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "roster",
             "rules",
             "startup",
+            "transfer",
             "verval",
         }
     ),

@@ -33,11 +33,12 @@ COMMON = {"print_info", "print_card", "export_recap", "refresh", "find", "change
 COMMON |= {"sign_out", "quit", "about"}
 EXPECTED_ACTIONS = {
     Role.OPERATOR: COMMON | {"new", "continue"},
-    Role.VERIFIKATOR: COMMON | {"verval"},
+    Role.VERIFIKATOR: COMMON | {"verval", "nik_conflicts"},
     Role.ADMIN: COMMON
     | {"new", "continue", "users", "settings", "roster_import", "roster_template"}
     | {"backup", "restore", "auto_backup"}
-    | {"verval", "batch_export"},
+    | {"import_transfer", "devices", "enrol_device"}
+    | {"verval", "batch_export", "nik_conflicts"},
 }
 
 

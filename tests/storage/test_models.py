@@ -35,6 +35,8 @@ def test_metadata_uses_the_naming_convention() -> None:
         "audit_log",
         "batch",
         "clerk",
+        "device",
+        "device_transfer",
         "document",
         "document_blob",
         "office",

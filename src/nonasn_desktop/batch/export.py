@@ -62,6 +62,7 @@ from nonasn_desktop.core.progress import Cancelled, Progress
 from nonasn_desktop.crypto.age import Recipient
 from nonasn_desktop.crypto.minisign import SecretKey, key_id_hex
 from nonasn_desktop.errors import ConflictError, NotFoundError, UserError
+from nonasn_desktop.office.fielddevice import require_office_side
 from nonasn_desktop.office.identity import OfficeInfo, get_office
 from nonasn_desktop.office.keys import unlock_office_key
 from nonasn_desktop.registration.store import ENTITY
@@ -153,6 +154,8 @@ def _result(plan: Plan, written: Written, key: SecretKey) -> BatchResult:
 
 
 def _require_office(ctx: AppContext) -> OfficeInfo:
+    # Only the office signs batches for the centre; a field laptop hands its work to the office.
+    require_office_side(ctx, "Ekspor batch ke kantor pusat")
     office = get_office(ctx)
     if office is None:
         raise ConflictError(
@@ -182,6 +185,8 @@ def pending_count(ctx: AppContext) -> int:
                 .where(
                     Registration.status == RecordStatus.DISETUJUI,
                     Registration.batch_id.is_(None),
+                    # A NIK held by two records waits until the verifier has settled it.
+                    Registration.nik_conflict.is_not(True),
                 )
             )
             or 0
@@ -240,6 +245,8 @@ def _waiting_ids(session: Session) -> list[int]:
             .where(
                 Registration.status == RecordStatus.DISETUJUI,
                 Registration.batch_id.is_(None),
+                # A NIK held by two records waits until the verifier has settled it.
+                Registration.nik_conflict.is_not(True),
             )
             .order_by(Registration.id)
         )

@@ -565,6 +565,22 @@ def _unsafe_text_anywhere(record: Mapping[str, Any], known: list[str]) -> list[s
     return found
 
 
+_ACCOUNT_TAIL = re.compile(r"(?:-L[0-9]{2,4})?-[0-9]{4}-[0-9]{6}")
+
+
+def account_number_problem(number: str, office_code: str) -> str | None:
+    """None when ``number`` is an account number of ``office_code``: ``<office>-<year>-<6
+    digits>`` made at the office, or ``<office>-L<device>-<year>-<6 digits>`` made on one of
+    its enrolled field laptops (the device code keeps the two from ever colliding)."""
+    prefix = office_code + "-"
+    if not number.startswith(prefix) or not _ACCOUNT_TAIL.fullmatch(number[len(office_code) :]):
+        return (
+            f"nomor akun {number!r} bukan nomor kantor {office_code} "
+            f"({office_code}-TAHUN-NNNNNN atau {office_code}-Lnn-TAHUN-NNNNNN)"
+        )
+    return None
+
+
 def record_key(record: Mapping[str, Any]) -> tuple[str, str]:
     """(NIK, account number) of a record that passed :func:`record_problems`."""
     return record["identity"]["nik"], record["account"]["account_number"]

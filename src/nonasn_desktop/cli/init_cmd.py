@@ -19,6 +19,7 @@ import getpass
 import os
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.accounts.users import find_user
@@ -26,6 +27,7 @@ from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
 from nonasn_desktop.cli.keys_cmd import PASSPHRASE_ENV, add_passphrase_option, read_passphrase
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.devices.field import set_up_field_device
 from nonasn_desktop.errors import ConflictError, UserError
 from nonasn_desktop.office.identity import OfficeInfo, get_office, initialise, normalise_office_code
 from nonasn_desktop.office.keys import (
@@ -63,6 +65,13 @@ def register(commands: Any) -> None:
         "postgresql://nonasn@server-bkd/nonasn?sslmode=verify-full",
     )
     parser.add_argument("--desk-name", metavar="NAME", help='nama meja ini, mis. "Meja 2"')
+    parser.add_argument(
+        "--enrollment",
+        type=Path,
+        metavar="FILE",
+        help="siapkan laptop lapangan dari berkas pendaftaran kantor (frasa sandi pendaftaran: "
+        "--passphrase-file, NONASN_KEY_PASSPHRASE, atau ketik)",
+    )
     add_passphrase_option(parser)
     parser.set_defaults(handler=run)
 
@@ -151,8 +160,44 @@ def _join(ctx: AppContext, args: argparse.Namespace, office: OfficeInfo) -> None
     print(_key_line(key))
 
 
+def _set_up_field_device(args: argparse.Namespace, folder: DataDir) -> int:
+    """A field laptop from its enrolment file: always its own SQLite folder, no office key."""
+    if args.database_url or args.office_code or args.admin:
+        raise UserError(
+            "--enrollment tidak dipakai bersama --database-url, --office-code atau --admin: "
+            "laptop lapangan menyimpan datanya sendiri dan mendapat kantor serta penggunanya "
+            "dari berkas pendaftaran."
+        )
+    with open_app(folder.path, create=True, database_url=sqlite_url(folder.database_path)) as ctx:
+        passphrase = read_passphrase(args)
+        setup = set_up_field_device(ctx, args.enrollment, passphrase)
+        device = setup.device
+        if setup.already:
+            print(
+                f"Folder data ini sudah menjadi perangkat {device.code} ({device.name}) kantor "
+                f"{device.office_code}; tidak ada yang diubah."
+            )
+        else:
+            print(
+                f"Perangkat lapangan {device.code} ({device.name}) kantor {device.office_code} "
+                f"({setup.office_name}) disiapkan."
+            )
+            print(
+                f"Pengguna: {', '.join(setup.clerks)}; daftar Admin Instansi: "
+                f"{setup.roster_count} orang."
+            )
+            print(
+                "Kirim data ke kantor dengan: nonasn transfer export --out FOLDER (frasa sandi "
+                "pendaftaran diminta untuk menandatangani)."
+            )
+        print(f"Folder data: {ctx.data_dir.path}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     folder = DataDir(resolve_data_dir(data_dir_of(args)))
+    if args.enrollment is not None:
+        return _set_up_field_device(args, folder)
     url = _database_url(args, folder)
     desk_name = clean_desk_name(args.desk_name) if args.desk_name else None
     with open_app(folder.path, create=True, database_url=url) as ctx:

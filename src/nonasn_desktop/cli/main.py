@@ -22,12 +22,14 @@ from nonasn_desktop.cli import (
     central_cmd,
     check_cmd,
     demo_cmd,
+    device_cmd,
     gui_cmd,
     init_cmd,
     keys_cmd,
     report_cmd,
     roster_cmd,
     selftest_cmd,
+    transfer_cmd,
 )
 from nonasn_desktop.cli.argparse_id import USAGE_ERROR, ArgumentParser, UsageError
 from nonasn_desktop.cli.common import data_dir_of
@@ -58,6 +60,8 @@ def build_parser() -> ArgumentParser:
     roster_cmd.register(commands)
     report_cmd.register(commands)
     keys_cmd.register(commands)
+    device_cmd.register(commands)
+    transfer_cmd.register(commands)
     batch_cmd.register(commands)
     central_cmd.register(commands)
     cards_cmd.register(commands)

@@ -402,6 +402,12 @@ class MainWindow(QMainWindow):
                 "batch_export",
             ),
         )
+        # A NIK registered twice (field laptops): gui/conflict_dialogs.py.
+        from . import conflict_dialogs
+
+        conflicts = conflict_dialogs.add_conflict_action(data, self, self._ctx, self._user)
+        if conflicts is not None:
+            self.actions_by_key["nik_conflicts"] = conflicts
         view = bar.addMenu("&Tampilan")
         view.setObjectName("menu_view")
         self._menu_items(view, ("find", "refresh"))
@@ -417,6 +423,12 @@ class MainWindow(QMainWindow):
                 for action in backup_dialogs.add_backup_actions(
                     admin, self, self._ctx, self._user, on_restored=self.sign_out
                 ):
+                    self.actions_by_key[action.objectName().removeprefix("action_")] = action
+                # -- field laptops (gui/device_dialogs.py), at the office --------------------
+                from . import device_dialogs
+
+                admin.addSeparator()
+                for action in device_dialogs.add_device_actions(admin, self, self._ctx, self._user):
                     self.actions_by_key[action.objectName().removeprefix("action_")] = action
         account = bar.addMenu("A&kun")
         account.setObjectName("menu_account")

@@ -39,6 +39,7 @@ from nonasn_desktop.policy.model import (
     RosterFileLimits,
     Step,
     StepKind,
+    TransferLimits,
 )
 
 FormsDir = Traversable | Path
@@ -529,6 +530,26 @@ def _roster_file(source: _Source) -> RosterFileLimits:
     return limits
 
 
+def _transfer_limits(source: _Source) -> TransferLimits:
+    root = _Table(source, source.data, None)
+    transfer = root.table("transfer", "[transfer]")
+    enrolment = root.table("enrolment", "[enrolment]")
+    return TransferLimits(
+        max_records=transfer.integer("max_records", minimum=1),
+        max_audit_entries=transfer.integer("max_audit_entries", minimum=1),
+        max_documents=transfer.integer("max_documents", minimum=1),
+        max_document_bytes=transfer.integer("max_document_bytes", minimum=1),
+        max_line_bytes=transfer.integer("max_line_bytes", minimum=1024),
+        max_text_length=transfer.integer("max_text_length", minimum=1),
+        max_work_history=transfer.integer("max_work_history", minimum=1),
+        max_record_documents=transfer.integer("max_record_documents", minimum=1),
+        max_manifest_bytes=transfer.integer("max_manifest_bytes", minimum=1024),
+        max_enrolment_bytes=enrolment.integer("max_file_bytes", minimum=1024),
+        max_clerks=enrolment.integer("max_clerks", minimum=1),
+        max_roster_entries=enrolment.integer("max_roster_entries", minimum=1),
+    )
+
+
 def load_policy(directory: FormsDir | None = None) -> Policy:
     """Read and validate every policy file. ``directory`` overrides the installed forms/."""
     eligibility = _eligibility(_load("eligibility.toml", directory))
@@ -556,6 +577,7 @@ def load_policy(directory: FormsDir | None = None) -> Policy:
         backup_limits=backup_limits,
         roster_file=roster_file,
         phases=phases,
+        transfer=_transfer_limits(_load("transfer.toml", directory)),
     )
 
 

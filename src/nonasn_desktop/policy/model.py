@@ -175,6 +175,24 @@ class RosterFileLimits:
 
 
 @dataclass(frozen=True)
+class TransferLimits:
+    """Bounds on transfer, enrolment and refresh files (forms/transfer.toml)."""
+
+    max_records: int
+    max_audit_entries: int
+    max_documents: int
+    max_document_bytes: int
+    max_line_bytes: int
+    max_text_length: int
+    max_work_history: int
+    max_record_documents: int
+    max_manifest_bytes: int
+    max_enrolment_bytes: int
+    max_clerks: int
+    max_roster_entries: int
+
+
+@dataclass(frozen=True)
 class Step:
     number: int
     phase: str
@@ -212,6 +230,8 @@ class Policy:
     backup_limits: BackupLimits
     roster_file: RosterFileLimits
     phases: dict[str, str] = field(default_factory=dict)
+    # forms/transfer.toml; None only in a Policy built by hand without it.
+    transfer: TransferLimits | None = None
 
     def step(self, number: int) -> Step:
         return self.steps[number - 1]

@@ -23,6 +23,7 @@ from nonasn_desktop.core.context import AppContext, Desk
 from nonasn_desktop.errors import ConflictError, FieldError, NotFoundError
 from nonasn_desktop.flow.ports import ExistingRegistration
 from nonasn_desktop.flow.state import RegistrationState, RosterSummary
+from nonasn_desktop.office.fielddevice import read_field_device
 from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.office.settings import EDIT_LOCK_MINUTES, get_setting
 from nonasn_desktop.policy import Policy
@@ -357,7 +358,10 @@ class SqlFlowStore:
         return changes
 
     def _next_account_number(self, session: Session, now: dt.datetime) -> str:
-        """<office code>-<year>-<6-digit sequence>: unique across offices and years.
+        """<office code>-<year>-<6-digit sequence>: unique across offices and years; on a
+        field laptop <office code>-<device code>-<year>-<sequence> (e.g. 1771BKD-L01-2026-
+        000001), so no number made on a device can ever equal one made at the office or on
+        another device, and the number never has to change when the record reaches the office.
 
         The sequence lives in a setting row updated in the same transaction as the account.
         Desks of one office database take that row with ``SELECT … FOR UPDATE``: a second desk
@@ -387,6 +391,9 @@ class SqlFlowStore:
         ).one()
         sequence = int(jsontext.loads(setting.value)) + 1
         setting.value = jsontext.dumps(sequence)
+        device = read_field_device(session)
+        if device is not None:
+            return f"{office.code}-{device.code}-{now.year}-{sequence:06d}"
         return f"{office.code}-{now.year}-{sequence:06d}"
 
 

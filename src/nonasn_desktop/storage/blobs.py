@@ -8,12 +8,15 @@ leaves either the old state or the complete file, never half a document.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
+import os
 import re
+import secrets
 from pathlib import Path
 
-from nonasn_desktop.atomicfile import PRIVATE_DIR_MODE, AtomicFile
+from nonasn_desktop.atomicfile import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, AtomicFile, fsync_dir
 from nonasn_desktop.errors import DocumentError, StorageError
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -91,6 +94,48 @@ class BlobStore:
                 pending.discard()
             raise _write_error(self.root, exc) from None
         return sha
+
+    def put_unsynced(self, data: bytes, sha: str) -> Path | None:
+        """Store ``data``, whose SHA-256 the caller has just computed as ``sha``, WITHOUT making
+        it durable yet; returns the new file, or None when ``sha`` was stored already.
+
+        For many documents at once (a transfer import): each file is renamed into place
+        complete, and :meth:`sync` makes them all durable in one go before the database
+        commit that names them. Per-file fsyncs cost milliseconds each.
+        """
+        target = self.path(sha)
+        if target.is_file():
+            return None
+        temp_path = target.with_name(f".incoming-{secrets.token_hex(8)}")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        try:
+            target.parent.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+            # Private from the first byte, like every file of the data folder.
+            with os.fdopen(os.open(temp_path, flags, PRIVATE_FILE_MODE), "wb") as stream:
+                stream.write(data)
+            temp_path.replace(target)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temp_path.unlink(missing_ok=True)
+            raise _write_error(self.root, exc) from None
+        return target
+
+    def sync(self, paths: list[Path]) -> None:
+        """Make files written by :meth:`put_unsynced` (and their renames) durable."""
+        if not paths:
+            return
+        try:
+            if hasattr(os, "sync"):
+                # One flush of the file system instead of two fsyncs per file.
+                os.sync()
+                return
+            for path in paths:
+                with path.open("rb+") as stream:
+                    os.fsync(stream.fileno())
+            for folder in {path.parent for path in paths}:
+                fsync_dir(folder)
+        except OSError as exc:
+            raise _write_error(self.root, exc) from None
 
     def put_file(self, source: Path) -> tuple[str, int]:
         """Store a file without loading it whole; returns (SHA-256, size in bytes)."""

@@ -29,6 +29,9 @@ DESK_FILE = "meja.json"
 DESK_NAME_MAX = 60
 DESK_CODE_PREFIX = "M"
 FORMAT_VERSION = 1
+# What kind of installation the folder is: a desk of the office, or an enrolled field laptop.
+KIND_DESK = "meja"
+KIND_FIELD_DEVICE = "perangkat_lapangan"
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,11 @@ class DeskConfig:
     name: str | None = None
     # The office database (SQLAlchemy URL); None: the SQLite file of the data folder.
     database_url: str | None = None
+    # KIND_FIELD_DEVICE for a laptop set up from an enrolment file (None: a desk).
+    kind: str | None = None
+    # A field laptop's trusted office public key (minisign text), for people reading the file;
+    # the laptop's database holds the same (office.fielddevice), which is what is used.
+    office_public_key: str | None = None
 
 
 def desk_file(folder: Path) -> Path:
@@ -85,7 +93,9 @@ def read_desk_config(folder: Path) -> DeskConfig:
         raise _damaged(path, "bukan JSON") from None
     if not isinstance(data, dict):
         raise _damaged(path, "bukan objek JSON")
-    values = {key: data.get(key) for key in ("code", "name", "database_url")}
+    values = {
+        key: data.get(key) for key in ("code", "name", "database_url", "kind", "office_public_key")
+    }
     if any(value is not None and not isinstance(value, str) for value in values.values()):
         raise _damaged(path, "isian bukan teks")
     return DeskConfig(**{key: value or None for key, value in values.items()})
@@ -99,6 +109,10 @@ def write_desk_config(folder: Path, config: DeskConfig) -> None:
         "name": config.name,
         "database_url": config.database_url,
     }
+    if config.kind is not None:
+        data["kind"] = config.kind
+    if config.office_public_key is not None:
+        data["office_public_key"] = config.office_public_key
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     try:
         write_bytes_atomically(path, text.encode("utf-8"))

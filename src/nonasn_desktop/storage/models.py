@@ -12,6 +12,7 @@ the migrated database with these models.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import (
     Boolean,
@@ -154,6 +155,53 @@ class DocumentBlob(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
+class Device(Base):
+    """An enrolled field laptop (perangkat lapangan) of this office (see devices/).
+
+    ``code`` (e.g. ``L01``) is allocated by the office and is part of every account number
+    made on the device; ``public_key`` (base64 Ed25519) and ``key_id`` verify its transfer
+    files; ``recipient`` (age X25519) is what office files for the device are encrypted to.
+    """
+
+    __tablename__ = "device"
+    __table_args__ = (CheckConstraint("last_sequence >= 0", name="last_sequence_range"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(DEVICE_CODE_LENGTH), unique=True)
+    name: Mapped[str] = mapped_column(String(DEVICE_NAME_LENGTH))
+    public_key: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16), unique=True)
+    recipient: Mapped[str] = mapped_column(String(100))
+    enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    enrolled_by: Mapped[str] = mapped_column(String(64))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+    # The newest transfer imported from the device: its sequence and the SHA-256 of its
+    # manifest (which names the SHA-256 of every member: the content, whatever encryption).
+    last_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    last_sha256: Mapped[str | None] = mapped_column(String(SHA256_HEX_LENGTH))
+    # The newest roster refresh written for the device (a device refuses an older one).
+    refresh_sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DeviceTransfer(Base):
+    """One transfer file imported from a device; (device, sequence) is imported only once."""
+
+    __tablename__ = "device_transfer"
+    __table_args__ = (UniqueConstraint("device_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"))
+    sequence: Mapped[int] = mapped_column(Integer)
+    manifest_sha256: Mapped[str] = mapped_column(String(SHA256_HEX_LENGTH))
+    # The BLAKE2b-512 of the file as received: the digest its signature covers.
+    file_blake2b: Mapped[str] = mapped_column(String(128))
+    file_name: Mapped[str] = mapped_column(String(255))
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    imported_by: Mapped[str] = mapped_column(String(64))
+    record_count: Mapped[int] = mapped_column(Integer)
+
+
 class Setting(Base):
     __tablename__ = "setting"
 
@@ -260,8 +308,26 @@ class Registration(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The record's identity everywhere (UUID4 text), made when it is first saved: a record
+    # carried from a field device to the office is "the same record" by this.
+    # Nullable in the schema only because SQLite adds a column to a filled table that way
+    # (migration 0005 gives every existing row one); every row has one.
+    uid: Mapped[str | None] = mapped_column(
+        String(36), default=lambda: str(uuid.uuid4()), index=True, unique=True
+    )
     # None while the NIK typed is not yet valid (the raw text is in ``draft``).
     nik: Mapped[str | None] = mapped_column(String(NIK_LENGTH), unique=True)
+    # A NIK registered twice (at the office and on a field device, or on two devices): both
+    # records are kept and flagged, each pointing at the other (``nik_conflict_with``); the
+    # one that arrived second holds the NIK in ``conflict_nik`` (``nik`` stays unique). The
+    # verifier sees the pair side by side. NULL: no conflict.
+    nik_conflict: Mapped[bool | None] = mapped_column(Boolean)
+    conflict_nik: Mapped[str | None] = mapped_column(String(NIK_LENGTH), index=True)
+    nik_conflict_with: Mapped[int | None] = mapped_column(Integer)
+    # The device's own updated_at of the version last merged from a transfer.
+    source_updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The field device a record was sent back to for correction ("Perlu Perbaikan").
+    returned_to_device: Mapped[str | None] = mapped_column(String(DEVICE_CODE_LENGTH))
     roster_entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("roster_entry.id", ondelete="SET NULL")
     )
@@ -444,3 +510,5 @@ class AuditLog(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     # The device (desk code) the change was made on; None for entries older than devices.
     device: Mapped[str | None] = mapped_column(String(DEVICE_CODE_LENGTH))
+    # "<device>:<id on the device>" of an entry merged from a transfer file (unique).
+    origin_ref: Mapped[str | None] = mapped_column(String(48), index=True, unique=True)

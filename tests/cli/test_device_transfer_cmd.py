@@ -1,0 +1,108 @@
+"""The field laptop's life on the command line: enrol at the office, init --enrollment on the
+laptop, demo data there, transfer export/import, return, revoke."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers.accounts import FakeClock
+from helpers.fieldwork import ENROLMENT_PASSPHRASE, OFFICE_PASSPHRASE, make_office
+from nonasn_desktop.cli.main import main
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_field_laptop_round_trip_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_office(tmp_path / "kantor", FakeClock()).close()
+    office = ["--data-dir", str(tmp_path / "kantor")]
+    laptop = ["--data-dir", str(tmp_path / "laptop")]
+    enrolment = tmp_path / "usb" / "L01.nonasn"
+    monkeypatch.setenv("NONASN_KEY_PASSPHRASE", OFFICE_PASSPHRASE)
+    monkeypatch.setenv("NONASN_ENROLLMENT_PASSPHRASE", ENROLMENT_PASSPHRASE)
+    code, out, err = run(
+        [*office, "device", "enroll", "--name", "Laptop Kec. Selebar", "--out", str(enrolment)],
+        capsys,
+    )
+    assert code == 0, err
+    assert "Perangkat L01 (Laptop Kec. Selebar) didaftarkan" in out
+
+    # On the laptop the key passphrase is the enrolment passphrase.
+    monkeypatch.setenv("NONASN_KEY_PASSPHRASE", ENROLMENT_PASSPHRASE)
+    code, out, err = run([*laptop, "init", "--enrollment", str(enrolment)], capsys)
+    assert code == 0, err
+    assert "Perangkat lapangan L01 (Laptop Kec. Selebar) kantor 1771BKD" in out
+    code, out, _ = run([*laptop, "init", "--enrollment", str(enrolment)], capsys)
+    assert code == 0
+    assert "tidak ada yang diubah" in out
+    code, out, err = run([*laptop, "demo-data", "--count", "2", "--seed", "3"], capsys)
+    assert code == 0, err
+    code, _, err = run([*laptop, "batch", "export", "--out", str(tmp_path / "x")], capsys)
+    assert code == 1
+    assert "nonasn transfer export" in err
+    code, out, err = run([*laptop, "transfer", "export", "--out", str(tmp_path / "usb")], capsys)
+    assert code == 0, err
+    assert "Berkas transfer nomor 1 ditulis" in out
+    transfer = tmp_path / "usb" / "transfer-1771BKD-L01-000001.zip.age"
+
+    monkeypatch.setenv("NONASN_KEY_PASSPHRASE", OFFICE_PASSPHRASE)
+    code, out, err = run([*office, "transfer", "import", str(transfer)], capsys)
+    assert code == 0, err
+    assert "2 data baru" in out
+    code, out, _ = run([*office, "transfer", "import", str(transfer)], capsys)
+    assert code == 0
+    assert "sudah pernah diimpor; tidak ada yang ditambahkan" in out
+    code, out, _ = run([*office, "device", "list"], capsys)
+    assert "L01  Laptop Kec. Selebar" in out
+    assert "transfer terakhir #1  aktif" in out
+    refresh = tmp_path / "usb" / "refresh-1.nonasn"
+    code, out, err = run(
+        [*office, "device", "refresh", "--device", "L01", "--out", str(refresh)], capsys
+    )
+    assert code == 0, err
+    assert "Pembaruan nomor 1 untuk perangkat L01" in out
+    monkeypatch.setenv("NONASN_KEY_PASSPHRASE", ENROLMENT_PASSPHRASE)
+    code, out, err = run([*laptop, "device", "apply", str(refresh)], capsys)
+    assert code == 0, err
+    assert "Pembaruan nomor 1 dipakai" in out
+    code, _, err = run([*laptop, "device", "apply", str(refresh)], capsys)
+    assert code == 1
+    assert "tidak lebih baru" in err
+    monkeypatch.setenv("NONASN_KEY_PASSPHRASE", OFFICE_PASSPHRASE)
+    code, _, err = run(
+        [*office, "transfer", "return", "--device", "L01", "--out", str(tmp_path / "r")], capsys
+    )
+    assert code == 1
+    assert "Perlu Perbaikan" in err
+    code, out, _ = run([*office, "device", "revoke", "L01"], capsys)
+    assert code == 0
+    assert "dicabut sejak" in out
+    code, _, err = run([*office, "transfer", "import", str(transfer)], capsys)
+    assert code == 1
+    assert "sudah dicabut" in err
+
+
+def test_init_enrollment_refuses_office_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        [
+            "--data-dir",
+            str(tmp_path / "l"),
+            "init",
+            "--enrollment",
+            str(tmp_path / "x"),
+            "--office-code",
+            "1771BKD",
+        ],
+        capsys,
+    )
+    assert code == 1
+    assert "--enrollment tidak dipakai bersama" in err
