@@ -25,6 +25,7 @@ from nonasn_desktop.cli import (
     gui_cmd,
     init_cmd,
     keys_cmd,
+    recover_cmd,
     report_cmd,
     roster_cmd,
     selftest_cmd,
@@ -58,6 +59,7 @@ def build_parser() -> ArgumentParser:
     roster_cmd.register(commands)
     report_cmd.register(commands)
     keys_cmd.register(commands)
+    recover_cmd.register(commands)
     batch_cmd.register(commands)
     central_cmd.register(commands)
     cards_cmd.register(commands)
