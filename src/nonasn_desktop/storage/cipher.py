@@ -10,6 +10,11 @@ PBKDF2 is skipped and opening stays as fast as plain SQLite.
 SQLAlchemy's ordinary SQLite dialect drives it (``module=sqlcipher3.dbapi2``); the key is the
 first statement on every new connection, before the pragmas of
 :mod:`nonasn_desktop.storage.database`.
+
+Not yet the running database's engine: sqlcipher3 0.6.2-0.6.4 (and sqlcipher3-wheels 0.5.7)
+drop a reference to ``None`` on some INSERTs made through a new cursor, which is every INSERT
+SQLAlchemy makes; a long session ends in "Fatal Python error: none_dealloc". Copying and
+checking (what this module does) make no such INSERTs.
 """
 
 from __future__ import annotations
