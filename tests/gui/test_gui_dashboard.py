@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,11 +23,13 @@ from nonasn_desktop.gui.record_model import (
     COL_UPDATED,
     RECORD_ROLE,
     format_count,
+    format_timestamp,
 )
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.registration import records
 from nonasn_desktop.registration.records import RecordOrder, RecordQuery
 from nonasn_desktop.rules.status import RecordStatus
+from nonasn_desktop.rules.timezones import office_zone
 from nonasn_desktop.startup import open_app
 
 pytestmark = pytest.mark.gui
@@ -369,3 +372,12 @@ def test_every_control_has_a_name_and_short_ones_a_tooltip(qtbot: QtBot, board: 
     assert {"search", "unit_filter", "eligibility_filter", "record_table"} <= names
     assert unnamed(board) == []
     assert spoken_name(board.chips[None]).startswith("Semua status: ")
+
+
+def test_times_are_shown_on_the_office_clock_whatever_the_laptops_zone() -> None:
+    # Office 3273 (Jawa Barat) keeps WIB, UTC+7; a laptop set to UTC or to New York changes
+    # nothing of what the clerk reads.
+    moment = dt.datetime(2026, 12, 5, 15, 6, tzinfo=dt.UTC)
+    wib = office_zone("3273")
+    assert format_timestamp(moment, wib) == "05-12-2026 22:06"
+    assert format_timestamp(moment, office_zone("9171")) == "06-12-2026 00:06"

@@ -16,6 +16,7 @@ from nonasn_desktop.core.progress import ProgressStep
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.demo.people import DemoPerson, PersonFactory
 from nonasn_desktop.office import identity as office
+from nonasn_desktop.reports import recap
 from nonasn_desktop.reports.recap import (
     DATA_SHEET,
     UNIT_SHEET,
@@ -25,6 +26,7 @@ from nonasn_desktop.reports.recap import (
 from nonasn_desktop.roster import entries as roster
 from nonasn_desktop.roster.importing import import_roster
 from nonasn_desktop.rules.status import RecordStatus
+from nonasn_desktop.rules.timezones import office_zone
 from nonasn_desktop.sheets.writing import WorkbookWriteError
 from nonasn_desktop.startup import open_app
 
@@ -196,3 +198,12 @@ def test_recap_on_a_full_disk_leaves_no_partial_file(
         write_recap(registrations, out / "rekap.xlsx")
     assert [p.name for p in out.iterdir()] == ["rekap.xlsx"]
     assert (out / "rekap.xlsx").read_bytes() == b"rekap lama"
+
+
+def test_recap_times_are_on_the_office_clock() -> None:
+    # Excel has no time zones: the office's wall clock (WIB for 3273), not the laptop's.
+    shown = recap._office_clock(office_zone("3273"))
+    assert shown(dt.datetime(2026, 12, 5, 15, 6, 30, 5, tzinfo=dt.UTC)) == dt.datetime(
+        2026, 12, 5, 22, 6, 30
+    )
+    assert shown(None) is None

@@ -25,10 +25,12 @@ from PySide6.QtGui import QColor, QFont
 
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.office.identity import zone_of
 from nonasn_desktop.registration import records
 from nonasn_desktop.registration.records import RecordOrder, RecordQuery, RecordRow
 from nonasn_desktop.rules.formatting import format_date
 from nonasn_desktop.rules.status import RecordStatus
+from nonasn_desktop.rules.timezones import OfficeZone
 
 from . import theme
 
@@ -71,9 +73,10 @@ _ROLES = frozenset(
 )
 
 
-def format_timestamp(value: dt.datetime) -> str:
-    """dd-mm-yyyy HH:MM in the computer's local time zone (stored times are UTC)."""
-    local = value.astimezone()
+def format_timestamp(value: dt.datetime, zone: OfficeZone) -> str:
+    """dd-mm-yyyy HH:MM on the office's clock (stored times are UTC; the laptop's own zone,
+    which may be UTC, plays no part)."""
+    local = zone.local(value)
     return f"{format_date(local.date())} {local:%H:%M}"
 
 
@@ -100,6 +103,7 @@ class RecordTableModel(QAbstractTableModel):
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._zone = zone_of(ctx)
         self._query = RecordQuery()
         self._total = 0
         self._counts: dict[RecordStatus, int] = dict.fromkeys(RecordStatus, 0)
@@ -275,7 +279,7 @@ class RecordTableModel(QAbstractTableModel):
         if column == COL_ACCOUNT:
             return item.account_number or EMPTY
         if column == COL_UPDATED:
-            return format_timestamp(item.updated_at)
+            return format_timestamp(item.updated_at, self._zone)
         return ""
 
     def _tooltip(self, item: RecordRow, column: int) -> str | None:

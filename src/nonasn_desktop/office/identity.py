@@ -19,6 +19,7 @@ from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.core.context import AppContext, use_session
 from nonasn_desktop.errors import ConflictError, FieldError
 from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.timezones import OfficeZone, office_zone
 from nonasn_desktop.storage.models import Clerk, Office
 
 OFFICE_CODE_PATTERN = re.compile(r"[A-Z0-9]{2,12}")
@@ -186,3 +187,11 @@ def initialise(
     if not (created_office or created_admin or updated_office):
         messages.insert(0, f"Kantor {code} sudah disiapkan; tidak ada yang diubah.")
     return InitResult(created_office=created_office, created_admin=created_admin, messages=messages)
+
+
+def zone_of(ctx: AppContext) -> OfficeZone:
+    """The office's time zone (WIB, WITA, WIT) from its code, whatever the laptop's is: every
+    time shown or printed uses it; stored times stay UTC."""
+    office = get_office(ctx)
+    fallback = ctx.now().astimezone().utcoffset()
+    return office_zone(office.code if office else "", fallback=fallback)

@@ -18,7 +18,6 @@ crash, a full disk or a cancel never leaves a half-written recap under the real 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -38,10 +37,11 @@ from nonasn_desktop.core.progress import (
     ProgressStep,
     never_cancelled,
 )
-from nonasn_desktop.office.identity import get_office
+from nonasn_desktop.office.identity import get_office, zone_of
 from nonasn_desktop.roster.columns import roster_columns
 from nonasn_desktop.rules.formatting import format_date
 from nonasn_desktop.rules.status import RecordStatus
+from nonasn_desktop.rules.timezones import OfficeZone
 from nonasn_desktop.sheets.writing import SafeSheet, SafeWorkbook
 from nonasn_desktop.storage.models import Registration, WorkHistory
 
@@ -192,28 +192,18 @@ def _pages(ctx: AppContext) -> Iterator[tuple[Sequence[Any], dict[int, list[Any]
             yield page, history
 
 
-def _local_clock() -> Callable[[dt.datetime | None], dt.datetime | None]:
-    """Aware timestamps as the office's local wall-clock time (Excel has no time zones).
+def _office_clock(zone: OfficeZone) -> Callable[[dt.datetime | None], dt.datetime | None]:
+    """Aware timestamps as the office's wall-clock time (Excel has no time zones), whatever
+    zone the laptop is set to. Indonesia keeps no daylight saving time: one fixed offset
+    serves every row, far cheaper than converting each timestamp on its own."""
+    offset = dt.timedelta(hours=zone.offset_hours)
 
-    Where the local zone has no daylight saving time (all of Indonesia), one fixed offset
-    serves every row, far cheaper than converting each timestamp on its own.
-    """
-    if not time.daylight:
-        offset = dt.timedelta(seconds=-time.timezone)
-
-        def fixed(value: dt.datetime | None) -> dt.datetime | None:
-            if value is None:
-                return None
-            return (value + offset).replace(tzinfo=None, microsecond=0)
-
-        return fixed
-
-    def converted(value: dt.datetime | None) -> dt.datetime | None:
+    def shown(value: dt.datetime | None) -> dt.datetime | None:
         if value is None:
             return None
-        return value.astimezone().replace(tzinfo=None, microsecond=0)
+        return (value.astimezone(dt.UTC) + offset).replace(tzinfo=None, microsecond=0)
 
-    return converted
+    return shown
 
 
 def _phone(e164: str | None) -> str | None:
@@ -315,7 +305,7 @@ def _write_data(
 ) -> tuple[dict[str, Counter[str]], int]:
     per_unit: dict[str, Counter[str]] = {}
     written = 0
-    _local = _local_clock()
+    _local = _office_clock(zone_of(ctx))
     write_row = data.write_row
     for page, history in _pages(ctx):
         if cancelled():
@@ -405,7 +395,7 @@ def _write_units(
     sheet.write(0, 0, "Rekapitulasi Pendataan Tenaga Non-ASN", book.style(bold=True, font_size=14))
     # The office's name as typed at init: text, whatever it begins with.
     sheet.write(1, 0, (office.instansi_name or office.name) if office else "")
-    sheet.write(2, 0, f"Keadaan per {format_date(ctx.now().astimezone().date())}; {total} data.")
+    sheet.write(2, 0, f"Keadaan per {format_date(zone_of(ctx).today(ctx.now()))}; {total} data.")
     sheet.write_row(header_row, titles, [book.style(**_HEADER)] * len(titles))
     keys = [*statuses, "MS", "TMS", NOT_ASSESSED]
     totals: Counter[str] = Counter()

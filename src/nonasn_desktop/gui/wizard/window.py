@@ -49,7 +49,7 @@ from nonasn_desktop.gui.wizard.owner import FlowOwner
 from nonasn_desktop.gui.wizard.pages import WizardPage, make_page
 from nonasn_desktop.gui.wizard.rail import StepRail
 from nonasn_desktop.gui.workers import Task, run_in_background
-from nonasn_desktop.office.identity import get_office
+from nonasn_desktop.office.identity import zone_of
 from nonasn_desktop.office.settings import EDIT_LOCK_MINUTES, captcha_enabled, get_setting
 from nonasn_desktop.printing.account_card import CardLayout
 from nonasn_desktop.registration.store import (
@@ -57,7 +57,6 @@ from nonasn_desktop.registration.store import (
     acquire_edit_lock,
     release_edit_lock,
 )
-from nonasn_desktop.rules.timezones import OfficeZone, office_zone
 
 APP_TITLE = "Pendataan Non-ASN"
 AUTOSAVE_NOTE = "Isian tersimpan otomatis; menutup jendela tidak menghapus draf."
@@ -196,16 +195,9 @@ QToolButton[role="link"] {{
 """
 
 
-def office_zone_of(ctx: AppContext) -> OfficeZone:
-    """The office's time zone (WIB, WITA, WIT) from its code, whatever the laptop's is."""
-    office = get_office(ctx)
-    fallback = ctx.now().astimezone().utcoffset()
-    return office_zone(office.code if office else "", fallback=fallback)
-
-
 def _today(ctx: AppContext) -> Callable[[], dt.date]:
     """Today's date at the office, from the application's clock on the office's own zone."""
-    zone = office_zone_of(ctx)
+    zone = zone_of(ctx)
     return lambda: zone.today(ctx.now())
 
 
@@ -263,7 +255,7 @@ class WizardWindow(QMainWindow):
         # Read through self._flow; every change goes through the owner.
         self._flow = flow
         self._owner = FlowOwner(flow, secrets, self)
-        self._zone = office_zone_of(ctx)
+        self._zone = zone_of(ctx)
         self._locked_id: int | None = registration_id
         self._dirty = False
         self._busy = False
