@@ -173,6 +173,14 @@ class Step:
 
 
 @dataclass(frozen=True)
+class PermissionRule:
+    """One permission of forms/permissions.toml: the roles allowed, the action in Indonesian."""
+
+    roles: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
 class Policy:
     eligibility: EligibilityPolicy
     documents: DocumentPolicy
@@ -182,6 +190,8 @@ class Policy:
     input_limits: InputLimits
     backup_limits: BackupLimits
     phases: dict[str, str] = field(default_factory=dict)
+    # permission key -> who holds it; checked against the code by rules/permissions.py.
+    permissions: dict[str, PermissionRule] = field(default_factory=dict)
 
     def step(self, number: int) -> Step:
         return self.steps[number - 1]

@@ -31,13 +31,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.core import audit
-from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.roster.columns import roster_columns
 from nonasn_desktop.rules.formatting import format_date
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.sheets.spreadsheet import discard_write_only, gc_paused, save_atomically
 from nonasn_desktop.storage.models import Registration, WorkHistory
@@ -266,7 +267,7 @@ def write_recap(
     ctx: AppContext,
     path: Path,
     *,
-    actor: str = SYSTEM_ACTOR,
+    actor: Actor,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> RecapResult:
@@ -275,6 +276,7 @@ def write_recap(
     ``progress(done, total)`` follows the registrations written; when ``cancelled()`` turns
     True the export stops with RecapCancelledError and no file is left behind.
     """
+    authorise(ctx, actor, Permission.RECAP_EXPORT)
     path = Path(path)
     with ctx.db.session() as session:
         total = session.scalar(select(func.count()).select_from(Registration)) or 0
@@ -309,7 +311,7 @@ def write_recap(
     with ctx.db.session() as session:
         audit.record(
             session,
-            actor=actor,
+            actor=actor.username,
             action="recap.export",
             entity="recap",
             entity_id=None,

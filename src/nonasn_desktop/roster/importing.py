@@ -69,7 +69,7 @@ from openpyxl.utils.cell import get_column_letter
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from nonasn_desktop.accounts.users import require_role
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import FieldError, UserError
@@ -101,8 +101,8 @@ from nonasn_desktop.rules.identity import (
     normalise_place,
     parse_nik,
 )
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.regions import region_table
-from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.sheets.spreadsheet import (
     CellValue,
     Sheet,
@@ -1379,7 +1379,7 @@ def import_roster(
     ctx: AppContext,
     path: Path,
     *,
-    actor: str,
+    actor: Actor,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportReport:
@@ -1388,14 +1388,13 @@ def import_roster(
     ``progress(done, total)`` is called now and then with rows read, and with (1, 1) once
     everything is read and checked and only the writing is left; ``cancelled()`` is polled
     and, when it returns True, the import stops with ImportCancelledError and nothing is written.
-    Raises SpreadsheetError when the file cannot be read at all, AuthError when ``actor`` is
-    not an admin.
+    Raises SpreadsheetError when the file cannot be read at all, AuthError when ``actor`` may
+    not manage the roster.
     """
+    authorise(ctx, actor, Permission.ROSTER_IMPORT)
     path = Path(path)
-    with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
     with gc_paused():
-        return _import(ctx, path, actor, progress, cancelled)
+        return _import(ctx, path, actor.username, progress, cancelled)
 
 
 # SQLite page cache for the import's transaction (KiB, as PRAGMA cache_size takes negatives).
@@ -1436,7 +1435,6 @@ def _import(
     now = ctx.now()
     added = updated = unchanged = 0
     with ctx.db.session() as session, _large_page_cache(session):
-        require_role(session, actor, [Role.ADMIN])
         table = cast(Table, RosterEntry.__table__)
         columns = [table.c[key] for key in ROSTER_FIELDS]
         existing: dict[str, tuple[int, tuple[Any, ...]]] = {
