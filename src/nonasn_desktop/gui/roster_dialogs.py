@@ -225,7 +225,7 @@ class RosterImportDialog(_TaskDialog):
             return import_roster(
                 ctx,
                 path,
-                actor=user.username,
+                actor=user.actor,
                 progress=task.report,
                 cancelled=lambda: task.cancelled,
             )
@@ -378,7 +378,7 @@ class RecapExportDialog(_TaskDialog):
             return write_recap(
                 ctx,
                 path,
-                actor=user.username,
+                actor=user.actor,
                 progress=task.report,
                 cancelled=lambda: task.cancelled,
             )

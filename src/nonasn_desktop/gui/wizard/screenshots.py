@@ -22,6 +22,7 @@ from PySide6.QtCore import QEventLoop, QPoint, QThreadPool
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
+from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo.documents import make_sample_document
@@ -90,7 +91,7 @@ def _person(ctx: AppContext) -> DemoPerson:
             return person
 
 
-def _add_to_roster(ctx: AppContext, person: DemoPerson) -> None:
+def _add_to_roster(ctx: AppContext, person: DemoPerson, admin: Actor) -> None:
     values, work = person.values, person.work_history[0]
     roster.add_entry(
         ctx,
@@ -107,7 +108,7 @@ def _add_to_roster(ctx: AppContext, person: DemoPerson) -> None:
             gaji_bulanan=parse_money(work["gaji_bulanan"], "gaji_bulanan"),
             source="screenshots",
         ),
-        actor="system",
+        actor=admin,
     )
 
 
@@ -298,8 +299,12 @@ def _not_registered(ctx: AppContext, user: UserInfo, out_dir: Path, person: Demo
         window.close()
 
 
-def render_all_pages(ctx: AppContext, user: UserInfo, out_dir: Path) -> list[Path]:
+def render_all_pages(
+    ctx: AppContext, user: UserInfo, out_dir: Path, *, roster_admin: Actor
+) -> list[Path]:
     """Drive a demo registration through the wizard; save and return one PNG per page.
+
+    ``user`` (an operator) registers; ``roster_admin`` first puts the person on the roster.
 
     Needs a QApplication. The office is set up first when the data folder has none; the
     application theme is applied for the pictures and the previous look restored after.
@@ -316,7 +321,7 @@ def render_all_pages(ctx: AppContext, user: UserInfo, out_dir: Path) -> list[Pat
             instansi_name="Pemerintah Kota Bandung",
         )
     person = _person(ctx)
-    _add_to_roster(ctx, person)
+    _add_to_roster(ctx, person, roster_admin)
     saved_style = (app.style().name(), app.palette(), app.styleSheet(), app.font())
     theme.apply_theme(app)
     window = WizardWindow(ctx, user)
