@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from helpers.accounts import sign_in
 from helpers.workbooks import (
     HEADERS,
     agency_workbook,
@@ -48,7 +49,7 @@ from nonasn_desktop.sheets.spreadsheet import SpreadsheetError
 
 
 def _import(ctx: AppContext, path: Path, **kwargs: Any) -> ImportReport:
-    return import_roster(ctx, path, actor="admin", **kwargs)
+    return import_roster(ctx, path, actor=sign_in(ctx).actor, **kwargs)
 
 
 def _problems(report: ImportReport, row: int) -> list[str]:
@@ -510,7 +511,7 @@ def test_existing_person_typed_by_hand_is_compared(
     roster.add_entry(
         app_ctx,
         roster.RosterInput(nik=values["nik"], nama=values["nama"], jenis_kelamin="L"),
-        actor="admin",
+        actor=admin_user.actor,
     )
     report = _import(app_ctx, _simple(tmp_path, [values]))
     assert (report.added, report.updated) == (0, 1)
@@ -598,10 +599,14 @@ def test_only_admins_import(app_ctx: AppContext, admin_user: UserInfo, tmp_path:
         full_name="Budi",
         role=Role.OPERATOR,
         password="kunci2026",
-        actor="admin",
+        actor=admin_user.actor,
     )
     with pytest.raises(AuthError):
-        import_roster(app_ctx, _simple(tmp_path, people(1)), actor="budi")
+        import_roster(
+            app_ctx,
+            _simple(tmp_path, people(1)),
+            actor=users.authenticate(app_ctx, "budi", "kunci2026").actor,
+        )
     assert roster.count(app_ctx) == 0
 
 
