@@ -64,6 +64,8 @@ _OVERRIDES = {
     "roster_entry_id": "NULL",
     "locked_by": "NULL",
     "locked_at": "NULL",
+    # Unique per record (migration 0006): a copied uid would be ignored as a duplicate.
+    "uid": "printf('%08x-0000-4000-8000-000000000000', seq.n)",
 }
 
 
@@ -118,9 +120,12 @@ def clone_rows(database: Path, total: int) -> None:
                 have := connection.execute("SELECT count(*) FROM registration").fetchone()[0]
             ) < total:
                 stop = start + (total - have)
-                connection.execute(
+                added = connection.execute(
                     sql, {"start": start, "stop": stop, "demo": demo, "demo_max": demo_max}
-                )
+                ).rowcount
+                if added == 0:
+                    # A new unique column the clones copy would make this loop spin forever.
+                    raise RuntimeError("no clone inserted: a unique column needs an override")
                 start = stop
     finally:
         connection.close()
@@ -153,6 +158,7 @@ _PG_OVERRIDES = {
     "created_at": "s.created_at - seq.n * interval '1 minute'",
     "locked_device": "NULL",
     "locked_device_name": "NULL",
+    "uid": "lpad(to_hex(seq.n), 8, '0') || '-0000-4000-8000-000000000000'",
 }
 
 
@@ -176,9 +182,12 @@ def clone_rows_postgresql(url: str, total: int) -> None:
                 have := connection.execute(text("SELECT count(*) FROM registration")).scalar()
             ) < total:
                 stop = start + (total - have)
-                connection.execute(
+                added = connection.execute(
                     sql, {"start": start, "stop": stop, "demo": demo, "demo_max": demo_max}
-                )
+                ).rowcount
+                if added == 0:
+                    # A new unique column the clones copy would make this loop spin forever.
+                    raise RuntimeError("no clone inserted: a unique column needs an override")
                 start = stop
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             # Fresh statistics, as autovacuum would have gathered by the next morning.
