@@ -381,3 +381,30 @@ def test_times_are_shown_on_the_office_clock_whatever_the_laptops_zone() -> None
     wib = office_zone("3273")
     assert format_timestamp(moment, wib) == "05-12-2026 22:06"
     assert format_timestamp(moment, office_zone("9171")) == "06-12-2026 00:06"
+
+
+def test_a_filter_change_reads_only_the_pages_on_screen(
+    qtbot: QtBot, demo_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Fitting the Nama column measured up to 1,000 rows (Qt's default), which read every page
+    # of a large list from the database on each filter change.
+    monkeypatch.setattr(record_model, "PAGE_SIZE", 2)
+    widget = Dashboard(demo_ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 330)
+    widget.show()
+    qtbot.waitExposed(widget)
+    calls: list[int] = []
+    real = records.search
+
+    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int):  # type: ignore[no-untyped-def]
+        calls.append(offset)
+        return real(ctx, query, offset, limit)
+
+    monkeypatch.setattr(records, "search", counting)
+    widget.refresh()
+    visible = widget.view.verticalHeader().visualIndexAt(widget.view.viewport().height() - 1)
+    assert 0 < visible < 16
+    assert widget.model.rowCount() == 18
+    assert calls
+    assert max(calls) <= visible
