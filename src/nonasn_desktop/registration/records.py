@@ -295,6 +295,8 @@ _ROW_COLUMNS = (
     Registration.failed_criteria,
     Registration.account_number,
     Registration.updated_at,
+    Registration.nik_conflict,
+    Registration.conflict_nik,
 )
 
 
