@@ -223,10 +223,6 @@ class Dashboard(QWidget):
         header.setSortIndicator(COL_UPDATED, Qt.SortOrder.DescendingOrder)
         header.sectionClicked.connect(self._header_clicked)
         header.setStretchLastSection(False)
-        # Measure the Nama column over the rows on screen only: by default Qt reads up to
-        # 1,000 rows for it, i.e. five pages from the database on every filter change (on
-        # PostgreSQL, a name search then walked five times deeper into the list).
-        header.setResizeContentsPrecision(0)
         self._size_columns()
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
@@ -320,6 +316,9 @@ class Dashboard(QWidget):
         scrolls sideways rather than cutting them.
         """
         header = self.view.horizontalHeader()
+        # The names shown are the rows on screen: by default Qt measures up to 1,000 rows,
+        # i.e. reads five pages from the database on every filter change.
+        header.setResizeContentsPrecision(0)
         plain = self.view.font()
         bold = QFont(plain)
         bold.setBold(True)
