@@ -408,3 +408,30 @@ def test_a_filter_change_reads_only_the_pages_on_screen(
     assert widget.model.rowCount() == 18
     assert calls
     assert max(calls) <= visible
+
+
+def test_opening_before_the_board_is_shown_reads_only_the_first_rows(
+    qtbot: QtBot, demo_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # While the view is hidden Qt treats every row as "visible" when measuring: the list was
+    # read to its end (100,000 rows) before the window appeared. Tall rows: a screenful is a
+    # few of the 18.
+    monkeypatch.setattr(record_model, "PAGE_SIZE", 1)
+    monkeypatch.setattr(dashboard_module, "ROW_HEIGHT", 150)
+    calls: list[int] = []
+    real = records.search
+
+    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int):  # type: ignore[no-untyped-def]
+        calls.append(offset)
+        return real(ctx, query, offset, limit)
+
+    monkeypatch.setattr(records, "search", counting)
+    widget = Dashboard(demo_ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 330)
+    widget.refresh()
+    assert not widget.isVisible()
+    assert widget.model.rowCount() == 18
+    rows_measured = widget.view.horizontalHeader().resizeContentsPrecision()
+    assert 0 < rows_measured < 10
+    assert max(calls) < rows_measured

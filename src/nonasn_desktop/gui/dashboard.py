@@ -316,9 +316,6 @@ class Dashboard(QWidget):
         scrolls sideways rather than cutting them.
         """
         header = self.view.horizontalHeader()
-        # The names shown are the rows on screen: by default Qt measures up to 1,000 rows,
-        # i.e. reads five pages from the database on every filter change.
-        header.setResizeContentsPrecision(0)
         plain = self.view.font()
         bold = QFont(plain)
         bold.setBold(True)
@@ -350,6 +347,10 @@ class Dashboard(QWidget):
             for column in range(self.model.columnCount())
             if column != COL_NAMA and not header.isSectionHidden(column)
         )
+        # Measure as many rows as the screen shows: by default Qt measures 1,000 (five pages
+        # read from the database on every filter change), and with 0 ("the visible ones") it
+        # measures every row while the view is hidden (100,000 rows read on opening).
+        header.setResizeContentsPrecision(self.view.viewport().height() // ROW_HEIGHT + 1)
         want = max(
             self.view.sizeHintForColumn(COL_NAMA) + CELL_AIR,
             header.sectionSizeFromContents(COL_NAMA).width(),
