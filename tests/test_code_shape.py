@@ -43,7 +43,6 @@ STILL_LONG_FUNCTIONS = {
     ("gui/wizard/screenshots.py", "_walk"): 86,
     ("office/identity.py", "initialise"): 104,
     ("transfer/export.py", "export_transfer"): 96,
-    ("transfer/merger.py", "_insert"): 95,
 }
 
 

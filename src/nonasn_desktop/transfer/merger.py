@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from nonasn_desktop.core import audit
@@ -107,7 +107,45 @@ class RecordMerger:
 
     def _insert(self, records: list[IncomingRecord]) -> None:
         """New records, in bulk (Core inserts: a thousand records are ten thousand rows)."""
-        session = self.session
+        values, clashes = self._new_rows(records)
+        # Plain executemany inserts (no RETURNING, which SQLite batches slowly); the new ids
+        # are read back by uid, and each record's documents by insertion order.
+        connection = self.session.connection()
+        connection.execute(insert(_table(Registration)), values)
+        ids = self._ids_by_uid(connection, records)
+        work = [
+            dict(entry, registration_id=row_id)
+            for record, row_id in zip(records, ids, strict=True)
+            for entry in record.work_history
+        ]
+        if work:
+            connection.execute(insert(_table(WorkHistory)), work)
+        local_ids = self._insert_documents(connection, records, ids)
+        table = _table(Registration)
+        connection.execute(
+            update(table).where(table.c.id == bindparam("row_id")),
+            [
+                {
+                    "row_id": row_id,
+                    "draft": jsontext.dumps(
+                        self._draft(record.draft, row_id, local_ids.get(row_id, {}))
+                    ),
+                }
+                for record, row_id in zip(records, ids, strict=True)
+            ],
+        )
+        # (A NIK appears on one record of a file at most: verify refuses the file otherwise.)
+        for record, row_id in zip(records, ids, strict=True):
+            self.ids[record.uid] = row_id
+        self._link_clashes(records, ids, clashes)
+        self.added += len(records)
+        self._entries(ids, "transfer.record_added")
+
+    def _new_rows(
+        self, records: list[IncomingRecord]
+    ) -> tuple[list[dict[str, Any]], list[tuple[int, Registration]]]:
+        """The registration rows to insert, and (index, holder) of those whose NIK another
+        record already holds (both are flagged)."""
         values = []
         clashes: list[tuple[int, Registration]] = []
         for index, record in enumerate(records):
@@ -127,24 +165,25 @@ class RecordMerger:
                 other.nik_conflict = True
                 clashes.append((index, other))
             values.append(row)
-        # Plain executemany inserts (no RETURNING, which SQLite batches slowly); the new ids
-        # are read back by uid, and each record's documents by insertion order.
-        connection = session.connection()
-        connection.execute(insert(_table(Registration)), values)
+        return values, clashes
+
+    @staticmethod
+    def _ids_by_uid(connection: Connection, records: list[IncomingRecord]) -> list[int]:
+        """The ids the database gave the new records, in the records' order."""
         by_uid: dict[str, int] = {}
         for group in _chunks([record.uid for record in records]):
             for uid, row_id in connection.execute(
                 select(Registration.uid, Registration.id).where(Registration.uid.in_(group))
             ):
                 by_uid[str(uid)] = row_id
-        ids = [by_uid[record.uid] for record in records]
-        work = [
-            dict(entry, registration_id=row_id)
-            for record, row_id in zip(records, ids, strict=True)
-            for entry in record.work_history
-        ]
-        if work:
-            connection.execute(insert(_table(WorkHistory)), work)
+        return [by_uid[record.uid] for record in records]
+
+    @staticmethod
+    def _insert_documents(
+        connection: Connection, records: list[IncomingRecord], ids: list[int]
+    ) -> dict[int, dict[int, int]]:
+        """The new records' document rows; returns, per record id, the device's document id
+        → the office's (the drafts name documents by id)."""
         documents = [
             (doc, row_id)
             for record, row_id in zip(records, ids, strict=True)
@@ -172,25 +211,18 @@ class RecordMerger:
         for (doc, row_id), doc_id in zip(documents, doc_ids, strict=True):
             if isinstance(doc["id"], int):
                 local_ids.setdefault(row_id, {})[doc["id"]] = doc_id
-        table = _table(Registration)
-        connection.execute(
-            update(table).where(table.c.id == bindparam("row_id")),
-            [
-                {
-                    "row_id": row_id,
-                    "draft": jsontext.dumps(
-                        self._draft(record.draft, row_id, local_ids.get(row_id, {}))
-                    ),
-                }
-                for record, row_id in zip(records, ids, strict=True)
-            ],
-        )
-        # (A NIK appears on one record of a file at most: verify refuses the file otherwise.)
-        for record, row_id in zip(records, ids, strict=True):
-            self.ids[record.uid] = row_id
+        return local_ids
+
+    def _link_clashes(
+        self,
+        records: list[IncomingRecord],
+        ids: list[int],
+        clashes: list[tuple[int, Registration]],
+    ) -> None:
+        """Each new record that met a held NIK and its holder point at each other."""
         for index, other in clashes:
             record, row_id = records[index], ids[index]
-            session.execute(
+            self.session.execute(
                 update(Registration)
                 .where(Registration.id == row_id)
                 .values(nik_conflict_with=other.id)
@@ -198,8 +230,6 @@ class RecordMerger:
             if other.nik_conflict_with is None:
                 other.nik_conflict_with = row_id
             self._conflict_entries(record, row_id, other.id)
-        self.added += len(records)
-        self._entries(ids, "transfer.record_added")
 
     def _entries(self, ids: list[int], action: str) -> None:
         device = self.session.info.get(SESSION_DEVICE)
