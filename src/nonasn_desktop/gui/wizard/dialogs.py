@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from nonasn_desktop.errors import FlowError, UserError
 from nonasn_desktop.gui.messages import show_bug
 from nonasn_desktop.gui.responsive import fit_to_screen
-from nonasn_desktop.gui.wizard.fields import Notice, button_name, em, set_role
+from nonasn_desktop.gui.wizard.look import Notice, button_name, em, set_role
 from nonasn_desktop.gui.wizard.owner import FlowOwner
 from nonasn_desktop.policy import Step
 from nonasn_desktop.rules.documents import format_size
