@@ -31,7 +31,6 @@ STILL_LONG_FUNCTIONS = {
     ("gui/dashboard.py", "_build"): 147,
     ("gui/first_start.py", "_build"): 159,
     ("gui/verval/export_dialog.py", "_build"): 83,
-    ("gui/wizard/dialogs.py", "__init__"): 82,
     ("gui/wizard/documents.py", "_build"): 95,
     ("gui/wizard/screenshots.py", "_walk"): 86,
     ("office/identity.py", "initialise"): 104,
