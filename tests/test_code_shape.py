@@ -30,7 +30,6 @@ STILL_LONG_FUNCTIONS = {
     ("demo/generate.py", "walk"): 90,
     ("gui/dashboard.py", "_build"): 147,
     ("gui/first_start.py", "_build"): 159,
-    ("gui/verval/export_dialog.py", "_build"): 83,
     ("gui/wizard/documents.py", "_build"): 95,
     ("gui/wizard/screenshots.py", "_walk"): 86,
     ("office/identity.py", "initialise"): 104,
