@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -154,6 +155,35 @@ def write_file(out: Path, data: bytes) -> None:
         ) from None
 
 
+def _office_part(ctx: AppContext, office: OfficeInfo, office_key: SecretKey) -> dict[str, Any]:
+    """What an enrolment file says of the office: who it is, the key that signs its refreshes
+    and the recipient its transfer files are encrypted to."""
+    return {
+        "code": office.code,
+        "name": office.name,
+        "instansi_name": office.instansi_name,
+        "public_key": public_key(ctx).to_text(),
+        "recipient": str(envelope.transfer_identity(office_key.seed()).recipient),
+    }
+
+
+def _device_row(
+    code: str, name: str, device_key: SecretKey, now: dt.datetime, actor: str
+) -> Device:
+    """The office's row of a newly enrolled device: its public key and transfer recipient."""
+    return Device(
+        code=code,
+        name=name,
+        public_key=base64.b64encode(device_key.public_key().key).decode("ascii"),
+        key_id=key_id_hex(device_key.key_id),
+        recipient=str(envelope.transfer_identity(device_key.seed()).recipient),
+        enrolled_at=now,
+        enrolled_by=actor,
+        last_sequence=0,
+        refresh_sequence=0,
+    )
+
+
 def enrol_device(
     ctx: AppContext,
     *,
@@ -174,40 +204,22 @@ def enrol_device(
     validate_enrolment_passphrase(enrolment_passphrase)
     office = _office(ctx)
     office_key = unlock_office_key(ctx, office_passphrase)
-    office_public = public_key(ctx)
+    office_part = _office_part(ctx, office, office_key)
     device_key = SecretKey.generate()
-    recipient = envelope.transfer_identity(device_key.seed()).recipient
-    office_recipient = envelope.transfer_identity(office_key.seed()).recipient
     now = ctx.now()
     with ctx.db.session() as session:
         require_role(session, actor, [Role.ADMIN])
         code = _next_code(session)
         clerk_rows = payloads.clerks_json(session, clerks)
         roster = payloads.roster_json(session)
-        row = Device(
-            code=code,
-            name=device_name,
-            public_key=base64.b64encode(device_key.public_key().key).decode("ascii"),
-            key_id=key_id_hex(device_key.key_id),
-            recipient=str(recipient),
-            enrolled_at=now,
-            enrolled_by=actor,
-            last_sequence=0,
-            refresh_sequence=0,
-        )
+        row = _device_row(code, device_name, device_key, now, actor)
         session.add(row)
         session.flush()
         payload = {
             "format": payloads.ENROLMENT_FORMAT,
             "version": payloads.VERSION,
             "created_at": utc_text(now),
-            "office": {
-                "code": office.code,
-                "name": office.name,
-                "instansi_name": office.instansi_name,
-                "public_key": office_public.to_text(),
-                "recipient": str(office_recipient),
-            },
+            "office": office_part,
             "device": {
                 "code": code,
                 "name": device_name,

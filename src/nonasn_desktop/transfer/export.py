@@ -34,6 +34,7 @@ from nonasn_desktop import __version__
 from nonasn_desktop.atomicfile import fsync_dir
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.crypto.age import AgeWriter, Recipient
+from nonasn_desktop.crypto.minisign import SecretKey
 from nonasn_desktop.devices.field import require_field_device, unlock_device_key
 from nonasn_desktop.devices.values import row_json, utc_text
 from nonasn_desktop.errors import StorageError, UserError
@@ -259,6 +260,33 @@ def _write_container(
     archive.close()
 
 
+def _signature(key: SecretKey, digest: bytes, manifest_base: dict[str, Any], name: str) -> bytes:
+    """The ``.minisig`` of the encrypted file: its BLAKE2b-512 ``digest`` signed by the device,
+    the trusted comment stating the facts the office checks before it decrypts anything."""
+    facts = fmt.SignedFacts(
+        office_code=manifest_base["office_code"],
+        device_code=manifest_base["device_code"],
+        sequence=manifest_base["sequence"],
+        record_count=manifest_base["record_count"],
+        created_at=manifest_base["created_at"],
+        file_name=name,
+        transfer_id=manifest_base["transfer_id"],
+    )
+    signature = key.sign_digest(
+        digest,
+        trusted_comment=facts.to_comment(),
+        untrusted_comment=f"signature from nonasn device key {facts.device_code}",
+    )
+    return signature.to_text().encode("ascii")
+
+
+def _remove(*paths: Path) -> None:
+    """What a failed export wrote, removed as far as the disk lets it."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+
+
 def _usernames(session: Session) -> dict[int, str]:
     return {row.id: row.username for row in session.scalars(select(Clerk))}
 
@@ -313,21 +341,8 @@ def export_transfer(
                 encryptor.finish()
                 stream.flush()
                 os.fsync(stream.fileno())
-            facts = fmt.SignedFacts(
-                office_code=device.office_code,
-                device_code=device.code,
-                sequence=sequence,
-                record_count=len(records),
-                created_at=created,
-                file_name=name,
-                transfer_id=transfer_id,
-            )
-            signature = key.sign_digest(
-                hashing.digest.digest(),
-                trusted_comment=facts.to_comment(),
-                untrusted_comment=f"signature from nonasn device key {device.code}",
-            )
-            temp_signature.write_bytes(signature.to_text().encode("ascii"))
+            signature = _signature(key, hashing.digest.digest(), manifest_base, name)
+            temp_signature.write_bytes(signature)
             _write_state(
                 session,
                 _State(sequence=sequence, audit_id=newest_audit, updated_at=utc_text(now)),
@@ -337,18 +352,14 @@ def export_transfer(
             temp_signature.replace(signature_path)
             fsync_dir(out_dir)
         except OSError as exc:
-            for path in (temp, temp_signature, final, signature_path):
-                with contextlib.suppress(OSError):
-                    path.unlink(missing_ok=True)
+            _remove(temp, temp_signature, final, signature_path)
             raise StorageError(
                 f"Berkas transfer tidak dapat ditulis ke {out_dir} ({exc.strerror}).",
                 hint="Periksa folder tujuan (izin, ruang kosong, diska USB terpasang); data "
                 "tidak ditandai terkirim.",
             ) from None
         except BaseException:
-            for path in (temp, temp_signature):
-                with contextlib.suppress(OSError):
-                    path.unlink(missing_ok=True)
+            _remove(temp, temp_signature)
             raise
     return TransferResult(
         file=final,

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui.images import pil_to_qimage, qimage_from_bytes
-from nonasn_desktop.gui.wizard.fields import ChoiceBox
+from nonasn_desktop.gui.wizard.inputs import ChoiceBox
 from nonasn_desktop.printing.pages import PdfPages
 from nonasn_desktop.registration.documents import document_bytes
 from nonasn_desktop.verval.review import ReviewDocument
