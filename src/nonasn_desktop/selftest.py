@@ -34,6 +34,8 @@ OK_MARK = "[OK]"
 FAILED_MARK = "[GAGAL]"
 OFFICE_CODE = "3273"
 OFFICE_NAME = "BKD Uji Mandiri"
+# The admin of the scratch office the card is printed in (a throw-away folder).
+SCRATCH_ADMIN = ("uji.mandiri", "UjiMandiri2026")
 # A fixed reference date: the checks must not depend on today's date.
 TODAY = dt.date(2026, 1, 5)
 
@@ -162,6 +164,7 @@ def check_jpeg(_scratch: Path) -> str:
 
 def check_pdf_card(scratch: Path) -> str:
     """A real registration walked through the flow, its account card printed and rendered."""
+    from nonasn_desktop.accounts.users import authenticate
     from nonasn_desktop.demo import generate as demo
     from nonasn_desktop.office.identity import initialise
     from nonasn_desktop.printing import printouts
@@ -171,11 +174,13 @@ def check_pdf_card(scratch: Path) -> str:
     from nonasn_desktop.startup import open_app
 
     with open_app(scratch / "kartu", create=True) as ctx:
-        initialise(ctx, office_code=OFFICE_CODE, office_name=OFFICE_NAME)
-        demo.generate(ctx, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=1)
+        # The scratch office's own admin does the work, as a clerk would.
+        initialise(ctx, office_code=OFFICE_CODE, office_name=OFFICE_NAME, admin=SCRATCH_ADMIN)
+        actor = authenticate(ctx, *SCRATCH_ADMIN).actor
+        demo.generate(ctx, 1, RecordStatus.PENDAFTARAN_SELESAI, actor=actor, seed=1)
         counts = registrations.count_by_status(ctx)
         _expect(counts[RecordStatus.PENDAFTARAN_SELESAI] == 1, "pendaftaran contoh tidak selesai")
-        pdf = printouts.account_card_pdf(ctx, 1)
+        pdf = printouts.account_card_pdf(ctx, 1, actor=actor)
     # PDFium (pypdfium2's shared library), as used for previews and printing.
     with PdfPages(pdf) as document:
         pages = document.count

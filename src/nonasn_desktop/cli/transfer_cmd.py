@@ -13,9 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    data_dir_of,
+    database_url_of,
+    open_signed_in,
+)
 from nonasn_desktop.cli.keys_cmd import add_passphrase_option, read_passphrase
-from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.startup import open_app
 from nonasn_desktop.transfer.export import export_transfer
 from nonasn_desktop.transfer.merge import describe_import, import_transfer
@@ -78,23 +82,21 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    with _open(args) as ctx:
-        result = import_transfer(
-            ctx, args.file, passphrase=read_passphrase(args), actor=SYSTEM_ACTOR
-        )
+    with open_signed_in(args) as (ctx, actor):
+        result = import_transfer(ctx, args.file, passphrase=read_passphrase(args), actor=actor)
     for line in describe_import(result):
         print(line)
     return 0
 
 
 def run_return(args: argparse.Namespace) -> int:
-    with _open(args) as ctx:
+    with open_signed_in(args) as (ctx, actor):
         written = write_return(
             ctx,
             args.device,
             out=args.out,
             office_passphrase=read_passphrase(args),
-            actor=SYSTEM_ACTOR,
+            actor=actor,
         )
     print(
         f"{written.records} data Perlu Perbaikan untuk perangkat {written.device_code} ditulis "

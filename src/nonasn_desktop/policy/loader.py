@@ -35,6 +35,7 @@ from nonasn_desktop.policy.model import (
     FieldType,
     InputLimits,
     PasswordPolicy,
+    PermissionRule,
     Policy,
     RosterFileLimits,
     Step,
@@ -550,6 +551,39 @@ def _transfer_limits(source: _Source) -> TransferLimits:
     )
 
 
+_PERMISSION_KEY = re.compile(r"[a-z][a-z0-9_]*")
+_ROLE_NAME = re.compile(r"[a-z]+")
+
+
+def _permissions(source: _Source) -> dict[str, PermissionRule]:
+    """The permission table. Whether its keys and roles are the code's is checked by
+    rules/permissions.py (policy/ is below rules/ and cannot know the enums)."""
+    result: dict[str, PermissionRule] = {}
+    for key, value in source.data.items():
+        if key == "schema":
+            continue
+        header = f"[{key}]"
+        if not isinstance(value, dict):
+            source.fail(f"'{key}' harus berupa tabel {header}", key=key)
+        if not _PERMISSION_KEY.fullmatch(key):
+            source.fail(f"nama izin '{key}' tidak sah (huruf kecil, angka, garis bawah)", header)
+        table = _Table(source, value, header)
+        extra = sorted(set(value) - {"roles", "description"})
+        if extra:
+            table.fail("kunci tidak dikenal: " + ", ".join(extra))
+        roles = table.strings("roles")
+        if not roles:
+            table.fail("'roles' tidak boleh kosong: setiap izin dipegang paling sedikit satu peran")
+        for role in roles:
+            if not _ROLE_NAME.fullmatch(role):
+                table.fail(f"nama peran '{role}' tidak sah", "roles")
+        repeated = sorted({role for role in roles if roles.count(role) > 1})
+        if repeated:
+            table.fail(f"peran '{repeated[0]}' ganda", "roles")
+        result[key] = PermissionRule(roles=roles, description=table.text("description"))
+    return result
+
+
 def load_policy(directory: FormsDir | None = None) -> Policy:
     """Read and validate every policy file. ``directory`` overrides the installed forms/."""
     eligibility = _eligibility(_load("eligibility.toml", directory))
@@ -559,6 +593,7 @@ def load_policy(directory: FormsDir | None = None) -> Policy:
     input_limits = _input_limits(_load("input_limits.toml", directory))
     backup_limits = _backup_limits(_load("backup_limits.toml", directory))
     roster_file = _roster_file(_load("roster_file.toml", directory))
+    permissions = _permissions(_load("permissions.toml", directory))
     for rule in documents.rules.values():
         if rule.kind not in steps[rule.required_at_step - 1].documents:
             raise PolicyFileError(
@@ -578,6 +613,7 @@ def load_policy(directory: FormsDir | None = None) -> Policy:
         roster_file=roster_file,
         phases=phases,
         transfer=_transfer_limits(_load("transfer.toml", directory)),
+        permissions=permissions,
     )
 
 
