@@ -228,6 +228,37 @@ def create_user(
         return _info(clerk)
 
 
+def create_first_admin(
+    ctx: AppContext, *, username: str, full_name: str, password: str
+) -> ClerkInfo:
+    """The office's first admin, at set-up (the first start), audited as the system.
+
+    Only while no admin can sign in: ConflictError afterwards, when admins add clerks
+    themselves (:func:`create_user`). Nobody is checked here because nobody could be.
+    """
+    with ctx.db.session() as session:
+        refuse_when_admin_exists(session)
+        clerk = create_clerk(
+            session,
+            ctx,
+            username=username,
+            full_name=full_name,
+            role=Role.ADMIN,
+            password=password,
+            actor=SYSTEM_ACTOR,
+        )
+        return _info(clerk)
+
+
+def refuse_when_admin_exists(session: Session) -> None:
+    """ConflictError when an active admin exists: set-up may no longer make admins."""
+    if _active_admins(session) > 0:
+        raise ConflictError(
+            "Kantor ini sudah mempunyai admin; admin lain hanya dapat ditambahkan oleh admin.",
+            hint="Masuk sebagai admin lalu tambahkan pengguna di menu Admin › Pengguna.",
+        )
+
+
 @functools.cache
 def _dummy_hash() -> str:
     return hash_secret("dummy password for timing equalisation 0")

@@ -162,6 +162,9 @@ def initialise(
                 select(Clerk).where(Clerk.username == username)
             ).one_or_none()
             if existing is None:
+                # The first admin only: without a check of who runs init, a second admin
+                # made here would be an admin nobody authorised.
+                users.refuse_when_admin_exists(session)
                 users.create_clerk(
                     session,
                     ctx,
