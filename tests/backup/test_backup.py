@@ -31,7 +31,7 @@ from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage.datadir import DATABASE_FILE, DataDir
 
 if TYPE_CHECKING:
-    from helpers.accounts import FakeClock
+    from helpers.accounts import FakeClock, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_a_backup_holds_the_database_and_every_document(
     office_ctx: AppContext, tmp_path: Path
 ) -> None:
     out = tmp_path / "cadangan.zip"
-    info = backup.create_backup(office_ctx, out, actor="admin")
+    info = backup.create_backup(office_ctx, out, actor=sign_in(office_ctx).actor)
     assert info.path == out
     assert info.registrations == 3
     assert info.office_code == "3273"
@@ -215,7 +215,7 @@ def test_restore_brings_back_the_data_and_keeps_a_safety_copy(
 
     with open_app(data_dir.path, clock=clock) as ctx:
         assert _registration_count(ctx) == 3
-        backup_restore.record_restore(ctx, result, actor="admin")
+        backup_restore.record_restore(ctx, result, actor=sign_in(ctx).actor)
         entry = audit.recent(ctx, action_prefix="backup.")[0]
         assert entry.action == "backup.restore"
         assert entry.changes["salinan_pengaman"][1] == str(result.safety_copy)
@@ -555,7 +555,7 @@ def test_a_restore_cut_off_during_the_swap_is_rolled_back_at_the_next_start(
     data_dir, good = closed_data
     # A newer state than the archive, to tell them apart.
     with open_app(data_dir.path) as ctx:
-        settings.set_setting(ctx, settings.EDIT_LOCK_MINUTES, 99, actor="admin")
+        settings.set_setting(ctx, settings.EDIT_LOCK_MINUTES, 99, actor=sign_in(ctx).actor)
     before = _tree(data_dir.path)
     assert moves_before_cut < _count_swap_steps(data_dir)
 
@@ -592,7 +592,7 @@ def test_a_failed_swap_is_undone_at_once(
 ) -> None:
     data_dir, good = closed_data
     with open_app(data_dir.path) as ctx:
-        settings.set_setting(ctx, settings.EDIT_LOCK_MINUTES, 99, actor="admin")
+        settings.set_setting(ctx, settings.EDIT_LOCK_MINUTES, 99, actor=sign_in(ctx).actor)
     real_replace = Path.replace
 
     def replace(self: Path, target: Path) -> Path:
@@ -620,7 +620,9 @@ def test_a_failed_swap_is_undone_at_once(
 def usb(office_ctx: AppContext, tmp_path: Path) -> Path:
     folder = tmp_path / "usb"
     folder.mkdir()
-    settings.set_setting(office_ctx, settings.BACKUP_FOLDER, str(folder), actor="admin")
+    settings.set_setting(
+        office_ctx, settings.BACKUP_FOLDER, str(folder), actor=sign_in(office_ctx).actor
+    )
     return folder
 
 
@@ -646,7 +648,7 @@ def test_one_daily_backup_per_day(office_ctx: AppContext, usb: Path, clock: Fake
 def test_rotation_keeps_the_newest_and_touches_nothing_else(
     office_ctx: AppContext, usb: Path, clock: FakeClock
 ) -> None:
-    settings.set_setting(office_ctx, settings.BACKUP_KEEP, 2, actor="admin")
+    settings.set_setting(office_ctx, settings.BACKUP_KEEP, 2, actor=sign_in(office_ctx).actor)
     (usb / "catatan.txt").write_text("jangan dihapus")
     (usb / "nonasn-otomatis-3204-20250101-080000.zip").write_bytes(b"kantor lain")
     (usb / "nonasn-cadangan-3273-20250101-080000.zip").write_bytes(b"cadangan manual")
@@ -672,7 +674,7 @@ def test_an_unplugged_usb_drive_is_reported(office_ctx: AppContext, usb: Path) -
 def test_the_backup_settings_are_declared_with_limits(office_ctx: AppContext) -> None:
     assert settings.get_setting(office_ctx, settings.BACKUP_KEEP) == 7
     with pytest.raises(Exception, match="antara 1 dan 365"):
-        settings.set_setting(office_ctx, settings.BACKUP_KEEP, 0, actor="admin")
+        settings.set_setting(office_ctx, settings.BACKUP_KEEP, 0, actor=sign_in(office_ctx).actor)
 
 
 def test_interrupted_restore_check_is_harmless_on_a_missing_folder(tmp_path: Path) -> None:
@@ -694,7 +696,7 @@ def test_restore_in_place_keeps_the_context_usable(
     archive = backup.create_backup(office_ctx, tmp_path / "b.zip").path
     demo.generate(office_ctx, 1, RecordStatus.DRAF, seed=8)
     assert _registration_count(office_ctx) == 4
-    result = backup_restore.restore_in_place(office_ctx, archive, actor="admin")
+    result = backup_restore.restore_in_place(office_ctx, archive, actor=sign_in(office_ctx).actor)
     assert result.safety_copy is not None
     # The same context now reads the restored data.
     assert _registration_count(office_ctx) == 3
@@ -707,7 +709,7 @@ def test_restore_in_place_refuses_a_damaged_archive_and_the_data_stays_usable(
     bad = tmp_path / "rusak.zip"
     bad.write_bytes(b"PK\x03\x04 bukan arsip")
     with pytest.raises(BackupError, match="tidak dapat dipakai"):
-        backup_restore.restore_in_place(office_ctx, bad, actor="admin")
+        backup_restore.restore_in_place(office_ctx, bad, actor=sign_in(office_ctx).actor)
     assert _registration_count(office_ctx) == 3
 
 
@@ -719,7 +721,7 @@ def test_automatic_backup_settings_and_status(
     assert status.describe_latest() == "Cadangan otomatis harian tidak aktif."
     usb = tmp_path / "usb"
     usb.mkdir()
-    backup_auto.set_automatic_backup(office_ctx, usb, 3, actor="admin")
+    backup_auto.set_automatic_backup(office_ctx, usb, 3, actor=sign_in(office_ctx).actor)
     status = backup_auto.automatic_backup_status(office_ctx)
     assert (status.folder, status.keep, status.latest) == (usb, 3, None)
     assert status.describe_latest() == f"Belum ada cadangan otomatis di {usb}."
@@ -732,7 +734,7 @@ def test_automatic_backup_settings_and_status(
     assert status.describe_latest().startswith(
         f"Cadangan otomatis terakhir: {local:%d-%m-%Y %H:%M}"
     )
-    backup_auto.set_automatic_backup(office_ctx, None, 3, actor="admin")
+    backup_auto.set_automatic_backup(office_ctx, None, 3, actor=sign_in(office_ctx).actor)
     assert not backup_auto.automatic_backup_status(office_ctx).enabled
     changes = [e.entity_id for e in audit.recent(office_ctx, action_prefix="setting.")]
     assert "backup_folder" in changes
@@ -740,6 +742,8 @@ def test_automatic_backup_settings_and_status(
 
 def test_an_automatic_backup_folder_must_exist(office_ctx: AppContext, tmp_path: Path) -> None:
     with pytest.raises(FieldError, match="tidak ditemukan") as caught:
-        backup_auto.set_automatic_backup(office_ctx, tmp_path / "usb-tidak-ada", 7, actor="admin")
+        backup_auto.set_automatic_backup(
+            office_ctx, tmp_path / "usb-tidak-ada", 7, actor=sign_in(office_ctx).actor
+        )
     assert caught.value.field == "backup_folder"
     assert not backup_auto.automatic_backup_status(office_ctx).enabled

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.accounts import sign_in
 from nonasn_desktop.cli.main import main
 from nonasn_desktop.core import audit
 from nonasn_desktop.demo import generate as demo
@@ -164,7 +165,7 @@ def test_daily(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     usb = tmp_path / "usb"
     usb.mkdir()
     with open_app(data) as ctx:
-        settings.set_setting(ctx, settings.BACKUP_FOLDER, str(usb), actor="admin")
+        settings.set_setting(ctx, settings.BACKUP_FOLDER, str(usb), actor=sign_in(ctx).actor)
     code, out, _ = run(["--data-dir", str(data), "backup", "daily"], capsys)
     assert code == 0
     assert "Cadangan otomatis dibuat" in out

@@ -124,7 +124,7 @@ def test_only_admins_import(
 ) -> None:
     clerk = users.create_user(
         app_ctx, username="budi", full_name="Budi", role=Role.OPERATOR,
-        password="kunci2026", actor="admin",
+        password="kunci2026", actor=admin_user.actor,
     )  # fmt: skip
     path = write_xlsx(tmp_path / "d.xlsx", [header_of(), *rows_of(people(2))])
     _choose(monkeypatch, open_path=path)

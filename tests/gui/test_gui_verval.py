@@ -34,7 +34,7 @@ from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import OfficeKey, Registration
 
 if TYPE_CHECKING:
-    from helpers.accounts import FakeClock
+    from helpers.accounts import FakeClock, sign_in
 
 pytestmark = pytest.mark.gui
 
@@ -252,7 +252,9 @@ def test_a_record_decided_elsewhere_meanwhile(
 
     review = window._review
     assert review is not None
-    decide(ctx, review.id, RecordStatus.DITOLAK, actor="admin", reason="Ditolak oleh admin.")
+    decide(
+        ctx, review.id, RecordStatus.DITOLAK, actor=sign_in(ctx).actor, reason="Ditolak oleh admin."
+    )
     window.decision_buttons[RecordStatus.DISETUJUI].setChecked(True)
     _click(qtbot, window.save_button)
     assert "Ditolak tidak dapat diputuskan" in window.error.text()
@@ -265,7 +267,13 @@ def test_an_empty_queue(qtbot: QtBot, ctx: AppContext, verifier: UserInfo) -> No
     from nonasn_desktop.verval.review import review_queue
 
     for item in review_queue(ctx):
-        decide(ctx, item.id, RecordStatus.DITOLAK, actor="admin", reason="Uji antrean kosong.")
+        decide(
+            ctx,
+            item.id,
+            RecordStatus.DITOLAK,
+            actor=sign_in(ctx).actor,
+            reason="Uji antrean kosong.",
+        )
     shown = VervalWindow(ctx, verifier)
     qtbot.addWidget(shown)
     assert shown.queue_count.text() == "Tidak ada data yang menunggu verval."

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from helpers.accounts import sign_in
 from helpers.injection import DDE, HYPERLINK, assert_only_text
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core import audit
@@ -41,7 +42,7 @@ def registrations(app_ctx: AppContext, admin_user: UserInfo) -> AppContext:
 
 
 def test_recap_sheets(registrations: AppContext, tmp_path: Path) -> None:
-    result = write_recap(registrations, tmp_path / "rekap.xlsx", actor="admin")
+    result = write_recap(registrations, tmp_path / "rekap.xlsx", actor=sign_in(registrations).actor)
     assert result.rows == 7
     book = load_workbook(result.path)
     assert book.sheetnames == [UNIT_SHEET, DATA_SHEET]
@@ -85,7 +86,7 @@ def test_recap_reads_back_as_a_roster(
     registrations: AppContext, tmp_path: Path, clock: object
 ) -> None:
     path = write_recap(registrations, tmp_path / "rekap.xlsx").path
-    again = import_roster(registrations, path, actor="admin")
+    again = import_roster(registrations, path, actor=sign_in(registrations).actor)
     assert again.refused == ()
     assert (again.added, again.updated, again.unchanged) == (0, 0, 7)
     [sheet] = again.sheets

@@ -248,7 +248,7 @@ def test_with_the_captcha_off_pages_7_and_16_are_skipped_and_marked(
     office_ready: AppContext,
     admin_user: UserInfo,
 ) -> None:
-    set_setting(office_ready, CAPTCHA_ENABLED, False, actor=admin_user.username)
+    set_setting(office_ready, CAPTCHA_ENABLED, False, actor=admin_user.actor)
     wizard = open_wizard()
     rail = wizard.window.rail
     assert rail.state_of(7) == "skipped"
