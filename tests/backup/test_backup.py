@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from helpers.accounts import actor_for
 from helpers.folders import make_office_folder, opened_copy
 from nonasn_desktop.backup import archive as backup
 from nonasn_desktop.backup import automatic as backup_auto
@@ -101,20 +102,22 @@ def test_a_folder_as_target_gets_a_dated_name_and_never_overwrites(
 ) -> None:
     folder = tmp_path / "usb"
     folder.mkdir()
-    first = backup.create_backup(office_ctx, folder)
-    second = backup.create_backup(office_ctx, folder)
+    first = backup.create_backup(office_ctx, folder, actor=actor_for(office_ctx))
+    second = backup.create_backup(office_ctx, folder, actor=actor_for(office_ctx))
     local = office_ctx.now().astimezone()
     assert first.path.name == f"nonasn-cadangan-3273-{local:%Y%m%d-%H%M%S}.zip"
     assert second.path.name == f"nonasn-cadangan-3273-{local:%Y%m%d-%H%M%S}-2.zip"
     before = first.path.read_bytes()
     with pytest.raises(BackupError, match="sudah ada"):
-        backup.create_backup(office_ctx, first.path)
+        backup.create_backup(office_ctx, first.path, actor=actor_for(office_ctx))
     assert first.path.read_bytes() == before
 
 
 def test_a_missing_target_folder_is_a_clear_error(office_ctx: AppContext, tmp_path: Path) -> None:
     with pytest.raises(BackupError, match="tidak ada") as caught:
-        backup.create_backup(office_ctx, tmp_path / "tidak-ada" / "x.zip")
+        backup.create_backup(
+            office_ctx, tmp_path / "tidak-ada" / "x.zip", actor=actor_for(office_ctx)
+        )
     assert caught.value.hint
 
 
@@ -132,7 +135,7 @@ def test_a_backup_is_consistent_while_another_connection_writes(
         writer.execute("COMMIT")
         writer.execute("BEGIN IMMEDIATE")
         writer.execute("INSERT INTO setting (key, value) VALUES ('belum_komit', '1')")
-        info = backup.create_backup(office_ctx, tmp_path / "b.zip")
+        info = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx))
         writer.execute("ROLLBACK")
     finally:
         writer.close()
@@ -154,7 +157,7 @@ def test_a_damaged_document_is_still_backed_up_and_reported(
 ) -> None:
     blob = next(p for p in office_ctx.data_dir.documents_dir.rglob("*") if p.is_file())
     blob.write_bytes(b"bit rot")
-    info = backup.create_backup(office_ctx, tmp_path / "b.zip")
+    info = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx))
     assert info.damaged_documents == (
         f"documents/{blob.relative_to(office_ctx.data_dir.documents_dir).as_posix()}",
     )
@@ -165,13 +168,13 @@ def test_only_an_sqlite_file_can_be_backed_up(tmp_path: Path, clock: FakeClock) 
         open_app(tmp_path / "data", create=True, database_url="sqlite://", clock=clock) as ctx,
         pytest.raises(BackupError, match="SQLite"),
     ):
-        backup.create_backup(ctx, tmp_path / "x.zip")
+        backup.create_backup(ctx, tmp_path / "x.zip", actor=actor_for(ctx))
 
 
 def test_describe_is_indonesian_and_dated_dd_mm_yyyy(
     office_ctx: AppContext, tmp_path: Path
 ) -> None:
-    info = backup.create_backup(office_ctx, tmp_path / "b.zip")
+    info = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx))
     text = info.describe()
     local = office_ctx.now().astimezone()
     assert text.startswith(f"Cadangan manual {local:%d-%m-%Y %H:%M}")
@@ -185,9 +188,9 @@ def test_describe_is_indonesian_and_dated_dd_mm_yyyy(
 def test_restore_brings_back_the_data_and_keeps_a_safety_copy(
     office_ctx: AppContext, tmp_path: Path, clock: FakeClock
 ) -> None:
-    archive = backup.create_backup(office_ctx, tmp_path / "b.zip").path
+    archive = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx)).path
     documents_then = _tree(office_ctx.data_dir.documents_dir)
-    demo.generate(office_ctx, 2, RecordStatus.DRAF, seed=8)
+    demo.generate(office_ctx, 2, RecordStatus.DRAF, seed=8, actor=actor_for(office_ctx))
     assert _registration_count(office_ctx) == 5
     data_dir = office_ctx.data_dir
     office_ctx.close()
@@ -222,7 +225,7 @@ def test_restore_brings_back_the_data_and_keeps_a_safety_copy(
 
 
 def test_restore_onto_a_new_computer(office_ctx: AppContext, tmp_path: Path) -> None:
-    archive = backup.create_backup(office_ctx, tmp_path / "b.zip").path
+    archive = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx)).path
     fresh = DataDir(tmp_path / "laptop-baru")
     result = backup_restore.restore_backup(fresh, archive)
     assert result.safety_copy is None
@@ -238,7 +241,7 @@ def test_restore_onto_a_new_computer(office_ctx: AppContext, tmp_path: Path) -> 
 
 def test_restore_replaces_a_corrupt_database(office_ctx: AppContext, tmp_path: Path) -> None:
     """The main reason to restore: the safety copy keeps the damaged file's raw bytes."""
-    archive = backup.create_backup(office_ctx, tmp_path / "b.zip").path
+    archive = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx)).path
     data_dir = office_ctx.data_dir
     office_ctx.close()
     data_dir.database_path.write_bytes(b"\x00garbage, not a database" * 100)
@@ -487,7 +490,7 @@ DAMAGES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
 @pytest.fixture
 def closed_data(office_ctx: AppContext, tmp_path: Path) -> tuple[DataDir, Path]:
     """A data folder (application closed) and a good archive of it."""
-    good = backup.create_backup(office_ctx, tmp_path / "baik.zip").path
+    good = backup.create_backup(office_ctx, tmp_path / "baik.zip", actor=actor_for(office_ctx)).path
     office_ctx.close()
     return office_ctx.data_dir, good
 
@@ -693,8 +696,8 @@ def test_zip_times_before_1980_are_clamped() -> None:
 def test_restore_in_place_keeps_the_context_usable(
     office_ctx: AppContext, tmp_path: Path, clock: FakeClock
 ) -> None:
-    archive = backup.create_backup(office_ctx, tmp_path / "b.zip").path
-    demo.generate(office_ctx, 1, RecordStatus.DRAF, seed=8)
+    archive = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx)).path
+    demo.generate(office_ctx, 1, RecordStatus.DRAF, seed=8, actor=actor_for(office_ctx))
     assert _registration_count(office_ctx) == 4
     result = backup_restore.restore_in_place(office_ctx, archive, actor=sign_in(office_ctx).actor)
     assert result.safety_copy is not None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.accounts import sign_in
+from helpers.accounts import actor_for, sign_in
 from nonasn_desktop.cli.main import main
 from nonasn_desktop.core import audit
 from nonasn_desktop.demo import generate as demo
@@ -36,7 +36,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         patch.setenv("NONASN_ADMIN_PASSWORD", "Rahasia2022")
         assert main(["--data-dir", str(folder), *INIT]) == 0
     with open_app(folder) as ctx:
-        demo.generate(ctx, 2, RecordStatus.DRAF, seed=3)
+        demo.generate(ctx, 2, RecordStatus.DRAF, seed=3, actor=actor_for(ctx))
     return folder
 
 
@@ -67,7 +67,7 @@ def test_create_verify_and_restore(
     assert "utuh" in out
 
     with open_app(data) as ctx:
-        demo.generate(ctx, 1, RecordStatus.DRAF, seed=4)
+        demo.generate(ctx, 1, RecordStatus.DRAF, seed=4, actor=actor_for(ctx))
     assert _count(data) == 3
 
     code, out, err = run(

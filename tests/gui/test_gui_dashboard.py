@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from helpers.accounts import actor_for
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.errors import StorageError
@@ -45,7 +46,7 @@ def demo_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
     try:
         office.initialise(ctx, office_code="3273", office_name="BKD Kota Bandung")
         for seed, (status, count) in enumerate(MIX):
-            demo.generate(ctx, count, status, seed=seed)
+            demo.generate(ctx, count, status, seed=seed, actor=actor_for(ctx))
         yield ctx
     finally:
         ctx.close()
@@ -76,7 +77,9 @@ def test_opens_with_every_record_and_counts_per_status(board: Dashboard) -> None
     assert board.stack.currentWidget() is board.view
     assert not board.clear_button.isEnabled()
     # Newest first, as the service orders them.
-    expected = [r.id for r in records.search(board._ctx, RecordQuery(), 0, 18)]
+    expected = [
+        r.id for r in records.search(board._ctx, RecordQuery(), 0, 18, actor=actor_for(board._ctx))
+    ]
     shown = [board.model.record(row).id for row in range(18)]  # type: ignore[union-attr]
     assert shown == expected
 
@@ -144,7 +147,7 @@ def test_search_by_name_word(qtbot: QtBot, board: Dashboard, demo_ctx: AppContex
     board.apply_filters()
     found = [board.model.record(r).id for r in range(board.model.rowCount())]  # type: ignore[union-attr]
     assert named.id in found
-    expected = records.count(demo_ctx, RecordQuery(text=word))
+    expected = records.count(demo_ctx, RecordQuery(text=word), actor=actor_for(demo_ctx))
     assert len(found) == expected
 
 
@@ -170,20 +173,20 @@ def test_status_chip_filters_and_keeps_the_other_counts(qtbot: QtBot, board: Das
 
 
 def test_unit_and_eligibility_filters(board: Dashboard, demo_ctx: AppContext) -> None:
-    units = records.unit_names(demo_ctx)
+    units = records.unit_names(demo_ctx, actor=actor_for(demo_ctx))
     assert [board.unit.itemText(i) for i in range(board.unit.count())] == [
         "Semua unit kerja",
         *units,
     ]
     board.unit.setCurrentIndex(1)
     board.apply_filters()
-    expected = records.count(demo_ctx, RecordQuery(unit_kerja=units[0]))
+    expected = records.count(demo_ctx, RecordQuery(unit_kerja=units[0]), actor=actor_for(demo_ctx))
     assert board.model.rowCount() == expected
     assert {board.model.record(r).unit_kerja for r in range(expected)} == {units[0]}  # type: ignore[union-attr]
     board.unit.setCurrentIndex(0)
     board.eligibility.setCurrentIndex(board.eligibility.findData("MS"))
     board.apply_filters()
-    ms = records.count(demo_ctx, RecordQuery(eligibility="MS"))
+    ms = records.count(demo_ctx, RecordQuery(eligibility="MS"), actor=actor_for(demo_ctx))
     assert board.model.rowCount() == ms
     assert all(board.model.record(r).eligible for r in range(ms))  # type: ignore[union-attr]
     assert sum(int(board.chips[s].text().split()[-1]) for s in RecordStatus) == ms

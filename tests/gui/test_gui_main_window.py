@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from helpers.accounts import actor_for
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
@@ -64,11 +65,11 @@ def office_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]
                 full_name=f"Petugas {role.label}",
                 role=role,
                 password="rahasia123",
-                actor="system",
+                actor=actor_for(ctx),
             )
-        demo.generate(ctx, 3, RecordStatus.DRAF, seed=1)
-        demo.generate(ctx, 3, RecordStatus.AKUN_DIBUAT, seed=2)
-        demo.generate(ctx, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=3)
+        demo.generate(ctx, 3, RecordStatus.DRAF, seed=1, actor=actor_for(ctx))
+        demo.generate(ctx, 3, RecordStatus.AKUN_DIBUAT, seed=2, actor=actor_for(ctx))
+        demo.generate(ctx, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=3, actor=actor_for(ctx))
         yield ctx
     finally:
         ctx.close()
@@ -207,7 +208,7 @@ def test_pendataan_baru_opens_a_wizard_and_its_closing_refreshes(
     assert fake_wizard.opened == [(None, "operator")]
     [wizard] = window._wizards
     assert wizard.isVisible()
-    target = records.search(office_ctx, RecordQuery(), 5, 1)[0]
+    target = records.search(office_ctx, RecordQuery(), 5, 1, actor=actor_for(office_ctx))[0]
     wizard.closed.emit(target.id)
     assert window._wizards == []
     assert window.dashboard.current_record() == target

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableWidget
 from pytestqt.qtbot import QtBot
 
+from helpers.accounts import actor_for
 from helpers.workbooks import header_of, not_a_spreadsheet, people, rows_of, write_xlsx
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
@@ -164,7 +165,7 @@ def test_recap_export(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     office.initialise(app_ctx, office_code="3273", office_name="BKD Kota Bandung")
-    demo.generate(app_ctx, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=5)
+    demo.generate(app_ctx, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=5, actor=actor_for(app_ctx))
     target = tmp_path / "rekap.xlsx"
     _choose(monkeypatch, save=target)
     dialog = roster_dialogs.export_recap(None, app_ctx, admin_user)

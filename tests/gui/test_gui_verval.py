@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import delete, select
 
+from helpers.accounts import actor_for
 from helpers.batches import PASSPHRASE, age_identity
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
@@ -59,11 +60,13 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 full_name=f"Petugas {role.label}",
                 role=role,
                 password="rahasia123",
-                actor="system",
+                actor=actor_for(ctx),
             )
         keys.create_office_key(ctx, PASSPHRASE)
-        demo.generate(ctx, FINISHED, RecordStatus.PENDAFTARAN_SELESAI, seed=41)
-        demo.generate(ctx, 2, RecordStatus.DISETUJUI, seed=42)
+        demo.generate(
+            ctx, FINISHED, RecordStatus.PENDAFTARAN_SELESAI, seed=41, actor=actor_for(ctx)
+        )
+        demo.generate(ctx, 2, RecordStatus.DISETUJUI, seed=42, actor=actor_for(ctx))
         # The last finished record did not meet E5: approving it needs a written reason.
         with ctx.db.session() as session:
             row = session.scalars(
@@ -266,7 +269,7 @@ def test_an_empty_queue(qtbot: QtBot, ctx: AppContext, verifier: UserInfo) -> No
     from nonasn_desktop.verval.decisions import decide
     from nonasn_desktop.verval.review import review_queue
 
-    for item in review_queue(ctx):
+    for item in review_queue(ctx, actor=actor_for(ctx)):
         decide(
             ctx,
             item.id,

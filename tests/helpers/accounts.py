@@ -10,11 +10,13 @@ Kept out of conftest.py: pytest imports every conftest.py under the same module 
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
+    from nonasn_desktop.accounts.authz import Actor
     from nonasn_desktop.accounts.users import UserInfo
     from nonasn_desktop.core.context import AppContext
     from nonasn_desktop.rules.roles import Role
@@ -68,6 +70,28 @@ def clerk(ctx: AppContext, role: Role | str, username: str | None = None) -> Use
     name = username or str(role)
     add_clerk(ctx, name, role)
     return sign_in(ctx, name)
+
+
+# id(ctx) -> (the context, its test clerks); AppContext is not hashable, and an id may be
+# reused once a context is gone, hence the weak reference to check it is the same one.
+_TEST_CLERKS: dict[int, tuple[weakref.ref[AppContext], dict[str, Actor]]] = {}
+
+
+def actor_for(ctx: AppContext, role: Role | str = "admin") -> Actor:
+    """The Actor of a test clerk of ``role`` in ``ctx`` (``uji-<role>``, made and signed in
+    the first time it is asked for): for tests about something else than who may."""
+    held = _TEST_CLERKS.get(id(ctx))
+    if held is None or held[0]() is not ctx:
+        held = _TEST_CLERKS[id(ctx)] = (weakref.ref(ctx), {})
+    known = held[1]
+    name = f"uji-{role}"
+    if name not in known:
+        from nonasn_desktop.accounts.users import find_user
+
+        if find_user(ctx, name) is None:
+            add_clerk(ctx, name, role)
+        known[name] = sign_in(ctx, name).actor
+    return known[name]
 
 
 def cli_sign_in(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, sign_in
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, actor_for, sign_in
 from helpers.tools import require_tool
 from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.batch.export import BatchResult, export_batch, rewrite_batch
@@ -167,7 +167,7 @@ def export_both(
         folder / "plain",
         passphrase=PASSPHRASE,
         recipients=[],
-        actor="system",
+        actor=actor_for(made.ctx),
     )
     key = keys.unlock_office_key(made.ctx, PASSPHRASE)
     return Exported(made, encrypted, plain, trust, identity_file, key)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
+from helpers.accounts import actor_for, sign_in
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core import audit
@@ -58,14 +59,16 @@ def test_only_admins_change_settings(app_ctx: AppContext, admin_user: UserInfo) 
         actor=admin_user.actor,
     )
     with pytest.raises(AuthError):
-        settings.set_setting(app_ctx, CAPTCHA_ENABLED, False, actor="budi")
+        settings.set_setting(
+            app_ctx, CAPTCHA_ENABLED, False, actor=sign_in(app_ctx, "budi", "kunci2026").actor
+        )
     assert settings.captcha_enabled(app_ctx) is True
 
 
 def test_undeclared_setting_is_a_bug(app_ctx: AppContext) -> None:
     rogue = SettingDef("rogue", bool, False, "Rogue")
     with pytest.raises(ValueError, match="unknown setting"):
-        settings.set_setting(app_ctx, rogue, True, actor="system")
+        settings.set_setting(app_ctx, rogue, True, actor=actor_for(app_ctx))
 
 
 @pytest.mark.parametrize("stored", ['"yes"', "not json", "1"])

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import QThreadPool
 
+from helpers.accounts import actor_for
 from nonasn_desktop.accounts.users import UserInfo, create_user
 from nonasn_desktop.demo.documents import make_sample_document
 from nonasn_desktop.office import identity as office
@@ -43,7 +44,7 @@ def office_ready(app_ctx: AppContext) -> AppContext:
             unit_kerja="Puskesmas Sukasari",
             jabatan="Tenaga Administrasi",
         ),
-        actor="system",
+        actor=actor_for(app_ctx),
     )
     return app_ctx
 
@@ -56,7 +57,7 @@ def operator(office_ready: AppContext) -> UserInfo:
         full_name="Rina Operator",
         role=Role.OPERATOR,
         password="rahasia123",
-        actor="system",
+        actor=actor_for(office_ready),
     )
 
 
@@ -111,7 +112,7 @@ def record_at(office_ready: AppContext, operator: UserInfo) -> Callable[[int], i
     from nonasn_desktop.registration.store import SqlFlowStore
 
     def walk(stop_at: int) -> int:
-        store = SqlFlowStore(office_ready, actor=operator.username, clerk_id=operator.id)
+        store = SqlFlowStore(office_ready, actor=operator.actor)
         flow = RegistrationFlow(
             office_ready.policy,
             store,
@@ -128,7 +129,7 @@ def record_at(office_ready: AppContext, operator: UserInfo) -> Callable[[int], i
                 kind,
                 data,
                 name,
-                actor="operator",
+                actor=operator.actor,
                 variant=variant,
             )
             assert upload.ref is not None

@@ -12,6 +12,7 @@ import pypdf
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
+from helpers.accounts import actor_for
 from nonasn_desktop.accounts.users import UserInfo, create_user
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import ConflictError
@@ -209,7 +210,7 @@ def test_a_record_open_by_another_clerk_cannot_be_opened(
         full_name="Budi Santoso",
         role=Role.OPERATOR,
         password="rahasia123",
-        actor="system",
+        actor=actor_for(office_ready),
     )
     holder = open_wizard(registration_id)
     with pytest.raises(ConflictError, match="sedang dibuka oleh Rina Operator"):
@@ -237,7 +238,7 @@ def test_a_finished_record_cannot_be_edited(
         full_name="Budi Santoso",
         role=Role.OPERATOR,
         password="rahasia123",
-        actor="system",
+        actor=actor_for(office_ready),
     )
     registrations.acquire_edit_lock(office_ready, registration_id, clerk_id=other.id)
 
@@ -273,7 +274,7 @@ def test_documents_are_checked_against_the_record_being_saved(
     wizard.attach("pas_foto", samples("pas_foto"))
     registration_id = wizard.window.registration_id
     assert registration_id is not None
-    kept = documents.documents_of(office_ready, registration_id)
+    kept = documents.documents_of(office_ready, registration_id, actor=actor_for(office_ready))
     assert [d.kind for d in kept] == ["pas_foto"]
     assert wizard.flow.state.documents["pas_foto"].document_id == kept[0].id
 
@@ -291,7 +292,7 @@ def test_an_open_wizard_keeps_its_record_locked(
         full_name="Budi Santoso",
         role=Role.OPERATOR,
         password="rahasia123",
-        actor="system",
+        actor=actor_for(office_ready),
     )
     wizard = open_wizard(registration_id)
     timer = wizard.window._lock_timer
