@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from helpers.accounts import actor_for
+from helpers.accounts import actor_for, sign_in
 from helpers.folders import make_office_folder, opened_copy
 from nonasn_desktop.backup import archive as backup
 from nonasn_desktop.backup import automatic as backup_auto
@@ -32,7 +32,7 @@ from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage.datadir import DATABASE_FILE, DataDir
 
 if TYPE_CHECKING:
-    from helpers.accounts import FakeClock, sign_in
+    from helpers.accounts import FakeClock
 
 
 @pytest.fixture(scope="module")
@@ -102,21 +102,21 @@ def test_a_folder_as_target_gets_a_dated_name_and_never_overwrites(
 ) -> None:
     folder = tmp_path / "usb"
     folder.mkdir()
-    first = backup.create_backup(office_ctx, folder, actor=actor_for(office_ctx))
-    second = backup.create_backup(office_ctx, folder, actor=actor_for(office_ctx))
+    first = backup.create_backup(office_ctx, folder, actor=sign_in(office_ctx).actor)
+    second = backup.create_backup(office_ctx, folder, actor=sign_in(office_ctx).actor)
     local = office_ctx.now().astimezone()
     assert first.path.name == f"nonasn-cadangan-3273-{local:%Y%m%d-%H%M%S}.zip"
     assert second.path.name == f"nonasn-cadangan-3273-{local:%Y%m%d-%H%M%S}-2.zip"
     before = first.path.read_bytes()
     with pytest.raises(BackupError, match="sudah ada"):
-        backup.create_backup(office_ctx, first.path, actor=actor_for(office_ctx))
+        backup.create_backup(office_ctx, first.path, actor=sign_in(office_ctx).actor)
     assert first.path.read_bytes() == before
 
 
 def test_a_missing_target_folder_is_a_clear_error(office_ctx: AppContext, tmp_path: Path) -> None:
     with pytest.raises(BackupError, match="tidak ada") as caught:
         backup.create_backup(
-            office_ctx, tmp_path / "tidak-ada" / "x.zip", actor=actor_for(office_ctx)
+            office_ctx, tmp_path / "tidak-ada" / "x.zip", actor=sign_in(office_ctx).actor
         )
     assert caught.value.hint
 
@@ -127,6 +127,7 @@ def test_a_backup_is_consistent_while_another_connection_writes(
     """Committed work (even if still only in the WAL) is in; an open transaction is not."""
     # The audit entry written after the archive would wait for the open transaction.
     monkeypatch.setattr(backup, "_write_backup_audit", lambda *_args: None)
+    admin = sign_in(office_ctx).actor
     writer = sqlite3.connect(office_ctx.data_dir.database_path, isolation_level=None)
     try:
         writer.execute("PRAGMA wal_autocheckpoint=0")
@@ -135,7 +136,7 @@ def test_a_backup_is_consistent_while_another_connection_writes(
         writer.execute("COMMIT")
         writer.execute("BEGIN IMMEDIATE")
         writer.execute("INSERT INTO setting (key, value) VALUES ('belum_komit', '1')")
-        info = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx))
+        info = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=admin)
         writer.execute("ROLLBACK")
     finally:
         writer.close()
@@ -157,7 +158,7 @@ def test_a_damaged_document_is_still_backed_up_and_reported(
 ) -> None:
     blob = next(p for p in office_ctx.data_dir.documents_dir.rglob("*") if p.is_file())
     blob.write_bytes(b"bit rot")
-    info = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx))
+    info = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=sign_in(office_ctx).actor)
     assert info.damaged_documents == (
         f"documents/{blob.relative_to(office_ctx.data_dir.documents_dir).as_posix()}",
     )
@@ -174,7 +175,7 @@ def test_only_an_sqlite_file_can_be_backed_up(tmp_path: Path, clock: FakeClock) 
 def test_describe_is_indonesian_and_dated_dd_mm_yyyy(
     office_ctx: AppContext, tmp_path: Path
 ) -> None:
-    info = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx))
+    info = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=sign_in(office_ctx).actor)
     text = info.describe()
     local = office_ctx.now().astimezone()
     assert text.startswith(f"Cadangan manual {local:%d-%m-%Y %H:%M}")
@@ -188,9 +189,11 @@ def test_describe_is_indonesian_and_dated_dd_mm_yyyy(
 def test_restore_brings_back_the_data_and_keeps_a_safety_copy(
     office_ctx: AppContext, tmp_path: Path, clock: FakeClock
 ) -> None:
-    archive = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx)).path
+    archive = backup.create_backup(
+        office_ctx, tmp_path / "b.zip", actor=sign_in(office_ctx).actor
+    ).path
     documents_then = _tree(office_ctx.data_dir.documents_dir)
-    demo.generate(office_ctx, 2, RecordStatus.DRAF, seed=8, actor=actor_for(office_ctx))
+    demo.generate(office_ctx, 2, RecordStatus.DRAF, seed=8, actor=sign_in(office_ctx).actor)
     assert _registration_count(office_ctx) == 5
     data_dir = office_ctx.data_dir
     office_ctx.close()
@@ -218,14 +221,16 @@ def test_restore_brings_back_the_data_and_keeps_a_safety_copy(
 
     with open_app(data_dir.path, clock=clock) as ctx:
         assert _registration_count(ctx) == 3
-        backup_restore.record_restore(ctx, result, actor=sign_in(ctx).actor)
+        backup_restore.record_restore(ctx, result, actor="admin")
         entry = audit.recent(ctx, action_prefix="backup.")[0]
         assert entry.action == "backup.restore"
         assert entry.changes["salinan_pengaman"][1] == str(result.safety_copy)
 
 
 def test_restore_onto_a_new_computer(office_ctx: AppContext, tmp_path: Path) -> None:
-    archive = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx)).path
+    archive = backup.create_backup(
+        office_ctx, tmp_path / "b.zip", actor=sign_in(office_ctx).actor
+    ).path
     fresh = DataDir(tmp_path / "laptop-baru")
     result = backup_restore.restore_backup(fresh, archive)
     assert result.safety_copy is None
@@ -241,7 +246,9 @@ def test_restore_onto_a_new_computer(office_ctx: AppContext, tmp_path: Path) -> 
 
 def test_restore_replaces_a_corrupt_database(office_ctx: AppContext, tmp_path: Path) -> None:
     """The main reason to restore: the safety copy keeps the damaged file's raw bytes."""
-    archive = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx)).path
+    archive = backup.create_backup(
+        office_ctx, tmp_path / "b.zip", actor=sign_in(office_ctx).actor
+    ).path
     data_dir = office_ctx.data_dir
     office_ctx.close()
     data_dir.database_path.write_bytes(b"\x00garbage, not a database" * 100)
@@ -490,7 +497,9 @@ DAMAGES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
 @pytest.fixture
 def closed_data(office_ctx: AppContext, tmp_path: Path) -> tuple[DataDir, Path]:
     """A data folder (application closed) and a good archive of it."""
-    good = backup.create_backup(office_ctx, tmp_path / "baik.zip", actor=actor_for(office_ctx)).path
+    good = backup.create_backup(
+        office_ctx, tmp_path / "baik.zip", actor=sign_in(office_ctx).actor
+    ).path
     office_ctx.close()
     return office_ctx.data_dir, good
 
@@ -696,8 +705,10 @@ def test_zip_times_before_1980_are_clamped() -> None:
 def test_restore_in_place_keeps_the_context_usable(
     office_ctx: AppContext, tmp_path: Path, clock: FakeClock
 ) -> None:
-    archive = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=actor_for(office_ctx)).path
-    demo.generate(office_ctx, 1, RecordStatus.DRAF, seed=8, actor=actor_for(office_ctx))
+    archive = backup.create_backup(
+        office_ctx, tmp_path / "b.zip", actor=sign_in(office_ctx).actor
+    ).path
+    demo.generate(office_ctx, 1, RecordStatus.DRAF, seed=8, actor=sign_in(office_ctx).actor)
     assert _registration_count(office_ctx) == 4
     result = backup_restore.restore_in_place(office_ctx, archive, actor=sign_in(office_ctx).actor)
     assert result.safety_copy is not None

@@ -5,7 +5,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from helpers.accounts import actor_for
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core import audit
@@ -94,7 +93,7 @@ def test_new_user_problems_are_shown_in_the_dialog(
     assert dialog.result() == 0
     assert words in dialog.error.text()
     assert dialog._fields[field].property("invalid") is True
-    assert [u.username for u in users.list_users(app_ctx, actor=actor_for(app_ctx))] == ["admin"]
+    assert [u.username for u in users.list_users(app_ctx, actor=admin_user.actor)] == ["admin"]
 
 
 def test_only_an_admin_may_add_users(

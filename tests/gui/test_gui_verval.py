@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import delete, select
 
-from helpers.accounts import actor_for
+from helpers.accounts import actor_for, sign_in
 from helpers.batches import PASSPHRASE, age_identity
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
@@ -35,7 +35,7 @@ from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import OfficeKey, Registration
 
 if TYPE_CHECKING:
-    from helpers.accounts import FakeClock, sign_in
+    from helpers.accounts import FakeClock
 
 pytestmark = pytest.mark.gui
 
