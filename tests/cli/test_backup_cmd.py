@@ -33,7 +33,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder prepared by ``nonasn init`` with two registrations, made once."""
     folder = tmp_path_factory.mktemp("template") / "data"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NONASN_ADMIN_PASSWORD", "Rahasia2022")
+        patch.setenv("NONASN_ADMIN_PASSWORD", "rahasia123")
         assert main(["--data-dir", str(folder), *INIT]) == 0
     with open_app(folder) as ctx:
         demo.generate(ctx, 2, RecordStatus.DRAF, seed=3, actor=actor_for(ctx))
@@ -80,7 +80,8 @@ def test_create_verify_and_restore(
     with open_app(data) as ctx:
         actions = [e.action for e in audit.recent(ctx, action_prefix="backup.")]
         assert actions[0] == "backup.restore"
-        assert audit.recent(ctx, action_prefix="backup.")[0].actor == "cli"
+        # The clerk signed in by NONASN_USER (tests/cli/conftest.py).
+        assert audit.recent(ctx, action_prefix="backup.")[0].actor == "admin"
 
 
 def test_restore_asks_first_and_no_changes_nothing(

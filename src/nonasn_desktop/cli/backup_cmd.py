@@ -121,12 +121,13 @@ def _restoring_clerk(data_dir: DataDir) -> str:
 
 def run_restore(args: argparse.Namespace) -> int:
     data_dir = DataDir.resolve(data_dir_of(args))
+    # The archive is verified before anyone signs in: a damaged archive, or a "no" to the
+    # question, leaves the data folder exactly as it was (not even a sign-in in its trail).
+    info = backup_verify.verify_backup(args.file)
+    if not args.ya and not _confirmed(info, data_dir):
+        print("Pemulihan dibatalkan; tidak ada yang diubah.")
+        return 1
     restorer = _restoring_clerk(data_dir)
-    if not args.ya:
-        info = backup_verify.verify_backup(args.file)
-        if not _confirmed(info, data_dir):
-            print("Pemulihan dibatalkan; tidak ada yang diubah.")
-            return 1
     result = backup_restore.restore_backup(data_dir, args.file)
     # Opening migrates a restored database of an older version (after its own backup).
     with open_app(data_dir.path) as ctx:

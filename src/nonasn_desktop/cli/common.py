@@ -15,7 +15,8 @@ from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.accounts.users import authenticate
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.core.context import AppContext
-from nonasn_desktop.errors import UserError
+from nonasn_desktop.errors import ConflictError, UserError
+from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.startup import open_app
 
 DATA_DIR_HELP = "folder data (bawaan: NONASN_DATA_DIR, atau folder data pengguna)"
@@ -56,6 +57,12 @@ def sign_in(ctx: AppContext) -> Actor:
     admin), ``check``, ``self-test``, ``central`` (the centre has no clerks) and ``gui`` (which
     has its own sign-in). Without a terminal and without the variables it says what to set.
     """
+    if get_office(ctx) is None:
+        # Nobody can sign in to a folder that was never set up; say what to do first.
+        raise ConflictError(
+            "Folder data ini belum disiapkan untuk kantor mana pun.",
+            hint="Jalankan dulu: nonasn init --office-code KODE --office-name NAMA --admin USER",
+        )
     username = os.environ.get(USER_ENV) or None
     password = os.environ.get(PASSWORD_ENV) or None
     if (username is None or password is None) and not sys.stdin.isatty():
