@@ -23,7 +23,8 @@ pytestmark = pytest.mark.gui
 
 
 def _operator(ctx: AppContext, admin: UserInfo, username: str = "siti") -> UserInfo:
-    return users.create_user(
+    """An operator made by the admin, signed in."""
+    users.create_user(
         ctx,
         username=username,
         full_name="Siti Rahma",
@@ -31,6 +32,7 @@ def _operator(ctx: AppContext, admin: UserInfo, username: str = "siti") -> UserI
         password="rahasia123",
         actor=admin.actor,
     )
+    return users.authenticate(ctx, username, "rahasia123")
 
 
 def _fill_new_user(dialog: NewUserDialog, role: Role, **values: str) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
-from helpers.accounts import ADMIN_USERNAME, actor_for
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, actor_for
 from helpers.folders import make_office_folder, opened_copy
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
@@ -53,7 +53,7 @@ def ctx(template: Path, tmp_path: Path, clock: FakeClock) -> Iterator[AppContext
 
 @pytest.fixture
 def admin(ctx: AppContext) -> UserInfo:
-    return users.get_user(ctx, ADMIN_USERNAME)
+    return users.authenticate(ctx, ADMIN_USERNAME, ADMIN_PASSWORD)
 
 
 def _count(ctx: AppContext) -> int:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from helpers.accounts import actor_for
+from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.errors import StorageError
@@ -54,7 +55,7 @@ def demo_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
 
 @pytest.fixture
 def board(qtbot: QtBot, demo_ctx: AppContext) -> Dashboard:
-    widget = Dashboard(demo_ctx)
+    widget = Dashboard(demo_ctx, actor_for(demo_ctx))
     qtbot.addWidget(widget)
     widget.resize(1300, 700)
     widget.refresh()
@@ -206,7 +207,7 @@ def test_no_match_and_clearing_filters(qtbot: QtBot, board: Dashboard) -> None:
 
 
 def test_an_office_without_records(qtbot: QtBot, app_ctx: AppContext) -> None:
-    widget = Dashboard(app_ctx)
+    widget = Dashboard(app_ctx, actor_for(app_ctx))
     qtbot.addWidget(widget)
     widget.set_empty_hint("Tekan Pendataan Baru.")
     widget.refresh()
@@ -259,12 +260,12 @@ def test_rows_are_read_page_by_page(
     calls: list[tuple[int, int]] = []
     real = records.search
 
-    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int):  # type: ignore[no-untyped-def]
+    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int, *, actor):  # type: ignore[no-untyped-def]
         calls.append((offset, limit))
-        return real(ctx, query, offset, limit)
+        return real(ctx, query, offset, limit, actor=actor)
 
     monkeypatch.setattr(records, "search", counting)
-    model = record_model.RecordTableModel(demo_ctx)
+    model = record_model.RecordTableModel(demo_ctx, actor_for(demo_ctx))
     model.set_query(RecordQuery())
     assert model.rowCount() == 18
     assert calls == [(0, 5)]
@@ -282,11 +283,11 @@ def test_a_page_that_cannot_be_read_is_reported_once(
 ) -> None:
     shown: list[BaseException] = []
     monkeypatch.setattr(messages, "show_error", lambda _parent, exc: shown.append(exc))
-    widget = Dashboard(demo_ctx)
+    widget = Dashboard(demo_ctx, actor_for(demo_ctx))
     qtbot.addWidget(widget)
     widget.refresh()
 
-    def broken(*_args: object) -> list[records.RecordRow]:
+    def broken(*_args: object, **_kwargs: object) -> list[records.RecordRow]:
         raise StorageError("Basis data sedang dipakai program lain.")
 
     monkeypatch.setattr(records, "search", broken)
@@ -305,7 +306,7 @@ def test_a_database_error_while_filtering_is_shown(
         messages, "show_user_error", lambda _parent, exc, title="": shown.append(str(exc))
     )
 
-    def broken(*_args: object) -> dict[RecordStatus, int]:
+    def broken(*_args: object, **_kwargs: object) -> dict[RecordStatus, int]:
         raise StorageError("Basis data sedang dipakai program lain.")
 
     monkeypatch.setattr(records, "counts_by_status", broken)
@@ -321,9 +322,9 @@ def test_counts_are_read_again_only_when_they_can_change(
     calls: list[RecordQuery] = []
     real = records.counts_by_status
 
-    def counting(ctx: AppContext, query: RecordQuery) -> dict[RecordStatus, int]:
+    def counting(ctx: AppContext, query: RecordQuery, *, actor: Actor) -> dict[RecordStatus, int]:
         calls.append(query)
-        return real(ctx, query)
+        return real(ctx, query, actor=actor)
 
     monkeypatch.setattr(records, "counts_by_status", counting)
     # Another status or another order: the same counts.

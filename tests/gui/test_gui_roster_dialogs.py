@@ -123,10 +123,11 @@ def test_only_admins_import(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    clerk = users.create_user(
+    users.create_user(
         app_ctx, username="budi", full_name="Budi", role=Role.OPERATOR,
         password="kunci2026", actor=admin_user.actor,
     )  # fmt: skip
+    clerk = users.authenticate(app_ctx, "budi", "kunci2026")
     path = write_xlsx(tmp_path / "d.xlsx", [header_of(), *rows_of(people(2))])
     _choose(monkeypatch, open_path=path)
     dialog = roster_dialogs.open_roster_import(None, app_ctx, clerk)

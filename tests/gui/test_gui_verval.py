@@ -96,12 +96,12 @@ def ctx(template: Path, tmp_path: Path, clock: FakeClock) -> Iterator[AppContext
 
 @pytest.fixture
 def verifier(ctx: AppContext) -> UserInfo:
-    return users.get_user(ctx, "veri")
+    return users.authenticate(ctx, "veri", "rahasia123")
 
 
 @pytest.fixture
 def admin(ctx: AppContext) -> UserInfo:
-    return users.get_user(ctx, "admin")
+    return users.authenticate(ctx, "admin", "rahasia123")
 
 
 @pytest.fixture
@@ -321,7 +321,7 @@ def test_export_runs_in_the_background_and_reports(
     assert not dialog.export_button.isEnabled()
     assert dialog.cancel_button.text() == "Tutup"
     assert batch_export.pending_count(ctx) == 0
-    again = BatchExportDialog(ctx, users.get_user(ctx, "admin"))
+    again = BatchExportDialog(ctx, users.authenticate(ctx, "admin", "rahasia123"))
     qtbot.addWidget(again)
     assert again.recipients.toPlainText() == recipient
     assert not again.export_button.isEnabled()
@@ -400,7 +400,7 @@ def test_main_window_opens_verval_and_export(
     assert len(shown) == 1
     opened.close()
     qtbot.waitUntil(lambda: getattr(main, "verval_window", None) is None)
-    operator = MainWindow(ctx, users.get_user(ctx, "opr"))
+    operator = MainWindow(ctx, users.authenticate(ctx, "opr", "rahasia123"))
     qtbot.addWidget(operator)
     assert operator.action("verval") is None
     assert operator.action("batch_export") is None
