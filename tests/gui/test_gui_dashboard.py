@@ -271,7 +271,9 @@ def test_rows_are_read_page_by_page(
     assert calls == [(0, 5)]
     everything = [model.record(row).id for row in range(18)]  # type: ignore[union-attr]
     assert calls == [(0, 5), (5, 5), (10, 5), (15, 5)]
-    assert everything == [r.id for r in real(demo_ctx, RecordQuery(), 0, 18)]
+    assert everything == [
+        r.id for r in real(demo_ctx, RecordQuery(), 0, 18, actor=actor_for(demo_ctx))
+    ]
     # Only two pages are kept: going back reads the first again.
     model.record(0)
     assert calls[-1] == (0, 5)

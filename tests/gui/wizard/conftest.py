@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 
 from helpers.accounts import actor_for
-from nonasn_desktop.accounts.users import UserInfo, create_user
+from nonasn_desktop.accounts.users import UserInfo, authenticate, create_user
 from nonasn_desktop.demo.documents import make_sample_document
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.roster import entries as roster
@@ -51,7 +51,8 @@ def office_ready(app_ctx: AppContext) -> AppContext:
 
 @pytest.fixture
 def operator(office_ready: AppContext) -> UserInfo:
-    return create_user(
+    """An operator, signed in."""
+    create_user(
         office_ready,
         username="operator",
         full_name="Rina Operator",
@@ -59,6 +60,7 @@ def operator(office_ready: AppContext) -> UserInfo:
         password="rahasia123",
         actor=actor_for(office_ready),
     )
+    return authenticate(office_ready, "operator", "rahasia123")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtWidgets import QLineEdit
 
 from helpers.accounts import actor_for
-from nonasn_desktop.accounts.users import UserInfo, create_user
+from nonasn_desktop.accounts.users import UserInfo, authenticate, create_user
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import ConflictError
 from nonasn_desktop.office.settings import CAPTCHA_ENABLED, set_setting
@@ -212,6 +212,7 @@ def test_a_record_open_by_another_clerk_cannot_be_opened(
         password="rahasia123",
         actor=actor_for(office_ready),
     )
+    other = authenticate(office_ready, "budi", "rahasia123")
     holder = open_wizard(registration_id)
     with pytest.raises(ConflictError, match="sedang dibuka oleh Rina Operator"):
         WizardWindow(office_ready, other, registration_id)
@@ -240,6 +241,7 @@ def test_a_finished_record_cannot_be_edited(
         password="rahasia123",
         actor=actor_for(office_ready),
     )
+    other = authenticate(office_ready, "budi", "rahasia123")
     registrations.acquire_edit_lock(office_ready, registration_id, clerk_id=other.id)
 
 
@@ -294,6 +296,7 @@ def test_an_open_wizard_keeps_its_record_locked(
         password="rahasia123",
         actor=actor_for(office_ready),
     )
+    other = authenticate(office_ready, "budi", "rahasia123")
     wizard = open_wizard(registration_id)
     timer = wizard.window._lock_timer
     assert timer.isActive()
