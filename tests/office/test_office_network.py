@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text, update
 
-from helpers.accounts import ADMIN_PASSWORD, actor_for, sign_in
+from helpers.accounts import ADMIN_PASSWORD, sign_in
 from helpers.postgres import fresh_database
 from nonasn_desktop.batch.export import export_batch
 from nonasn_desktop.cli.main import main
@@ -119,13 +119,15 @@ def test_typed_at_desk_1_approved_and_exported_at_desk_2(
     one, two = desks
     assert main(["--data-dir", str(two), "init", "--database-url", office_url]) == 0
     with open_app(one) as first:
-        demo.generate(first, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=3, actor=actor_for(first))
+        demo.generate(
+            first, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=3, actor=sign_in(first).actor
+        )
         [record_id] = [item.id for item in _finished(first)]
     with open_app(two) as second:
-        review = load_review(second, record_id, actor=actor_for(second))
+        review = load_review(second, record_id, actor=sign_in(second).actor)
         ktp = next(d for d in review.documents if d.kind == "ktp")
         # The verval screen shows the scan through this call.
-        assert document_bytes(second, ktp.id, actor=actor_for(second))[:3] == b"\xff\xd8\xff"
+        assert document_bytes(second, ktp.id, actor=sign_in(second).actor)[:3] == b"\xff\xd8\xff"
         decide(second, record_id, RecordStatus.DISETUJUI, actor=sign_in(second).actor)
         result = export_batch(
             second, tmp_path / "keluar", passphrase=PASSPHRASE, actor=sign_in(second).actor
@@ -154,7 +156,7 @@ def test_a_lock_held_at_desk_1_is_refused_at_desk_2_until_it_expires(
     one, two = desks
     assert main(["--data-dir", str(two), "init", "--database-url", office_url]) == 0
     with open_app(one) as first, open_app(two) as second:
-        demo.generate(first, 1, RecordStatus.AKUN_DIBUAT, seed=5, actor=actor_for(first))
+        demo.generate(first, 1, RecordStatus.AKUN_DIBUAT, seed=5, actor=sign_in(first).actor)
         [row] = _finished(first)
         with first.db.session() as session:
             clerk = session.scalars(select(Clerk)).one()
