@@ -107,6 +107,7 @@ def capture_cells(ctx: Any, path: Path) -> tuple[Captured, dict[str, list[Any]]]
     columns: dict[str, list[Any]] = {}
     properties: dict[int, tuple[dict[str, Any] | None, ...]] = {}
     write_row, set_column = SafeSheet.write_row, SafeSheet.set_column
+    actor = signed_in_admin(ctx)
 
     def capture_row(
         sheet: SafeSheet, row: int, values: Any, styles: Any = (), *, first_col: int = 0
@@ -127,7 +128,6 @@ def capture_cells(ctx: Any, path: Path) -> tuple[Captured, dict[str, list[Any]]]
 
     SafeSheet.write_row = capture_row  # type: ignore[method-assign,assignment]
     SafeSheet.set_column = capture_column  # type: ignore[method-assign,assignment]
-    actor = signed_in_admin(ctx)
     try:
         write_recap(ctx, path, actor=actor)
     finally:

@@ -77,13 +77,30 @@ def clerk(ctx: AppContext, role: Role | str, username: str | None = None) -> Use
 _TEST_CLERKS: dict[int, tuple[weakref.ref[AppContext], dict[str, Actor]]] = {}
 
 
-def actor_for(ctx: AppContext, role: Role | str = "admin") -> Actor:
-    """The Actor of a test clerk of ``role`` in ``ctx`` (``uji-<role>``, made and signed in
-    the first time it is asked for): for tests about something else than who may."""
+def _held(ctx: AppContext) -> dict[str, Actor]:
     held = _TEST_CLERKS.get(id(ctx))
     if held is None or held[0]() is not ctx:
         held = _TEST_CLERKS[id(ctx)] = (weakref.ref(ctx), {})
-    known = held[1]
+    return held[1]
+
+
+def signed_in(
+    ctx: AppContext, username: str = ADMIN_USERNAME, password: str | None = None
+) -> Actor:
+    """The Actor of an existing clerk of ``ctx``, signed in once and then kept (a second call
+    signs in again only for another context): a test can take it before a snapshot of the
+    data and the sign-in's audit entry is not a change the test sees."""
+    known = _held(ctx)
+    key = f"signed-in:{username}"
+    if key not in known:
+        known[key] = sign_in(ctx, username, password).actor
+    return known[key]
+
+
+def actor_for(ctx: AppContext, role: Role | str = "admin") -> Actor:
+    """The Actor of a test clerk of ``role`` in ``ctx`` (``uji-<role>``, made and signed in
+    the first time it is asked for): for tests about something else than who may."""
+    known = _held(ctx)
     name = f"uji-{role}"
     if name not in known:
         from nonasn_desktop.accounts.users import find_user

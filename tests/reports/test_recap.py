@@ -171,11 +171,11 @@ def test_hostile_text_typed_in_the_flow_stays_text_in_the_recap(
         return person
 
     monkeypatch.setattr(PersonFactory, "make", hostile)
-    demo.generate(app_ctx, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=5)
-    path = write_recap(app_ctx, tmp_path / "rekap.xlsx").path
+    demo.generate(app_ctx, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=5, actor=actor_for(app_ctx))
+    path = write_recap(app_ctx, tmp_path / "rekap.xlsx", actor=admin_user.actor).path
     assert_only_text(path, [*typed.values(), *work.values(), HYPERLINK])
     # The values are unchanged: the recap reads back as a roster without a refusal.
-    again = import_roster(app_ctx, path, actor="admin")
+    again = import_roster(app_ctx, path, actor=admin_user.actor)
     assert again.refused == ()
     assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
 
@@ -184,7 +184,9 @@ def test_recap_to_a_missing_folder_writes_nothing(
     registrations: AppContext, tmp_path: Path
 ) -> None:
     with pytest.raises(WorkbookWriteError, match="tidak ada"):
-        write_recap(registrations, tmp_path / "hilang" / "rekap.xlsx")
+        write_recap(
+            registrations, tmp_path / "hilang" / "rekap.xlsx", actor=actor_for(registrations)
+        )
     assert not (tmp_path / "hilang").exists()
 
 
@@ -201,7 +203,7 @@ def test_recap_on_a_full_disk_leaves_no_partial_file(
 
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(WorkbookWriteError, match="penuh"):
-        write_recap(registrations, out / "rekap.xlsx")
+        write_recap(registrations, out / "rekap.xlsx", actor=actor_for(registrations))
     assert [p.name for p in out.iterdir()] == ["rekap.xlsx"]
     assert (out / "rekap.xlsx").read_bytes() == b"rekap lama"
 

@@ -373,8 +373,7 @@ def authenticate(ctx: AppContext, username: str, password: str) -> UserInfo:
                 entity_id=clerk.id,
                 at=now,
             )
-            info = _info(clerk)
-            result = UserInfo(**vars(info), actor=issue(clerk))
+            result = UserInfo(**vars(_info(clerk)), actor=issue(clerk))
     # Raised after the commit: the failure count and the audit entry must be kept.
     if error is not None:
         raise error

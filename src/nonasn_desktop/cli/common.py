@@ -54,8 +54,11 @@ def sign_in(ctx: AppContext) -> Actor:
     """The clerk a command acts for: NONASN_USER and NONASN_PASSWORD, or a prompt.
 
     Every command that works on a data folder signs in, except ``init`` (it makes the first
-    admin), ``check``, ``self-test``, ``central`` (the centre has no clerks) and ``gui`` (which
-    has its own sign-in). Without a terminal and without the variables it says what to set.
+    admin, or sets a field laptop up from its enrolment file), ``device apply`` (a roster
+    refresh: the office's signature and the enrolment passphrase vouch for it, and it may be
+    what brings a laptop's clerks back), ``check``, ``self-test``, ``central`` (the centre has
+    no clerks) and ``gui`` (which has its own sign-in). Without a terminal and without the
+    variables it says what to set. This is the one place the command line signs in.
     """
     if get_office(ctx) is None:
         # Nobody can sign in to a folder that was never set up; say what to do first.

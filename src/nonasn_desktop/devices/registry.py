@@ -154,6 +154,14 @@ def write_file(out: Path, data: bytes) -> None:
         ) from None
 
 
+def _office_admin(ctx: AppContext, actor: Actor, what: str) -> None:
+    """At the office, and ``actor`` may manage devices: checked before the office key is
+    opened (seconds of argon2id), so a refused clerk waits for nothing; checked again in the
+    transaction that writes."""
+    require_office_side(ctx, what)
+    authorise(ctx, actor, Permission.DEVICE_MANAGE)
+
+
 def enrol_device(
     ctx: AppContext,
     *,
@@ -169,10 +177,7 @@ def enrol_device(
     The device row and the file stand or fall together: a file that cannot be written leaves
     no device enrolled.
     """
-    require_office_side(ctx, "Pendaftaran perangkat lapangan")
-    # Checked before the office key is opened (seconds of argon2id): a refused clerk waits for
-    # nothing. Checked again in the transaction that enrols.
-    authorise(ctx, actor, Permission.DEVICE_MANAGE)
+    _office_admin(ctx, actor, "Pendaftaran perangkat lapangan")
     device_name = clean_device_name(name)
     validate_enrolment_passphrase(enrolment_passphrase)
     office = _office(ctx)
@@ -317,8 +322,7 @@ def write_refresh(
 ) -> RefreshResult:
     """A roster refresh for device ``code``: the current roster and clerks, signed by the
     office key and encrypted to the device; numbered, so the device refuses an older one."""
-    require_office_side(ctx, "Pembaruan daftar untuk perangkat lapangan")
-    authorise(ctx, actor, Permission.DEVICE_MANAGE)
+    _office_admin(ctx, actor, "Pembaruan daftar untuk perangkat lapangan")
     office = _office(ctx)
     office_key = unlock_office_key(ctx, office_passphrase)
     now = ctx.now()

@@ -8,9 +8,9 @@ when it is built, after sign-in, or by :func:`preload` while the clerk types.
 The workspace: header, menus and action bar by role, the record list, the status bar. Actions a
 role may not use are never created, so they appear nowhere (menu, action bar, context menu,
 shortcut). Which role may do what is forms/permissions.toml, the same table the operations
-check: :data:`ACTION_PERMISSIONS` names the permission behind each action, so a button is shown
-exactly when its operation would be allowed. "Keluar Akun" takes the workspace
-down and shows the sign-in page again.
+check (gui/action_permissions.py names the permission behind each action), so a button is
+shown exactly when its operation would be allowed. "Keluar Akun" takes the workspace down and
+shows the sign-in page again.
 """
 
 from __future__ import annotations
@@ -38,10 +38,11 @@ from PySide6.QtWidgets import (
 )
 
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.rules.permissions import Permission, role_may
+from nonasn_desktop.rules.permissions import role_may
 from nonasn_desktop.rules.status import RecordStatus
 
 from . import collector, messages, theme
+from .action_permissions import ACTION_PERMISSIONS
 from .responsive import ActionBar, CompactToolButton
 from .sign_in import SignInPage
 
@@ -66,39 +67,6 @@ SHORT_TOOL_TEXTS = {
     "export_recap": "Rekap Excel",
     "verval": "Verval",
     "refresh": "Muat Ulang",
-}
-# Action key -> the permission (forms/permissions.toml) its operation checks; None for what
-# every signed-in clerk may do (it touches no data: signing out, quitting, "Tentang").
-ACTION_PERMISSIONS: dict[str, Permission | None] = {
-    "new": Permission.REGISTRATION_EDIT,
-    "continue": Permission.REGISTRATION_EDIT,
-    "print_info": Permission.CARD_PRINT,
-    "print_card": Permission.CARD_PRINT,
-    "export_recap": Permission.RECAP_EXPORT,
-    "refresh": Permission.RECORD_LIST,
-    "find": Permission.RECORD_LIST,
-    "change_password": Permission.OWN_PASSWORD,
-    "sign_out": None,
-    "quit": None,
-    "about": None,
-    "users": Permission.USER_MANAGE,
-    "settings": Permission.SETTINGS_CHANGE,
-    "roster_import": Permission.ROSTER_IMPORT,
-    "roster_template": Permission.ROSTER_IMPORT,
-    # Made by gui/backup_dialogs.add_backup_actions.
-    "backup": Permission.BACKUP_CREATE,
-    "restore": Permission.BACKUP_RESTORE,
-    "auto_backup": Permission.SETTINGS_CHANGE,
-    # -- verval and batch export (gui/verval/) --
-    "verval": Permission.VERVAL_REVIEW,
-    "batch_export": Permission.BATCH_EXPORT,
-    # Made by gui/conflict_dialogs.add_conflict_action (settling one is verval_decide, held
-    # by the same roles).
-    "nik_conflicts": Permission.VERVAL_REVIEW,
-    # Made by gui/device_dialogs.add_device_actions, at the office.
-    "import_transfer": Permission.TRANSFER_IMPORT,
-    "devices": Permission.DEVICE_MANAGE,
-    "enrol_device": Permission.DEVICE_MANAGE,
 }
 # Records the wizard may open again ("Lanjutkan").
 CONTINUABLE = frozenset({RecordStatus.DRAF, RecordStatus.AKUN_DIBUAT, RecordStatus.PERLU_PERBAIKAN})

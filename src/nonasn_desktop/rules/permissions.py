@@ -38,6 +38,7 @@ class Permission(enum.StrEnum):
     ROSTER_LOOKUP = "roster_lookup"
     DEVICE_MANAGE = "device_manage"
     TRANSFER_IMPORT = "transfer_import"
+    FIELD_TRANSFER = "field_transfer"
 
 
 @dataclass(frozen=True)

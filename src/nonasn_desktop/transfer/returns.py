@@ -145,10 +145,11 @@ def _decisions(raw: Any, ctx: AppContext, name: str) -> list[dict[str, Any]]:
     return decisions
 
 
-def apply_return(ctx: AppContext, path: Path, passphrase: str) -> ReturnApplied:
+def apply_return(ctx: AppContext, path: Path, passphrase: str, *, actor: Actor) -> ReturnApplied:
     """On the laptop: put the office's "Perlu Perbaikan" decisions on their records."""
     name = Path(path).name
     device = require_field_device(ctx)
+    authorise(ctx, actor, Permission.FIELD_TRANSFER)
     key = unlock_device_key(ctx, passphrase)
     try:
         data = read_bounded(
@@ -174,6 +175,7 @@ def apply_return(ctx: AppContext, path: Path, passphrase: str) -> ReturnApplied:
     applied = already = unknown = 0
     now = ctx.now()
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.FIELD_TRANSFER)
         for decision in decisions:
             row = session.scalars(
                 select(Registration).where(Registration.uid == decision["uid"])
