@@ -28,7 +28,8 @@ from nonasn_desktop.backup import restore as backup_restore
 from nonasn_desktop.batch.export import export_batch
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
-from nonasn_desktop.errors import AuthError
+from nonasn_desktop.devices import registry
+from nonasn_desktop.errors import AuthError, UserError
 from nonasn_desktop.flow.state import RegistrationState
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.office import keys, settings
@@ -51,6 +52,9 @@ from nonasn_desktop.storage.models import (
     RosterEntry,
     Setting,
 )
+from nonasn_desktop.transfer.merge import import_transfer
+from nonasn_desktop.transfer.returns import write_return
+from nonasn_desktop.verval.conflicts import conflict_pair, open_conflicts, settle_nik_conflict
 from nonasn_desktop.verval.decisions import decide
 from nonasn_desktop.verval.review import load_review, review_queue
 
@@ -104,6 +108,15 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Office:
         finished = ids[RecordStatus.PENDAFTARAN_SELESAI]
         document = documents.documents_of(ctx, finished, actor=admin)[0].id
         archive = backup.create_backup(ctx, root / "cadangan.zip", actor=admin).path
+        # A field laptop enrolled from the office (L01), for the device rows.
+        registry.enrol_device(
+            ctx,
+            name="Laptop Kec. Coblong",
+            out=root / "L01.nonasn",
+            office_passphrase=PASSPHRASE,
+            enrolment_passphrase="kopi pagi di coblong",
+            actor=admin,
+        )
     return Office(
         folder,
         actors,
@@ -151,6 +164,24 @@ def _save_as_approved(ctx: AppContext, actor: Actor, made: Office, _out: Path) -
 def _upload(ctx: AppContext, actor: Actor, made: Office, _out: Path) -> object:
     data = documents.document_bytes(ctx, made.document, actor=made.actors[ADMIN_USERNAME])
     return documents.offer_bytes(ctx, made.draft, "ktp", data, "ktp.jpg", actor=actor)
+
+
+def _past_the_check(run: Run, refusal: str) -> Run:
+    """``run``, for an operation whose allowed call still ends in a UserError of its own
+    (``refusal``: nothing to send back, not a transfer file, not a NIK pair): that error comes
+    after the role check, so it shows the clerk was let through."""
+
+    def checked(ctx: AppContext, actor: Actor, made: Office, out: Path) -> object:
+        try:
+            return run(ctx, actor, made, out)
+        except AuthError:
+            raise
+        except UserError as error:
+            if refusal not in error.message:
+                raise
+            return error
+
+    return checked
 
 
 @dataclass(frozen=True)
@@ -316,6 +347,85 @@ OPERATIONS = [
         lambda ctx, a, m, o: backup_restore.restore_in_place(ctx, m.archive, actor=a),
         changes=True,
     ),
+    op(
+        "data contoh",
+        {ADMIN},
+        lambda ctx, a, m, o: demo.generate(ctx, 1, RecordStatus.AKUN_DIBUAT, actor=a, seed=9),
+        changes=True,
+    ),
+    # NIK conflicts (a NIK registered at the office and on a laptop): verval's.
+    op(
+        "NIK ganda",
+        {VERIFIER, ADMIN},
+        lambda ctx, a, m, o: (
+            open_conflicts(ctx, actor=a),
+            conflict_pair(ctx, m.finished, actor=a),
+        ),
+    ),
+    op(
+        "selesaikan NIK ganda",
+        {VERIFIER, ADMIN},
+        _past_the_check(
+            lambda ctx, a, m, o: settle_nik_conflict(
+                ctx, m.finished, actor=a, reason="Data kantor lebih lengkap."
+            ),
+            "tidak ditandai NIK ganda",
+        ),
+        changes=True,
+    ),
+    # Field laptops, at the office.
+    op(
+        "daftar perangkat",
+        {ADMIN},
+        lambda ctx, a, m, o: registry.list_devices(ctx, actor=a),
+    ),
+    op(
+        "daftarkan perangkat",
+        {ADMIN},
+        lambda ctx, a, m, o: registry.enrol_device(
+            ctx,
+            name="Laptop Kec. Sukajadi",
+            out=o / "L02.nonasn",
+            office_passphrase=PASSPHRASE,
+            enrolment_passphrase="teh sore di sukajadi",
+            actor=a,
+        ),
+        changes=True,
+    ),
+    op(
+        "perbarui daftar perangkat",
+        {ADMIN},
+        lambda ctx, a, m, o: registry.write_refresh(
+            ctx, "L01", out=o / "pembaruan.nonasn", office_passphrase=PASSPHRASE, actor=a
+        ),
+        changes=True,
+    ),
+    op(
+        "cabut perangkat",
+        {ADMIN},
+        lambda ctx, a, m, o: registry.revoke_device(ctx, "L01", actor=a),
+        changes=True,
+    ),
+    op(
+        "impor berkas transfer",
+        {ADMIN},
+        _past_the_check(
+            lambda ctx, a, m, o: import_transfer(ctx, m.archive, passphrase=PASSPHRASE, actor=a),
+            "transfer",
+        ),
+        changes=True,
+    ),
+    op(
+        "kembalikan data ke perangkat",
+        {ADMIN},
+        _past_the_check(
+            lambda ctx, a, m, o: write_return(
+                ctx, "L01", out=o / "kembali.nonasn", office_passphrase=PASSPHRASE, actor=a
+            ),
+            "Perlu Perbaikan",
+        ),
+        changes=True,
+    ),
 ]
 
 
@@ -428,3 +538,59 @@ def test_a_demoted_clerk_is_refused_at_the_next_action(made: Office, changing: A
         clerk.role = Role.OPERATOR
     with pytest.raises(AuthError, match="Verifikator atau Admin"):
         review_queue(changing, actor=made.actors["verifikator"])
+
+
+def test_on_a_field_laptop_only_its_operators_carry_transfers(tmp_path: Path) -> None:
+    """The laptop's side of a transfer (export, taking a return in): its operators and admins;
+    a verifier enrolled along, or an operator deactivated by a refresh, is refused."""
+    from helpers.fieldwork import (
+        ENROLMENT_PASSPHRASE,
+        OPERATOR_PASSWORD,
+        make_office,
+        office_admin,
+    )
+    from helpers.fieldwork import (
+        OPERATOR as FIELD_OPERATOR,
+    )
+    from nonasn_desktop.devices import field
+    from nonasn_desktop.transfer.export import NothingToTransferError, export_transfer
+    from nonasn_desktop.transfer.returns import apply_return
+
+    with make_office(tmp_path / "kantor") as office_ctx:
+        add_clerk(office_ctx, "vera", "verifikator")
+        enrolled = registry.enrol_device(
+            office_ctx,
+            name="Laptop Kec. Selebar",
+            out=tmp_path / "L01.nonasn",
+            office_passphrase="frasa sandi kantor 2022",
+            enrolment_passphrase=ENROLMENT_PASSPHRASE,
+            clerks=[FIELD_OPERATOR, "vera"],
+            actor=office_admin(office_ctx),
+        )
+    with open_app(tmp_path / "laptop", create=True) as laptop:
+        field.set_up_field_device(laptop, enrolled.file, ENROLMENT_PASSPHRASE)
+    with open_app(tmp_path / "laptop") as laptop:
+        operator = sign_in(laptop, FIELD_OPERATOR, OPERATOR_PASSWORD).actor
+        verifier = sign_in(laptop, "vera").actor
+        # The operator is let through: what stops her is that nothing changed yet.
+        with pytest.raises(NothingToTransferError):
+            export_transfer(
+                laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE, actor=operator
+            )
+        with pytest.raises(UserError, match="tidak ada"):
+            apply_return(laptop, tmp_path / "hilang.nonasn", ENROLMENT_PASSPHRASE, actor=operator)
+        with pytest.raises(AuthError, match="Operator atau Admin"):
+            export_transfer(
+                laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE, actor=verifier
+            )
+        with pytest.raises(AuthError, match="Operator atau Admin"):
+            apply_return(laptop, tmp_path / "hilang.nonasn", ENROLMENT_PASSPHRASE, actor=verifier)
+        with laptop.db.session() as session:
+            session.scalars(
+                select(Clerk).where(Clerk.username == FIELD_OPERATOR)
+            ).one().active = False
+        with pytest.raises(AuthError, match="dinonaktifkan"):
+            export_transfer(
+                laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE, actor=operator
+            )
+        assert not (tmp_path / "usb").exists()
