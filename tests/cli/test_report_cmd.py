@@ -80,7 +80,10 @@ def test_recap_onto_a_full_disk_is_a_message(
 ) -> None:
     data = tmp_path / "data"
     base = ["--data-dir", str(data)]
-    assert main([*base, "init", "--office-code", "3273", "--office-name", "X"]) == 0
+    assert (
+        main([*base, "init", "--office-code", "3273", "--office-name", "X", "--admin", "admin"])
+        == 0
+    )
     capsys.readouterr()
     out = tmp_path / "usb"
     out.mkdir()
