@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from helpers.accounts import FakeClock
-from helpers.fieldwork import ENROLMENT_PASSPHRASE, OFFICE_PASSPHRASE, make_office
+from helpers.accounts import FakeClock, cli_sign_in
+from helpers.fieldwork import (
+    ENROLMENT_PASSPHRASE,
+    OFFICE_PASSPHRASE,
+    OPERATOR,
+    OPERATOR_PASSWORD,
+    make_office,
+)
 from nonasn_desktop.cli.main import main
 
 
@@ -28,7 +34,20 @@ def test_field_laptop_round_trip_on_the_command_line(
     monkeypatch.setenv("NONASN_KEY_PASSPHRASE", OFFICE_PASSPHRASE)
     monkeypatch.setenv("NONASN_ENROLLMENT_PASSPHRASE", ENROLMENT_PASSPHRASE)
     code, out, err = run(
-        [*office, "device", "enroll", "--name", "Laptop Kec. Selebar", "--out", str(enrolment)],
+        [
+            *office,
+            "device",
+            "enroll",
+            "--name",
+            "Laptop Kec. Selebar",
+            "--out",
+            str(enrolment),
+            # The admin goes along too: demo data is made by an admin (roster, verval).
+            "--clerk",
+            "admin",
+            "--clerk",
+            OPERATOR,
+        ],
         capsys,
     )
     assert code == 0, err
@@ -47,12 +66,19 @@ def test_field_laptop_round_trip_on_the_command_line(
     code, _, err = run([*laptop, "batch", "export", "--out", str(tmp_path / "x")], capsys)
     assert code == 1
     assert "nonasn transfer export" in err
+    # The laptop's operator carries the day's work back (signed in as herself).
+    cli_sign_in(monkeypatch, OPERATOR, OPERATOR_PASSWORD)
     code, out, err = run([*laptop, "transfer", "export", "--out", str(tmp_path / "usb")], capsys)
     assert code == 0, err
     assert "Berkas transfer nomor 1 ditulis" in out
     transfer = tmp_path / "usb" / "transfer-1771BKD-L01-000001.zip.age"
 
     monkeypatch.setenv("NONASN_KEY_PASSPHRASE", OFFICE_PASSPHRASE)
+    # At the office the import is the admin's: the operator is refused, nothing imported.
+    code, _, err = run([*office, "transfer", "import", str(transfer)], capsys)
+    assert code == 1
+    assert "hanya untuk pengguna dengan peran Admin" in err
+    cli_sign_in(monkeypatch)
     code, out, err = run([*office, "transfer", "import", str(transfer)], capsys)
     assert code == 0, err
     assert "2 data baru" in out

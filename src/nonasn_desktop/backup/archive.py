@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop import __version__
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.atomicfile import AtomicFile
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext, Clock, utc_now
@@ -43,6 +44,7 @@ from nonasn_desktop.errors import StorageError, UserError
 from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.rules.documents import format_size
 from nonasn_desktop.rules.formatting import format_date
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.storage.database import Database
 from nonasn_desktop.storage.datadir import DATABASE_FILE, DataDir
 from nonasn_desktop.storage.upgrade import (
@@ -404,12 +406,15 @@ def default_backup_name(ctx: AppContext) -> str:
     return f"{MANUAL_PREFIX}-{code}-{stamp(ctx.now())}{SUFFIX}"
 
 
-def create_backup(ctx: AppContext, out: Path, *, actor: str = audit.SYSTEM_ACTOR) -> BackupInfo:
+def create_backup(ctx: AppContext, out: Path, *, actor: Actor) -> BackupInfo:
     """Write a backup archive to ``out`` (a file name, or an existing folder to put it in).
 
-    Works while the application is in use. An existing file is never overwritten. Recorded in
-    the audit trail (by ``actor``).
+    Admins only: an archive holds every NIK and scan of the office. Works while the
+    application is in use. An existing file is never overwritten. Recorded in the audit trail
+    (by ``actor``). The application's own backups (before an upgrade, the daily one) do not
+    come through here.
     """
+    authorise(ctx, actor, Permission.BACKUP_CREATE)
     out = Path(out).expanduser()
     target = unique_path(out / default_backup_name(ctx)) if out.is_dir() else out
     if target.exists() or target.is_symlink():
@@ -424,12 +429,13 @@ def create_backup(ctx: AppContext, out: Path, *, actor: str = audit.SYSTEM_ACTOR
         now=ctx.now(),
         reason=REASON_MANUAL,
     )
-    audit_backup(ctx, info, actor)
+    audit_backup(ctx, info, actor.username)
     return info
 
 
 def audit_backup(ctx: AppContext, info: BackupInfo, actor: str) -> None:
-    """Note the backup in the audit trail; the archive is made even if this cannot be written."""
+    """Note the backup in the audit trail (under the name ``actor``: a clerk's username, or
+    the system for the daily backup); the archive is made even if this cannot be written."""
     try:
         _write_backup_audit(ctx, info, actor)
     except StorageError:

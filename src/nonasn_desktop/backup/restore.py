@@ -17,6 +17,7 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.atomicfile import fsync_dir, write_bytes_atomically
 from nonasn_desktop.backup.archive import (
     DOCUMENTS,
@@ -41,6 +42,7 @@ from nonasn_desktop.core.context import AppContext, utc_now
 from nonasn_desktop.errors import DataDirError
 from nonasn_desktop.policy import BackupLimits
 from nonasn_desktop.rules.documents import format_size
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.storage.datadir import DATABASE_FILE, MIN_FREE_BYTES, DataDir
 from nonasn_desktop.storage.upgrade import sqlite_file
 
@@ -213,6 +215,9 @@ def restore_backup(
 ) -> RestoreResult:
     """Replace the data of ``data_dir`` by the archive's, after verifying it completely.
 
+    No check of who asks: this works on files, with the application closed, and the data
+    folder may hold no database yet (a new computer). The caller checks: the GUI through
+    :func:`restore_in_place`, the command line by signing in when a database is there.
     The application must not have this data folder open (the GUI closes its context first).
     A damaged archive raises BackupError and changes nothing. The current data is first
     archived as ``backups/sebelum-pulih-<time>.zip``. The restored database may be of an
@@ -257,7 +262,11 @@ def restore_backup(
 
 
 def record_restore(ctx: AppContext, result: RestoreResult, *, actor: str) -> None:
-    """Note a restore in the (restored) database's audit trail, once it is open again."""
+    """Note a restore in the (restored) database's audit trail, once it is open again.
+
+    ``actor`` is only a name for the trail: the clerk who was checked before the restore (in
+    the database that was replaced; the restored one may not know them), or the system.
+    """
     with ctx.db.session() as session:
         audit.record(
             session,
@@ -274,15 +283,16 @@ def record_restore(ctx: AppContext, result: RestoreResult, *, actor: str) -> Non
         )
 
 
-def restore_in_place(ctx: AppContext, archive: Path, *, actor: str) -> RestoreResult:
+def restore_in_place(ctx: AppContext, archive: Path, *, actor: Actor) -> RestoreResult:
     """Restore into the data folder of the running application (the GUI's "Pulihkan").
 
     The database's pooled connections are closed first (a file open elsewhere cannot be
     swapped on Windows, and an open connection would go on seeing the old file on Linux); the
     engine reconnects to the restored file on its next use, after it was migrated if it is of
     an older schema. Everything holding ``ctx`` goes on working, with the restored data. The
-    signed-in clerk should sign in again: the restored data may have other users.
+    signed-in clerk should sign in again: the restored data may have other users. Admins only.
     """
+    authorise(ctx, actor, Permission.BACKUP_RESTORE)
     if sqlite_file(ctx.db) != ctx.data_dir.database_path:
         raise BackupError(
             "Pemulihan hanya dapat dilakukan untuk basis data di folder data aplikasi ini.",
@@ -291,5 +301,5 @@ def restore_in_place(ctx: AppContext, archive: Path, *, actor: str) -> RestoreRe
     ctx.db.close()
     result = restore_backup(ctx.data_dir, archive, now=ctx.now())
     upgrade_with_backup(ctx.db, ctx.data_dir, clock=ctx.clock)
-    record_restore(ctx, result, actor=actor)
+    record_restore(ctx, result, actor=actor.username)
     return result

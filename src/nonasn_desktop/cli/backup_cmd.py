@@ -12,18 +12,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from nonasn_desktop.accounts.authz import authorise
 from nonasn_desktop.backup import archive as backup
 from nonasn_desktop.backup import automatic as backup_auto
 from nonasn_desktop.backup import restore as backup_restore
 from nonasn_desktop.backup import verify as backup_verify
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, open_signed_in, sign_in
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage.datadir import DataDir
 
-# The audit trail's actor for what is done from the command line (no clerk signs in here).
-CLI_ACTOR = "cli"
+# The audit trail's name for a restore into a data folder that had no database (a new
+# computer): there was no clerk to sign in.
+NEW_FOLDER_ACTOR = "system"
 YES_WORDS = ("iya", "ya", "y")
 
 
@@ -73,8 +76,8 @@ def _print_info(info: backup.BackupInfo) -> None:
 
 
 def run_create(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
-        info = backup.create_backup(ctx, args.out, actor=CLI_ACTOR)
+    with open_signed_in(args) as (ctx, actor):
+        info = backup.create_backup(ctx, args.out, actor=actor)
     print(f"Cadangan dibuat: {info.path}")
     _print_info(info)
     return 0
@@ -102,17 +105,33 @@ def _confirmed(info: backup.BackupInfo, data_dir: DataDir) -> bool:
     return answer in YES_WORDS
 
 
+def _restoring_clerk(data_dir: DataDir) -> str:
+    """Who restores: a clerk allowed to, signed in to the data that is about to be replaced.
+
+    A data folder without a database yet (a new computer) has nobody to ask and nothing to
+    lose; the restored data's own clerks sign in afterwards.
+    """
+    if not data_dir.database_path.exists():
+        return NEW_FOLDER_ACTOR
+    with open_app(data_dir.path) as ctx:
+        actor = sign_in(ctx)
+        authorise(ctx, actor, Permission.BACKUP_RESTORE)
+    return actor.username
+
+
 def run_restore(args: argparse.Namespace) -> int:
     data_dir = DataDir.resolve(data_dir_of(args))
-    if not args.ya:
-        info = backup_verify.verify_backup(args.file)
-        if not _confirmed(info, data_dir):
-            print("Pemulihan dibatalkan; tidak ada yang diubah.")
-            return 1
+    # The archive is verified before anyone signs in: a damaged archive, or a "no" to the
+    # question, leaves the data folder exactly as it was (not even a sign-in in its trail).
+    info = backup_verify.verify_backup(args.file)
+    if not args.ya and not _confirmed(info, data_dir):
+        print("Pemulihan dibatalkan; tidak ada yang diubah.")
+        return 1
+    restorer = _restoring_clerk(data_dir)
     result = backup_restore.restore_backup(data_dir, args.file)
     # Opening migrates a restored database of an older version (after its own backup).
     with open_app(data_dir.path) as ctx:
-        backup_restore.record_restore(ctx, result, actor=CLI_ACTOR)
+        backup_restore.record_restore(ctx, result, actor=restorer)
     print(f"Data dipulihkan dari {args.file}.")
     print(result.restored.describe() + ".")
     if result.safety_copy is not None:
@@ -121,7 +140,10 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def run_daily(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    # The scheduled task runs as a clerk who may make backups (NONASN_USER, NONASN_PASSWORD);
+    # the backup itself is the application's own, audited as the system like the GUI's.
+    with open_signed_in(args) as (ctx, actor):
+        authorise(ctx, actor, Permission.BACKUP_CREATE)
         folder = backup_auto.backup_folder(ctx)
         if folder is None:
             print("Cadangan otomatis harian tidak aktif (folder cadangan belum dipilih).")

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nonasn_desktop.accounts.users import require_role
+from nonasn_desktop.accounts.authz import Actor, authorise, require
 from nonasn_desktop.atomicfile import write_bytes_atomically
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
@@ -38,7 +38,7 @@ from nonasn_desktop.errors import ConflictError, FieldError, NotFoundError, Stor
 from nonasn_desktop.office.fielddevice import DEVICE_CODE_PATTERN, require_office_side
 from nonasn_desktop.office.identity import OfficeInfo, get_office
 from nonasn_desktop.office.keys import public_key, unlock_office_key
-from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.storage.deskconfig import DESK_NAME_MAX
 from nonasn_desktop.storage.models import Device
 
@@ -184,6 +184,14 @@ def _device_row(
     )
 
 
+def _office_admin(ctx: AppContext, actor: Actor, what: str) -> None:
+    """At the office, and ``actor`` may manage devices: checked before the office key is
+    opened (seconds of argon2id), so a refused clerk waits for nothing; checked again in the
+    transaction that writes."""
+    require_office_side(ctx, what)
+    authorise(ctx, actor, Permission.DEVICE_MANAGE)
+
+
 def enrol_device(
     ctx: AppContext,
     *,
@@ -192,14 +200,14 @@ def enrol_device(
     office_passphrase: str,
     enrolment_passphrase: str,
     clerks: list[str] | None = None,
-    actor: str,
+    actor: Actor,
 ) -> EnrolResult:
     """Enrol a new field laptop and write its enrolment file to ``out``.
 
     The device row and the file stand or fall together: a file that cannot be written leaves
     no device enrolled.
     """
-    require_office_side(ctx, "Pendaftaran perangkat lapangan")
+    _office_admin(ctx, actor, "Pendaftaran perangkat lapangan")
     device_name = clean_device_name(name)
     validate_enrolment_passphrase(enrolment_passphrase)
     office = _office(ctx)
@@ -208,11 +216,11 @@ def enrol_device(
     device_key = SecretKey.generate()
     now = ctx.now()
     with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
+        require(session, ctx, actor, Permission.DEVICE_MANAGE)
         code = _next_code(session)
         clerk_rows = payloads.clerks_json(session, clerks)
         roster = payloads.roster_json(session)
-        row = _device_row(code, device_name, device_key, now, actor)
+        row = _device_row(code, device_name, device_key, now, actor.username)
         session.add(row)
         session.flush()
         payload = {
@@ -238,7 +246,7 @@ def enrol_device(
         )
         audit.record(
             session,
-            actor=actor,
+            actor=actor.username,
             action="device.enrol",
             entity=ENTITY,
             entity_id=code,
@@ -261,8 +269,9 @@ def enrol_device(
     )
 
 
-def list_devices(ctx: AppContext) -> list[DeviceInfo]:
+def list_devices(ctx: AppContext, *, actor: Actor) -> list[DeviceInfo]:
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.DEVICE_MANAGE)
         return [_info(row) for row in session.scalars(select(Device).order_by(Device.code))]
 
 
@@ -292,19 +301,19 @@ def get_device(ctx: AppContext, code: str) -> DeviceInfo:
         return _info(_find(session, code))
 
 
-def revoke_device(ctx: AppContext, code: str, *, actor: str) -> DeviceInfo:
+def revoke_device(ctx: AppContext, code: str, *, actor: Actor) -> DeviceInfo:
     """Revoke a device: its transfer files are refused from now on. Revoking twice changes
     nothing (the first date stays)."""
     with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
+        require(session, ctx, actor, Permission.DEVICE_MANAGE)
         row = _find(session, code)
         if row.revoked_at is None:
             now = ctx.now()
             row.revoked_at = now
-            row.revoked_by = actor
+            row.revoked_by = actor.username
             audit.record(
                 session,
-                actor=actor,
+                actor=actor.username,
                 action="device.revoke",
                 entity=ENTITY,
                 entity_id=row.code,
@@ -321,16 +330,16 @@ def write_refresh(
     out: Path,
     office_passphrase: str,
     clerks: list[str] | None = None,
-    actor: str,
+    actor: Actor,
 ) -> RefreshResult:
     """A roster refresh for device ``code``: the current roster and clerks, signed by the
     office key and encrypted to the device; numbered, so the device refuses an older one."""
-    require_office_side(ctx, "Pembaruan daftar untuk perangkat lapangan")
+    _office_admin(ctx, actor, "Pembaruan daftar untuk perangkat lapangan")
     office = _office(ctx)
     office_key = unlock_office_key(ctx, office_passphrase)
     now = ctx.now()
     with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
+        require(session, ctx, actor, Permission.DEVICE_MANAGE)
         row = _find(session, code)
         if row.revoked_at is not None:
             raise ConflictError(
@@ -358,7 +367,7 @@ def write_refresh(
         )
         audit.record(
             session,
-            actor=actor,
+            actor=actor.username,
             action="device.refresh",
             entity=ENTITY,
             entity_id=row.code,

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nonasn_desktop import __version__
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.atomicfile import fsync_dir
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.crypto.age import AgeWriter, Recipient
@@ -38,6 +39,8 @@ from nonasn_desktop.crypto.minisign import SecretKey
 from nonasn_desktop.devices.field import require_field_device, unlock_device_key
 from nonasn_desktop.devices.values import row_json, utc_text
 from nonasn_desktop.errors import StorageError, UserError
+from nonasn_desktop.office.fielddevice import FieldDevice
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import AuditLog, Clerk, Document, Registration, Setting
 from nonasn_desktop.transfer import format as fmt
@@ -291,12 +294,20 @@ def _usernames(session: Session) -> dict[int, str]:
     return {row.id: row.username for row in session.scalars(select(Clerk))}
 
 
+def _field_clerk(ctx: AppContext, actor: Actor) -> FieldDevice:
+    """The laptop's device, when ``actor`` may carry its work: checked before the device key
+    is opened (seconds of argon2id), so a refused clerk waits for nothing."""
+    device = require_field_device(ctx)
+    authorise(ctx, actor, Permission.FIELD_TRANSFER)
+    return device
+
+
 def export_transfer(
-    ctx: AppContext, out_dir: Path, *, passphrase: str, all_records: bool = False
+    ctx: AppContext, out_dir: Path, *, passphrase: str, actor: Actor, all_records: bool = False
 ) -> TransferResult:
     """Write the next transfer file into ``out_dir``; NothingToTransferError when nothing
     changed since the last one (and ``all_records`` is not asked)."""
-    device = require_field_device(ctx)
+    device = _field_clerk(ctx, actor)
     key = unlock_device_key(ctx, passphrase)
     recipient = Recipient.parse(device.office_recipient)
     out_dir = Path(out_dir)

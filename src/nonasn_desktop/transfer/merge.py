@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nonasn_desktop.accounts.users import require_role
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.crypto.age import Identity
@@ -39,7 +39,7 @@ from nonasn_desktop.crypto.minisign import SecretKey
 from nonasn_desktop.errors import ConflictError
 from nonasn_desktop.office.fielddevice import require_office_side
 from nonasn_desktop.office.keys import unlock_office_key
-from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.storage.docstore import FolderDocumentStore
 from nonasn_desktop.storage.models import Device, DeviceTransfer, Registration
 from nonasn_desktop.transfer.merger import RecordMerger
@@ -116,21 +116,20 @@ class _Documents:
                 path.unlink(missing_ok=True)
 
 
-def import_transfer(ctx: AppContext, path: Path, *, passphrase: str, actor: str) -> ImportResult:
+def import_transfer(ctx: AppContext, path: Path, *, passphrase: str, actor: Actor) -> ImportResult:
     """Verify ``path`` completely, then merge it in one transaction (see the module docstring).
 
     ``passphrase`` opens the office key, from which the transfer identity is derived.
     """
     require_office_side(ctx, "Impor berkas transfer")
-    with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
+    authorise(ctx, actor, Permission.TRANSFER_IMPORT)
     # The office key's argon2id and the signature's pass over the whole file both release the
     # interpreter lock: the key is opened while the file is hashed. Nothing of the file is
     # decrypted or parsed before its signature has been verified.
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="office-key") as pool:
         unlocking = pool.submit(unlock_office_key, ctx, passphrase)
         try:
-            return _import(ctx, Path(path), actor, lambda: _identity(unlocking))
+            return _import(ctx, Path(path), actor.username, lambda: _identity(unlocking))
         finally:
             # A refused file leaves the derivation running: let it end before returning.
             concurrent.futures.wait([unlocking])

@@ -216,7 +216,7 @@ class BatchExportDialog(QDialog):
         for widget in (self.folder, self.recipients, self.passphrase, self.export_button):
             widget.setEnabled(False)
         self.cancel_button.setText("Batal")
-        ctx, actor = self._ctx, self._user.username
+        ctx, actor = self._ctx, self._user.actor
         latest: dict[str, ProgressStep] = {}
 
         def work(task: Task) -> BatchResult:

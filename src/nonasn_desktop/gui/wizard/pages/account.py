@@ -40,7 +40,9 @@ def document_findings(page: WizardPage) -> dict[int, tuple[tuple[bool, str], ...
     registration_id = page.host.flow.state.registration_id
     if registration_id is None:
         return {}
-    kept = documents.documents_of(page.host.ctx, registration_id, active_only=False)
+    kept = documents.documents_of(
+        page.host.ctx, registration_id, actor=page.host.user.actor, active_only=False
+    )
     return {info.id: info.findings for info in kept}
 
 
@@ -404,7 +406,9 @@ class ReviewPage(WizardPage):
             if ref is None:
                 continue
             try:
-                data = documents.document_bytes(self.host.ctx, ref.document_id)
+                data = documents.document_bytes(
+                    self.host.ctx, ref.document_id, actor=self.host.user.actor
+                )
             except UserError:
                 previews[kind] = None
                 continue
