@@ -81,7 +81,10 @@ ALLOWED: dict[str, frozenset[str]] = {
         {"core", "crypto", "flow", "office", "policy", "registration", "roster", "rules", "verval"}
     ),
     # Opening a data folder, and the installation's self-test.
-    "startup": frozenset({"backup", "core", "office", "policy", "storage"}),
+    # accounts: unlocking the folder uses sign-in's brake and converts after signing in.
+    "startup": frozenset(
+        {"accounts", "backup", "core", "crypto", "office", "policy", "rules", "storage"}
+    ),
     "selftest": frozenset(
         {
             "backup",

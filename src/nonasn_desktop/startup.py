@@ -7,15 +7,28 @@ the backup package itself works on an open :class:`AppContext`.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import datetime as dt
+import logging
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from nonasn_desktop.backup.archive import upgrade_with_backup
+from nonasn_desktop.accounts.users import (
+    WRONG_CREDENTIALS,
+    WRONG_CREDENTIALS_HINT,
+    authenticate,
+    format_wait,
+    lock_duration,
+    normalise_username,
+)
+from nonasn_desktop.backup.archive import backup_before_upgrade, upgrade_with_backup
 from nonasn_desktop.backup.restore import finish_interrupted_restore
 from nonasn_desktop.core.context import AppContext, Clock, Desk, utc_now
-from nonasn_desktop.errors import FolderLockedError
+from nonasn_desktop.crypto import keyslots
+from nonasn_desktop.crypto.errors import WrongPassphraseError
+from nonasn_desktop.errors import AuthError, FolderLockedError
 from nonasn_desktop.office.keys import adopt_key_file
 from nonasn_desktop.policy import Policy, default_policy
+from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.storage import convert, vault
 from nonasn_desktop.storage.database import Database, database_url_for, sqlite_url
 from nonasn_desktop.storage.datadir import DataDir, resolve_data_dir
@@ -26,6 +39,8 @@ from nonasn_desktop.storage.deskconfig import (
     write_desk_config,
 )
 from nonasn_desktop.storage.docstore import document_store_for
+
+log = logging.getLogger(__name__)
 
 
 def _desk(folder: DataDir) -> Desk:
@@ -93,3 +108,125 @@ def open_app(
     except BaseException:
         db.close()
         raise
+
+
+# -- unlocking an encrypted folder ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    """What signing in to a data folder gives: its key (None: a plain folder that stays plain,
+    because only an admin's sign-in converts it), and the recovery key of a folder converted
+    just now, to be shown to that admin once and never again."""
+
+    key: vault.DataKey | None
+    recovery_key: bytes | None = field(default=None, repr=False)
+
+    @property
+    def recovery_text(self) -> str | None:
+        return keyslots.format_recovery_key(self.recovery_key) if self.recovery_key else None
+
+
+def is_encrypted(data_dir: Path | None = None) -> bool:
+    """True when the data folder has key slots (and so needs signing in before it opens)."""
+    folder = DataDir(resolve_data_dir(data_dir))
+    return folder.path.is_dir() and vault.slots_path(folder).exists()
+
+
+def _throttled(folder: DataDir, label: str, now: dt.datetime) -> None:
+    record = vault.read_attempts(folder).get(label)
+    if record is not None and record.locked_until is not None and now < record.locked_until:
+        raise AuthError(
+            "Terlalu banyak percobaan masuk yang gagal; akun dikunci sementara.",
+            hint=f"Coba lagi dalam {format_wait(record.locked_until - now)}. Bila lupa kata "
+            "sandi, minta admin kantor menggantinya (atau pakai kunci pemulihan).",
+        )
+
+
+def _count_failure(folder: DataDir, label: str, now: dt.datetime) -> dt.timedelta:
+    attempts = vault.read_attempts(folder)
+    failures = attempts.get(label, vault.Attempts()).failures + 1
+    wait = lock_duration(failures)
+    attempts[label] = vault.Attempts(failures, now + wait if wait else None)
+    vault.write_attempts(folder, attempts)
+    return wait
+
+
+def _clear_failures(folder: DataDir, label: str) -> None:
+    attempts = vault.read_attempts(folder)
+    if attempts.pop(label, None) is not None:
+        vault.write_attempts(folder, attempts)
+
+
+def _open_slot(folder: DataDir, label: str, secret: str, now: dt.datetime) -> vault.DataKey:
+    """The brake of sign-in (accounts.users.lock_duration), kept in the folder's attempts file
+    because the database cannot be read before the key is known."""
+    slots = vault.read_slots(folder)
+    if slots is None:
+        raise FolderLockedError("Folder data ini tidak terenkripsi.")
+    _throttled(folder, label, now)
+    try:
+        if label == keyslots.RECOVERY_LABEL:
+            raw = keyslots.open_with_recovery_key(slots, keyslots.parse_recovery_key(secret))
+        else:
+            if slots.password_slot(label) is None:
+                # Same work as a real slot, so timing does not tell which usernames exist.
+                keyslots.password_slot(slots.folder_id, bytes(32), label, secret)
+            raw = keyslots.open_with_password(slots, label, secret)
+    except WrongPassphraseError as exc:
+        wait = _count_failure(folder, label, now)
+        if label == keyslots.RECOVERY_LABEL:
+            raise
+        hint = f"Akun dikunci sementara; coba lagi dalam {format_wait(wait)}." if wait else None
+        raise AuthError(WRONG_CREDENTIALS, hint=hint or WRONG_CREDENTIALS_HINT) from exc
+    _clear_failures(folder, label)
+    return vault.DataKey(raw)
+
+
+def unlock_with_recovery_key(
+    data_dir: Path | None, recovery_text: str, *, clock: Clock | None = None
+) -> vault.DataKey:
+    """The folder's key from its recovery key (typed or read from a file); throttled too."""
+    folder = DataDir(resolve_data_dir(data_dir))
+    now = (clock or utc_now)()
+    return _open_slot(folder, keyslots.RECOVERY_LABEL, recovery_text, now)
+
+
+def unlock(
+    data_dir: Path | None,
+    username: str,
+    password: str,
+    *,
+    clock: Clock | None = None,
+) -> Unlocked:
+    """Sign in to the data folder's key: the one place the command line and the GUI unlock.
+
+    An encrypted folder: the clerk's key slot is opened with the password (argon2id, about a
+    second: call it off the GUI thread); wrong passwords are counted and throttled like
+    sign-in. A plain folder of an older version: the clerk signs in as before, and when that
+    clerk is an admin the folder is converted (after an automatic backup into ``backups/``)
+    and the new recovery key is returned for that admin to see once.
+    """
+    folder = DataDir(resolve_data_dir(data_dir))
+    now = (clock or utc_now)()
+    if folder.path.is_dir():
+        convert.finish_interrupted(folder)
+    if vault.read_slots(folder) is not None:
+        return Unlocked(_open_slot(folder, normalise_username(username)[:64], password, now))
+    if database_url_for(folder) != sqlite_url(folder.database_path):
+        return Unlocked(None)  # An office database server: see README, not converted here.
+    with open_app(folder.path, clock=clock) as ctx:
+        user = authenticate(ctx, username, password)
+        revision = ctx.db.current_revision()
+    if user.role != Role.ADMIN or not convert.needs_conversion(folder):
+        return Unlocked(None)
+    saved = backup_before_upgrade(folder, folder.database_path, revision, now=now)
+    log.info("data folder %s: backup %s taken before encryption", folder.path, saved.name)
+    conversion = convert.convert(folder)
+    if user.username not in conversion.clerks_with_slots:
+        slots = vault.read_slots(folder)
+        assert slots is not None
+        slot = keyslots.password_slot(slots.folder_id, conversion.key.raw, user.username, password)
+        vault.write_slots(folder, slots.with_slot(slot))
+    log.info("data folder %s encrypted at rest", folder.path)
+    return Unlocked(conversion.key, conversion.recovery_key)
