@@ -222,11 +222,26 @@ def unlock(
         return Unlocked(None)
     saved = backup_before_upgrade(folder, folder.database_path, revision, now=now)
     log.info("data folder %s: backup %s taken before encryption", folder.path, saved.name)
+    return _encrypt(folder, user.username, password)
+
+
+def _encrypt(folder: DataDir, username: str, password: str) -> Unlocked:
     conversion = convert.convert(folder)
-    if user.username not in conversion.clerks_with_slots:
+    if username not in conversion.clerks_with_slots:
+        # The admin's stored hash could not serve (an older hash shape): the password can.
         slots = vault.read_slots(folder)
         assert slots is not None
-        slot = keyslots.password_slot(slots.folder_id, conversion.key.raw, user.username, password)
+        slot = keyslots.password_slot(slots.folder_id, conversion.key.raw, username, password)
         vault.write_slots(folder, slots.with_slot(slot))
     log.info("data folder %s encrypted at rest", folder.path)
     return Unlocked(conversion.key, conversion.recovery_key)
+
+
+def encrypt_new_folder(data_dir: Path | None, username: str, password: str) -> Unlocked:
+    """Encrypt a data folder made just now (``nonasn init``, the GUI's first start) whose
+    first admin ``username`` was created with ``password``: the same crash-safe conversion as
+    an older folder's, without the backup (there is nothing yet to lose)."""
+    folder = DataDir(resolve_data_dir(data_dir))
+    if not convert.needs_conversion(folder):
+        raise FolderLockedError("Folder data ini sudah terenkripsi.", hint="Tidak ada yang diubah.")
+    return _encrypt(folder, normalise_username(username), password)

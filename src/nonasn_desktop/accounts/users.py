@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from nonasn_desktop.accounts import slots
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.core.context import AppContext, use_session
@@ -207,6 +208,7 @@ def create_clerk(
         },
         at=now,
     )
+    slots.keep_slot(ctx, clerk.username, clerk.password_hash)
     return clerk
 
 
@@ -414,6 +416,10 @@ def set_active(ctx: AppContext, username: str, active: bool, *, actor: str) -> U
             changes={"active": (not active, active)},
             at=ctx.now(),
         )
+        if active:
+            slots.keep_slot(ctx, clerk.username, clerk.password_hash)
+        else:
+            slots.drop_slot(ctx, clerk.username)
         return _info(clerk)
 
 
@@ -455,3 +461,4 @@ def change_password(
             changes={"password_hash": ("lama", "baru")},
             at=ctx.now(),
         )
+        slots.keep_slot(ctx, clerk.username, clerk.password_hash)
