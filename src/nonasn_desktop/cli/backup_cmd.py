@@ -17,9 +17,13 @@ from nonasn_desktop.backup import automatic as backup_auto
 from nonasn_desktop.backup import restore as backup_restore
 from nonasn_desktop.backup import verify as backup_verify
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    data_dir_of,
+    database_url_of,
+    open_unlocked,
+)
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage.datadir import DataDir
 
 # The audit trail's actor for what is done from the command line (no clerk signs in here).
@@ -73,7 +77,7 @@ def _print_info(info: backup.BackupInfo) -> None:
 
 
 def run_create(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    with open_unlocked(data_dir_of(args), database_url=database_url_of(args)) as ctx:
         info = backup.create_backup(ctx, args.out, actor=CLI_ACTOR)
     print(f"Cadangan dibuat: {info.path}")
     _print_info(info)
@@ -111,7 +115,7 @@ def run_restore(args: argparse.Namespace) -> int:
             return 1
     result = backup_restore.restore_backup(data_dir, args.file)
     # Opening migrates a restored database of an older version (after its own backup).
-    with open_app(data_dir.path) as ctx:
+    with open_unlocked(data_dir.path) as ctx:
         backup_restore.record_restore(ctx, result, actor=CLI_ACTOR)
     print(f"Data dipulihkan dari {args.file}.")
     print(result.restored.describe() + ".")
@@ -121,7 +125,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def run_daily(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    with open_unlocked(data_dir_of(args), database_url=database_url_of(args)) as ctx:
         folder = backup_auto.backup_folder(ctx)
         if folder is None:
             print("Cadangan otomatis harian tidak aktif (folder cadangan belum dipilih).")

@@ -14,12 +14,16 @@ from nonasn_desktop.batch.export import (
     rewrite_batch,
 )
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    data_dir_of,
+    database_url_of,
+    open_unlocked,
+)
 from nonasn_desktop.cli.keys_cmd import add_passphrase_option, read_passphrase
 from nonasn_desktop.cli.progress import progress_printer
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.rules.formatting import format_date
-from nonasn_desktop.startup import open_app
 
 
 def register(commands: Any) -> None:
@@ -72,7 +76,7 @@ def _report(result: BatchResult) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    with open_unlocked(data_dir_of(args), database_url=database_url_of(args)) as ctx:
         passphrase = read_passphrase(args)
         if args.rewrite:
             result = rewrite_batch(
@@ -98,7 +102,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    with open_unlocked(data_dir_of(args), database_url=database_url_of(args)) as ctx:
         batches = list_batches(ctx)
         waiting = pending_count(ctx)
     if not batches:

@@ -7,11 +7,15 @@ import time
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    data_dir_of,
+    database_url_of,
+    open_unlocked,
+)
 from nonasn_desktop.cli.progress import progress_printer
 from nonasn_desktop.demo.generate import generate
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.startup import open_app
 
 
 def _count(raw: str) -> int:
@@ -43,7 +47,7 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    with open_unlocked(data_dir_of(args), database_url=database_url_of(args)) as ctx:
         result = generate(
             ctx, args.count, RecordStatus(args.status), seed=args.seed, progress=progress_printer()
         )

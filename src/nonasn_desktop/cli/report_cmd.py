@@ -7,11 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    data_dir_of,
+    database_url_of,
+    open_unlocked,
+)
 from nonasn_desktop.cli.progress import progress_printer
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.reports.recap import write_recap
-from nonasn_desktop.startup import open_app
 
 
 def register(commands: Any) -> None:
@@ -29,7 +33,7 @@ def register(commands: Any) -> None:
 
 
 def run_recap(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    with open_unlocked(data_dir_of(args), database_url=database_url_of(args)) as ctx:
         result = write_recap(ctx, args.out, actor=SYSTEM_ACTOR, progress=progress_printer())
     print(
         f"Rekap ditulis ke {result.path}: {result.rows} data pendaftaran, "

@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    data_dir_of,
+    database_url_of,
+    open_unlocked,
+)
 from nonasn_desktop.cli.progress import progress_printer
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.policy import default_policy
@@ -24,7 +29,6 @@ from nonasn_desktop.roster.report import EXIT_UNREADABLE, ImportReport, write_re
 from nonasn_desktop.roster.template import write_template
 from nonasn_desktop.rules.formatting import format_date, format_money
 from nonasn_desktop.sheets.reading import SpreadsheetError
-from nonasn_desktop.startup import open_app
 
 NOT_LISTED = "Anda Belum Didaftarkan oleh Admin Instansi"
 # Refused rows printed on the terminal; the --report workbook always lists every one.
@@ -100,7 +104,7 @@ def print_report(report: ImportReport, limit: int | None = PRINTED_REFUSALS) -> 
 def run_import(args: argparse.Namespace) -> int:
     progress = progress_printer()
     try:
-        with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+        with open_unlocked(data_dir_of(args), database_url=database_url_of(args)) as ctx:
             report = import_roster(ctx, args.file, actor=SYSTEM_ACTOR, progress=progress)
     except SpreadsheetError as exc:
         if progress is not None:
@@ -115,7 +119,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_lookup(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    with open_unlocked(data_dir_of(args), database_url=database_url_of(args)) as ctx:
         match = roster.lookup(ctx, args.nik)
     if match is None:
         print(
