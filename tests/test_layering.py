@@ -44,7 +44,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "reports": frozenset({"core", "office", "roster", "rules", "sheets", "storage"}),
     "verval": frozenset({"accounts", "core", "flow", "policy", "registration", "rules", "storage"}),
     # policy: the limits on an archive that is verified or restored (forms/backup_limits.toml).
-    "backup": frozenset({"core", "office", "policy", "rules", "storage"}),
+    "backup": frozenset({"core", "crypto", "office", "policy", "rules", "storage"}),
     "batch": frozenset(
         {
             "accounts",

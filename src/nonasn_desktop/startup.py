@@ -89,7 +89,7 @@ def open_app(
     db.device_code = desk.code
     try:
         # An older database is archived into backups/ first; a failed migration changes nothing.
-        upgrade_with_backup(db, folder, clock=clock if clock is not None else utc_now)
+        upgrade_with_backup(db, folder, clock=clock if clock is not None else utc_now, key=key)
         # SQLite makes a new database (and its -wal/-shm) readable by everyone.
         folder.make_private()
         ctx = AppContext(

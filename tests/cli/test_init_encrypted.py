@@ -103,3 +103,29 @@ def test_plain_on_request(
     assert code == 0, err
     assert "KUNCI PEMULIHAN" not in out
     assert cipher.is_plain_sqlite(DataDir(data).database_path)
+
+
+def test_backup_commands_of_an_encrypted_folder(
+    encrypted: tuple[Path, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data, _recovery = encrypted
+    monkeypatch.setenv("NONASN_USER", "admin")
+    monkeypatch.setenv("NONASN_PASSWORD", "Rahasia2022")
+    out = tmp_path / "cadangan.zip"
+    code, _, err = run(["--data-dir", str(data), "backup", "create", str(out)], capsys)
+    assert code == 0, err
+    code, text, err = run(["--data-dir", str(data), "backup", "verify", str(out)], capsys)
+    assert code == 0, err
+    assert "utuh" in text
+    restored = tmp_path / "laptop-baru"
+    argv = ["--data-dir", str(restored), "backup", "restore", str(out), "--ya"]
+    code, text, err = run(argv, capsys)
+    assert code == 0, err
+    assert vault.read_slots(DataDir(restored)) is not None
+    monkeypatch.setenv("NONASN_PASSWORD", "salah-sekali")
+    code, _, err = run(["--data-dir", str(data), "backup", "verify", str(out)], capsys)
+    assert code == 1
+    assert "salah" in err

@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import argparse
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.backup import archive as backup
 from nonasn_desktop.backup import automatic as backup_auto
 from nonasn_desktop.backup import restore as backup_restore
+from nonasn_desktop.backup import sealed
 from nonasn_desktop.backup import verify as backup_verify
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import (
     add_data_dir_option,
+    credentials,
     data_dir_of,
     database_url_of,
     open_unlocked,
 )
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.startup import is_encrypted, unlock
 from nonasn_desktop.storage.datadir import DataDir
+from nonasn_desktop.storage.vault import DataKey
 
 # The audit trail's actor for what is done from the command line (no clerk signs in here).
 CLI_ACTOR = "cli"
@@ -84,8 +89,28 @@ def run_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _archive_key(path: Path) -> DataKey | None:
+    """The key of a sealed archive (an encrypted folder's), from the clerk's credentials."""
+    try:
+        slots = sealed.slots_of(Path(path))
+    except (zipfile.BadZipFile, OSError, UserError):
+        return None  # Verification says precisely what is wrong with it.
+    if slots is None:
+        return None
+    username, password = credentials()
+    return sealed.unlock_archive(Path(path), username, password)
+
+
+def _folder_key(data_dir: DataDir) -> DataKey | None:
+    """The key of the data folder now (its safety copy is sealed with it)."""
+    if not is_encrypted(data_dir.path):
+        return None
+    username, password = credentials()
+    return unlock(data_dir.path, username, password).key
+
+
 def run_verify(args: argparse.Namespace) -> int:
-    info = backup_verify.verify_backup(args.file)
+    info = backup_verify.verify_backup(args.file, key=_archive_key(args.file))
     print(f"Berkas cadangan {args.file} utuh.")
     _print_info(info)
     return 0
@@ -108,12 +133,15 @@ def _confirmed(info: backup.BackupInfo, data_dir: DataDir) -> bool:
 
 def run_restore(args: argparse.Namespace) -> int:
     data_dir = DataDir.resolve(data_dir_of(args))
+    archive_key = _archive_key(args.file)
     if not args.ya:
-        info = backup_verify.verify_backup(args.file)
+        info = backup_verify.verify_backup(args.file, key=archive_key)
         if not _confirmed(info, data_dir):
             print("Pemulihan dibatalkan; tidak ada yang diubah.")
             return 1
-    result = backup_restore.restore_backup(data_dir, args.file)
+    result = backup_restore.restore_backup(
+        data_dir, args.file, key=_folder_key(data_dir), archive_key=archive_key
+    )
     # Opening migrates a restored database of an older version (after its own backup).
     with open_unlocked(data_dir.path) as ctx:
         backup_restore.record_restore(ctx, result, actor=CLI_ACTOR)

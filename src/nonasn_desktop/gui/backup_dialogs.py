@@ -361,7 +361,8 @@ class RestoreDialog(_BackupWindow):
             return  # focus left the field unchanged (e.g. on the way to "Pulihkan")
         self.checked = None
         self._show_facts(None)
-        self.start(lambda _task: backup_verify.verify_backup(archive), self._checked)
+        key = self._ctx.key
+        self.start(lambda _task: backup_verify.verify_backup(archive, key=key), self._checked)
 
     def _checked(self, info: object) -> None:
         assert isinstance(info, BackupInfo)
