@@ -85,7 +85,7 @@ class _Window(io.RawIOBase):
         return len(data)
 
 
-def _sealed_window(path: Path, archive: zipfile.ZipFile, stream: BinaryIO) -> _Window:
+def _sealed_window(archive: zipfile.ZipFile, stream: BinaryIO) -> _Window:
     info = archive.getinfo(SEALED_MEMBER)
     if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1:
         raise zipfile.BadZipFile("sealed member must be stored")
@@ -124,7 +124,7 @@ def open_inner(path: Path, key: vault.DataKey | None) -> zipfile.ZipFile:
     with contextlib.ExitStack() as stack:
         stream = stack.enter_context(path.open("rb"))
         outer = stack.enter_context(zipfile.ZipFile(stream))
-        window = _sealed_window(path, outer, stream)
+        window = _sealed_window(outer, stream)
         try:
             reader = atrest.Reader(window, key.files_key, "backup", where=path.name)  # type: ignore[arg-type]
         except DecryptionError:
