@@ -21,13 +21,13 @@ from nonasn_desktop.backup import verify as backup_verify
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import (
     add_data_dir_option,
-    credentials,
     data_dir_of,
     database_url_of,
     open_unlocked,
+    read_credentials,
+    unlock_data_folder,
 )
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.startup import is_encrypted, unlock
 from nonasn_desktop.storage.datadir import DataDir
 from nonasn_desktop.storage.vault import DataKey
 
@@ -97,16 +97,13 @@ def _archive_key(path: Path) -> DataKey | None:
         return None  # Verification says precisely what is wrong with it.
     if slots is None:
         return None
-    username, password = credentials()
+    username, password = read_credentials()
     return sealed.unlock_archive(Path(path), username, password)
 
 
 def _folder_key(data_dir: DataDir) -> DataKey | None:
     """The key of the data folder now (its safety copy is sealed with it)."""
-    if not is_encrypted(data_dir.path):
-        return None
-    username, password = credentials()
-    return unlock(data_dir.path, username, password).key
+    return unlock_data_folder(data_dir.path)
 
 
 def run_verify(args: argparse.Namespace) -> int:

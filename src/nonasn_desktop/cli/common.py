@@ -13,6 +13,7 @@ from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import FolderLockedError
 from nonasn_desktop.startup import is_encrypted, open_app, unlock
+from nonasn_desktop.storage.vault import DataKey
 
 DATA_DIR_HELP = "folder data (bawaan: NONASN_DATA_DIR, atau folder data pengguna)"
 
@@ -39,32 +40,43 @@ def database_url_of(args: argparse.Namespace) -> str | None:  # noqa: ARG001
     return os.environ.get("NONASN_DATABASE_URL") or None
 
 
-# Who unlocks an encrypted data folder from the command line (README, "Command line").
+# -- unlocking an encrypted data folder ----------------------------------------------------------
+# The command line's credentials are read in ONE place (read_credentials) and a folder is
+# unlocked in ONE place (unlock_data_folder, called only by open_unlocked). Signing in for the
+# role checks (issue 12) reads the same NONASN_USER / NONASN_PASSWORD: joined, one sign-in gives
+# both the clerk's Actor and the folder's data key.
+
 USER_ENV = "NONASN_USER"
-PASSWORD_ENV = "NONASN_PASSWORD"  # noqa: S105 - a variable name, not a password
+PASSWORD_ENV = "NONASN_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 
 
-def credentials() -> tuple[str, str]:
+def read_credentials() -> tuple[str, str]:
     """The clerk's username and password: NONASN_USER and NONASN_PASSWORD, else asked on a
-    terminal, else FolderLockedError saying how to give them."""
-    username = os.environ.get(USER_ENV, "").strip()
-    password = os.environ.get(PASSWORD_ENV, "")
-    if username and password:
-        return username, password
-    if not sys.stdin.isatty():
+    terminal, else FolderLockedError saying which variables to set."""
+    username = os.environ.get(USER_ENV, "").strip() or None
+    password = os.environ.get(PASSWORD_ENV) or None
+    if (username is None or password is None) and not sys.stdin.isatty():
         raise FolderLockedError(
-            hint=f"Setel variabel lingkungan {USER_ENV} dan {PASSWORD_ENV} (akun petugas "
-            "kantor ini), atau jalankan perintah di terminal agar ditanyakan."
+            hint=f"Setel variabel lingkungan {USER_ENV} (nama pengguna) dan {PASSWORD_ENV} "
+            "(kata sandinya), atau jalankan perintah di terminal untuk mengetiknya."
         )
-    username = username or input("Nama pengguna: ").strip()
-    return username, password or getpass.getpass("Kata sandi: ")
+    if username is None:
+        username = input("Nama pengguna: ").strip()
+    if password is None:
+        password = getpass.getpass(f"Kata sandi {username}: ")
+    return username, password
+
+
+def unlock_data_folder(data_dir: Path | None) -> DataKey | None:
+    """The data key of an encrypted folder, opened with the clerk's credentials (argon2id key
+    slot, throttled after wrong passwords); None for a plain folder, which opens as before
+    (only an admin's sign-in in the application converts it)."""
+    if not is_encrypted(data_dir):
+        return None
+    username, password = read_credentials()
+    return unlock(data_dir, username, password).key
 
 
 def open_unlocked(data_dir: Path | None, **options: Any) -> AppContext:
-    """``open_app`` for a command: an encrypted folder is unlocked first with the clerk's
-    credentials (:func:`credentials`); a plain folder opens as it always did."""
-    if not is_encrypted(data_dir):
-        return open_app(data_dir, **options)
-    username, password = credentials()
-    unlocked = unlock(data_dir, username, password)
-    return open_app(data_dir, key=unlocked.key, **options)
+    """``open_app`` for a command: an encrypted folder is unlocked first."""
+    return open_app(data_dir, key=unlock_data_folder(data_dir), **options)

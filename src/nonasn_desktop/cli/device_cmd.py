@@ -18,13 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    data_dir_of,
+    database_url_of,
+    open_unlocked,
+)
 from nonasn_desktop.cli.keys_cmd import add_passphrase_option, read_passphrase
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.devices import field, registry
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.rules.formatting import format_date
-from nonasn_desktop.startup import open_app
 
 ENROLMENT_PASSPHRASE_ENV = "NONASN_ENROLLMENT_PASSPHRASE"  # noqa: S105 - a variable name
 
@@ -111,7 +115,7 @@ def register(commands: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Any:
-    return open_app(data_dir_of(args), database_url=database_url_of(args))
+    return open_unlocked(data_dir_of(args), database_url=database_url_of(args))
 
 
 def run_enroll(args: argparse.Namespace) -> int:

@@ -13,10 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    data_dir_of,
+    database_url_of,
+    open_unlocked,
+)
 from nonasn_desktop.cli.keys_cmd import add_passphrase_option, read_passphrase
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
-from nonasn_desktop.startup import open_app
 from nonasn_desktop.transfer.export import export_transfer
 from nonasn_desktop.transfer.merge import describe_import, import_transfer
 from nonasn_desktop.transfer.returns import apply_return, write_return
@@ -60,7 +64,7 @@ def register(commands: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Any:
-    return open_app(data_dir_of(args), database_url=database_url_of(args))
+    return open_unlocked(data_dir_of(args), database_url=database_url_of(args))
 
 
 def run_export(args: argparse.Namespace) -> int:
