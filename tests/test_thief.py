@@ -1,5 +1,8 @@
 """The thief test: a copied data folder and backup archive give away nobody without a password.
 
+A field laptop set up from its enrolment file (encrypted at once) and its transfer file give
+away nobody either, and the office still imports that file.
+
 An office of an older version with a few finished demo records (documents included) is
 converted at its admin's sign-in; a backup archive is made. The folder and the archive are
 copied elsewhere, as a thief would. No file, no member of any archive, and nothing a wrong key
@@ -18,6 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock
+from helpers.fieldwork import ENROLMENT_PASSPHRASE, OFFICE_PASSPHRASE, enrol_laptop, make_office
 from nonasn_desktop.backup import archive as backup
 from nonasn_desktop.backup import sealed
 from nonasn_desktop.crypto import atrest
@@ -26,8 +30,10 @@ from nonasn_desktop.errors import AuthError, FolderLockedError, UserError
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.registration import store as registrations
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.startup import open_app, unlock, unlock_with_recovery_key
+from nonasn_desktop.startup import encrypt_field_device, open_app, unlock, unlock_with_recovery_key
 from nonasn_desktop.storage.models import Registration
+from nonasn_desktop.transfer.export import export_transfer
+from nonasn_desktop.transfer.merge import import_transfer
 
 RECORDS = 6
 
@@ -123,3 +129,31 @@ def test_a_stolen_folder_and_backup_give_away_nobody(tmp_path: Path, clock: Fake
     assert sealed.unlock_archive(loot / "cadangan.zip", ADMIN_USERNAME, ADMIN_PASSWORD) == (
         converted.key
     )
+
+
+def test_a_lost_field_laptop_and_its_transfer_file_give_away_nobody(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    office_ctx = make_office(tmp_path / "kantor", clock)
+    enrolled = enrol_laptop(office_ctx, tmp_path, clock=clock)
+    enrolled.laptop.close()
+    laptop_key = encrypt_field_device(enrolled.folder).key
+    with open_app(enrolled.folder, key=laptop_key, clock=clock) as laptop:
+        demo.generate(laptop, RECORDS, RecordStatus.PENDAFTARAN_SELESAI, seed=5)
+        with laptop.db.session() as session:
+            rows = session.execute(select(Registration.nik, Registration.nama)).all()
+        sent = export_transfer(laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE)
+    secrets = [value.encode() for row in rows for value in row]
+    loot = tmp_path / "curian"
+    shutil.copytree(enrolled.folder, loot / "laptop")
+    shutil.copy2(sent.file, loot / sent.file.name)
+    for name, data in _everything(loot):
+        assert not _leaks(data, secrets), name
+    with pytest.raises(FolderLockedError):
+        open_app(loot / "laptop", clock=clock)
+    # The office still imports what the laptop sent.
+    imported = import_transfer(
+        office_ctx, sent.file, passphrase=OFFICE_PASSPHRASE, actor=ADMIN_USERNAME
+    )
+    assert imported.added == RECORDS
+    office_ctx.close()

@@ -33,6 +33,7 @@ from nonasn_desktop.storage import convert, vault
 from nonasn_desktop.storage.database import Database, database_url_for, sqlite_url
 from nonasn_desktop.storage.datadir import DataDir, resolve_data_dir
 from nonasn_desktop.storage.deskconfig import (
+    KIND_FIELD_DEVICE,
     default_desk_name,
     new_desk_code,
     read_desk_config,
@@ -218,16 +219,19 @@ def unlock(
     with open_app(folder.path, clock=clock) as ctx:
         user = authenticate(ctx, username, password)
         revision = ctx.db.current_revision()
-    if user.role != Role.ADMIN or not convert.needs_conversion(folder):
+    # An office's folder is converted by its admin, who keeps the recovery key; a field laptop
+    # has no admin, and is the folder most likely to be lost: any of its clerks converts it.
+    converts = user.role == Role.ADMIN or read_desk_config(folder.path).kind == KIND_FIELD_DEVICE
+    if not converts or not convert.needs_conversion(folder):
         return Unlocked(None)
     saved = backup_before_upgrade(folder, folder.database_path, revision, now=now)
     log.info("data folder %s: backup %s taken before encryption", folder.path, saved.name)
     return _encrypt(folder, user.username, password)
 
 
-def _encrypt(folder: DataDir, username: str, password: str) -> Unlocked:
+def _encrypt(folder: DataDir, username: str | None, password: str) -> Unlocked:
     conversion = convert.convert(folder)
-    if username not in conversion.clerks_with_slots:
+    if username is not None and username not in conversion.clerks_with_slots:
         # The admin's stored hash could not serve (an older hash shape): the password can.
         slots = vault.read_slots(folder)
         assert slots is not None
@@ -245,3 +249,13 @@ def encrypt_new_folder(data_dir: Path | None, username: str, password: str) -> U
     if not convert.needs_conversion(folder):
         raise FolderLockedError("Folder data ini sudah terenkripsi.", hint="Tidak ada yang diubah.")
     return _encrypt(folder, normalise_username(username), password)
+
+
+def encrypt_field_device(data_dir: Path | None) -> Unlocked:
+    """Encrypt a field laptop's folder set up just now from its enrolment file. The laptop
+    knows its clerks' password hashes, not their passwords: each gets a slot made from the
+    hash (accounts.slots), so every clerk signs in with the password they have at the office."""
+    folder = DataDir(resolve_data_dir(data_dir))
+    if not convert.needs_conversion(folder):
+        raise FolderLockedError("Folder data ini sudah terenkripsi.", hint="Tidak ada yang diubah.")
+    return _encrypt(folder, None, "")

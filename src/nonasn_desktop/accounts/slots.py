@@ -37,3 +37,27 @@ def drop_slot(ctx: AppContext, username: str) -> None:
     slots = vault.read_slots(ctx.data_dir)
     if slots is not None and slots.password_slot(username) is not None:
         vault.write_slots(ctx.data_dir, slots.without(username))
+
+
+def follow_clerks(ctx: AppContext, clerks: list[tuple[str, str, bool]]) -> None:
+    """The slots after clerks were written straight into the database (a field laptop's
+    refresh from the office): (username, password hash, active) of every clerk; an active one
+    keeps a slot made from the hash, an inactive one loses it."""
+    if ctx.key is None:
+        return
+    slots = vault.read_slots(ctx.data_dir)
+    if slots is None:
+        return
+    updated = slots
+    for username, password_hash, active in clerks:
+        slot = (
+            keyslots.slot_from_password_hash(slots.folder_id, ctx.key.raw, username, password_hash)
+            if active
+            else None
+        )
+        if slot is not None:
+            updated = updated.with_slot(slot)
+        elif updated.password_slot(username) is not None:
+            updated = updated.without(username)
+    if updated != slots:
+        vault.write_slots(ctx.data_dir, updated)

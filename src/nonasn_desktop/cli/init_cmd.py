@@ -32,7 +32,7 @@ from nonasn_desktop.cli.common import (
 )
 from nonasn_desktop.cli.keys_cmd import PASSPHRASE_ENV, add_passphrase_option, read_passphrase
 from nonasn_desktop.core.context import AppContext
-from nonasn_desktop.devices.field import set_up_field_device
+from nonasn_desktop.devices.field import FieldSetup, set_up_field_device
 from nonasn_desktop.errors import ConflictError, UserError
 from nonasn_desktop.office.identity import OfficeInfo, get_office, initialise, normalise_office_code
 from nonasn_desktop.office.keys import (
@@ -42,7 +42,13 @@ from nonasn_desktop.office.keys import (
     validate_new_passphrase,
 )
 from nonasn_desktop.printing.recovery_sheet import save_recovery_sheet
-from nonasn_desktop.startup import Unlocked, encrypt_new_folder, is_encrypted, open_app
+from nonasn_desktop.startup import (
+    Unlocked,
+    encrypt_field_device,
+    encrypt_new_folder,
+    is_encrypted,
+    open_app,
+)
 from nonasn_desktop.storage.database import database_url_for, sqlite_url
 from nonasn_desktop.storage.datadir import DataDir, resolve_data_dir
 from nonasn_desktop.storage.deskconfig import (
@@ -179,37 +185,44 @@ def _join(ctx: AppContext, args: argparse.Namespace, office: OfficeInfo) -> None
 
 
 def _set_up_field_device(args: argparse.Namespace, folder: DataDir) -> int:
-    """A field laptop from its enrolment file: always its own SQLite folder, no office key."""
+    """A field laptop from its enrolment file: always its own SQLite folder, no office key,
+    and (unless --plain) encrypted at once: it is the folder most likely to be lost."""
     if args.database_url or args.office_code or args.admin:
         raise UserError(
             "--enrollment tidak dipakai bersama --database-url, --office-code atau --admin: "
             "laptop lapangan menyimpan datanya sendiri dan mendapat kantor serta penggunanya "
             "dari berkas pendaftaran."
         )
-    with open_app(folder.path, create=True, database_url=sqlite_url(folder.database_path)) as ctx:
+    opener = open_unlocked if is_encrypted(folder.path) else open_app
+    with opener(folder.path, create=True, database_url=sqlite_url(folder.database_path)) as ctx:
         passphrase = read_passphrase(args)
         setup = set_up_field_device(ctx, args.enrollment, passphrase)
-        device = setup.device
-        if setup.already:
-            print(
-                f"Folder data ini sudah menjadi perangkat {device.code} ({device.name}) kantor "
-                f"{device.office_code}; tidak ada yang diubah."
-            )
-        else:
-            print(
-                f"Perangkat lapangan {device.code} ({device.name}) kantor {device.office_code} "
-                f"({setup.office_name}) disiapkan."
-            )
-            print(
-                f"Pengguna: {', '.join(setup.clerks)}; daftar Admin Instansi: "
-                f"{setup.roster_count} orang."
-            )
-            print(
-                "Kirim data ke kantor dengan: nonasn transfer export --out FOLDER (frasa sandi "
-                "pendaftaran diminta untuk menandatangani)."
-            )
+        _print_field_setup(setup)
         print(f"Folder data: {ctx.data_dir.path}")
+    if not setup.already and not args.plain and not is_encrypted(folder.path):
+        _encrypt(folder, args, encrypt_field_device(folder.path))
     return 0
+
+
+def _print_field_setup(setup: FieldSetup) -> None:
+    device = setup.device
+    if setup.already:
+        print(
+            f"Folder data ini sudah menjadi perangkat {device.code} ({device.name}) kantor "
+            f"{device.office_code}; tidak ada yang diubah."
+        )
+        return
+    print(
+        f"Perangkat lapangan {device.code} ({device.name}) kantor {device.office_code} "
+        f"({setup.office_name}) disiapkan."
+    )
+    print(
+        f"Pengguna: {', '.join(setup.clerks)}; daftar Admin Instansi: {setup.roster_count} orang."
+    )
+    print(
+        "Kirim data ke kantor dengan: nonasn transfer export --out FOLDER (frasa sandi "
+        "pendaftaran diminta untuk menandatangani)."
+    )
 
 
 def run(args: argparse.Namespace) -> int:
