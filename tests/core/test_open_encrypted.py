@@ -50,3 +50,19 @@ def test_a_plain_folder_opens_as_before(tmp_path: Path) -> None:
         assert not ctx.encrypted
     with open_app(tmp_path / "data") as ctx:
         assert ctx.key is None
+
+
+def test_a_database_file_from_another_office_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
+    key = _encrypted_folder(tmp_path / "data")
+    _encrypted_folder(tmp_path / "lain")
+    ours = DataDir(tmp_path / "data").database_path
+    # Someone copies another office's (encrypted) database, then a plain one, over ours.
+    for foreign in (DataDir(tmp_path / "lain").database_path, None):
+        if foreign is None:
+            with open_app(tmp_path / "polos", create=True) as plain:
+                foreign = plain.data_dir.database_path
+        ours.write_bytes(foreign.read_bytes())
+        before = ours.read_bytes()
+        with pytest.raises(StorageError, match="milik kantor/folder lain"):
+            open_app(tmp_path / "data", key=key)
+        assert ours.read_bytes() == before
