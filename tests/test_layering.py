@@ -47,7 +47,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "reports": frozenset({"accounts", "core", "office", "roster", "rules", "sheets", "storage"}),
     "verval": frozenset({"accounts", "core", "flow", "policy", "registration", "rules", "storage"}),
     # policy: the limits on an archive that is verified or restored (forms/backup_limits.toml).
-    "backup": frozenset({"accounts", "core", "office", "policy", "rules", "storage"}),
+    "backup": frozenset({"accounts", "core", "crypto", "office", "policy", "rules", "storage"}),
     "batch": frozenset(
         {
             "accounts",
@@ -95,7 +95,10 @@ ALLOWED: dict[str, frozenset[str]] = {
         }
     ),
     # Opening a data folder, and the installation's self-test.
-    "startup": frozenset({"backup", "core", "office", "policy", "storage"}),
+    # accounts: unlocking the folder uses sign-in's brake and converts after signing in.
+    "startup": frozenset(
+        {"accounts", "backup", "core", "crypto", "office", "policy", "rules", "storage"}
+    ),
     "selftest": frozenset(
         {
             "accounts",

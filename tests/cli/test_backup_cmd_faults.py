@@ -21,7 +21,17 @@ from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.startup import open_app
 
-INIT = ["init", "--office-code", "3273", "--office-name", "BKD Kota Bandung", "--admin", "admin"]
+# --plain: these check the plain archive format; encrypted backups have their own tests.
+INIT = [
+    "init",
+    "--office-code",
+    "3273",
+    "--office-name",
+    "BKD Kota Bandung",
+    "--admin",
+    "admin",
+    "--plain",
+]
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -16,6 +16,8 @@ from helpers.fieldwork import (
     make_office,
 )
 from nonasn_desktop.cli.main import main
+from nonasn_desktop.storage import cipher, vault
+from nonasn_desktop.storage.datadir import DataDir
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -58,6 +60,14 @@ def test_field_laptop_round_trip_on_the_command_line(
     code, out, err = run([*laptop, "init", "--enrollment", str(enrolment)], capsys)
     assert code == 0, err
     assert "Perangkat lapangan L01 (Laptop Kec. Selebar) kantor 1771BKD" in out
+    # The laptop is encrypted at once; its clerks sign in with their office passwords.
+    assert "KUNCI PEMULIHAN" in out
+    assert vault.read_slots(DataDir(tmp_path / "laptop")) is not None
+    code, _, err = run([*laptop, "demo-data", "--count", "1"], capsys)
+    assert code == 1
+    assert "NONASN_USER" in err
+    monkeypatch.setenv("NONASN_USER", OPERATOR)
+    monkeypatch.setenv("NONASN_PASSWORD", OPERATOR_PASSWORD)
     code, out, _ = run([*laptop, "init", "--enrollment", str(enrolment)], capsys)
     assert code == 0
     assert "tidak ada yang diubah" in out
@@ -110,6 +120,8 @@ def test_field_laptop_round_trip_on_the_command_line(
     code, out, _ = run([*office, "device", "revoke", "L01"], capsys)
     assert code == 0
     assert "dicabut sejak" in out
+    # The laptop stayed encrypted through the whole round trip.
+    assert not cipher.is_plain_sqlite(DataDir(tmp_path / "laptop").database_path)
     code, _, err = run([*office, "transfer", "import", str(transfer)], capsys)
     assert code == 1
     assert "sudah dicabut" in err

@@ -14,6 +14,8 @@ data after a restart. ``READY`` is printed once the data folder is open. Modes:
 - ``export FOLDER``: two more records approved, then a batch exported into FOLDER:
   ``APPROVED <count>``, ``EXPORTED <sequence> <file name>``.
 - ``restore A B``: the two archives restored in turn: ``RESTORED <archive>``.
+- ``encrypt POINT``: the admin signs in to a plain folder, which is converted (encryption at
+  rest); at the conversion's step POINT it prints ``AT <point>`` and waits to be killed.
 - ``migrate VERSIONS``: the data folder opened with one more migration, from VERSIONS, which
   prints ``MIGRATING`` and then takes its time; it never finishes.
 """
@@ -198,6 +200,29 @@ def migrate(data_dir: Path, versions: Path) -> None:
     report("MIGRATED")  # never reached: the test kills the process first
 
 
+def encrypt(data_dir: Path, point: Path) -> None:
+    """An admin signs in to a plain folder of an older version, which converts it; at the
+    conversion's step ``point`` the worker says ``AT <point>`` and waits to be killed."""
+    from helpers.accounts import ADMIN_PASSWORD
+    from nonasn_desktop import startup
+    from nonasn_desktop.storage import convert
+
+    real = convert.convert
+
+    def pause(step: str) -> None:
+        if step == point.name:
+            report(f"AT {step}")
+            time.sleep(60)
+
+    def convert_pausing(folder: object, **_options: object) -> object:
+        return real(folder, checkpoint=pause)  # type: ignore[arg-type]
+
+    convert.convert = convert_pausing  # type: ignore[assignment]
+    report("READY")
+    startup.unlock(data_dir, ADMIN, ADMIN_PASSWORD)
+    report("ENCRYPTED")  # never reached: the test kills the process first
+
+
 def main(argv: list[str]) -> int:
     mode, data_dir, *rest = argv
     paths = [Path(value) for value in rest]
@@ -207,6 +232,7 @@ def main(argv: list[str]) -> int:
         "export": export,
         "restore": restore,
         "migrate": migrate,
+        "encrypt": encrypt,
     }
     modes[mode](Path(data_dir), *paths)
     return 0

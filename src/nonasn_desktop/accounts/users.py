@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from nonasn_desktop.accounts import slots
 from nonasn_desktop.accounts.authz import Actor, issue, require
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
@@ -201,6 +202,7 @@ def create_clerk(
         },
         at=now,
     )
+    slots.keep_slot(ctx, clerk.username, clerk.password_hash)
     return clerk
 
 
@@ -449,7 +451,42 @@ def set_active(ctx: AppContext, username: str, active: bool, *, actor: Actor) ->
             changes={"active": (not active, active)},
             at=ctx.now(),
         )
+        if active:
+            slots.keep_slot(ctx, clerk.username, clerk.password_hash)
+        else:
+            slots.drop_slot(ctx, clerk.username)
         return _info(clerk)
+
+
+def recover_admin_password(ctx: AppContext, *, username: str, new_password: str) -> None:
+    """Set an active admin's password in a folder that was just opened with its recovery key.
+
+    Not an operation with an Actor: when every password is lost nobody can sign in, and the
+    recovery key (printed once at set-up, kept in the office safe) is the authority. The caller
+    proves it by holding the folder opened with that key; the audit trail names the recovery.
+    """
+    check_password(ctx.policy.password, new_password)
+    with ctx.db.session() as session:
+        clerk = _get(session, username)
+        if Role(clerk.role) is not Role.ADMIN or not clerk.active:
+            raise ConflictError(
+                f"'{clerk.username}' bukan admin yang aktif; kata sandinya tidak diubah.",
+                hint="Sebutkan admin yang aktif dengan --admin.",
+            )
+        clerk.password_hash = hash_secret(new_password)
+        clerk.failed_attempts = 0
+        clerk.locked_until = None
+        audit.record(
+            session,
+            actor=SYSTEM_ACTOR,
+            action="folder.recover",
+            entity="clerk",
+            entity_id=clerk.id,
+            changes={"password_hash": ("lama", "baru")},
+            reason="kata sandi admin ditetapkan dengan kunci pemulihan",
+            at=ctx.now(),
+        )
+        slots.keep_slot(ctx, clerk.username, clerk.password_hash)
 
 
 def change_password(
@@ -491,3 +528,4 @@ def change_password(
             changes={"password_hash": ("lama", "baru")},
             at=ctx.now(),
         )
+        slots.keep_slot(ctx, clerk.username, clerk.password_hash)

@@ -169,7 +169,12 @@ def run_daily_backup_if_due(ctx: AppContext) -> AutoBackupResult | None:
         return None
     target = unique_path(folder / f"{AUTO_PREFIX}-{code}-{stamp(now)}{SUFFIX}")
     info = write_archive(
-        target, data_dir=ctx.data_dir, db_file=database_file(ctx), now=now, reason=REASON_AUTOMATIC
+        target,
+        data_dir=ctx.data_dir,
+        db_file=database_file(ctx),
+        now=now,
+        reason=REASON_AUTOMATIC,
+        key=ctx.key,
     )
     audit_backup(ctx, info, audit.SYSTEM_ACTOR)
     keep = get_setting(ctx, BACKUP_KEEP)

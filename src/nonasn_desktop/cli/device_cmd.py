@@ -23,12 +23,12 @@ from nonasn_desktop.cli.common import (
     data_dir_of,
     database_url_of,
     open_signed_in,
+    open_unlocked,
 )
 from nonasn_desktop.cli.keys_cmd import add_passphrase_option, read_passphrase
 from nonasn_desktop.devices import field, registry
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.rules.formatting import format_date
-from nonasn_desktop.startup import open_app
 
 ENROLMENT_PASSPHRASE_ENV = "NONASN_ENROLLMENT_PASSPHRASE"  # noqa: S105 - a variable name
 
@@ -115,7 +115,7 @@ def register(commands: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Any:
-    return open_app(data_dir_of(args), database_url=database_url_of(args))
+    return open_unlocked(data_dir_of(args), database_url=database_url_of(args))
 
 
 def run_enroll(args: argparse.Namespace) -> int:

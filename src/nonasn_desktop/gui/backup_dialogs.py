@@ -360,8 +360,8 @@ class RestoreDialog(_BackupWindow):
         if self.checked is not None and self.checked.path == archive:
             return  # focus left the field unchanged (e.g. on the way to "Pulihkan")
         self.checked = None
-        self._show_facts(None)
-        self.start(lambda _task: backup_verify.verify_backup(archive), self._checked)
+        self._show_facts(None)  # then the archive (a sealed one opens with the folder's key):
+        self.start(lambda _: backup_verify.verify_backup(archive, key=self._ctx.key), self._checked)
 
     def _checked(self, info: object) -> None:
         assert isinstance(info, BackupInfo)
