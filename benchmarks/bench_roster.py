@@ -38,6 +38,7 @@ import zipfile
 from pathlib import Path
 
 from benchmarks.harness import Result, reported, within
+from benchmarks.peak_memory import child_env
 
 ROWS = 100_000
 RATIO_LIMIT = 3.0
@@ -45,7 +46,7 @@ MEMORY_LIMIT_MB = 400.0
 REPEAT = 3
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 mode, path, folder = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 if mode == "calamine":
@@ -60,9 +61,11 @@ if mode == "calamine":
 elif mode == "import":
     from nonasn_desktop.startup import open_app
     from nonasn_desktop.roster.importing import import_roster
+    from benchmarks.harness import signed_in_admin
     with open_app(folder, create=True) as ctx:
+        actor = signed_in_admin(ctx)
         started, cpu = time.perf_counter(), time.process_time()
-        report = import_roster(ctx, path, actor="system")
+        report = import_roster(ctx, path, actor=actor)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     extra = {"added": report.added, "refused": report.refused_count}
 elif mode == "refuse":
@@ -78,17 +81,8 @@ elif mode == "refuse":
             refused = str(exc)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     extra = {"refused_with": refused}
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-try:
-    # On Linux ru_maxrss keeps the parent's high-water mark across fork and exec (the
-    # benchmark process may already hold a 100,000-row recap); VmHWM is this process's own.
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                peak = int(line.split()[1])
-except OSError:
-    pass
-print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak / 1024, **extra}))
+from benchmarks.peak_memory import peak_kib
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_kib() / 1024, **extra}))
 """
 
 
@@ -188,6 +182,7 @@ def _child(mode: str, path: Path, folder: Path) -> dict[str, float]:
         check=True,
         capture_output=True,
         text=True,
+        env=child_env(),
     )
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -33,6 +32,7 @@ import uuid
 from pathlib import Path
 
 from benchmarks.harness import Result, best_of, reported, within
+from benchmarks.peak_memory import child_env
 
 RECORDS = 1_000
 SEEDED = 10
@@ -165,8 +165,9 @@ def _laptop(folder: Path, enrolment: Path, out: Path) -> tuple[list[Path], Path]
 
 _IMPORT = textwrap.dedent(
     """
-    import json, resource, sys, time
+    import json, sys, time
     from pathlib import Path
+    from benchmarks.peak_memory import peak_kib
     from nonasn_desktop.startup import open_app
     from nonasn_desktop.transfer.merge import import_transfer
 
@@ -175,15 +176,7 @@ _IMPORT = textwrap.dedent(
         started = time.perf_counter()
         result = import_transfer(ctx, transfer, passphrase=passphrase, actor="system")
         elapsed = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    peak_kib = int(line.split()[1])
-    except OSError:
-        pass
-    print(json.dumps({"seconds": elapsed, "peak_kib": peak_kib, "added": result.added,
+    print(json.dumps({"seconds": elapsed, "peak_kib": peak_kib(), "added": result.added,
                       "documents": result.documents_added}))
     """
 )
@@ -198,7 +191,7 @@ def _import(folder: Path, pristine: Path, transfer: Path) -> dict[str, float]:
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        env=child_env(),
     )
     figures: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
     return figures

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from nonasn_desktop.accounts.authz import Actor
     from nonasn_desktop.accounts.users import UserInfo
     from nonasn_desktop.core.context import AppContext
 
@@ -45,15 +46,14 @@ def app_ctx(tmp_path: Path, clock: FakeClock) -> Iterator[AppContext]:
 
 @pytest.fixture
 def admin_user(app_ctx: AppContext) -> UserInfo:
-    """An active admin (``admin`` / ``rahasia123``) created by the system actor."""
-    from nonasn_desktop.accounts.users import create_user
-    from nonasn_desktop.rules.roles import Role
+    """An active admin (``admin`` / ``rahasia123``), made as set-up does, signed in."""
+    from helpers.accounts import add_clerk, sign_in
 
-    return create_user(
-        app_ctx,
-        username=ADMIN_USERNAME,
-        full_name="Admin Kantor",
-        role=Role.ADMIN,
-        password=ADMIN_PASSWORD,
-        actor="system",
-    )
+    add_clerk(app_ctx, ADMIN_USERNAME, "admin", password=ADMIN_PASSWORD, full_name="Admin Kantor")
+    return sign_in(app_ctx)
+
+
+@pytest.fixture
+def admin(admin_user: UserInfo) -> Actor:
+    """The signed-in admin's Actor, for operations."""
+    return admin_user.actor

@@ -39,12 +39,15 @@ ALLOWED: dict[str, frozenset[str]] = {
     "central": frozenset({"crypto", "rules", "sheets", "storage"}),
     "office": frozenset({"accounts", "central", "core", "crypto", "rules", "storage"}),
     "roster": frozenset({"accounts", "core", "policy", "rules", "sheets", "storage"}),
-    "printing": frozenset({"core", "office", "policy", "rules", "storage"}),
-    "registration": frozenset({"core", "flow", "office", "policy", "roster", "rules", "storage"}),
-    "reports": frozenset({"core", "office", "roster", "rules", "sheets", "storage"}),
+    # accounts: every operation checks its clerk (accounts.authz).
+    "printing": frozenset({"accounts", "core", "office", "policy", "rules", "storage"}),
+    "registration": frozenset(
+        {"accounts", "core", "flow", "office", "policy", "roster", "rules", "storage"}
+    ),
+    "reports": frozenset({"accounts", "core", "office", "roster", "rules", "sheets", "storage"}),
     "verval": frozenset({"accounts", "core", "flow", "policy", "registration", "rules", "storage"}),
     # policy: the limits on an archive that is verified or restored (forms/backup_limits.toml).
-    "backup": frozenset({"core", "office", "policy", "rules", "storage"}),
+    "backup": frozenset({"accounts", "core", "crypto", "office", "policy", "rules", "storage"}),
     "batch": frozenset(
         {
             "accounts",
@@ -78,13 +81,29 @@ ALLOWED: dict[str, frozenset[str]] = {
         }
     ),
     "demo": frozenset(
-        {"core", "crypto", "flow", "office", "policy", "registration", "roster", "rules", "verval"}
+        {
+            "accounts",
+            "core",
+            "crypto",
+            "flow",
+            "office",
+            "policy",
+            "registration",
+            "roster",
+            "rules",
+            "verval",
+        }
     ),
     # Opening a data folder, and the installation's self-test.
-    "startup": frozenset({"backup", "core", "office", "policy", "storage"}),
+    # accounts: unlocking the folder uses sign-in's brake and converts after signing in.
+    "startup": frozenset(
+        {"accounts", "backup", "core", "crypto", "office", "policy", "rules", "storage"}
+    ),
     "selftest": frozenset(
         {
+            "accounts",
             "backup",
+            "core",
             "crypto",
             "demo",
             "office",

@@ -76,3 +76,14 @@ class FlowError(UserError):
 
 class AuthError(UserError):
     """Sign-in failed, was throttled, or the signed-in user lacks the role for an action."""
+
+
+class FolderLockedError(UserError):
+    """The data folder is encrypted and was opened without its key (nobody signed in yet)."""
+
+    def __init__(self, message: str | None = None, *, hint: str | None = None) -> None:
+        super().__init__(
+            message or "Folder data terkunci: masuk dengan nama pengguna dan kata sandi.",
+            hint=hint
+            or "Di baris perintah: isi NONASN_USER dan NONASN_PASSWORD (atau ketik saat diminta).",
+        )

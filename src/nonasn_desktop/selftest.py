@@ -23,9 +23,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from nonasn_desktop.errors import UserError
+
+if TYPE_CHECKING:
+    from nonasn_desktop.accounts.authz import Actor
+    from nonasn_desktop.core.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,8 @@ OK_MARK = "[OK]"
 FAILED_MARK = "[GAGAL]"
 OFFICE_CODE = "3273"
 OFFICE_NAME = "BKD Uji Mandiri"
+# The admin of the scratch office the card is printed in (a throw-away folder).
+SCRATCH_ADMIN = ("uji.mandiri", "UjiMandiri2026")
 # A fixed reference date: the checks must not depend on today's date.
 TODAY = dt.date(2026, 1, 5)
 
@@ -113,17 +119,26 @@ def check_database(scratch: Path) -> str:
     return f"dibuat dan dimigrasi ke skema {revision}, SQLite {sqlite3.sqlite_version}"
 
 
+def _scratch_admin(ctx: AppContext) -> Actor:
+    """The office of a scratch folder set up, and its admin signed in: the checks do their
+    work as a clerk would, through the same checks of who may."""
+    from nonasn_desktop.accounts.users import authenticate
+    from nonasn_desktop.office.identity import initialise
+
+    initialise(ctx, office_code=OFFICE_CODE, office_name=OFFICE_NAME, admin=SCRATCH_ADMIN)
+    return authenticate(ctx, *SCRATCH_ADMIN).actor
+
+
 def check_backup(scratch: Path) -> str:
     """A backup archive of a small data folder, written and verified."""
     from nonasn_desktop.backup import archive as backup
     from nonasn_desktop.backup import verify as backup_verify
-    from nonasn_desktop.office.identity import initialise
     from nonasn_desktop.startup import open_app
 
     with open_app(scratch / "data", create=True) as ctx:
-        initialise(ctx, office_code=OFFICE_CODE, office_name=OFFICE_NAME)
+        actor = _scratch_admin(ctx)
         ctx.blobs.put(b"dokumen uji")
-        info = backup.create_backup(ctx, scratch / "cadangan.zip")
+        info = backup.create_backup(ctx, scratch / "cadangan.zip", actor=actor)
     verified = backup_verify.verify_backup(info.path)
     _expect(verified.documents == 1, f"{verified.documents} dokumen di cadangan, bukan 1")
     return "arsip ZIP dibuat dan diperiksa"
@@ -163,7 +178,6 @@ def check_jpeg(_scratch: Path) -> str:
 def check_pdf_card(scratch: Path) -> str:
     """A real registration walked through the flow, its account card printed and rendered."""
     from nonasn_desktop.demo import generate as demo
-    from nonasn_desktop.office.identity import initialise
     from nonasn_desktop.printing import printouts
     from nonasn_desktop.printing.pages import PdfPages
     from nonasn_desktop.registration import store as registrations
@@ -171,11 +185,11 @@ def check_pdf_card(scratch: Path) -> str:
     from nonasn_desktop.startup import open_app
 
     with open_app(scratch / "kartu", create=True) as ctx:
-        initialise(ctx, office_code=OFFICE_CODE, office_name=OFFICE_NAME)
-        demo.generate(ctx, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=1)
+        actor = _scratch_admin(ctx)
+        demo.generate(ctx, 1, RecordStatus.PENDAFTARAN_SELESAI, actor=actor, seed=1)
         counts = registrations.count_by_status(ctx)
         _expect(counts[RecordStatus.PENDAFTARAN_SELESAI] == 1, "pendaftaran contoh tidak selesai")
-        pdf = printouts.account_card_pdf(ctx, 1)
+        pdf = printouts.account_card_pdf(ctx, 1, actor=actor)
     # PDFium (pypdfium2's shared library), as used for previews and printing.
     with PdfPages(pdf) as document:
         pages = document.count

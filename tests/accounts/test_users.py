@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from nonasn_desktop.accounts import users
-from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.accounts.authz import Actor
+from nonasn_desktop.accounts.users import ClerkInfo, UserInfo
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import AuthError, ConflictError, FieldError, NotFoundError
@@ -20,14 +21,20 @@ if TYPE_CHECKING:
 PASSWORD = "kunci2026"
 
 
-def _operator(ctx: AppContext, username: str = "budi") -> UserInfo:
+def _as(ctx: AppContext, username: str = "admin", password: str | None = None) -> Actor:
+    """The Actor of a clerk who signs in now (the admin's password for the admin)."""
+    secret = password or ("rahasia123" if username == "admin" else PASSWORD)
+    return users.authenticate(ctx, username, secret).actor
+
+
+def _operator(ctx: AppContext, username: str = "budi") -> ClerkInfo:
     return users.create_user(
         ctx,
         username=username,
         full_name="Budi Santoso",
         role=Role.OPERATOR,
         password=PASSWORD,
-        actor="admin",
+        actor=_as(ctx),
     )
 
 
@@ -47,9 +54,9 @@ def test_create_user(app_ctx: AppContext, admin_user: UserInfo) -> None:
         full_name="  Budi   Santoso ",
         role=Role.OPERATOR,
         password=PASSWORD,
-        actor=admin_user.username,
+        actor=admin_user.actor,
     )
-    assert info == UserInfo(
+    assert info == ClerkInfo(
         id=info.id,
         username="budi.santoso",
         full_name="Budi Santoso",
@@ -75,7 +82,7 @@ def test_bad_usernames(app_ctx: AppContext, admin_user: UserInfo, username: str)
             full_name="X",
             role=Role.OPERATOR,
             password=PASSWORD,
-            actor="admin",
+            actor=_as(app_ctx),
         )
     assert info.value.field == "username"
 
@@ -88,7 +95,7 @@ def test_reserved_username(app_ctx: AppContext, admin_user: UserInfo) -> None:
             full_name="X",
             role=Role.ADMIN,
             password=PASSWORD,
-            actor="admin",
+            actor=_as(app_ctx),
         )
 
 
@@ -106,7 +113,7 @@ def test_weak_passwords(
             full_name="Budi",
             role=Role.OPERATOR,
             password=password,
-            actor="admin",
+            actor=_as(app_ctx),
         )
     assert info.value.field == "kata_sandi"
 
@@ -125,7 +132,7 @@ def test_empty_full_name(app_ctx: AppContext, admin_user: UserInfo) -> None:
             full_name="   ",
             role=Role.OPERATOR,
             password=PASSWORD,
-            actor="admin",
+            actor=_as(app_ctx),
         )
 
 
@@ -138,8 +145,11 @@ def test_only_admins_create_users(app_ctx: AppContext, admin_user: UserInfo) -> 
             full_name="Ani",
             role=Role.ADMIN,
             password=PASSWORD,
-            actor="budi",
+            actor=_as(app_ctx, "budi"),
         )
+    # Signed in before being deactivated: the next action is refused all the same.
+    stale = _as(app_ctx, "budi")
+    users.set_active(app_ctx, "budi", False, actor=_as(app_ctx))
     with pytest.raises(AuthError, match="tidak dikenal"):
         users.create_user(
             app_ctx,
@@ -147,14 +157,14 @@ def test_only_admins_create_users(app_ctx: AppContext, admin_user: UserInfo) -> 
             full_name="Ani",
             role=Role.ADMIN,
             password=PASSWORD,
-            actor="ghost",
+            actor=stale,
         )
     assert users.find_user(app_ctx, "ani") is None
 
 
 def test_listing_and_finding(app_ctx: AppContext, admin_user: UserInfo) -> None:
     budi = _operator(app_ctx)
-    assert [u.username for u in users.list_users(app_ctx)] == ["admin", "budi"]
+    assert [u.username for u in users.list_users(app_ctx, actor=_as(app_ctx))] == ["admin", "budi"]
     assert users.find_user(app_ctx, "BUDI") == budi
     assert users.get_user(app_ctx, "budi") == budi
     assert users.find_user(app_ctx, "nobody") is None
@@ -167,7 +177,7 @@ def test_listing_and_finding(app_ctx: AppContext, admin_user: UserInfo) -> None:
 
 def test_sign_in(app_ctx: AppContext, admin_user: UserInfo, clock: FakeClock) -> None:
     budi = _operator(app_ctx)
-    assert users.authenticate(app_ctx, " BUDI ", PASSWORD) == budi
+    assert users.authenticate(app_ctx, " BUDI ", PASSWORD).id == budi.id
     with app_ctx.db.session() as session:
         assert session.scalars(select(Clerk.last_login_at).where(Clerk.id == budi.id)).one() == (
             clock.now
@@ -247,7 +257,7 @@ def test_wait_is_said_in_words(seconds: float, text: str) -> None:
 
 def test_inactive_clerk_cannot_sign_in(app_ctx: AppContext, admin_user: UserInfo) -> None:
     _operator(app_ctx)
-    users.set_active(app_ctx, "budi", False, actor="admin")
+    users.set_active(app_ctx, "budi", False, actor=_as(app_ctx))
     with pytest.raises(AuthError, match="dinonaktifkan"):
         users.authenticate(app_ctx, "budi", PASSWORD)
     # A wrong password does not reveal that the account is inactive.
@@ -259,12 +269,14 @@ def test_inactive_clerk_cannot_sign_in(app_ctx: AppContext, admin_user: UserInfo
 
 def test_set_active(app_ctx: AppContext, admin_user: UserInfo) -> None:
     budi = _operator(app_ctx)
-    assert users.set_active(app_ctx, "budi", False, actor="admin").active is False
-    assert users.set_active(app_ctx, "budi", False, actor="admin").active is False
-    assert users.set_active(app_ctx, "budi", True, actor="admin").active is True
+    assert users.set_active(app_ctx, "budi", False, actor=_as(app_ctx)).active is False
+    assert users.set_active(app_ctx, "budi", False, actor=_as(app_ctx)).active is False
+    assert users.set_active(app_ctx, "budi", True, actor=_as(app_ctx)).active is True
     actions = [e.action for e in audit.history(app_ctx, "clerk", budi.id)]
     assert actions == ["user.create", "user.deactivate", "user.activate"]
-    assert [u.username for u in users.list_users(app_ctx, include_inactive=False)] == [
+    assert [
+        u.username for u in users.list_users(app_ctx, actor=_as(app_ctx), include_inactive=False)
+    ] == [
         "admin",
         "budi",
     ]
@@ -272,22 +284,22 @@ def test_set_active(app_ctx: AppContext, admin_user: UserInfo) -> None:
 
 def test_last_active_admin_stays(app_ctx: AppContext, admin_user: UserInfo) -> None:
     with pytest.raises(ConflictError, match="satu-satunya admin"):
-        users.set_active(app_ctx, "admin", False, actor="admin")
+        users.set_active(app_ctx, "admin", False, actor=_as(app_ctx))
     users.create_user(
         app_ctx,
         username="admin2",
         full_name="Admin Dua",
         role=Role.ADMIN,
         password=PASSWORD,
-        actor="admin",
+        actor=_as(app_ctx),
     )
-    assert users.set_active(app_ctx, "admin", False, actor="admin2").active is False
+    assert users.set_active(app_ctx, "admin", False, actor=_as(app_ctx, "admin2")).active is False
 
 
 def test_operator_cannot_deactivate(app_ctx: AppContext, admin_user: UserInfo) -> None:
     _operator(app_ctx)
     with pytest.raises(AuthError):
-        users.set_active(app_ctx, "admin", False, actor="budi")
+        users.set_active(app_ctx, "admin", False, actor=_as(app_ctx, "budi"))
 
 
 def test_change_own_password(app_ctx: AppContext, admin_user: UserInfo) -> None:
@@ -297,7 +309,7 @@ def test_change_own_password(app_ctx: AppContext, admin_user: UserInfo) -> None:
             app_ctx,
             username="budi",
             new_password="baru12345",
-            actor="budi",
+            actor=_as(app_ctx, "budi"),
             current_password="keliru123",
         )
     users.authenticate(app_ctx, "budi", PASSWORD)
@@ -305,7 +317,7 @@ def test_change_own_password(app_ctx: AppContext, admin_user: UserInfo) -> None:
         app_ctx,
         username="budi",
         new_password="baru12345",
-        actor="budi",
+        actor=_as(app_ctx, "budi"),
         current_password=PASSWORD,
     )
     assert users.authenticate(app_ctx, "budi", "baru12345").username == "budi"
@@ -318,8 +330,8 @@ def test_admin_reset_lifts_the_lock(app_ctx: AppContext, admin_user: UserInfo) -
     budi = _operator(app_ctx)
     for _ in range(5):
         _fail(app_ctx)
-    users.change_password(app_ctx, username="budi", new_password="reset2026", actor="admin")
-    assert users.authenticate(app_ctx, "budi", "reset2026") == budi
+    users.change_password(app_ctx, username="budi", new_password="reset2026", actor=_as(app_ctx))
+    assert users.authenticate(app_ctx, "budi", "reset2026").id == budi.id
     reset = [
         e for e in audit.history(app_ctx, "clerk", budi.id) if e.action == "user.password_reset"
     ]
@@ -330,13 +342,17 @@ def test_admin_reset_lifts_the_lock(app_ctx: AppContext, admin_user: UserInfo) -
 def test_operator_cannot_reset_others(app_ctx: AppContext, admin_user: UserInfo) -> None:
     _operator(app_ctx)
     with pytest.raises(AuthError):
-        users.change_password(app_ctx, username="admin", new_password="reset2026", actor="budi")
+        users.change_password(
+            app_ctx, username="admin", new_password="reset2026", actor=_as(app_ctx, "budi")
+        )
     assert users.authenticate(app_ctx, "admin", "rahasia123").username == "admin"
 
 
 def test_new_password_must_meet_policy(app_ctx: AppContext, admin_user: UserInfo) -> None:
     with pytest.raises(FieldError, match="angka"):
-        users.change_password(app_ctx, username="admin", new_password="tanpaangka", actor="admin")
+        users.change_password(
+            app_ctx, username="admin", new_password="tanpaangka", actor=_as(app_ctx)
+        )
 
 
 def test_what_cannot_be_a_username_is_not_logged(app_ctx: AppContext) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from helpers.accounts import actor_for, sign_in
 from helpers.folders import make_office_folder, opened_copy
 from nonasn_desktop.backup import archive as backup
 from nonasn_desktop.backup import automatic as backup_auto
@@ -65,7 +66,7 @@ def test_a_backup_holds_the_database_and_every_document(
     office_ctx: AppContext, tmp_path: Path
 ) -> None:
     out = tmp_path / "cadangan.zip"
-    info = backup.create_backup(office_ctx, out, actor="admin")
+    info = backup.create_backup(office_ctx, out, actor=sign_in(office_ctx).actor)
     assert info.path == out
     assert info.registrations == 3
     assert info.office_code == "3273"
@@ -101,20 +102,22 @@ def test_a_folder_as_target_gets_a_dated_name_and_never_overwrites(
 ) -> None:
     folder = tmp_path / "usb"
     folder.mkdir()
-    first = backup.create_backup(office_ctx, folder)
-    second = backup.create_backup(office_ctx, folder)
+    first = backup.create_backup(office_ctx, folder, actor=sign_in(office_ctx).actor)
+    second = backup.create_backup(office_ctx, folder, actor=sign_in(office_ctx).actor)
     local = office_ctx.now().astimezone()
     assert first.path.name == f"nonasn-cadangan-3273-{local:%Y%m%d-%H%M%S}.zip"
     assert second.path.name == f"nonasn-cadangan-3273-{local:%Y%m%d-%H%M%S}-2.zip"
     before = first.path.read_bytes()
     with pytest.raises(BackupError, match="sudah ada"):
-        backup.create_backup(office_ctx, first.path)
+        backup.create_backup(office_ctx, first.path, actor=sign_in(office_ctx).actor)
     assert first.path.read_bytes() == before
 
 
 def test_a_missing_target_folder_is_a_clear_error(office_ctx: AppContext, tmp_path: Path) -> None:
     with pytest.raises(BackupError, match="tidak ada") as caught:
-        backup.create_backup(office_ctx, tmp_path / "tidak-ada" / "x.zip")
+        backup.create_backup(
+            office_ctx, tmp_path / "tidak-ada" / "x.zip", actor=sign_in(office_ctx).actor
+        )
     assert caught.value.hint
 
 
@@ -124,6 +127,7 @@ def test_a_backup_is_consistent_while_another_connection_writes(
     """Committed work (even if still only in the WAL) is in; an open transaction is not."""
     # The audit entry written after the archive would wait for the open transaction.
     monkeypatch.setattr(backup, "_write_backup_audit", lambda *_args: None)
+    admin = sign_in(office_ctx).actor
     writer = sqlite3.connect(office_ctx.data_dir.database_path, isolation_level=None)
     try:
         writer.execute("PRAGMA wal_autocheckpoint=0")
@@ -132,7 +136,7 @@ def test_a_backup_is_consistent_while_another_connection_writes(
         writer.execute("COMMIT")
         writer.execute("BEGIN IMMEDIATE")
         writer.execute("INSERT INTO setting (key, value) VALUES ('belum_komit', '1')")
-        info = backup.create_backup(office_ctx, tmp_path / "b.zip")
+        info = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=admin)
         writer.execute("ROLLBACK")
     finally:
         writer.close()
@@ -154,7 +158,7 @@ def test_a_damaged_document_is_still_backed_up_and_reported(
 ) -> None:
     blob = next(p for p in office_ctx.data_dir.documents_dir.rglob("*") if p.is_file())
     blob.write_bytes(b"bit rot")
-    info = backup.create_backup(office_ctx, tmp_path / "b.zip")
+    info = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=sign_in(office_ctx).actor)
     assert info.damaged_documents == (
         f"documents/{blob.relative_to(office_ctx.data_dir.documents_dir).as_posix()}",
     )
@@ -165,13 +169,13 @@ def test_only_an_sqlite_file_can_be_backed_up(tmp_path: Path, clock: FakeClock) 
         open_app(tmp_path / "data", create=True, database_url="sqlite://", clock=clock) as ctx,
         pytest.raises(BackupError, match="SQLite"),
     ):
-        backup.create_backup(ctx, tmp_path / "x.zip")
+        backup.create_backup(ctx, tmp_path / "x.zip", actor=actor_for(ctx))
 
 
 def test_describe_is_indonesian_and_dated_dd_mm_yyyy(
     office_ctx: AppContext, tmp_path: Path
 ) -> None:
-    info = backup.create_backup(office_ctx, tmp_path / "b.zip")
+    info = backup.create_backup(office_ctx, tmp_path / "b.zip", actor=sign_in(office_ctx).actor)
     text = info.describe()
     local = office_ctx.now().astimezone()
     assert text.startswith(f"Cadangan manual {local:%d-%m-%Y %H:%M}")
@@ -185,9 +189,11 @@ def test_describe_is_indonesian_and_dated_dd_mm_yyyy(
 def test_restore_brings_back_the_data_and_keeps_a_safety_copy(
     office_ctx: AppContext, tmp_path: Path, clock: FakeClock
 ) -> None:
-    archive = backup.create_backup(office_ctx, tmp_path / "b.zip").path
+    archive = backup.create_backup(
+        office_ctx, tmp_path / "b.zip", actor=sign_in(office_ctx).actor
+    ).path
     documents_then = _tree(office_ctx.data_dir.documents_dir)
-    demo.generate(office_ctx, 2, RecordStatus.DRAF, seed=8)
+    demo.generate(office_ctx, 2, RecordStatus.DRAF, seed=8, actor=sign_in(office_ctx).actor)
     assert _registration_count(office_ctx) == 5
     data_dir = office_ctx.data_dir
     office_ctx.close()
@@ -222,7 +228,9 @@ def test_restore_brings_back_the_data_and_keeps_a_safety_copy(
 
 
 def test_restore_onto_a_new_computer(office_ctx: AppContext, tmp_path: Path) -> None:
-    archive = backup.create_backup(office_ctx, tmp_path / "b.zip").path
+    archive = backup.create_backup(
+        office_ctx, tmp_path / "b.zip", actor=sign_in(office_ctx).actor
+    ).path
     fresh = DataDir(tmp_path / "laptop-baru")
     result = backup_restore.restore_backup(fresh, archive)
     assert result.safety_copy is None
@@ -238,7 +246,9 @@ def test_restore_onto_a_new_computer(office_ctx: AppContext, tmp_path: Path) -> 
 
 def test_restore_replaces_a_corrupt_database(office_ctx: AppContext, tmp_path: Path) -> None:
     """The main reason to restore: the safety copy keeps the damaged file's raw bytes."""
-    archive = backup.create_backup(office_ctx, tmp_path / "b.zip").path
+    archive = backup.create_backup(
+        office_ctx, tmp_path / "b.zip", actor=sign_in(office_ctx).actor
+    ).path
     data_dir = office_ctx.data_dir
     office_ctx.close()
     data_dir.database_path.write_bytes(b"\x00garbage, not a database" * 100)
@@ -487,7 +497,9 @@ DAMAGES: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
 @pytest.fixture
 def closed_data(office_ctx: AppContext, tmp_path: Path) -> tuple[DataDir, Path]:
     """A data folder (application closed) and a good archive of it."""
-    good = backup.create_backup(office_ctx, tmp_path / "baik.zip").path
+    good = backup.create_backup(
+        office_ctx, tmp_path / "baik.zip", actor=sign_in(office_ctx).actor
+    ).path
     office_ctx.close()
     return office_ctx.data_dir, good
 
@@ -555,7 +567,7 @@ def test_a_restore_cut_off_during_the_swap_is_rolled_back_at_the_next_start(
     data_dir, good = closed_data
     # A newer state than the archive, to tell them apart.
     with open_app(data_dir.path) as ctx:
-        settings.set_setting(ctx, settings.EDIT_LOCK_MINUTES, 99, actor="admin")
+        settings.set_setting(ctx, settings.EDIT_LOCK_MINUTES, 99, actor=sign_in(ctx).actor)
     before = _tree(data_dir.path)
     assert moves_before_cut < _count_swap_steps(data_dir)
 
@@ -592,7 +604,7 @@ def test_a_failed_swap_is_undone_at_once(
 ) -> None:
     data_dir, good = closed_data
     with open_app(data_dir.path) as ctx:
-        settings.set_setting(ctx, settings.EDIT_LOCK_MINUTES, 99, actor="admin")
+        settings.set_setting(ctx, settings.EDIT_LOCK_MINUTES, 99, actor=sign_in(ctx).actor)
     real_replace = Path.replace
 
     def replace(self: Path, target: Path) -> Path:
@@ -620,7 +632,9 @@ def test_a_failed_swap_is_undone_at_once(
 def usb(office_ctx: AppContext, tmp_path: Path) -> Path:
     folder = tmp_path / "usb"
     folder.mkdir()
-    settings.set_setting(office_ctx, settings.BACKUP_FOLDER, str(folder), actor="admin")
+    settings.set_setting(
+        office_ctx, settings.BACKUP_FOLDER, str(folder), actor=sign_in(office_ctx).actor
+    )
     return folder
 
 
@@ -646,7 +660,7 @@ def test_one_daily_backup_per_day(office_ctx: AppContext, usb: Path, clock: Fake
 def test_rotation_keeps_the_newest_and_touches_nothing_else(
     office_ctx: AppContext, usb: Path, clock: FakeClock
 ) -> None:
-    settings.set_setting(office_ctx, settings.BACKUP_KEEP, 2, actor="admin")
+    settings.set_setting(office_ctx, settings.BACKUP_KEEP, 2, actor=sign_in(office_ctx).actor)
     (usb / "catatan.txt").write_text("jangan dihapus")
     (usb / "nonasn-otomatis-3204-20250101-080000.zip").write_bytes(b"kantor lain")
     (usb / "nonasn-cadangan-3273-20250101-080000.zip").write_bytes(b"cadangan manual")
@@ -672,7 +686,7 @@ def test_an_unplugged_usb_drive_is_reported(office_ctx: AppContext, usb: Path) -
 def test_the_backup_settings_are_declared_with_limits(office_ctx: AppContext) -> None:
     assert settings.get_setting(office_ctx, settings.BACKUP_KEEP) == 7
     with pytest.raises(Exception, match="antara 1 dan 365"):
-        settings.set_setting(office_ctx, settings.BACKUP_KEEP, 0, actor="admin")
+        settings.set_setting(office_ctx, settings.BACKUP_KEEP, 0, actor=sign_in(office_ctx).actor)
 
 
 def test_interrupted_restore_check_is_harmless_on_a_missing_folder(tmp_path: Path) -> None:
@@ -691,10 +705,12 @@ def test_zip_times_before_1980_are_clamped() -> None:
 def test_restore_in_place_keeps_the_context_usable(
     office_ctx: AppContext, tmp_path: Path, clock: FakeClock
 ) -> None:
-    archive = backup.create_backup(office_ctx, tmp_path / "b.zip").path
-    demo.generate(office_ctx, 1, RecordStatus.DRAF, seed=8)
+    archive = backup.create_backup(
+        office_ctx, tmp_path / "b.zip", actor=sign_in(office_ctx).actor
+    ).path
+    demo.generate(office_ctx, 1, RecordStatus.DRAF, seed=8, actor=sign_in(office_ctx).actor)
     assert _registration_count(office_ctx) == 4
-    result = backup_restore.restore_in_place(office_ctx, archive, actor="admin")
+    result = backup_restore.restore_in_place(office_ctx, archive, actor=sign_in(office_ctx).actor)
     assert result.safety_copy is not None
     # The same context now reads the restored data.
     assert _registration_count(office_ctx) == 3
@@ -707,7 +723,7 @@ def test_restore_in_place_refuses_a_damaged_archive_and_the_data_stays_usable(
     bad = tmp_path / "rusak.zip"
     bad.write_bytes(b"PK\x03\x04 bukan arsip")
     with pytest.raises(BackupError, match="tidak dapat dipakai"):
-        backup_restore.restore_in_place(office_ctx, bad, actor="admin")
+        backup_restore.restore_in_place(office_ctx, bad, actor=sign_in(office_ctx).actor)
     assert _registration_count(office_ctx) == 3
 
 
@@ -719,7 +735,7 @@ def test_automatic_backup_settings_and_status(
     assert status.describe_latest() == "Cadangan otomatis harian tidak aktif."
     usb = tmp_path / "usb"
     usb.mkdir()
-    backup_auto.set_automatic_backup(office_ctx, usb, 3, actor="admin")
+    backup_auto.set_automatic_backup(office_ctx, usb, 3, actor=sign_in(office_ctx).actor)
     status = backup_auto.automatic_backup_status(office_ctx)
     assert (status.folder, status.keep, status.latest) == (usb, 3, None)
     assert status.describe_latest() == f"Belum ada cadangan otomatis di {usb}."
@@ -732,7 +748,7 @@ def test_automatic_backup_settings_and_status(
     assert status.describe_latest().startswith(
         f"Cadangan otomatis terakhir: {local:%d-%m-%Y %H:%M}"
     )
-    backup_auto.set_automatic_backup(office_ctx, None, 3, actor="admin")
+    backup_auto.set_automatic_backup(office_ctx, None, 3, actor=sign_in(office_ctx).actor)
     assert not backup_auto.automatic_backup_status(office_ctx).enabled
     changes = [e.entity_id for e in audit.recent(office_ctx, action_prefix="setting.")]
     assert "backup_folder" in changes
@@ -740,6 +756,8 @@ def test_automatic_backup_settings_and_status(
 
 def test_an_automatic_backup_folder_must_exist(office_ctx: AppContext, tmp_path: Path) -> None:
     with pytest.raises(FieldError, match="tidak ditemukan") as caught:
-        backup_auto.set_automatic_backup(office_ctx, tmp_path / "usb-tidak-ada", 7, actor="admin")
+        backup_auto.set_automatic_backup(
+            office_ctx, tmp_path / "usb-tidak-ada", 7, actor=sign_in(office_ctx).actor
+        )
     assert caught.value.field == "backup_folder"
     assert not backup_auto.automatic_backup_status(office_ctx).enabled

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, actor_for, sign_in
 from helpers.batches import PASSPHRASE, age_identity, clone, prepared_data_folder, stock_keygen
 from helpers.tools import require_tool
 from nonasn_desktop.accounts.users import create_user
@@ -65,7 +66,7 @@ def ready(template: Path, tmp_path: Path, clock: FakeClock) -> Iterator[AppConte
 
 
 def export(ctx: AppContext, out: Path, **kwargs: object) -> batch_export.BatchResult:
-    return export_batch(ctx, out, passphrase=PASSPHRASE, actor="system", **kwargs)  # type: ignore[arg-type]
+    return export_batch(ctx, out, passphrase=PASSPHRASE, **kwargs, actor=actor_for(ctx))  # type: ignore[arg-type]
 
 
 def files_in(folder: Path) -> list[str]:
@@ -153,7 +154,7 @@ def test_signature_and_encryption_with_the_stock_tools(ready: AppContext, tmp_pa
     age = require_tool("age")
     identity_file, recipient = stock_keygen(tmp_path)
     public = tmp_path / "3273.pub"
-    keys.export_public_key(ready, public)
+    keys.export_public_key(ready, public, actor=actor_for(ready))
     result = export(ready, tmp_path / "out", recipients=[recipient])
     assert result.encrypted
     assert result.file.name == "nonasn-3273-000001.zip.age"
@@ -194,7 +195,7 @@ def test_nothing_to_export_and_the_next_sequence(ready: AppContext, tmp_path: Pa
     with pytest.raises(NothingToExportError, match="Tidak ada data"):
         export(ready, tmp_path / "b")
     assert files_in(tmp_path / "b") == []
-    demo.generate(ready, 2, RecordStatus.DISETUJUI, seed=9)
+    demo.generate(ready, 2, RecordStatus.DISETUJUI, seed=9, actor=actor_for(ready))
     second = export(ready, tmp_path / "b")
     assert second.sequence == 2
     assert second.record_count == 2
@@ -203,7 +204,7 @@ def test_nothing_to_export_and_the_next_sequence(ready: AppContext, tmp_path: Pa
 
 def test_wrong_passphrase_writes_and_marks_nothing(ready: AppContext, tmp_path: Path) -> None:
     with pytest.raises(WrongPassphraseError):
-        export_batch(ready, tmp_path / "out", passphrase="salah sekali", actor="system")
+        export_batch(ready, tmp_path / "out", passphrase="salah sekali", actor=actor_for(ready))
     assert files_in(tmp_path / "out") == []
     assert exported_count(ready) == 0
 
@@ -217,10 +218,15 @@ def test_bad_recipient_and_wrong_role(ready: AppContext, tmp_path: Path) -> None
         full_name="Verifikator",
         role=Role.VERIFIKATOR,
         password="rahasia123",
-        actor="system",
+        actor=actor_for(ready),
     )
     with pytest.raises(AuthError):
-        export_batch(ready, tmp_path / "out", passphrase=PASSPHRASE, actor="veri")
+        export_batch(
+            ready,
+            tmp_path / "out",
+            passphrase=PASSPHRASE,
+            actor=sign_in(ready, "veri", "rahasia123").actor,
+        )
     assert files_in(tmp_path / "out") == []
     assert exported_count(ready) == 0
 
@@ -255,6 +261,7 @@ def test_a_killed_export_leaves_only_partials_cleaned_by_the_next(
         f"""
         import os, sys
         from pathlib import Path
+        from nonasn_desktop.accounts.users import authenticate
         from nonasn_desktop.batch import export as batch_export
         from nonasn_desktop.batch import writing as batch_writing
         from nonasn_desktop.startup import open_app
@@ -268,8 +275,10 @@ def test_a_killed_export_leaves_only_partials_cleaned_by_the_next(
                 os._exit(9)
         batch_writing.copy_document = copy_then_die
         ctx = open_app(Path({str(ready.data_dir.path)!r}))
-        batch_export.export_batch(ctx, Path({str(out)!r}), passphrase={PASSPHRASE!r},
-                                  actor="system")
+        actor = authenticate(ctx, {ADMIN_USERNAME!r}, {ADMIN_PASSWORD!r}).actor
+        batch_export.export_batch(
+            ctx, Path({str(out)!r}), passphrase={PASSPHRASE!r}, actor=actor
+        )
         """
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, check=False)
@@ -360,7 +369,7 @@ def test_rewrite_gives_the_same_content_with_new_encryption(
     identity_file, recipient = age_identity(tmp_path)
     first = export(ready, tmp_path / "first", recipients=[recipient])
     again = rewrite_batch(
-        ready, first.batch_id, tmp_path / "again", passphrase=PASSPHRASE, actor="system"
+        ready, first.batch_id, tmp_path / "again", passphrase=PASSPHRASE, actor=actor_for(ready)
     )
     assert (again.batch_id, again.sequence, again.record_count) == (
         first.batch_id,
@@ -372,7 +381,7 @@ def test_rewrite_gives_the_same_content_with_new_encryption(
     assert again.manifest_sha256 == first.manifest_sha256
     assert again.file.read_bytes() != first.file.read_bytes()  # fresh file key
     plain = rewrite_batch(
-        ready, "1", tmp_path / "plain", passphrase=PASSPHRASE, recipients=[], actor="system"
+        ready, "1", tmp_path / "plain", passphrase=PASSPHRASE, recipients=[], actor=actor_for(ready)
     )
     assert not plain.encrypted
     identities = read_identities(identity_file)
@@ -388,12 +397,14 @@ def test_rewrite_refuses_unknown_batches_and_changed_content(
 ) -> None:
     first = export(ready, tmp_path / "first")
     with pytest.raises(NotFoundError, match="tidak ditemukan"):
-        rewrite_batch(ready, "7", tmp_path / "x", passphrase=PASSPHRASE, actor="system")
+        rewrite_batch(ready, "7", tmp_path / "x", passphrase=PASSPHRASE, actor=actor_for(ready))
     with ready.db.session() as session:
         batch = session.scalars(select(Batch)).one()
         batch.manifest_sha256 = "0" * 64
     with pytest.raises(Exception, match="tidak dapat dibuat sama persis"):
-        rewrite_batch(ready, first.batch_id, tmp_path / "x", passphrase=PASSPHRASE, actor="system")
+        rewrite_batch(
+            ready, first.batch_id, tmp_path / "x", passphrase=PASSPHRASE, actor=actor_for(ready)
+        )
     assert files_in(tmp_path / "x") == []
 
 
@@ -403,7 +414,7 @@ def test_rewrite_after_the_office_was_renamed(ready: AppContext, tmp_path: Path)
     first = export(ready, tmp_path / "first")
     office.initialise(ready, office_code="3273", office_name="BKPSDM Kota Bandung (baru)")
     again = rewrite_batch(
-        ready, "1", tmp_path / "again", passphrase=PASSPHRASE, recipients=[], actor="system"
+        ready, "1", tmp_path / "again", passphrase=PASSPHRASE, recipients=[], actor=actor_for(ready)
     )
     assert again.manifest_sha256 == first.manifest_sha256
     assert again.file.read_bytes() == first.file.read_bytes()

@@ -125,7 +125,13 @@ def test_manifest_round_trip() -> None:
             lambda m: m["members"].append({"name": "../etc/passwd", "sha256": SHA, "size": 1}),
             "tidak dikenal",
         ),
-        (lambda m: m.update(members=m["members"][1:]), "records.jsonl"),
+        (lambda m: m.update(members=m["members"][1:]), "records.jsonl tidak tercantum"),
+        # A document is named by its own hash (the check shared with transfer files).
+        (lambda m: m["members"][1].update(name=f"documents/{'cd' * 32}.jpg"), "tidak dikenal"),
+        (
+            lambda m: m["members"].append({"name": "manifest.json", "sha256": SHA, "size": 1}),
+            "'manifest.json' tidak sah",
+        ),
         (lambda m: m.update(document_count=5), "document_count"),
         (lambda m: m["members"][0].update(sha256="xyz"), "sha256"),
         # Bounds of the central database's columns.

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.accounts import actor_for, sign_in
 from nonasn_desktop.cli.main import main
 from nonasn_desktop.core import audit
 from nonasn_desktop.demo import generate as demo
@@ -18,7 +19,17 @@ from nonasn_desktop.registration import store as registrations
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.startup import open_app
 
-INIT = ["init", "--office-code", "3273", "--office-name", "BKD Kota Bandung", "--admin", "admin"]
+# --plain: these check the plain archive format; encrypted backups have their own tests.
+INIT = [
+    "init",
+    "--office-code",
+    "3273",
+    "--office-name",
+    "BKD Kota Bandung",
+    "--admin",
+    "admin",
+    "--plain",
+]
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -32,10 +43,10 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder prepared by ``nonasn init`` with two registrations, made once."""
     folder = tmp_path_factory.mktemp("template") / "data"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NONASN_ADMIN_PASSWORD", "Rahasia2022")
+        patch.setenv("NONASN_ADMIN_PASSWORD", "rahasia123")
         assert main(["--data-dir", str(folder), *INIT]) == 0
     with open_app(folder) as ctx:
-        demo.generate(ctx, 2, RecordStatus.DRAF, seed=3)
+        demo.generate(ctx, 2, RecordStatus.DRAF, seed=3, actor=actor_for(ctx))
     return folder
 
 
@@ -66,7 +77,7 @@ def test_create_verify_and_restore(
     assert "utuh" in out
 
     with open_app(data) as ctx:
-        demo.generate(ctx, 1, RecordStatus.DRAF, seed=4)
+        demo.generate(ctx, 1, RecordStatus.DRAF, seed=4, actor=actor_for(ctx))
     assert _count(data) == 3
 
     code, out, err = run(
@@ -79,7 +90,8 @@ def test_create_verify_and_restore(
     with open_app(data) as ctx:
         actions = [e.action for e in audit.recent(ctx, action_prefix="backup.")]
         assert actions[0] == "backup.restore"
-        assert audit.recent(ctx, action_prefix="backup.")[0].actor == "cli"
+        # The clerk signed in by NONASN_USER (tests/cli/conftest.py).
+        assert audit.recent(ctx, action_prefix="backup.")[0].actor == "admin"
 
 
 def test_restore_asks_first_and_no_changes_nothing(
@@ -164,7 +176,7 @@ def test_daily(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     usb = tmp_path / "usb"
     usb.mkdir()
     with open_app(data) as ctx:
-        settings.set_setting(ctx, settings.BACKUP_FOLDER, str(usb), actor="admin")
+        settings.set_setting(ctx, settings.BACKUP_FOLDER, str(usb), actor=sign_in(ctx).actor)
     code, out, _ = run(["--data-dir", str(data), "backup", "daily"], capsys)
     assert code == 0
     assert "Cadangan otomatis dibuat" in out

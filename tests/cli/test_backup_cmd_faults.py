@@ -14,13 +14,24 @@ from typing import Any
 
 import pytest
 
+from helpers.accounts import actor_for
 from nonasn_desktop import atomicfile
 from nonasn_desktop.cli.main import EXIT_BUG, main
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.startup import open_app
 
-INIT = ["init", "--office-code", "3273", "--office-name", "BKD Kota Bandung", "--admin", "admin"]
+# --plain: these check the plain archive format; encrypted backups have their own tests.
+INIT = [
+    "init",
+    "--office-code",
+    "3273",
+    "--office-name",
+    "BKD Kota Bandung",
+    "--admin",
+    "admin",
+    "--plain",
+]
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -33,10 +44,10 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("template") / "data"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("NONASN_ADMIN_PASSWORD", "Rahasia2022")
+        patch.setenv("NONASN_ADMIN_PASSWORD", "rahasia123")
         assert main(["--data-dir", str(folder), *INIT]) == 0
     with open_app(folder) as ctx:
-        demo.generate(ctx, 2, RecordStatus.DRAF, seed=3)
+        demo.generate(ctx, 2, RecordStatus.DRAF, seed=3, actor=actor_for(ctx))
     return folder
 
 

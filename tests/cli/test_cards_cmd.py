@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from helpers.accounts import ADMIN_PASSWORD, cli_sign_in
 from nonasn_desktop.cli.main import main
 
 
@@ -16,10 +17,32 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder with three finished registrations and one with only an account."""
     folder = tmp_path_factory.mktemp("cards") / "data"
     base = ["--data-dir", str(folder)]
-    assert main([*base, "init", "--office-code", "3273", "--office-name", "BKD Kota Bandung"]) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        # Module-scoped: tests/cli/conftest.py's sign-in is not yet in force here.
+        cli_sign_in(patch)
+        patch.setenv("NONASN_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        _make(base)
+    return folder
+
+
+def _make(base: list[str]) -> None:
+    assert (
+        main(
+            [
+                *base,
+                "init",
+                "--office-code",
+                "3273",
+                "--office-name",
+                "BKD Kota Bandung",
+                "--admin",
+                "admin",
+            ]
+        )
+        == 0
+    )
     assert main([*base, "demo-data", "--count", "3", "--seed", "1"]) == 0
     assert main([*base, "demo-data", "--count", "1", "--seed", "2", "--status", "akun_dibuat"]) == 0
-    return folder
 
 
 def _accounts(folder: Path, status: str) -> list[str]:

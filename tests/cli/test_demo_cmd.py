@@ -14,7 +14,19 @@ from nonasn_desktop.cli.main import main
 def data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     folder = tmp_path / "data"
     assert (
-        main(["--data-dir", str(folder), "init", "--office-code", "3273", "--office-name", "X"])
+        main(
+            [
+                "--data-dir",
+                str(folder),
+                "init",
+                "--office-code",
+                "3273",
+                "--office-name",
+                "X",
+                "--admin",
+                "admin",
+            ]
+        )
         == 0
     )
     capsys.readouterr()

@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from helpers.accounts import FakeClock
-from helpers.fieldwork import ENROLMENT_PASSPHRASE, OFFICE_PASSPHRASE, make_office
+from helpers.accounts import FakeClock, cli_sign_in
+from helpers.fieldwork import (
+    ENROLMENT_PASSPHRASE,
+    OFFICE_PASSPHRASE,
+    OPERATOR,
+    OPERATOR_PASSWORD,
+    make_office,
+)
 from nonasn_desktop.cli.main import main
+from nonasn_desktop.storage import cipher, vault
+from nonasn_desktop.storage.datadir import DataDir
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -28,7 +36,20 @@ def test_field_laptop_round_trip_on_the_command_line(
     monkeypatch.setenv("NONASN_KEY_PASSPHRASE", OFFICE_PASSPHRASE)
     monkeypatch.setenv("NONASN_ENROLLMENT_PASSPHRASE", ENROLMENT_PASSPHRASE)
     code, out, err = run(
-        [*office, "device", "enroll", "--name", "Laptop Kec. Selebar", "--out", str(enrolment)],
+        [
+            *office,
+            "device",
+            "enroll",
+            "--name",
+            "Laptop Kec. Selebar",
+            "--out",
+            str(enrolment),
+            # The admin goes along too: demo data is made by an admin (roster, verval).
+            "--clerk",
+            "admin",
+            "--clerk",
+            OPERATOR,
+        ],
         capsys,
     )
     assert code == 0, err
@@ -39,6 +60,14 @@ def test_field_laptop_round_trip_on_the_command_line(
     code, out, err = run([*laptop, "init", "--enrollment", str(enrolment)], capsys)
     assert code == 0, err
     assert "Perangkat lapangan L01 (Laptop Kec. Selebar) kantor 1771BKD" in out
+    # The laptop is encrypted at once; its clerks sign in with their office passwords.
+    assert "KUNCI PEMULIHAN" in out
+    assert vault.read_slots(DataDir(tmp_path / "laptop")) is not None
+    code, _, err = run([*laptop, "demo-data", "--count", "1"], capsys)
+    assert code == 1
+    assert "NONASN_USER" in err
+    monkeypatch.setenv("NONASN_USER", OPERATOR)
+    monkeypatch.setenv("NONASN_PASSWORD", OPERATOR_PASSWORD)
     code, out, _ = run([*laptop, "init", "--enrollment", str(enrolment)], capsys)
     assert code == 0
     assert "tidak ada yang diubah" in out
@@ -47,12 +76,19 @@ def test_field_laptop_round_trip_on_the_command_line(
     code, _, err = run([*laptop, "batch", "export", "--out", str(tmp_path / "x")], capsys)
     assert code == 1
     assert "nonasn transfer export" in err
+    # The laptop's operator carries the day's work back (signed in as herself).
+    cli_sign_in(monkeypatch, OPERATOR, OPERATOR_PASSWORD)
     code, out, err = run([*laptop, "transfer", "export", "--out", str(tmp_path / "usb")], capsys)
     assert code == 0, err
     assert "Berkas transfer nomor 1 ditulis" in out
     transfer = tmp_path / "usb" / "transfer-1771BKD-L01-000001.zip.age"
 
     monkeypatch.setenv("NONASN_KEY_PASSPHRASE", OFFICE_PASSPHRASE)
+    # At the office the import is the admin's: the operator is refused, nothing imported.
+    code, _, err = run([*office, "transfer", "import", str(transfer)], capsys)
+    assert code == 1
+    assert "hanya untuk pengguna dengan peran Admin" in err
+    cli_sign_in(monkeypatch)
     code, out, err = run([*office, "transfer", "import", str(transfer)], capsys)
     assert code == 0, err
     assert "2 data baru" in out
@@ -84,6 +120,8 @@ def test_field_laptop_round_trip_on_the_command_line(
     code, out, _ = run([*office, "device", "revoke", "L01"], capsys)
     assert code == 0
     assert "dicabut sejak" in out
+    # The laptop stayed encrypted through the whole round trip.
+    assert not cipher.is_plain_sqlite(DataDir(tmp_path / "laptop").database_path)
     code, _, err = run([*office, "transfer", "import", str(transfer)], capsys)
     assert code == 1
     assert "sudah dicabut" in err

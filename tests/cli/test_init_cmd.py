@@ -52,7 +52,14 @@ def test_admin_password_from_the_environment(
     assert code == 0, err
     assert "admin" in out
     monkeypatch.delenv("NONASN_ADMIN_PASSWORD")
-    # Again, without a password: the admin exists and keeps theirs; nothing is asked.
+    # The new folder is encrypted: running again needs a clerk's sign-in.
+    code, out, err = run(["--data-dir", data, *INIT, "--admin", "admin"], capsys)
+    assert code == 1
+    assert "Folder data terkunci" in err
+    assert "NONASN_USER" in err
+    monkeypatch.setenv("NONASN_USER", "admin")
+    monkeypatch.setenv("NONASN_PASSWORD", "Rahasia2022")
+    # Again, without a new password: the admin exists and keeps theirs; nothing is asked.
     code, out, err = run(["--data-dir", data, *INIT, "--admin", "admin"], capsys)
     assert code == 0, err
     assert "tidak diubah" in out

@@ -13,7 +13,7 @@ from nonasn_desktop.cli.main import main
 from nonasn_desktop.crypto.minisign import PublicKey
 
 PASSPHRASE = "frasa sandi kantor 2022"
-INIT = ["init", "--office-code", "3273", "--office-name", "BKPSDM Kota Bandung"]
+INIT = ["init", "--office-code", "3273", "--office-name", "BKPSDM Kota Bandung", "--admin", "admin"]
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -15,7 +15,21 @@ from nonasn_desktop.cli.main import main
 def test_recap(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     base = ["--data-dir", str(data)]
-    assert main([*base, "init", "--office-code", "3273", "--office-name", "BKD Kota"]) == 0
+    assert (
+        main(
+            [
+                *base,
+                "init",
+                "--office-code",
+                "3273",
+                "--office-name",
+                "BKD Kota",
+                "--admin",
+                "admin",
+            ]
+        )
+        == 0
+    )
     assert main([*base, "demo-data", "--count", "3", "--seed", "4"]) == 0
     capsys.readouterr()
     out = tmp_path / "rekap.xlsx"
@@ -40,7 +54,20 @@ def test_recap_needs_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_recap_to_an_unwritable_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "data"
     assert (
-        main(["--data-dir", str(data), "init", "--office-code", "3273", "--office-name", "X"]) == 0
+        main(
+            [
+                "--data-dir",
+                str(data),
+                "init",
+                "--office-code",
+                "3273",
+                "--office-name",
+                "X",
+                "--admin",
+                "admin",
+            ]
+        )
+        == 0
     )
     capsys.readouterr()
     target = tmp_path / "tidak-ada" / "rekap.xlsx"
@@ -53,7 +80,10 @@ def test_recap_onto_a_full_disk_is_a_message(
 ) -> None:
     data = tmp_path / "data"
     base = ["--data-dir", str(data)]
-    assert main([*base, "init", "--office-code", "3273", "--office-name", "X"]) == 0
+    assert (
+        main([*base, "init", "--office-code", "3273", "--office-name", "X", "--admin", "admin"])
+        == 0
+    )
     capsys.readouterr()
     out = tmp_path / "usb"
     out.mkdir()

@@ -27,7 +27,17 @@ from nonasn_desktop.sheets import writing
 @pytest.fixture
 def data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     folder = tmp_path / "data"
-    init = ["--data-dir", str(folder), "init", "--office-code", "3273", "--office-name", "BKD"]
+    init = [
+        "--data-dir",
+        str(folder),
+        "init",
+        "--office-code",
+        "3273",
+        "--office-name",
+        "BKD",
+        "--admin",
+        "admin",
+    ]
     assert main(init) == 0
     capsys.readouterr()
     return folder

@@ -14,6 +14,8 @@ data after a restart. ``READY`` is printed once the data folder is open. Modes:
 - ``export FOLDER``: two more records approved, then a batch exported into FOLDER:
   ``APPROVED <count>``, ``EXPORTED <sequence> <file name>``.
 - ``restore A B``: the two archives restored in turn: ``RESTORED <archive>``.
+- ``encrypt POINT``: the admin signs in to a plain folder, which is converted (encryption at
+  rest); at the conversion's step POINT it prints ``AT <point>`` and waits to be killed.
 - ``migrate VERSIONS``: the data folder opened with one more migration, from VERSIONS, which
   prints ``MIGRATING`` and then takes its time; it never finishes.
 """
@@ -32,11 +34,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for helpers
 
 ADMIN = "admin"
+ADMIN_PASSWORD = "Rahasia2022"  # the crash tests' offices are made with this admin
 PASSPHRASE = "frasa sandi kantor 2022"
 ROSTER_ROWS = 200
 
 
 WORKER = Path(__file__).resolve()
+
+
+def _signed_in(ctx: object, username: str = ADMIN, password: str = ADMIN_PASSWORD) -> object:
+    from nonasn_desktop.accounts.users import authenticate
+
+    return authenticate(ctx, username, password).actor  # type: ignore[arg-type]
 
 
 def report(line: str) -> None:
@@ -102,7 +111,8 @@ def save(data_dir: Path) -> None:
 
     samples = [make_sample_document("ktp", seed=seed) for seed in range(3)]
     with open_app(data_dir) as ctx:
-        store = SqlFlowStore(ctx, actor=ADMIN)
+        admin = _signed_in(ctx)
+        store = SqlFlowStore(ctx, actor=admin)  # type: ignore[arg-type]
         report("READY")
         state = RegistrationState()
         for counter in itertools.count(1):
@@ -115,7 +125,12 @@ def save(data_dir: Path) -> None:
             if counter % 3 == 0:
                 data, name = samples[counter % len(samples)]
                 upload = documents.offer_bytes(
-                    ctx, state.registration_id, "ktp", data, name, actor=ADMIN
+                    ctx,
+                    state.registration_id,
+                    "ktp",
+                    data,
+                    name,
+                    actor=admin,  # type: ignore[arg-type]
                 )
                 report(f"DOCUMENT {state.registration_id} {upload.document_id}")
 
@@ -131,7 +146,7 @@ def roster(data_dir: Path, folder: Path) -> None:
             path = folder / f"daftar-{number}.csv"
             if not path.exists():
                 write_csv(path, [header_of(), *rows_of(people(ROSTER_ROWS, ROSTER_ROWS * number))])
-            result = import_roster(ctx, path, actor=ADMIN)
+            result = import_roster(ctx, path, actor=_signed_in(ctx))  # type: ignore[arg-type]
             report(f"IMPORTED {number}" if result.imported == ROSTER_ROWS else f"PARTIAL {number}")
 
 
@@ -142,11 +157,15 @@ def export(data_dir: Path, folder: Path) -> None:
     from nonasn_desktop.startup import open_app
 
     with open_app(data_dir) as ctx:
+        # helpers.batches makes the office with the admin of helpers.accounts.
+        admin = _signed_in(ctx, "admin", "rahasia123")
         report("READY")
         for round_number in itertools.count(1):
-            made = demo.generate(ctx, 2, RecordStatus.DISETUJUI, seed=round_number * 1000 + 7)
+            made = demo.generate(
+                ctx, 2, RecordStatus.DISETUJUI, seed=round_number * 1000 + 7, actor=admin
+            )
             report(f"APPROVED {made.created}")
-            result = export_batch(ctx, folder, passphrase=PASSPHRASE, actor="system")
+            result = export_batch(ctx, folder, passphrase=PASSPHRASE, actor=admin)
             report(f"EXPORTED {result.sequence} {result.file.name}")
 
 
@@ -181,6 +200,29 @@ def migrate(data_dir: Path, versions: Path) -> None:
     report("MIGRATED")  # never reached: the test kills the process first
 
 
+def encrypt(data_dir: Path, point: Path) -> None:
+    """An admin signs in to a plain folder of an older version, which converts it; at the
+    conversion's step ``point`` the worker says ``AT <point>`` and waits to be killed."""
+    from helpers.accounts import ADMIN_PASSWORD
+    from nonasn_desktop import startup
+    from nonasn_desktop.storage import convert
+
+    real = convert.convert
+
+    def pause(step: str) -> None:
+        if step == point.name:
+            report(f"AT {step}")
+            time.sleep(60)
+
+    def convert_pausing(folder: object, **_options: object) -> object:
+        return real(folder, checkpoint=pause)  # type: ignore[arg-type]
+
+    convert.convert = convert_pausing  # type: ignore[assignment]
+    report("READY")
+    startup.unlock(data_dir, ADMIN, ADMIN_PASSWORD)
+    report("ENCRYPTED")  # never reached: the test kills the process first
+
+
 def main(argv: list[str]) -> int:
     mode, data_dir, *rest = argv
     paths = [Path(value) for value in rest]
@@ -190,6 +232,7 @@ def main(argv: list[str]) -> int:
         "export": export,
         "restore": restore,
         "migrate": migrate,
+        "encrypt": encrypt,
     }
     modes[mode](Path(data_dir), *paths)
     return 0

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from crash_worker import PASSPHRASE, run_and_kill
 
+from helpers.accounts import actor_for
 from helpers.batches import PASSPHRASE as HELPER_PASSPHRASE
 from helpers.batches import prepared_data_folder
 from nonasn_desktop.batch.export import export_batch
@@ -96,6 +97,6 @@ def test_killed_while_exporting_batches(prepared: Path, tmp_path: Path) -> None:
         _check(data, out, lines)
     # After all that, the next export works and leaves no stranger behind.
     with open_app(data) as ctx:
-        demo.generate(ctx, 1, RecordStatus.DISETUJUI, seed=99)
-        result = export_batch(ctx, out, passphrase=PASSPHRASE, actor="system")
+        demo.generate(ctx, 1, RecordStatus.DISETUJUI, seed=99, actor=actor_for(ctx))
+        result = export_batch(ctx, out, passphrase=PASSPHRASE, actor=actor_for(ctx))
     _check(data, out, [f"EXPORTED {result.sequence} {result.file.name}"])

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from crash_worker import ADMIN, run_and_kill
 
+from helpers.accounts import actor_for
 from nonasn_desktop.backup import archive as backup
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.office import identity as office
@@ -29,10 +30,10 @@ def test_killed_while_restoring(tmp_path: Path) -> None:
         office.initialise(
             ctx, office_code="3273", office_name="BKD Kota Bandung", admin=(ADMIN, "Rahasia2022")
         )
-        demo.generate(ctx, 2, RecordStatus.PENDAFTARAN_SELESAI, seed=1)
-        small = backup.create_backup(ctx, tmp_path / "kecil.zip").path
-        demo.generate(ctx, 3, RecordStatus.DRAF, seed=2)
-        large = backup.create_backup(ctx, tmp_path / "besar.zip").path
+        demo.generate(ctx, 2, RecordStatus.PENDAFTARAN_SELESAI, seed=1, actor=actor_for(ctx))
+        small = backup.create_backup(ctx, tmp_path / "kecil.zip", actor=actor_for(ctx)).path
+        demo.generate(ctx, 3, RecordStatus.DRAF, seed=2, actor=actor_for(ctx))
+        large = backup.create_backup(ctx, tmp_path / "besar.zip", actor=actor_for(ctx)).path
 
     for delay in (0.0, 0.05, 0.11, 0.2, 0.35):
         lines = run_and_kill(

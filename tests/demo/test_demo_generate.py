@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.accounts import actor_for
 from nonasn_desktop.core.progress import OperationCancelledError, ProgressStep
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.office.identity import initialise
@@ -30,6 +31,7 @@ def test_progress_names_the_phase_and_cancel_keeps_what_was_made(
                 seed=5,
                 progress=seen.append,
                 cancelled=lambda: len(seen) >= 1,
+                actor=actor_for(ctx),
             )
         assert isinstance(info.value, OperationCancelledError)
         assert seen == [ProgressStep(demo.PHASE_DEMO, 1, 3)]

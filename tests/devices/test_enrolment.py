@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from helpers.accounts import FakeClock
+from helpers.accounts import FakeClock, actor_for
 from helpers.fieldwork import (
     ENROLMENT_PASSPHRASE,
     OFFICE_PASSPHRASE,
@@ -18,6 +18,7 @@ from helpers.fieldwork import (
     Enrolled,
     enrol_laptop,
     make_office,
+    office_admin,
 )
 from nonasn_desktop.accounts.users import authenticate
 from nonasn_desktop.batch.export import export_batch
@@ -39,7 +40,9 @@ from nonasn_desktop.storage.models import Office, Registration
 def office(tmp_path: Path, clock: FakeClock) -> Iterator[AppContext]:
     ctx = make_office(tmp_path / "kantor", clock)
     roster.add_entry(
-        ctx, roster.RosterInput(nik="1771014101900001", nama="Rina Lestari"), actor="system"
+        ctx,
+        roster.RosterInput(nik="1771014101900001", nama="Rina Lestari"),
+        actor=office_admin(ctx),
     )
     yield ctx
     ctx.close()
@@ -57,7 +60,7 @@ def test_enrolled_laptop_has_office_clerks_roster_and_its_device_code(
 ) -> None:
     laptop = enrolled.laptop
     assert enrolled.result.device.code == "L01"
-    assert [d.code for d in registry.list_devices(office)] == ["L01"]
+    assert [d.code for d in registry.list_devices(office, actor=office_admin(office))] == ["L01"]
     assert laptop.desk.code == "L01"
     config = read_desk_config(enrolled.folder)
     assert config.kind == KIND_FIELD_DEVICE
@@ -77,7 +80,13 @@ def test_enrolled_laptop_has_office_clerks_roster_and_its_device_code(
 
 
 def test_records_made_on_the_laptop_carry_the_device_code(enrolled: Enrolled) -> None:
-    generate(enrolled.laptop, 2, RecordStatus.PENDAFTARAN_SELESAI, seed=3)
+    generate(
+        enrolled.laptop,
+        2,
+        RecordStatus.PENDAFTARAN_SELESAI,
+        seed=3,
+        actor=actor_for(enrolled.laptop),
+    )
     with enrolled.laptop.db.session() as session:
         rows = session.execute(select(Registration.account_number, Registration.origin_device))
         numbers = sorted(rows)
@@ -91,7 +100,10 @@ def test_records_made_on_the_laptop_carry_the_device_code(enrolled: Enrolled) ->
 def test_batch_export_is_refused_on_a_laptop(enrolled: Enrolled, tmp_path: Path) -> None:
     with pytest.raises(ConflictError, match="transfer export"):
         export_batch(
-            enrolled.laptop, tmp_path / "out", passphrase=OFFICE_PASSPHRASE, actor="system"
+            enrolled.laptop,
+            tmp_path / "out",
+            passphrase=OFFICE_PASSPHRASE,
+            actor=actor_for(enrolled.laptop),
         )
 
 
@@ -102,7 +114,7 @@ def test_wrong_enrolment_passphrase_sets_nothing_up(office: AppContext, tmp_path
         out=tmp_path / "b.nonasn",
         office_passphrase=OFFICE_PASSPHRASE,
         enrolment_passphrase=ENROLMENT_PASSPHRASE,
-        actor="system",
+        actor=office_admin(office),
     )
     with open_app(tmp_path / "b", create=True) as laptop:
         with pytest.raises(DecryptionError, match="frasa sandi pendaftaran salah"):
@@ -118,7 +130,7 @@ def test_a_damaged_enrolment_file_is_refused(office: AppContext, tmp_path: Path)
         out=tmp_path / "c.nonasn",
         office_passphrase=OFFICE_PASSPHRASE,
         enrolment_passphrase=ENROLMENT_PASSPHRASE,
-        actor="system",
+        actor=office_admin(office),
     )
     data = bytearray(result.file.read_bytes())
     data[-40] ^= 1
@@ -138,7 +150,7 @@ def test_setting_up_twice_changes_nothing_and_another_device_is_refused(
         out=tmp_path / "d.nonasn",
         office_passphrase=OFFICE_PASSPHRASE,
         enrolment_passphrase=ENROLMENT_PASSPHRASE,
-        actor="system",
+        actor=office_admin(office),
     )
     assert other.device.code == "L02"
     with pytest.raises(ConflictError, match="sudah menjadi perangkat L01"):
@@ -146,31 +158,36 @@ def test_setting_up_twice_changes_nothing_and_another_device_is_refused(
 
 
 def test_revoked_devices_are_listed_with_the_date(office: AppContext, enrolled: Enrolled) -> None:
-    revoked = registry.revoke_device(office, "l01", actor="system")
+    revoked = registry.revoke_device(office, "l01", actor=office_admin(office))
     assert revoked.revoked_at is not None
-    assert registry.revoke_device(office, "L01", actor="system").revoked_at == revoked.revoked_at
-    assert registry.list_devices(office)[0].revoked
+    assert (
+        registry.revoke_device(office, "L01", actor=office_admin(office)).revoked_at
+        == revoked.revoked_at
+    )
+    assert registry.list_devices(office, actor=office_admin(office))[0].revoked
 
 
 def test_roster_refresh_reaches_the_laptop_once_and_in_order(
     office: AppContext, enrolled: Enrolled, tmp_path: Path, clock: FakeClock
 ) -> None:
     roster.add_entry(
-        office, roster.RosterInput(nik="1771015202910002", nama="Dewi Sartika"), actor="system"
+        office,
+        roster.RosterInput(nik="1771015202910002", nama="Dewi Sartika"),
+        actor=office_admin(office),
     )
     first = registry.write_refresh(
         office,
         "L01",
         out=tmp_path / "r1.nonasn",
         office_passphrase=OFFICE_PASSPHRASE,
-        actor="system",
+        actor=office_admin(office),
     )
     second = registry.write_refresh(
         office,
         "L01",
         out=tmp_path / "r2.nonasn",
         office_passphrase=OFFICE_PASSPHRASE,
-        actor="system",
+        actor=office_admin(office),
     )
     applied = field.apply_refresh(enrolled.laptop, second.file, ENROLMENT_PASSPHRASE)
     assert applied.sequence == 2
@@ -186,7 +203,7 @@ def test_roster_refresh_reaches_the_laptop_once_and_in_order(
         "L02",
         out=tmp_path / "r3.nonasn",
         office_passphrase=OFFICE_PASSPHRASE,
-        actor="system",
+        actor=office_admin(office),
     )
     with pytest.raises(DecryptionError, match="bukan untuk perangkat ini"):
         field.apply_refresh(enrolled.laptop, for_other.file, ENROLMENT_PASSPHRASE)
@@ -204,7 +221,7 @@ def test_enrolment_needs_an_operator_and_a_long_passphrase(
                 out=tmp_path / "x",
                 office_passphrase=OFFICE_PASSPHRASE,
                 enrolment_passphrase="pendek",
-                actor="system",
+                actor=office_admin(ctx),
             )
         with pytest.raises(UserError, match="tidak ada"):
             registry.enrol_device(
@@ -214,9 +231,9 @@ def test_enrolment_needs_an_operator_and_a_long_passphrase(
                 office_passphrase=OFFICE_PASSPHRASE,
                 enrolment_passphrase=ENROLMENT_PASSPHRASE,
                 clerks=["tidakada"],
-                actor="system",
+                actor=office_admin(ctx),
             )
-        assert registry.list_devices(ctx) == []
+        assert registry.list_devices(ctx, actor=office_admin(ctx)) == []
         assert not (tmp_path / "x").exists()
     finally:
         ctx.close()

@@ -23,14 +23,16 @@ pytestmark = pytest.mark.gui
 
 
 def _operator(ctx: AppContext, admin: UserInfo, username: str = "siti") -> UserInfo:
-    return users.create_user(
+    """An operator made by the admin, signed in."""
+    users.create_user(
         ctx,
         username=username,
         full_name="Siti Rahma",
         role=Role.OPERATOR,
         password="rahasia123",
-        actor=admin.username,
+        actor=admin.actor,
     )
+    return users.authenticate(ctx, username, "rahasia123")
 
 
 def _fill_new_user(dialog: NewUserDialog, role: Role, **values: str) -> None:
@@ -93,7 +95,7 @@ def test_new_user_problems_are_shown_in_the_dialog(
     assert dialog.result() == 0
     assert words in dialog.error.text()
     assert dialog._fields[field].property("invalid") is True
-    assert [u.username for u in users.list_users(app_ctx)] == ["admin"]
+    assert [u.username for u in users.list_users(app_ctx, actor=admin_user.actor)] == ["admin"]
 
 
 def test_only_an_admin_may_add_users(

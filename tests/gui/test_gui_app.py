@@ -23,7 +23,7 @@ from nonasn_desktop.gui.app import EXIT_DATA_PROBLEM, EXIT_OK, ErrorHooks, Shell
 from nonasn_desktop.gui.first_start import FirstStartDialog
 from nonasn_desktop.gui.main_window import MainWindow
 from nonasn_desktop.office import identity as office
-from nonasn_desktop.startup import open_app
+from nonasn_desktop.startup import encrypt_new_folder, is_encrypted, open_app
 from nonasn_desktop.storage import datadir
 
 pytestmark = pytest.mark.gui
@@ -429,3 +429,41 @@ def test_cancelling_the_first_start_ends_the_program(shell: Shell, app_ctx: AppC
     shell.current.reject()
     assert ended == [EXIT_OK]
     assert office.get_office(app_ctx) is None
+
+
+def test_an_encrypted_folder_is_opened_by_signing_in(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A folder made by `nonasn init --admin`: encrypted, nothing opens without a password.
+    folder = tmp_path / "data"
+    with open_app(folder, create=True) as ctx:
+        office.initialise(
+            ctx, office_code="3273", office_name="BKD Kota Bandung", admin=("admin", "rahasia123")
+        )
+    encrypt_new_folder(folder, "admin", "rahasia123")
+    assert is_encrypted(folder)
+    seen: list[str] = []
+
+    def sign_in_then_quit() -> None:
+        window = _visible_main_window()
+        if window is None or not window.sign_in_page.sign_in_button.isEnabled():
+            QTimer.singleShot(10, sign_in_then_quit)
+            return
+        page = window.sign_in_page
+        assert not page.ready  # nothing is open yet: the key slot opens the data
+        page.username.setText("admin")
+        page.password.setText("salah sekali")
+        page.submit()
+        seen.append(page.error.text())
+        assert not page.ready
+        page.password.setText("rahasia123")
+        page.submit()
+        assert page.ready
+        assert window.stack.currentWidget() is window.workspace
+        seen.append(window.windowTitle())
+        window.actions_by_key["quit"].trigger()
+
+    QTimer.singleShot(0, sign_in_then_quit)
+    assert run_app(folder) == EXIT_OK
+    assert "salah" in seen[0]
+    assert seen[1].endswith("BKD Kota Bandung")

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
-from helpers.accounts import ADMIN_USERNAME
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, actor_for
 from helpers.folders import make_office_folder, opened_copy
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
@@ -53,7 +53,7 @@ def ctx(template: Path, tmp_path: Path, clock: FakeClock) -> Iterator[AppContext
 
 @pytest.fixture
 def admin(ctx: AppContext) -> UserInfo:
-    return users.get_user(ctx, ADMIN_USERNAME)
+    return users.authenticate(ctx, ADMIN_USERNAME, ADMIN_PASSWORD)
 
 
 def _count(ctx: AppContext) -> int:
@@ -108,8 +108,8 @@ def test_restore_dialog_checks_shows_confirms_and_restores(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    archive = backup.create_backup(ctx, tmp_path / "cadangan.zip").path
-    demo.generate(ctx, 1, RecordStatus.DRAF, seed=6)
+    archive = backup.create_backup(ctx, tmp_path / "cadangan.zip", actor=actor_for(ctx)).path
+    demo.generate(ctx, 1, RecordStatus.DRAF, seed=6, actor=actor_for(ctx))
     assert _count(ctx) == 3
     questions: list[str] = []
 
@@ -155,7 +155,7 @@ def test_restore_dialog_refuses_a_damaged_file_and_no_changes_nothing(
     assert "tidak dapat dipakai" in dialog.error.text()
     assert not dialog.ok_button.isEnabled()
 
-    good = backup.create_backup(ctx, tmp_path / "baik.zip").path
+    good = backup.create_backup(ctx, tmp_path / "baik.zip", actor=actor_for(ctx)).path
     dialog.path.setText(str(good))
     dialog.check()
     qtbot.waitUntil(lambda: dialog.checked is not None and not dialog.working, timeout=20000)
@@ -173,7 +173,9 @@ def test_restore_dialog_warns_about_another_office(
     other = tmp_path / "lain"
     with open_app(other, create=True) as other_ctx:
         office.initialise(other_ctx, office_code="3204", office_name="BKPSDM Kab. Bandung")
-        archive = backup.create_backup(other_ctx, tmp_path / "lain.zip").path
+        archive = backup.create_backup(
+            other_ctx, tmp_path / "lain.zip", actor=actor_for(other_ctx)
+        ).path
     dialog = RestoreDialog(ctx, admin)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -224,7 +226,7 @@ def test_daily_runner_makes_one_backup_a_day_and_reports_a_missing_drive_once(
 ) -> None:
     usb = tmp_path / "usb"
     usb.mkdir()
-    backup_auto.set_automatic_backup(ctx, usb, 7, actor=admin.username)
+    backup_auto.set_automatic_backup(ctx, usb, 7, actor=admin.actor)
     runner = DailyBackupRunner(ctx, interval_ms=60_000)
     messages_seen: list[str] = []
     runner.message.connect(messages_seen.append)

@@ -8,6 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from helpers.accounts import actor_for
+from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.errors import StorageError
@@ -45,7 +47,7 @@ def demo_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
     try:
         office.initialise(ctx, office_code="3273", office_name="BKD Kota Bandung")
         for seed, (status, count) in enumerate(MIX):
-            demo.generate(ctx, count, status, seed=seed)
+            demo.generate(ctx, count, status, seed=seed, actor=actor_for(ctx))
         yield ctx
     finally:
         ctx.close()
@@ -53,7 +55,7 @@ def demo_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
 
 @pytest.fixture
 def board(qtbot: QtBot, demo_ctx: AppContext) -> Dashboard:
-    widget = Dashboard(demo_ctx)
+    widget = Dashboard(demo_ctx, actor_for(demo_ctx))
     qtbot.addWidget(widget)
     widget.resize(1300, 700)
     widget.refresh()
@@ -76,7 +78,9 @@ def test_opens_with_every_record_and_counts_per_status(board: Dashboard) -> None
     assert board.stack.currentWidget() is board.view
     assert not board.clear_button.isEnabled()
     # Newest first, as the service orders them.
-    expected = [r.id for r in records.search(board._ctx, RecordQuery(), 0, 18)]
+    expected = [
+        r.id for r in records.search(board._ctx, RecordQuery(), 0, 18, actor=actor_for(board._ctx))
+    ]
     shown = [board.model.record(row).id for row in range(18)]  # type: ignore[union-attr]
     assert shown == expected
 
@@ -144,7 +148,7 @@ def test_search_by_name_word(qtbot: QtBot, board: Dashboard, demo_ctx: AppContex
     board.apply_filters()
     found = [board.model.record(r).id for r in range(board.model.rowCount())]  # type: ignore[union-attr]
     assert named.id in found
-    expected = records.count(demo_ctx, RecordQuery(text=word))
+    expected = records.count(demo_ctx, RecordQuery(text=word), actor=actor_for(demo_ctx))
     assert len(found) == expected
 
 
@@ -170,20 +174,20 @@ def test_status_chip_filters_and_keeps_the_other_counts(qtbot: QtBot, board: Das
 
 
 def test_unit_and_eligibility_filters(board: Dashboard, demo_ctx: AppContext) -> None:
-    units = records.unit_names(demo_ctx)
+    units = records.unit_names(demo_ctx, actor=actor_for(demo_ctx))
     assert [board.unit.itemText(i) for i in range(board.unit.count())] == [
         "Semua unit kerja",
         *units,
     ]
     board.unit.setCurrentIndex(1)
     board.apply_filters()
-    expected = records.count(demo_ctx, RecordQuery(unit_kerja=units[0]))
+    expected = records.count(demo_ctx, RecordQuery(unit_kerja=units[0]), actor=actor_for(demo_ctx))
     assert board.model.rowCount() == expected
     assert {board.model.record(r).unit_kerja for r in range(expected)} == {units[0]}  # type: ignore[union-attr]
     board.unit.setCurrentIndex(0)
     board.eligibility.setCurrentIndex(board.eligibility.findData("MS"))
     board.apply_filters()
-    ms = records.count(demo_ctx, RecordQuery(eligibility="MS"))
+    ms = records.count(demo_ctx, RecordQuery(eligibility="MS"), actor=actor_for(demo_ctx))
     assert board.model.rowCount() == ms
     assert all(board.model.record(r).eligible for r in range(ms))  # type: ignore[union-attr]
     assert sum(int(board.chips[s].text().split()[-1]) for s in RecordStatus) == ms
@@ -203,7 +207,7 @@ def test_no_match_and_clearing_filters(qtbot: QtBot, board: Dashboard) -> None:
 
 
 def test_an_office_without_records(qtbot: QtBot, app_ctx: AppContext) -> None:
-    widget = Dashboard(app_ctx)
+    widget = Dashboard(app_ctx, actor_for(app_ctx))
     qtbot.addWidget(widget)
     widget.set_empty_hint("Tekan Pendataan Baru.")
     widget.refresh()
@@ -256,18 +260,20 @@ def test_rows_are_read_page_by_page(
     calls: list[tuple[int, int]] = []
     real = records.search
 
-    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int):  # type: ignore[no-untyped-def]
+    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int, *, actor):  # type: ignore[no-untyped-def]
         calls.append((offset, limit))
-        return real(ctx, query, offset, limit)
+        return real(ctx, query, offset, limit, actor=actor)
 
     monkeypatch.setattr(records, "search", counting)
-    model = record_model.RecordTableModel(demo_ctx)
+    model = record_model.RecordTableModel(demo_ctx, actor_for(demo_ctx))
     model.set_query(RecordQuery())
     assert model.rowCount() == 18
     assert calls == [(0, 5)]
     everything = [model.record(row).id for row in range(18)]  # type: ignore[union-attr]
     assert calls == [(0, 5), (5, 5), (10, 5), (15, 5)]
-    assert everything == [r.id for r in real(demo_ctx, RecordQuery(), 0, 18)]
+    assert everything == [
+        r.id for r in real(demo_ctx, RecordQuery(), 0, 18, actor=actor_for(demo_ctx))
+    ]
     # Only two pages are kept: going back reads the first again.
     model.record(0)
     assert calls[-1] == (0, 5)
@@ -279,11 +285,11 @@ def test_a_page_that_cannot_be_read_is_reported_once(
 ) -> None:
     shown: list[BaseException] = []
     monkeypatch.setattr(messages, "show_error", lambda _parent, exc: shown.append(exc))
-    widget = Dashboard(demo_ctx)
+    widget = Dashboard(demo_ctx, actor_for(demo_ctx))
     qtbot.addWidget(widget)
     widget.refresh()
 
-    def broken(*_args: object) -> list[records.RecordRow]:
+    def broken(*_args: object, **_kwargs: object) -> list[records.RecordRow]:
         raise StorageError("Basis data sedang dipakai program lain.")
 
     monkeypatch.setattr(records, "search", broken)
@@ -302,7 +308,7 @@ def test_a_database_error_while_filtering_is_shown(
         messages, "show_user_error", lambda _parent, exc, title="": shown.append(str(exc))
     )
 
-    def broken(*_args: object) -> dict[RecordStatus, int]:
+    def broken(*_args: object, **_kwargs: object) -> dict[RecordStatus, int]:
         raise StorageError("Basis data sedang dipakai program lain.")
 
     monkeypatch.setattr(records, "counts_by_status", broken)
@@ -318,9 +324,9 @@ def test_counts_are_read_again_only_when_they_can_change(
     calls: list[RecordQuery] = []
     real = records.counts_by_status
 
-    def counting(ctx: AppContext, query: RecordQuery) -> dict[RecordStatus, int]:
+    def counting(ctx: AppContext, query: RecordQuery, *, actor: Actor) -> dict[RecordStatus, int]:
         calls.append(query)
-        return real(ctx, query)
+        return real(ctx, query, actor=actor)
 
     monkeypatch.setattr(records, "counts_by_status", counting)
     # Another status or another order: the same counts.

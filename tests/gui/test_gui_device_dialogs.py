@@ -8,14 +8,17 @@ import pytest
 from PySide6.QtWidgets import QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
-from helpers.accounts import FakeClock
+from helpers.accounts import FakeClock, actor_for, sign_in
 from helpers.fieldwork import (
     ENROLMENT_PASSPHRASE,
     OFFICE_PASSPHRASE,
+    OPERATOR,
+    OPERATOR_PASSWORD,
     enrol_laptop,
+    field_operator,
     make_office,
+    office_admin,
 )
-from nonasn_desktop.accounts.users import get_user
 from nonasn_desktop.demo.generate import generate
 from nonasn_desktop.devices import registry
 from nonasn_desktop.gui import device_dialogs
@@ -34,7 +37,7 @@ def test_enrol_dialog_enrols_a_device_and_writes_its_file(
 ) -> None:
     ctx = make_office(tmp_path / "kantor", clock)
     try:
-        dialog = EnrolDeviceDialog(ctx, get_user(ctx, "admin"))
+        dialog = EnrolDeviceDialog(ctx, sign_in(ctx))
         qtbot.addWidget(dialog)
         dialog.name.setText("Laptop Kec. Selebar")
         dialog.out.setText(str(tmp_path / "L01.nonasn"))
@@ -43,7 +46,7 @@ def test_enrol_dialog_enrols_a_device_and_writes_its_file(
         dialog.repeat.setText("lain sama sekali")
         dialog.submit()
         assert "tidak sama" in dialog.error.text()
-        assert registry.list_devices(ctx) == []
+        assert registry.list_devices(ctx, actor=office_admin(ctx)) == []
         dialog.repeat.setText(ENROLMENT_PASSPHRASE)
         dialog.submit()
         assert dialog.result_ is not None
@@ -58,11 +61,22 @@ def test_import_dialog_merges_a_transfer_in_the_background(
 ) -> None:
     office = make_office(tmp_path / "kantor", clock)
     enrolled = enrol_laptop(office, tmp_path, clock=clock)
-    dialog = ImportTransferDialog(office, get_user(office, "admin"))
+    dialog = ImportTransferDialog(office, sign_in(office))
     qtbot.addWidget(dialog)
     try:
-        generate(enrolled.laptop, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=2)
-        sent = export_transfer(enrolled.laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE)
+        generate(
+            enrolled.laptop,
+            1,
+            RecordStatus.PENDAFTARAN_SELESAI,
+            seed=2,
+            actor=actor_for(enrolled.laptop),
+        )
+        sent = export_transfer(
+            enrolled.laptop,
+            tmp_path / "usb",
+            passphrase=ENROLMENT_PASSPHRASE,
+            actor=field_operator(enrolled.laptop),
+        )
         dialog.file.setText(str(sent.file))
         dialog.passphrase.setText("frasa yang salah sekali")
         dialog.submit()
@@ -77,15 +91,25 @@ def test_import_dialog_merges_a_transfer_in_the_background(
         window = QWidget()
         qtbot.addWidget(window)
         menu = QMenu(window)
-        keys = device_dialogs.add_device_actions(menu, window, office, get_user(office, "admin"))
+        admin = sign_in(office)
+        keys = device_dialogs.add_device_actions(
+            menu, window, office, admin, allowed=lambda key: True
+        )
         assert [a.objectName() for a in keys] == [
             "action_import_transfer",
             "action_devices",
             "action_enrol_device",
         ]
+        # What the role may not do is not offered (the window's check, from the table).
+        only_import = device_dialogs.add_device_actions(
+            QMenu(window), window, office, admin, allowed=lambda key: key == "import_transfer"
+        )
+        assert [a.objectName() for a in only_import] == ["action_import_transfer"]
+        operator = sign_in(enrolled.laptop, OPERATOR, OPERATOR_PASSWORD)
+        laptop_menu = QMenu(window)
         assert (
             device_dialogs.add_device_actions(
-                QMenu(window), window, enrolled.laptop, get_user(enrolled.laptop, "siti")
+                laptop_menu, window, enrolled.laptop, operator, allowed=lambda key: True
             )
             == []
         )
@@ -101,11 +125,22 @@ def test_nik_conflicts_are_compared_side_by_side_and_settled(
     office = make_office(tmp_path / "kantor", clock)
     enrolled = enrol_laptop(office, tmp_path, clock=clock)
     try:
-        generate(enrolled.laptop, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=7)
-        generate(office, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=7)
-        sent = export_transfer(enrolled.laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE)
-        import_transfer(office, sent.file, passphrase=OFFICE_PASSPHRASE, actor="admin")
-        dialog = NikConflictDialog(office, get_user(office, "admin"))
+        generate(
+            enrolled.laptop,
+            1,
+            RecordStatus.PENDAFTARAN_SELESAI,
+            seed=7,
+            actor=actor_for(enrolled.laptop),
+        )
+        generate(office, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=7, actor=actor_for(office))
+        sent = export_transfer(
+            enrolled.laptop,
+            tmp_path / "usb",
+            passphrase=ENROLMENT_PASSPHRASE,
+            actor=field_operator(enrolled.laptop),
+        )
+        import_transfer(office, sent.file, passphrase=OFFICE_PASSPHRASE, actor=office_admin(office))
+        dialog = NikConflictDialog(office, sign_in(office))
         qtbot.addWidget(dialog)
         assert dialog.choice.count() == 1
         assert dialog.pair is not None
@@ -117,7 +152,7 @@ def test_nik_conflicts_are_compared_side_by_side_and_settled(
         dialog.reason.setText("Data lapangan lebih lengkap dan sudah dicek")
         dialog.keep(left=True)
         assert dialog.choice.count() == 0
-        assert open_conflicts(office) == []
+        assert open_conflicts(office, actor=office_admin(office)) == []
     finally:
         enrolled.laptop.close()
         office.close()

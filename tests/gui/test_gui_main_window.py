@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from helpers.accounts import actor_for
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
@@ -29,13 +30,16 @@ from nonasn_desktop.startup import open_app
 
 pytestmark = pytest.mark.gui
 
-COMMON = {"print_info", "print_card", "export_recap", "refresh", "find", "change_password"}
-COMMON |= {"sign_out", "quit", "about"}
+# As forms/permissions.toml grants them: the verifier reviews and prints no cards; only the
+# admin exports the recap (every person's NIK in one workbook).
+COMMON = {"refresh", "find", "change_password", "sign_out", "quit", "about"}
+PRINT = {"print_info", "print_card"}
 EXPECTED_ACTIONS = {
-    Role.OPERATOR: COMMON | {"new", "continue"},
+    Role.OPERATOR: COMMON | PRINT | {"new", "continue"},
     Role.VERIFIKATOR: COMMON | {"verval", "nik_conflicts"},
     Role.ADMIN: COMMON
-    | {"new", "continue", "users", "settings", "roster_import", "roster_template"}
+    | PRINT
+    | {"export_recap", "new", "continue", "users", "settings", "roster_import", "roster_template"}
     | {"backup", "restore", "auto_backup"}
     | {"import_transfer", "devices", "enrol_device"}
     | {"verval", "batch_export", "nik_conflicts"},
@@ -64,18 +68,18 @@ def office_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]
                 full_name=f"Petugas {role.label}",
                 role=role,
                 password="rahasia123",
-                actor="system",
+                actor=actor_for(ctx),
             )
-        demo.generate(ctx, 3, RecordStatus.DRAF, seed=1)
-        demo.generate(ctx, 3, RecordStatus.AKUN_DIBUAT, seed=2)
-        demo.generate(ctx, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=3)
+        demo.generate(ctx, 3, RecordStatus.DRAF, seed=1, actor=actor_for(ctx))
+        demo.generate(ctx, 3, RecordStatus.AKUN_DIBUAT, seed=2, actor=actor_for(ctx))
+        demo.generate(ctx, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=3, actor=actor_for(ctx))
         yield ctx
     finally:
         ctx.close()
 
 
 def _window(qtbot: QtBot, ctx: AppContext, username: str) -> MainWindow:
-    user = users.get_user(ctx, username)
+    user = users.authenticate(ctx, username, "rahasia123")
     window = MainWindow(ctx, user)
     qtbot.addWidget(window)
     return window
@@ -116,14 +120,9 @@ def test_actions_follow_the_role(qtbot: QtBot, office_ctx: AppContext, role: Rol
         assert "&Pendataan Baru" not in everywhere
         assert "&Lanjutkan" not in everywhere
         assert "&Admin" not in _menu_texts(window)
-        assert set(window.tool_buttons) == {
-            "print_info",
-            "print_card",
-            "export_recap",
-            "verval",
-            "refresh",
-        }
-        assert context == {"Cetak &Informasi Pendaftaran", "Cetak &Kartu Informasi Akun"}
+        # The verifier reviews; cards are printed at the registration desk.
+        assert set(window.tool_buttons) == {"verval", "refresh"}
+        assert context == set()
     elif role is Role.OPERATOR:
         assert "&Admin" not in _menu_texts(window)
         assert "&Lanjutkan" in context
@@ -207,7 +206,7 @@ def test_pendataan_baru_opens_a_wizard_and_its_closing_refreshes(
     assert fake_wizard.opened == [(None, "operator")]
     [wizard] = window._wizards
     assert wizard.isVisible()
-    target = records.search(office_ctx, RecordQuery(), 5, 1)[0]
+    target = records.search(office_ctx, RecordQuery(), 5, 1, actor=actor_for(office_ctx))[0]
     wizard.closed.emit(target.id)
     assert window._wizards == []
     assert window.dashboard.current_record() == target
@@ -283,11 +282,13 @@ def test_printing_shows_the_preview(
     _fake_module(
         monkeypatch,
         "nonasn_desktop.printing.printouts",
-        registration_info_pdf=lambda _ctx, rid: made.append(("info", rid)) or b"%PDF-info",
-        account_card_pdf=lambda _ctx, rid, layout="a4": made.append(("card", rid)) or b"%PDF-card",
+        registration_info_pdf=lambda _ctx, rid, actor: made.append(("info", rid)) or b"%PDF-info",
+        account_card_pdf=lambda _ctx, rid, actor, layout="a4": (
+            made.append(("card", rid)) or b"%PDF-card"
+        ),
     )
     _fake_module(monkeypatch, "nonasn_desktop.gui.print_preview", PrintPreviewDialog=Preview)
-    window = _window(qtbot, office_ctx, "verifikator")
+    window = _window(qtbot, office_ctx, "operator")
     done = _select(window, RecordStatus.PENDAFTARAN_SELESAI)
     window.actions_by_key["print_info"].trigger()
     window.actions_by_key["print_card"].trigger()

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableWidget
 from pytestqt.qtbot import QtBot
 
+from helpers.accounts import actor_for
 from helpers.workbooks import header_of, not_a_spreadsheet, people, rows_of, write_xlsx
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
@@ -122,10 +123,11 @@ def test_only_admins_import(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    clerk = users.create_user(
+    users.create_user(
         app_ctx, username="budi", full_name="Budi", role=Role.OPERATOR,
-        password="kunci2026", actor="admin",
+        password="kunci2026", actor=admin_user.actor,
     )  # fmt: skip
+    clerk = users.authenticate(app_ctx, "budi", "kunci2026")
     path = write_xlsx(tmp_path / "d.xlsx", [header_of(), *rows_of(people(2))])
     _choose(monkeypatch, open_path=path)
     dialog = roster_dialogs.open_roster_import(None, app_ctx, clerk)
@@ -164,7 +166,7 @@ def test_recap_export(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     office.initialise(app_ctx, office_code="3273", office_name="BKD Kota Bandung")
-    demo.generate(app_ctx, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=5)
+    demo.generate(app_ctx, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=5, actor=actor_for(app_ctx))
     target = tmp_path / "rekap.xlsx"
     _choose(monkeypatch, save=target)
     dialog = roster_dialogs.export_recap(None, app_ctx, admin_user)

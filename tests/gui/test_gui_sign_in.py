@@ -86,9 +86,9 @@ def test_a_deactivated_clerk_is_told_so(
         full_name="Budi",
         role=Role.OPERATOR,
         password="rahasia123",
-        actor=admin_user.username,
+        actor=admin_user.actor,
     )
-    users.set_active(app_ctx, "budi", False, actor=admin_user.username)
+    users.set_active(app_ctx, "budi", False, actor=admin_user.actor)
     _type(qtbot, dialog, "budi", "rahasia123")
     assert "dinonaktifkan" in dialog.error.text()
 

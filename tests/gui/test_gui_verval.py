@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import delete, select
 
+from helpers.accounts import actor_for, sign_in
 from helpers.batches import PASSPHRASE, age_identity
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
@@ -59,11 +60,13 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 full_name=f"Petugas {role.label}",
                 role=role,
                 password="rahasia123",
-                actor="system",
+                actor=actor_for(ctx),
             )
         keys.create_office_key(ctx, PASSPHRASE)
-        demo.generate(ctx, FINISHED, RecordStatus.PENDAFTARAN_SELESAI, seed=41)
-        demo.generate(ctx, 2, RecordStatus.DISETUJUI, seed=42)
+        demo.generate(
+            ctx, FINISHED, RecordStatus.PENDAFTARAN_SELESAI, seed=41, actor=actor_for(ctx)
+        )
+        demo.generate(ctx, 2, RecordStatus.DISETUJUI, seed=42, actor=actor_for(ctx))
         # The last finished record did not meet E5: approving it needs a written reason.
         with ctx.db.session() as session:
             row = session.scalars(
@@ -93,12 +96,12 @@ def ctx(template: Path, tmp_path: Path, clock: FakeClock) -> Iterator[AppContext
 
 @pytest.fixture
 def verifier(ctx: AppContext) -> UserInfo:
-    return users.get_user(ctx, "veri")
+    return users.authenticate(ctx, "veri", "rahasia123")
 
 
 @pytest.fixture
 def admin(ctx: AppContext) -> UserInfo:
-    return users.get_user(ctx, "admin")
+    return users.authenticate(ctx, "admin", "rahasia123")
 
 
 @pytest.fixture
@@ -252,7 +255,9 @@ def test_a_record_decided_elsewhere_meanwhile(
 
     review = window._review
     assert review is not None
-    decide(ctx, review.id, RecordStatus.DITOLAK, actor="admin", reason="Ditolak oleh admin.")
+    decide(
+        ctx, review.id, RecordStatus.DITOLAK, actor=sign_in(ctx).actor, reason="Ditolak oleh admin."
+    )
     window.decision_buttons[RecordStatus.DISETUJUI].setChecked(True)
     _click(qtbot, window.save_button)
     assert "Ditolak tidak dapat diputuskan" in window.error.text()
@@ -264,8 +269,14 @@ def test_an_empty_queue(qtbot: QtBot, ctx: AppContext, verifier: UserInfo) -> No
     from nonasn_desktop.verval.decisions import decide
     from nonasn_desktop.verval.review import review_queue
 
-    for item in review_queue(ctx):
-        decide(ctx, item.id, RecordStatus.DITOLAK, actor="admin", reason="Uji antrean kosong.")
+    for item in review_queue(ctx, actor=actor_for(ctx)):
+        decide(
+            ctx,
+            item.id,
+            RecordStatus.DITOLAK,
+            actor=sign_in(ctx).actor,
+            reason="Uji antrean kosong.",
+        )
     shown = VervalWindow(ctx, verifier)
     qtbot.addWidget(shown)
     assert shown.queue_count.text() == "Tidak ada data yang menunggu verval."
@@ -310,7 +321,7 @@ def test_export_runs_in_the_background_and_reports(
     assert not dialog.export_button.isEnabled()
     assert dialog.cancel_button.text() == "Tutup"
     assert batch_export.pending_count(ctx) == 0
-    again = BatchExportDialog(ctx, users.get_user(ctx, "admin"))
+    again = BatchExportDialog(ctx, users.authenticate(ctx, "admin", "rahasia123"))
     qtbot.addWidget(again)
     assert again.recipients.toPlainText() == recipient
     assert not again.export_button.isEnabled()
@@ -389,7 +400,7 @@ def test_main_window_opens_verval_and_export(
     assert len(shown) == 1
     opened.close()
     qtbot.waitUntil(lambda: getattr(main, "verval_window", None) is None)
-    operator = MainWindow(ctx, users.get_user(ctx, "opr"))
+    operator = MainWindow(ctx, users.authenticate(ctx, "opr", "rahasia123"))
     qtbot.addWidget(operator)
     assert operator.action("verval") is None
     assert operator.action("batch_export") is None

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, actor_for, sign_in
 from helpers.tools import require_tool
+from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.batch.export import BatchResult, export_batch, rewrite_batch
 from nonasn_desktop.central import format as fmt
 from nonasn_desktop.central.trust import TrustStore
@@ -39,12 +41,18 @@ class Office:
     ctx: AppContext
     code: str
     public_key: Path
+    # The office's admin (ADMIN_USERNAME / ADMIN_PASSWORD), signed in.
+    admin: Actor
 
     def export(
-        self, out: Path, *, recipients: list[str] | None = None, actor: str = "system"
+        self, out: Path, *, recipients: list[str] | None = None, actor: Actor | None = None
     ) -> BatchResult:
         return export_batch(
-            self.ctx, out, passphrase=PASSPHRASE, recipients=recipients or [], actor=actor
+            self.ctx,
+            out,
+            passphrase=PASSPHRASE,
+            recipients=recipients or [],
+            actor=actor or self.admin,
         )
 
 
@@ -63,13 +71,20 @@ def make_office(
     closes ``office.ctx``.
     """
     ctx = open_app(folder / "data", create=True)
-    office.initialise(ctx, office_code=code, office_name=name, instansi_name=f"Pemerintah {name}")
+    office.initialise(
+        ctx,
+        office_code=code,
+        office_name=name,
+        instansi_name=f"Pemerintah {name}",
+        admin=(ADMIN_USERNAME, ADMIN_PASSWORD),
+    )
+    admin = sign_in(ctx).actor
     info = keys.create_office_key(ctx, PASSPHRASE)
     target = (trust or folder) / f"{code}-{info.key_id}.pub"
-    keys.export_public_key(ctx, target)
+    keys.export_public_key(ctx, target, actor=admin)
     if approved:
-        demo.generate(ctx, approved, RecordStatus.DISETUJUI, seed=seed)
-    return Office(ctx, code, target)
+        demo.generate(ctx, approved, RecordStatus.DISETUJUI, actor=admin, seed=seed)
+    return Office(ctx, code, target, admin)
 
 
 def age_identity(folder: Path) -> tuple[Path, str]:
@@ -101,7 +116,9 @@ def prepared_data_folder(
     (not yet decided) records, to be copied by :func:`clone` (making records is slow)."""
     made = make_office(folder, code=code, name=name, approved=approved, seed=seed)
     if others:
-        demo.generate(made.ctx, others, RecordStatus.PENDAFTARAN_SELESAI, seed=seed + 1000)
+        demo.generate(
+            made.ctx, others, RecordStatus.PENDAFTARAN_SELESAI, actor=made.admin, seed=seed + 1000
+        )
     made.ctx.close()
     return folder / "data"
 
@@ -150,7 +167,7 @@ def export_both(
         folder / "plain",
         passphrase=PASSPHRASE,
         recipients=[],
-        actor="system",
+        actor=actor_for(made.ctx),
     )
     key = keys.unlock_office_key(made.ctx, PASSPHRASE)
     return Exported(made, encrypted, plain, trust, identity_file, key)

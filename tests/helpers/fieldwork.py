@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.accounts import ADMIN_PASSWORD, FakeClock
-from nonasn_desktop.accounts.users import create_user
+from helpers.accounts import ADMIN_PASSWORD, FakeClock, add_clerk, signed_in
+from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.devices import field, registry
 from nonasn_desktop.devices.registry import EnrolResult
@@ -40,16 +40,20 @@ def make_office(
         instansi_name="Pemerintah Kota Bengkulu",
         admin=("admin", ADMIN_PASSWORD),
     )
-    create_user(
-        ctx,
-        username=OPERATOR,
-        full_name="Siti Aminah",
-        role=Role.OPERATOR,
-        password=OPERATOR_PASSWORD,
-        actor="system",
-    )
+    add_clerk(ctx, OPERATOR, Role.OPERATOR, password=OPERATOR_PASSWORD, full_name="Siti Aminah")
     keys.create_office_key(ctx, OFFICE_PASSPHRASE)
+    office_admin(ctx)
     return ctx
+
+
+def office_admin(ctx: AppContext) -> Actor:
+    """The office's admin, signed in (once per context)."""
+    return signed_in(ctx, "admin", ADMIN_PASSWORD)
+
+
+def field_operator(laptop: AppContext) -> Actor:
+    """The laptop's operator (enrolled with it), signed in (once per context)."""
+    return signed_in(laptop, OPERATOR, OPERATOR_PASSWORD)
 
 
 @dataclass
@@ -73,7 +77,7 @@ def enrol_laptop(
         out=folder / "usb" / f"{name}.nonasn",
         office_passphrase=OFFICE_PASSPHRASE,
         enrolment_passphrase=ENROLMENT_PASSPHRASE,
-        actor="system",
+        actor=office_admin(office_ctx),
     )
     data = folder / "laptop"
     with open_app(data, create=True, clock=clock) as laptop:

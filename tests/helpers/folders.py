@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, sign_in
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.office import identity as office
@@ -27,7 +27,9 @@ def make_office_folder(folder: Path, *, records: int, seed: int) -> Path:
             office_name="BKD Kota Bandung",
             admin=(ADMIN_USERNAME, ADMIN_PASSWORD),
         )
-        demo.generate(ctx, records, RecordStatus.PENDAFTARAN_SELESAI, seed=seed)
+        demo.generate(
+            ctx, records, RecordStatus.PENDAFTARAN_SELESAI, actor=sign_in(ctx).actor, seed=seed
+        )
     return folder
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.accounts import actor_for
 from helpers.tools import require_tool
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
@@ -28,13 +29,13 @@ def ready(app_ctx: AppContext) -> AppContext:
 
 def test_create_show_and_export(ready: AppContext, tmp_path: Path) -> None:
     assert keys.get_key_info(ready) is None
-    info = keys.create_office_key(ready, PASSPHRASE, actor="system")
+    info = keys.create_office_key(ready, PASSPHRASE)
     assert info == keys.get_key_info(ready)
     assert info.office_code == "3273"
     assert len(info.key_id) == 16
     assert "basis data kantor" in info.where
     assert info.created_at == ready.now()
-    out = keys.export_public_key(ready, tmp_path / "out" / "3273.pub")
+    out = keys.export_public_key(ready, tmp_path / "out" / "3273.pub", actor=actor_for(ready))
     text = (tmp_path / "out" / "3273.pub").read_text()
     assert out.public_key_text == text
     lines = text.splitlines()
@@ -141,7 +142,7 @@ def test_stock_minisign_verifies_with_the_exported_key(ready: AppContext, tmp_pa
     minisign = require_tool("minisign")
     keys.create_office_key(ready, PASSPHRASE)
     public = tmp_path / "3273.pub"
-    keys.export_public_key(ready, public)
+    keys.export_public_key(ready, public, actor=actor_for(ready))
     data = tmp_path / "surat.txt"
     data.write_text("isi surat")
     signature = keys.unlock_office_key(ready, PASSPHRASE).sign_file(

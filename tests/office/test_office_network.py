@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text, update
 
-from helpers.accounts import ADMIN_PASSWORD
+from helpers.accounts import ADMIN_PASSWORD, sign_in
 from helpers.postgres import fresh_database
 from nonasn_desktop.batch.export import export_batch
 from nonasn_desktop.cli.main import main
@@ -119,15 +119,19 @@ def test_typed_at_desk_1_approved_and_exported_at_desk_2(
     one, two = desks
     assert main(["--data-dir", str(two), "init", "--database-url", office_url]) == 0
     with open_app(one) as first:
-        demo.generate(first, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=3)
+        demo.generate(
+            first, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=3, actor=sign_in(first).actor
+        )
         [record_id] = [item.id for item in _finished(first)]
     with open_app(two) as second:
-        review = load_review(second, record_id)
+        review = load_review(second, record_id, actor=sign_in(second).actor)
         ktp = next(d for d in review.documents if d.kind == "ktp")
         # The verval screen shows the scan through this call.
-        assert document_bytes(second, ktp.id)[:3] == b"\xff\xd8\xff"
-        decide(second, record_id, RecordStatus.DISETUJUI, actor="admin")
-        result = export_batch(second, tmp_path / "keluar", passphrase=PASSPHRASE, actor="admin")
+        assert document_bytes(second, ktp.id, actor=sign_in(second).actor)[:3] == b"\xff\xd8\xff"
+        decide(second, record_id, RecordStatus.DISETUJUI, actor=sign_in(second).actor)
+        result = export_batch(
+            second, tmp_path / "keluar", passphrase=PASSPHRASE, actor=sign_in(second).actor
+        )
         assert result.record_count == 1
         assert result.document_count == len(review.documents)
         with second.db.session() as session:
@@ -152,7 +156,7 @@ def test_a_lock_held_at_desk_1_is_refused_at_desk_2_until_it_expires(
     one, two = desks
     assert main(["--data-dir", str(two), "init", "--database-url", office_url]) == 0
     with open_app(one) as first, open_app(two) as second:
-        demo.generate(first, 1, RecordStatus.AKUN_DIBUAT, seed=5)
+        demo.generate(first, 1, RecordStatus.AKUN_DIBUAT, seed=5, actor=sign_in(first).actor)
         [row] = _finished(first)
         with first.db.session() as session:
             clerk = session.scalars(select(Clerk)).one()
@@ -191,7 +195,7 @@ def test_two_desks_creating_accounts_at_once_never_share_a_number(
     def create(folder: Path) -> None:
         try:
             with open_app(folder) as ctx:
-                store = SqlFlowStore(ctx, actor="admin")
+                store = SqlFlowStore(ctx, actor=sign_in(ctx).actor)
                 start.wait()
                 for _ in range(per_desk):
                     with ctx.db.session() as session:

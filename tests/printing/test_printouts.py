@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from helpers.accounts import actor_for
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.core.progress import OperationCancelledError, ProgressStep
 from nonasn_desktop.demo import generate as demo
@@ -55,9 +56,13 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
         office_name="Badan Kepegawaian dan Pengembangan Sumber Daya Manusia Kota Bandung",
         instansi_name="Pemerintah Kota Bandung",
     )
-    demo.generate(context, FINISHED, RecordStatus.PENDAFTARAN_SELESAI, seed=11)
-    demo.generate(context, ACCOUNT_ONLY, RecordStatus.AKUN_DIBUAT, seed=12)
-    demo.generate(context, 1, RecordStatus.DRAF, seed=13)
+    demo.generate(
+        context, FINISHED, RecordStatus.PENDAFTARAN_SELESAI, seed=11, actor=actor_for(context)
+    )
+    demo.generate(
+        context, ACCOUNT_ONLY, RecordStatus.AKUN_DIBUAT, seed=12, actor=actor_for(context)
+    )
+    demo.generate(context, 1, RecordStatus.DRAF, seed=13, actor=actor_for(context))
     try:
         yield context
     finally:
@@ -158,7 +163,9 @@ def test_current_position_is_the_entry_with_the_latest_tmt(ctx: AppContext) -> N
 def test_position_is_read_by_tmt_not_by_order_of_entry(tmp_path: Path) -> None:
     with open_app(tmp_path / "data", create=True, clock=lambda: NOW) as context:
         office.initialise(context, office_code="3273", office_name="BKD Kota Bandung")
-        demo.generate(context, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=5)
+        demo.generate(
+            context, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=5, actor=actor_for(context)
+        )
         with context.db.session() as session:
             session.add_all(
                 [
@@ -199,7 +206,7 @@ def test_unknown_registration_and_draft_cannot_be_printed(ctx: AppContext) -> No
     with pytest.raises(NotFoundError, match="9999"):
         load_printable(ctx, 9999)
     with pytest.raises(ConflictError, match="belum memiliki akun"):
-        registration_info_pdf(ctx, _ids(ctx, RecordStatus.DRAF)[0])
+        registration_info_pdf(ctx, _ids(ctx, RecordStatus.DRAF)[0], actor=actor_for(ctx))
 
 
 def test_required_documents_follow_the_policy(ctx: AppContext) -> None:
@@ -220,7 +227,11 @@ def test_required_documents_follow_the_policy(ctx: AppContext) -> None:
 def test_registration_info_is_one_a4_page_with_account_and_identity(ctx: AppContext) -> None:
     registration_id = _ids(ctx, RecordStatus.AKUN_DIBUAT)[0]
     person = load_printable(ctx, registration_id, with_photo=False)
-    reader = _pdf(registration_info_pdf(ctx, registration_id, printed_by="Siti Rahmawati"))
+    reader = _pdf(
+        registration_info_pdf(
+            ctx, registration_id, printed_by="Siti Rahmawati", actor=actor_for(ctx)
+        )
+    )
     assert len(reader.pages) == 1
     assert _size(reader) == pytest.approx(A4, abs=0.5)
     text = reader.pages[0].extract_text()
@@ -244,7 +255,11 @@ def test_registration_info_masks_the_phone_number(ctx: AppContext) -> None:
     registration_id = _ids(ctx, RecordStatus.PENDAFTARAN_SELESAI)[0]
     person = load_printable(ctx, registration_id, with_photo=False)
     assert person.nomor_hp is not None
-    text = _pdf(registration_info_pdf(ctx, registration_id)).pages[0].extract_text()
+    text = (
+        _pdf(registration_info_pdf(ctx, registration_id, actor=actor_for(ctx)))
+        .pages[0]
+        .extract_text()
+    )
     national = "0" + person.nomor_hp[3:]
     assert national not in text
     assert person.nomor_hp not in text
@@ -255,7 +270,7 @@ def test_registration_info_masks_the_phone_number(ctx: AppContext) -> None:
 def test_account_card_on_a4_embeds_the_photo_and_names_the_person(ctx: AppContext) -> None:
     registration_id = _ids(ctx, RecordStatus.PENDAFTARAN_SELESAI)[0]
     person = load_printable(ctx, registration_id)
-    reader = _pdf(account_card_pdf(ctx, registration_id))
+    reader = _pdf(account_card_pdf(ctx, registration_id, actor=actor_for(ctx)))
     assert len(reader.pages) == 1
     assert _size(reader) == pytest.approx(A4, abs=0.5)
     text = reader.pages[0].extract_text()
@@ -271,7 +286,7 @@ def test_account_card_on_a4_embeds_the_photo_and_names_the_person(ctx: AppContex
 def test_account_card_id1_is_exactly_card_sized(ctx: AppContext) -> None:
     registration_id = _ids(ctx, RecordStatus.PENDAFTARAN_SELESAI)[2]
     person = load_printable(ctx, registration_id, with_photo=False)
-    reader = _pdf(account_card_pdf(ctx, registration_id, layout="id1"))
+    reader = _pdf(account_card_pdf(ctx, registration_id, layout="id1", actor=actor_for(ctx)))
     assert len(reader.pages) == 1
     assert _size(reader) == pytest.approx(ID1, abs=0.1)
     text = reader.pages[0].extract_text()
@@ -284,19 +299,21 @@ def test_account_card_id1_is_exactly_card_sized(ctx: AppContext) -> None:
 def test_account_card_needs_a_finished_registration(ctx: AppContext) -> None:
     registration_id = _ids(ctx, RecordStatus.AKUN_DIBUAT)[0]
     with pytest.raises(ConflictError, match="belum diakhiri"):
-        account_card_pdf(ctx, registration_id)
+        account_card_pdf(ctx, registration_id, actor=actor_for(ctx))
 
 
 def test_a_photo_missing_from_the_store_leaves_an_empty_photo_box(tmp_path: Path) -> None:
     with open_app(tmp_path / "data", create=True, clock=lambda: NOW) as context:
         office.initialise(context, office_code="3273", office_name="BKD Kota Bandung")
-        demo.generate(context, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=8)
+        demo.generate(
+            context, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=8, actor=actor_for(context)
+        )
         person = load_printable(context, 1)
         assert person.photo_sha256 is not None
         for path in (tmp_path / "data").rglob(f"{person.photo_sha256}*"):
             path.unlink()
         assert load_printable(context, 1).photo is None
-        reader = _pdf(account_card_pdf(context, 1, layout="id1"))
+        reader = _pdf(account_card_pdf(context, 1, layout="id1", actor=actor_for(context)))
     assert _images(reader) == []
     assert "Tempel" in reader.pages[0].extract_text()
 
@@ -311,9 +328,13 @@ def test_times_are_printed_in_the_office_time_zone(
     for laptop in ("UTC", "Asia/Jakarta", "Asia/Makassar", "America/New_York"):
         monkeypatch.setenv("TZ", laptop)
         time.tzset()
-        text = _pdf(registration_info_pdf(ctx, registration_id)).pages[0].extract_text()
+        text = (
+            _pdf(registration_info_pdf(ctx, registration_id, actor=actor_for(ctx)))
+            .pages[0]
+            .extract_text()
+        )
         assert "03-10-2022 pukul 09.15 WIB" in text, laptop
-        card = _pdf(account_card_pdf(ctx, finished)).pages[0].extract_text()
+        card = _pdf(account_card_pdf(ctx, finished, actor=actor_for(ctx))).pages[0].extract_text()
         assert re.search(r"Pendaftaran diakhiri\s*:\s*\d\d-\d\d-\d{4} pukul \d\d\.\d\d WIB", card)
         assert "UTC" not in card
     monkeypatch.undo()
@@ -326,7 +347,9 @@ def test_times_are_printed_in_the_office_time_zone(
 def test_all_finished_registrations_print_one_card_each(ctx: AppContext, tmp_path: Path) -> None:
     out = tmp_path / "kartu.pdf"
     seen: list[ProgressStep] = []
-    pages = write_printouts(ctx, out, kind="kartu", all_records=True, progress=seen.append)
+    pages = write_printouts(
+        ctx, out, kind="kartu", all_records=True, progress=seen.append, actor=actor_for(ctx)
+    )
     assert pages == FINISHED
     assert seen[-1] == ProgressStep(PHASE_PAGES, FINISHED, FINISHED)
     assert len(seen) == FINISHED
@@ -341,7 +364,9 @@ def test_all_finished_registrations_print_one_card_each(ctx: AppContext, tmp_pat
 def test_registration_info_run_includes_accounts_not_yet_finished(
     ctx: AppContext, tmp_path: Path
 ) -> None:
-    pages = write_printouts(ctx, tmp_path / "info.pdf", kind="informasi", all_records=True)
+    pages = write_printouts(
+        ctx, tmp_path / "info.pdf", kind="informasi", all_records=True, actor=actor_for(ctx)
+    )
     assert pages == FINISHED + ACCOUNT_ONLY
     reader = PdfReader(tmp_path / "info.pdf")
     assert all(_size(reader, i) == pytest.approx(A4, abs=0.5) for i in range(pages))
@@ -350,7 +375,12 @@ def test_registration_info_run_includes_accounts_not_yet_finished(
 def test_id1_run_has_card_sized_pages(ctx: AppContext, tmp_path: Path) -> None:
     numbers = _accounts(ctx, RecordStatus.PENDAFTARAN_SELESAI)[:2]
     out = tmp_path / "kartu-id1.pdf"
-    assert write_printouts(ctx, out, kind="kartu", layout="id1", account_numbers=numbers) == 2
+    assert (
+        write_printouts(
+            ctx, out, kind="kartu", layout="id1", account_numbers=numbers, actor=actor_for(ctx)
+        )
+        == 2
+    )
     reader = PdfReader(out)
     assert [_size(reader, i) for i in range(2)] == [pytest.approx(ID1, abs=0.1)] * 2
 
@@ -361,7 +391,11 @@ def test_given_account_numbers_keep_their_order_and_repeats(
     first, second = _accounts(ctx, RecordStatus.PENDAFTARAN_SELESAI)[:2]
     out = tmp_path / "ulang.pdf"
     pages = write_printouts(
-        ctx, out, kind="kartu", account_numbers=[second, f" {first.lower()} ", second]
+        ctx,
+        out,
+        kind="kartu",
+        account_numbers=[second, f" {first.lower()} ", second],
+        actor=actor_for(ctx),
     )
     assert pages == 3
     texts = [page.extract_text() for page in PdfReader(out).pages]
@@ -376,6 +410,7 @@ def test_unknown_account_numbers_are_named(ctx: AppContext, tmp_path: Path) -> N
             tmp_path / "x.pdf",
             kind="kartu",
             account_numbers=[known, "3273-2022-999998", "3273-2022-999999"],
+            actor=actor_for(ctx),
         )
     many = [f"X-{n}" for n in range(14)]
     with pytest.raises(NotFoundError, match="dan 4 lainnya"):
@@ -400,9 +435,15 @@ def test_a_choice_is_required_and_only_one(ctx: AppContext) -> None:
 def test_nothing_printable_is_said_plainly(tmp_path: Path) -> None:
     with open_app(tmp_path / "data", create=True, clock=lambda: NOW) as context:
         office.initialise(context, office_code="3273", office_name="BKD Kota Bandung")
-        demo.generate(context, 1, RecordStatus.AKUN_DIBUAT, seed=3)
+        demo.generate(context, 1, RecordStatus.AKUN_DIBUAT, seed=3, actor=actor_for(context))
         with pytest.raises(UserError, match="Tidak ada data yang dapat dicetak"):
-            write_printouts(context, tmp_path / "k.pdf", kind="kartu", all_records=True)
+            write_printouts(
+                context,
+                tmp_path / "k.pdf",
+                kind="kartu",
+                all_records=True,
+                actor=actor_for(context),
+            )
     assert not (tmp_path / "k.pdf").exists()
 
 
@@ -416,7 +457,9 @@ def test_a_failure_midway_leaves_no_pdf_under_the_final_name(
             raise RuntimeError("power cut")
 
     with pytest.raises(RuntimeError, match="power cut"):
-        write_printouts(ctx, out, kind="kartu", all_records=True, progress=fail_on_third)
+        write_printouts(
+            ctx, out, kind="kartu", all_records=True, progress=fail_on_third, actor=actor_for(ctx)
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -431,6 +474,7 @@ def test_a_cancelled_run_writes_no_pdf(ctx: AppContext, tmp_path: Path) -> None:
             all_records=True,
             progress=seen.append,
             cancelled=lambda: len(seen) >= 2,
+            actor=actor_for(ctx),
         )
     assert isinstance(info.value, OperationCancelledError)
     assert [step.done for step in seen] == [1, 2]
@@ -439,21 +483,29 @@ def test_a_cancelled_run_writes_no_pdf(ctx: AppContext, tmp_path: Path) -> None:
 
 def test_a_failed_run_leaves_the_previous_pdf_untouched(ctx: AppContext, tmp_path: Path) -> None:
     out = tmp_path / "kartu.pdf"
-    write_printouts(ctx, out, kind="kartu", all_records=True)
+    write_printouts(ctx, out, kind="kartu", all_records=True, actor=actor_for(ctx))
     before = out.read_bytes()
 
     def fail(_step: ProgressStep) -> None:
         raise RuntimeError("disk pulled out")
 
     with pytest.raises(RuntimeError):
-        write_printouts(ctx, out, kind="informasi", all_records=True, progress=fail)
+        write_printouts(
+            ctx, out, kind="informasi", all_records=True, progress=fail, actor=actor_for(ctx)
+        )
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["kartu.pdf"]
 
 
 def test_a_missing_folder_is_a_user_error(ctx: AppContext, tmp_path: Path) -> None:
     with pytest.raises(UserError, match="tidak ada"):
-        write_printouts(ctx, tmp_path / "tidak" / "ada.pdf", kind="kartu", all_records=True)
+        write_printouts(
+            ctx,
+            tmp_path / "tidak" / "ada.pdf",
+            kind="kartu",
+            all_records=True,
+            actor=actor_for(ctx),
+        )
 
 
 def test_printable_registration_is_frozen(ctx: AppContext) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from helpers.accounts import FakeClock
+from helpers.accounts import FakeClock, actor_for
 from helpers.postgres import fresh_database
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
@@ -142,7 +142,7 @@ def listed(app_ctx: AppContext) -> dict[str, int]:
 
 
 def _names(ctx: AppContext, query: RecordQuery) -> list[str | None]:
-    return [row.nama for row in records.search(ctx, query, 0, 100)]
+    return [row.nama for row in records.search(ctx, query, 0, 100, actor=actor_for(ctx))]
 
 
 @pytest.mark.parametrize(
@@ -168,7 +168,7 @@ def test_search_text_is_classified(text: str, expected: SearchTerm) -> None:
 
 
 def test_everything_newest_first(app_ctx: AppContext, listed: dict[str, int]) -> None:
-    rows = records.search(app_ctx, RecordQuery(), 0, 100)
+    rows = records.search(app_ctx, RecordQuery(), 0, 100, actor=actor_for(app_ctx))
     assert [r.nama for r in rows] == [
         "O'NEIL 100% TEST",
         "I GUSTI AYU DEWI",
@@ -189,7 +189,7 @@ def test_everything_newest_first(app_ctx: AppContext, listed: dict[str, int]) ->
     assert agus.account_number == "3273-2026-000003"
     assert agus.current_step == 24
     assert agus.updated_at == BASE + dt.timedelta(minutes=4)
-    assert records.count(app_ctx, RecordQuery()) == len(ROWS)
+    assert records.count(app_ctx, RecordQuery(), actor=actor_for(app_ctx)) == len(ROWS)
 
 
 @pytest.mark.usefixtures("listed")
@@ -210,7 +210,7 @@ def test_search_by_nik_prefix_ignores_spaces_and_dots(
     app_ctx: AppContext, text: str, expected: list[str]
 ) -> None:
     assert _names(app_ctx, RecordQuery(text=text)) == expected
-    assert records.count(app_ctx, RecordQuery(text=text)) == len(expected)
+    assert records.count(app_ctx, RecordQuery(text=text), actor=actor_for(app_ctx)) == len(expected)
 
 
 @pytest.mark.usefixtures("listed")
@@ -262,13 +262,15 @@ def test_filters_status_unit_and_eligibility(app_ctx: AppContext) -> None:
         text="dewi", unit_kerja="Dinas Pendidikan", eligibility="TMS", status=RecordStatus.DITOLAK
     )
     assert _names(app_ctx, combined) == ["DEWI SANTOSA PUTRI"]
-    assert records.count(app_ctx, combined) == 1
+    assert records.count(app_ctx, combined, actor=actor_for(app_ctx)) == 1
     assert _names(app_ctx, RecordQuery(unit_kerja="Tidak Ada")) == []
 
 
 @pytest.mark.usefixtures("listed")
 def test_counts_by_status_ignore_the_status_filter(app_ctx: AppContext) -> None:
-    counts = records.counts_by_status(app_ctx, RecordQuery(status=RecordStatus.DITOLAK))
+    counts = records.counts_by_status(
+        app_ctx, RecordQuery(status=RecordStatus.DITOLAK), actor=actor_for(app_ctx)
+    )
     assert counts == {
         RecordStatus.DRAF: 2,
         RecordStatus.AKUN_DIBUAT: 1,
@@ -279,7 +281,7 @@ def test_counts_by_status_ignore_the_status_filter(app_ctx: AppContext) -> None:
         RecordStatus.DIEKSPOR: 0,
     }
     in_pendidikan = records.counts_by_status(
-        app_ctx, RecordQuery(unit_kerja="Dinas Pendidikan", text="dewi")
+        app_ctx, RecordQuery(unit_kerja="Dinas Pendidikan", text="dewi"), actor=actor_for(app_ctx)
     )
     assert in_pendidikan[RecordStatus.DITOLAK] == 1
     assert in_pendidikan[RecordStatus.DISETUJUI] == 1
@@ -302,7 +304,7 @@ def test_counts_by_status_ignore_the_status_filter(app_ctx: AppContext) -> None:
     ],
 )
 def test_orders(app_ctx: AppContext, order: RecordOrder, expected: list[str | None]) -> None:
-    rows = records.search(app_ctx, RecordQuery(order=order), 0, 3)
+    rows = records.search(app_ctx, RecordQuery(order=order), 0, 3, actor=actor_for(app_ctx))
     assert [r.nama for r in rows] == expected
     assert order.label
 
@@ -311,21 +313,23 @@ def test_orders(app_ctx: AppContext, order: RecordOrder, expected: list[str | No
 def test_paging_is_stable_and_complete(app_ctx: AppContext) -> None:
     for order in RecordOrder:
         query = RecordQuery(order=order)
-        whole = [r.id for r in records.search(app_ctx, query, 0, 100)]
+        whole = [r.id for r in records.search(app_ctx, query, 0, 100, actor=actor_for(app_ctx))]
         paged = [
-            r.id for offset in range(0, 9, 3) for r in records.search(app_ctx, query, offset, 3)
+            r.id
+            for offset in range(0, 9, 3)
+            for r in records.search(app_ctx, query, offset, 3, actor=actor_for(app_ctx))
         ]
         assert paged == whole
         assert len(set(whole)) == len(ROWS)
-    assert records.search(app_ctx, RecordQuery(), 8, 10) == []
-    assert records.search(app_ctx, RecordQuery(), 0, 0) == []
+    assert records.search(app_ctx, RecordQuery(), 8, 10, actor=actor_for(app_ctx)) == []
+    assert records.search(app_ctx, RecordQuery(), 0, 0, actor=actor_for(app_ctx)) == []
 
 
 def test_page_size_and_offsets_are_checked(app_ctx: AppContext) -> None:
     with pytest.raises(ValueError, match="negative"):
-        records.search(app_ctx, RecordQuery(), -1, 10)
+        records.search(app_ctx, RecordQuery(), -1, 10, actor=actor_for(app_ctx))
     with pytest.raises(ValueError, match="negative"):
-        records.search(app_ctx, RecordQuery(), 0, -10)
+        records.search(app_ctx, RecordQuery(), 0, -10, actor=actor_for(app_ctx))
 
 
 def test_a_page_is_at_most_max_page(app_ctx: AppContext) -> None:
@@ -333,13 +337,20 @@ def test_a_page_is_at_most_max_page(app_ctx: AppContext) -> None:
         for number in range(records.MAX_PAGE + 5):
             at = BASE + dt.timedelta(seconds=number)
             session.add(Registration(draft="{}", created_at=at, updated_at=at))
-    assert len(records.search(app_ctx, RecordQuery(), 0, records.MAX_PAGE + 5)) == records.MAX_PAGE
-    assert records.count(app_ctx, RecordQuery()) == records.MAX_PAGE + 5
+    assert (
+        len(
+            records.search(
+                app_ctx, RecordQuery(), 0, records.MAX_PAGE + 5, actor=actor_for(app_ctx)
+            )
+        )
+        == records.MAX_PAGE
+    )
+    assert records.count(app_ctx, RecordQuery(), actor=actor_for(app_ctx)) == records.MAX_PAGE + 5
 
 
 @pytest.mark.usefixtures("listed")
 def test_unit_names_sorted_and_distinct(app_ctx: AppContext) -> None:
-    assert records.unit_names(app_ctx) == [
+    assert records.unit_names(app_ctx, actor=actor_for(app_ctx)) == [
         "Dinas Kesehatan",
         "Dinas Pendidikan",
         "RSUD Bandung",
@@ -348,10 +359,12 @@ def test_unit_names_sorted_and_distinct(app_ctx: AppContext) -> None:
 
 
 def test_an_empty_office(app_ctx: AppContext) -> None:
-    assert records.search(app_ctx, RecordQuery(text="budi"), 0, 50) == []
-    assert records.count(app_ctx, RecordQuery()) == 0
-    assert set(records.counts_by_status(app_ctx, RecordQuery()).values()) == {0}
-    assert records.unit_names(app_ctx) == []
+    assert records.search(app_ctx, RecordQuery(text="budi"), 0, 50, actor=actor_for(app_ctx)) == []
+    assert records.count(app_ctx, RecordQuery(), actor=actor_for(app_ctx)) == 0
+    assert set(
+        records.counts_by_status(app_ctx, RecordQuery(), actor=actor_for(app_ctx)).values()
+    ) == {0}
+    assert records.unit_names(app_ctx, actor=actor_for(app_ctx)) == []
 
 
 # -- against registrations made by the real flow -------------------------------------------
@@ -363,9 +376,9 @@ def demo_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
     ctx = open_app(folder, create=True)
     try:
         office.initialise(ctx, office_code="3273", office_name="BKD Kota Bandung")
-        demo.generate(ctx, 6, RecordStatus.DRAF, seed=1)
-        demo.generate(ctx, 6, RecordStatus.AKUN_DIBUAT, seed=2)
-        demo.generate(ctx, 8, RecordStatus.PENDAFTARAN_SELESAI, seed=3)
+        demo.generate(ctx, 6, RecordStatus.DRAF, seed=1, actor=actor_for(ctx))
+        demo.generate(ctx, 6, RecordStatus.AKUN_DIBUAT, seed=2, actor=actor_for(ctx))
+        demo.generate(ctx, 8, RecordStatus.PENDAFTARAN_SELESAI, seed=3, actor=actor_for(ctx))
         yield ctx
     finally:
         ctx.close()
@@ -378,30 +391,47 @@ def _all_rows(ctx: AppContext) -> list[Registration]:
 
 def test_demo_records_are_found_as_the_flow_stored_them(demo_ctx: AppContext) -> None:
     stored = _all_rows(demo_ctx)
-    counts = records.counts_by_status(demo_ctx, RecordQuery())
+    counts = records.counts_by_status(demo_ctx, RecordQuery(), actor=actor_for(demo_ctx))
     assert counts[RecordStatus.DRAF] == 6
     assert counts[RecordStatus.AKUN_DIBUAT] == 6
     assert counts[RecordStatus.PENDAFTARAN_SELESAI] == 8
     for row in stored:
         if row.nik:
             spaced = " ".join(row.nik[i : i + 4] for i in range(0, 16, 4))
-            found = records.search(demo_ctx, RecordQuery(text=spaced), 0, 10)
+            found = records.search(
+                demo_ctx, RecordQuery(text=spaced), 0, 10, actor=actor_for(demo_ctx)
+            )
             assert [r.id for r in found] == [row.id]
         if row.nama:
             last_word = row.nama.split()[-1].lower()
             found_ids = {
-                r.id for r in records.search(demo_ctx, RecordQuery(text=last_word), 0, 100)
+                r.id
+                for r in records.search(
+                    demo_ctx, RecordQuery(text=last_word), 0, 100, actor=actor_for(demo_ctx)
+                )
             }
             assert row.id in found_ids
     tms = {r.id for r in stored if r.eligible is False}
     ms = {r.id for r in stored if r.eligible is True}
-    assert {r.id for r in records.search(demo_ctx, RecordQuery(eligibility="TMS"), 0, 100)} == tms
-    assert {r.id for r in records.search(demo_ctx, RecordQuery(eligibility="MS"), 0, 100)} == ms
+    assert {
+        r.id
+        for r in records.search(
+            demo_ctx, RecordQuery(eligibility="TMS"), 0, 100, actor=actor_for(demo_ctx)
+        )
+    } == tms
+    assert {
+        r.id
+        for r in records.search(
+            demo_ctx, RecordQuery(eligibility="MS"), 0, 100, actor=actor_for(demo_ctx)
+        )
+    } == ms
     units = sorted({r.unit_kerja for r in stored if r.unit_kerja})
-    assert records.unit_names(demo_ctx) == units
+    assert records.unit_names(demo_ctx, actor=actor_for(demo_ctx)) == units
     for unit in units:
         expected = {r.id for r in stored if r.unit_kerja == unit}
-        found = records.search(demo_ctx, RecordQuery(unit_kerja=unit), 0, 100)
+        found = records.search(
+            demo_ctx, RecordQuery(unit_kerja=unit), 0, 100, actor=actor_for(demo_ctx)
+        )
         assert {r.id for r in found} == expected
 
 
@@ -411,14 +441,14 @@ def test_orders_with_a_filter_agree_with_the_unfiltered_ones(
     app_ctx: AppContext, order: RecordOrder
 ) -> None:
     # With a filter the query is planned differently (see records._ordering); same result.
-    everything = records.search(app_ctx, RecordQuery(order=order), 0, 100)
+    everything = records.search(app_ctx, RecordQuery(order=order), 0, 100, actor=actor_for(app_ctx))
     for query in (
         RecordQuery(order=order, eligibility="MS"),
         RecordQuery(order=order, unit_kerja="Dinas Pendidikan"),
         RecordQuery(order=order, status=RecordStatus.PENDAFTARAN_SELESAI),
         RecordQuery(order=order, text="3273"),
     ):
-        found = records.search(app_ctx, query, 0, 100)
+        found = records.search(app_ctx, query, 0, 100, actor=actor_for(app_ctx))
         expected = [
             r
             for r in everything

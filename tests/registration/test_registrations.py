@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
+from helpers.accounts import actor_for
 from nonasn_desktop.accounts.users import create_user
 from nonasn_desktop.core import audit
 from nonasn_desktop.demo.generate import generate
@@ -33,7 +34,7 @@ def office(app_ctx: AppContext) -> AppContext:
 
 
 def _store(ctx: AppContext) -> SqlFlowStore:
-    return SqlFlowStore(ctx, actor="system")
+    return SqlFlowStore(ctx, actor=actor_for(ctx))
 
 
 def test_a_draft_is_saved_before_anything_is_valid(office: AppContext) -> None:
@@ -115,7 +116,7 @@ def test_every_save_that_changes_something_is_audited(office: AppContext) -> Non
 
 
 def test_full_registration_through_the_real_store(office: AppContext) -> None:
-    generate(office, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=7)
+    generate(office, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=7, actor=actor_for(office))
     with office.db.session() as session:
         rows = session.scalars(select(Registration).order_by(Registration.id)).all()
         assert [r.status for r in rows] == [RecordStatus.PENDAFTARAN_SELESAI] * 3
@@ -140,7 +141,7 @@ def test_full_registration_through_the_real_store(office: AppContext) -> None:
 
 
 def test_load_takes_the_status_from_the_column(office: AppContext) -> None:
-    generate(office, 1, RecordStatus.PERLU_PERBAIKAN, seed=3)
+    generate(office, 1, RecordStatus.PERLU_PERBAIKAN, seed=3, actor=actor_for(office))
     with office.db.session() as session:
         registration_id = session.scalars(select(Registration.id)).one()
     state = _store(office).load(registration_id)
@@ -159,11 +160,11 @@ def test_edit_lock_keeps_a_second_clerk_out_until_released_or_stale(
 ) -> None:
     one = create_user(
         office, username="ani", full_name="Ani", role=Role.OPERATOR, password="rahasia123",
-        actor="system",
+        actor=actor_for(office),
     )  # fmt: skip
     two = create_user(
         office, username="budi", full_name="Budi", role=Role.OPERATOR, password="rahasia123",
-        actor="system",
+        actor=actor_for(office),
     )  # fmt: skip
     registration_id = _store(office).save_draft(RegistrationState())
     registrations.acquire_edit_lock(office, registration_id, clerk_id=one.id)
@@ -177,8 +178,8 @@ def test_edit_lock_keeps_a_second_clerk_out_until_released_or_stale(
 
 
 def test_counts_by_status(office: AppContext) -> None:
-    generate(office, 2, RecordStatus.DRAF, seed=1)
-    generate(office, 1, RecordStatus.DITOLAK, seed=2)
+    generate(office, 2, RecordStatus.DRAF, seed=1, actor=actor_for(office))
+    generate(office, 1, RecordStatus.DITOLAK, seed=2, actor=actor_for(office))
     counts = registrations.count_by_status(office)
     assert counts[RecordStatus.DRAF] == 2
     assert counts[RecordStatus.DITOLAK] == 1
@@ -214,7 +215,7 @@ def test_find_roster_carries_every_field_the_roster_holds(office: AppContext) ->
             sumber_gaji="apbd",
             gaji_bulanan=1_500_000,
         ),
-        actor="system",
+        actor=actor_for(office),
     )
     found = _store(office).find_roster("3273011203900001")
     assert found is not None

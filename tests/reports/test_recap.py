@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from helpers.accounts import actor_for, sign_in
 from helpers.injection import DDE, HYPERLINK, assert_only_text
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core import audit
@@ -34,14 +35,14 @@ from nonasn_desktop.startup import open_app
 @pytest.fixture
 def registrations(app_ctx: AppContext, admin_user: UserInfo) -> AppContext:
     office.initialise(app_ctx, office_code="3273", office_name="BKD Kota Bandung")
-    demo.generate(app_ctx, 4, RecordStatus.PENDAFTARAN_SELESAI, seed=1)
-    demo.generate(app_ctx, 2, RecordStatus.DISETUJUI, seed=2)
-    demo.generate(app_ctx, 1, RecordStatus.AKUN_DIBUAT, seed=3)
+    demo.generate(app_ctx, 4, RecordStatus.PENDAFTARAN_SELESAI, seed=1, actor=actor_for(app_ctx))
+    demo.generate(app_ctx, 2, RecordStatus.DISETUJUI, seed=2, actor=actor_for(app_ctx))
+    demo.generate(app_ctx, 1, RecordStatus.AKUN_DIBUAT, seed=3, actor=actor_for(app_ctx))
     return app_ctx
 
 
 def test_recap_sheets(registrations: AppContext, tmp_path: Path) -> None:
-    result = write_recap(registrations, tmp_path / "rekap.xlsx", actor="admin")
+    result = write_recap(registrations, tmp_path / "rekap.xlsx", actor=sign_in(registrations).actor)
     assert result.rows == 7
     book = load_workbook(result.path)
     assert book.sheetnames == [UNIT_SHEET, DATA_SHEET]
@@ -84,8 +85,8 @@ def test_recap_sheets(registrations: AppContext, tmp_path: Path) -> None:
 def test_recap_reads_back_as_a_roster(
     registrations: AppContext, tmp_path: Path, clock: object
 ) -> None:
-    path = write_recap(registrations, tmp_path / "rekap.xlsx").path
-    again = import_roster(registrations, path, actor="admin")
+    path = write_recap(registrations, tmp_path / "rekap.xlsx", actor=actor_for(registrations)).path
+    again = import_roster(registrations, path, actor=sign_in(registrations).actor)
     assert again.refused == ()
     assert (again.added, again.updated, again.unchanged) == (0, 0, 7)
     [sheet] = again.sheets
@@ -93,7 +94,7 @@ def test_recap_reads_back_as_a_roster(
     fresh = open_app(tmp_path / "lain", create=True)
     try:
         office.initialise(fresh, office_code="3273", office_name="BKD")
-        report = import_roster(fresh, path, actor="system")
+        report = import_roster(fresh, path, actor=actor_for(fresh))
         assert report.refused == ()
         assert report.added == 7
         first = roster.lookup(registrations, str(load_workbook(path)[DATA_SHEET]["B2"].value))
@@ -111,7 +112,7 @@ def test_recap_reads_back_as_a_roster(
 
 
 def test_empty_recap(app_ctx: AppContext, tmp_path: Path) -> None:
-    result = write_recap(app_ctx, tmp_path / "kosong.xlsx")
+    result = write_recap(app_ctx, tmp_path / "kosong.xlsx", actor=actor_for(app_ctx))
     assert (result.rows, result.units) == (0, 0)
     book = load_workbook(result.path)
     assert book[DATA_SHEET].max_row == 1
@@ -122,7 +123,12 @@ def test_cancelled_recap_leaves_no_file(registrations: AppContext, tmp_path: Pat
     out = tmp_path / "keluar"
     out.mkdir()
     with pytest.raises(RecapCancelledError):
-        write_recap(registrations, out / "rekap.xlsx", cancelled=lambda: True)
+        write_recap(
+            registrations,
+            out / "rekap.xlsx",
+            cancelled=lambda: True,
+            actor=actor_for(registrations),
+        )
     assert list(out.iterdir()) == []
 
 
@@ -138,7 +144,7 @@ def test_recap_keeps_the_old_file_when_it_crashes(
         raise RuntimeError("power cut")
 
     with pytest.raises(RuntimeError):
-        write_recap(registrations, target, progress=broken_progress)
+        write_recap(registrations, target, progress=broken_progress, actor=actor_for(registrations))
     assert target.read_bytes() == b"rekap lama"
     assert [p.name for p in out.iterdir()] == ["rekap.xlsx"]
 
@@ -165,11 +171,11 @@ def test_hostile_text_typed_in_the_flow_stays_text_in_the_recap(
         return person
 
     monkeypatch.setattr(PersonFactory, "make", hostile)
-    demo.generate(app_ctx, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=5)
-    path = write_recap(app_ctx, tmp_path / "rekap.xlsx").path
+    demo.generate(app_ctx, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=5, actor=actor_for(app_ctx))
+    path = write_recap(app_ctx, tmp_path / "rekap.xlsx", actor=admin_user.actor).path
     assert_only_text(path, [*typed.values(), *work.values(), HYPERLINK])
     # The values are unchanged: the recap reads back as a roster without a refusal.
-    again = import_roster(app_ctx, path, actor="admin")
+    again = import_roster(app_ctx, path, actor=admin_user.actor)
     assert again.refused == ()
     assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
 
@@ -178,7 +184,9 @@ def test_recap_to_a_missing_folder_writes_nothing(
     registrations: AppContext, tmp_path: Path
 ) -> None:
     with pytest.raises(WorkbookWriteError, match="tidak ada"):
-        write_recap(registrations, tmp_path / "hilang" / "rekap.xlsx")
+        write_recap(
+            registrations, tmp_path / "hilang" / "rekap.xlsx", actor=actor_for(registrations)
+        )
     assert not (tmp_path / "hilang").exists()
 
 
@@ -195,7 +203,7 @@ def test_recap_on_a_full_disk_leaves_no_partial_file(
 
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(WorkbookWriteError, match="penuh"):
-        write_recap(registrations, out / "rekap.xlsx")
+        write_recap(registrations, out / "rekap.xlsx", actor=actor_for(registrations))
     assert [p.name for p in out.iterdir()] == ["rekap.xlsx"]
     assert (out / "rekap.xlsx").read_bytes() == b"rekap lama"
 

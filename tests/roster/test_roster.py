@@ -42,7 +42,7 @@ FULL = RosterInput(
 
 
 def test_add_and_lookup(app_ctx: AppContext, admin_user: UserInfo) -> None:
-    added = roster.add_entry(app_ctx, FULL, actor="admin")
+    added = roster.add_entry(app_ctx, FULL, actor=admin_user.actor)
     assert added == RosterMatch(
         id=added.id,
         **{
@@ -62,7 +62,7 @@ def test_add_and_lookup(app_ctx: AppContext, admin_user: UserInfo) -> None:
 
 
 def test_minimal_entry(app_ctx: AppContext, admin_user: UserInfo) -> None:
-    added = roster.add_entry(app_ctx, RosterInput(nik=NIK, nama="Ahmad"), actor="admin")
+    added = roster.add_entry(app_ctx, RosterInput(nik=NIK, nama="Ahmad"), actor=admin_user.actor)
     assert added.tanggal_lahir is None
     assert added.source is None
     assert added.gaji_bulanan is None
@@ -75,9 +75,11 @@ def test_not_on_the_roster(app_ctx: AppContext) -> None:
 
 
 def test_duplicate_nik(app_ctx: AppContext, admin_user: UserInfo) -> None:
-    roster.add_entry(app_ctx, RosterInput(nik=NIK, nama="Siti"), actor="admin")
+    roster.add_entry(app_ctx, RosterInput(nik=NIK, nama="Siti"), actor=admin_user.actor)
     with pytest.raises(ConflictError, match=NIK):
-        roster.add_entry(app_ctx, RosterInput(nik=f" {NIK} ", nama="Orang Lain"), actor="admin")
+        roster.add_entry(
+            app_ctx, RosterInput(nik=f" {NIK} ", nama="Orang Lain"), actor=admin_user.actor
+        )
     assert roster.count(app_ctx) == 1
 
 
@@ -95,7 +97,7 @@ def test_duplicate_nik(app_ctx: AppContext, admin_user: UserInfo) -> None:
 )
 def test_bad_nik(app_ctx: AppContext, admin_user: UserInfo, nik: str, words: str) -> None:
     with pytest.raises(FieldError, match=words) as info:
-        roster.add_entry(app_ctx, RosterInput(nik=nik, nama="Siti"), actor="admin")
+        roster.add_entry(app_ctx, RosterInput(nik=nik, nama="Siti"), actor=admin_user.actor)
     assert info.value.field == "nik"
     assert roster.count(app_ctx) == 0
 
@@ -109,7 +111,7 @@ def test_roster_data_must_agree_with_the_nik(
     app_ctx: AppContext, admin_user: UserInfo, changes: dict[str, object]
 ) -> None:
     with pytest.raises(FieldError, match="NIK menunjukkan") as info:
-        roster.add_entry(app_ctx, dataclasses.replace(FULL, **changes), actor="admin")  # type: ignore[arg-type]
+        roster.add_entry(app_ctx, dataclasses.replace(FULL, **changes), actor=admin_user.actor)  # type: ignore[arg-type]
     assert info.value.field == "nik"
 
 
@@ -126,7 +128,7 @@ def test_invalid_fields(
     app_ctx: AppContext, admin_user: UserInfo, changes: dict[str, object], field: str
 ) -> None:
     with pytest.raises(FieldError) as info:
-        roster.add_entry(app_ctx, dataclasses.replace(FULL, **changes), actor="admin")  # type: ignore[arg-type]
+        roster.add_entry(app_ctx, dataclasses.replace(FULL, **changes), actor=admin_user.actor)  # type: ignore[arg-type]
     assert info.value.field == field
     assert roster.count(app_ctx) == 0
 
@@ -138,15 +140,19 @@ def test_only_admins_add(app_ctx: AppContext, admin_user: UserInfo) -> None:
         full_name="Budi",
         role=Role.OPERATOR,
         password="kunci2026",
-        actor="admin",
+        actor=admin_user.actor,
     )
     with pytest.raises(AuthError):
-        roster.add_entry(app_ctx, RosterInput(nik=NIK, nama="Siti"), actor="budi")
+        roster.add_entry(
+            app_ctx,
+            RosterInput(nik=NIK, nama="Siti"),
+            actor=users.authenticate(app_ctx, "budi", "kunci2026").actor,
+        )
     assert roster.count(app_ctx) == 0
 
 
 def test_lookup_inside_a_transaction(app_ctx: AppContext, admin_user: UserInfo) -> None:
-    added = roster.add_entry(app_ctx, RosterInput(nik=NIK, nama="Siti"), actor="admin")
+    added = roster.add_entry(app_ctx, RosterInput(nik=NIK, nama="Siti"), actor=admin_user.actor)
     with app_ctx.db.session() as session:
         assert roster.lookup(app_ctx, NIK, session=session) == added
         assert roster.count(app_ctx, session=session) == 1

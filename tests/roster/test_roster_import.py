@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from helpers.accounts import sign_in
 from helpers.workbooks import (
     HEADERS,
     agency_workbook,
@@ -52,7 +53,7 @@ from nonasn_desktop.sheets.reading import SpreadsheetError
 
 
 def _import(ctx: AppContext, path: Path, **kwargs: Any) -> ImportReport:
-    return import_roster(ctx, path, actor="admin", **kwargs)
+    return import_roster(ctx, path, actor=sign_in(ctx).actor, **kwargs)
 
 
 def _problems(report: ImportReport, row: int) -> list[str]:
@@ -514,7 +515,7 @@ def test_existing_person_typed_by_hand_is_compared(
     roster.add_entry(
         app_ctx,
         roster.RosterInput(nik=values["nik"], nama=values["nama"], jenis_kelamin="L"),
-        actor="admin",
+        actor=admin_user.actor,
     )
     report = _import(app_ctx, _simple(tmp_path, [values]))
     assert (report.added, report.updated) == (0, 1)
@@ -601,10 +602,14 @@ def test_only_admins_import(app_ctx: AppContext, admin_user: UserInfo, tmp_path:
         full_name="Budi",
         role=Role.OPERATOR,
         password="kunci2026",
-        actor="admin",
+        actor=admin_user.actor,
     )
     with pytest.raises(AuthError):
-        import_roster(app_ctx, _simple(tmp_path, people(1)), actor="budi")
+        import_roster(
+            app_ctx,
+            _simple(tmp_path, people(1)),
+            actor=users.authenticate(app_ctx, "budi", "kunci2026").actor,
+        )
     assert roster.count(app_ctx) == 0
 
 

@@ -74,7 +74,7 @@ def test_filled_template_imports_cleanly(
         for column, value in enumerate(cells, start=1):
             sheet.cell(row=row, column=column).value = value
     book.save(path)
-    report = import_roster(app_ctx, path, actor="admin")
+    report = import_roster(app_ctx, path, actor=admin_user.actor)
     assert report.refused == ()
     assert report.added == 5
     assert [s.name for s in report.sheets] == [DATA_SHEET]
@@ -88,7 +88,7 @@ def test_empty_template_imports_nothing(
     app_ctx: AppContext, admin_user: UserInfo, tmp_path: Path
 ) -> None:
     report = import_roster(
-        app_ctx, write_template(tmp_path / "kosong.xlsx", app_ctx.policy), actor="admin"
+        app_ctx, write_template(tmp_path / "kosong.xlsx", app_ctx.policy), actor=admin_user.actor
     )
     assert (report.imported, report.refused_count, report.exit_code) == (0, 0, 0)
 

@@ -415,3 +415,34 @@ def test_sql_parameters_never_reach_exception_texts() -> None:
         assert "hidden due to hide_parameters" in str(failed.value)
     finally:
         db.close()
+
+
+def test_an_encrypted_database_keeps_every_pragma_and_hides_its_contents(tmp_path: Path) -> None:
+    key = bytes(range(32))
+    path = tmp_path / "enc.sqlite3"
+    with Database.open(sqlite_url(path), key=key) as database:
+        database.upgrade()
+        with database.session() as session:
+            session.add(_clerk("siti_aminah"))
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    wal = Path(f"{path}-wal")
+    raw = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert not raw.startswith(b"SQLite format 3")
+    assert b"siti_aminah" not in raw
+    with Database.open(sqlite_url(path), key=key) as database:
+        assert database.current_revision() == HEAD_REVISION
+
+
+def test_a_wrong_key_or_no_key_is_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "enc.sqlite3"
+    with Database.open(sqlite_url(path), key=bytes(32)) as database:
+        database.upgrade()
+    wrong = Database.open(sqlite_url(path), key=bytes(range(32)))
+    with wrong, pytest.raises(StorageError, match="tidak dapat dibuka dengan kunci folder data"):
+        wrong.current_revision()
+    plain = Database.open(sqlite_url(path))
+    with plain, pytest.raises(StorageError, match="bukan basis data yang utuh"):
+        plain.current_revision()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.accounts import actor_for
 from helpers.batches import PASSPHRASE
 from nonasn_desktop.backup.archive import create_backup
 from nonasn_desktop.office import keys
@@ -34,7 +35,7 @@ def test_a_new_data_folder_holds_nothing_others_can_read(tmp_path: Path) -> None
         initialise(ctx, office_code="3273", office_name="BKD Kota Bandung")
         keys.create_office_key(ctx, PASSPHRASE)
         ctx.blobs.put(b"scan KTP")
-        create_backup(ctx, ctx.data_dir.backups_dir)
+        create_backup(ctx, ctx.data_dir.backups_dir, actor=actor_for(ctx))
         # The database is open: its -wal and -shm exist now.
         assert (folder / f"{DATABASE_FILE}-wal").exists()
         everything = _everything(folder)

@@ -120,7 +120,7 @@ def test_every_fixture_upgrades_to_head_keeping_every_row(fixture: Path, tmp_pat
         admin = users.authenticate(ctx, "admin", FIXTURE_ADMIN_PASSWORD)
         first = identities[0][0]
         assert isinstance(first, int)
-        assert registrations.SqlFlowStore(ctx, actor=admin.username).load(first).values
+        assert registrations.SqlFlowStore(ctx, actor=admin.actor).load(first).values
     connection = sqlite3.connect(data_dir.database_path)
     try:
         assert integrity_problems(connection) == []

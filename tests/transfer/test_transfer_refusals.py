@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, update
 
-from helpers.accounts import FakeClock
+from helpers.accounts import FakeClock, actor_for
 from helpers.fieldwork import (
     ENROLMENT_PASSPHRASE,
     OFFICE_PASSPHRASE,
     Enrolled,
     enrol_laptop,
+    field_operator,
     make_office,
+    office_admin,
     snapshot,
 )
 from nonasn_desktop.core.context import AppContext
@@ -39,7 +41,9 @@ class Field:
         """Importing ``path`` raises ``error`` matching ``match`` and changes nothing."""
         before = snapshot(self.office)
         with pytest.raises(error, match=match):
-            import_transfer(self.office, path, passphrase=OFFICE_PASSPHRASE, actor="admin")
+            import_transfer(
+                self.office, path, passphrase=OFFICE_PASSPHRASE, actor=office_admin(self.office)
+            )
         assert snapshot(self.office) == before
 
 
@@ -47,8 +51,19 @@ class Field:
 def field(tmp_path: Path, clock: FakeClock) -> Iterator[Field]:
     office = make_office(tmp_path / "kantor", clock)
     enrolled = enrol_laptop(office, tmp_path, clock=clock)
-    generate(enrolled.laptop, 2, RecordStatus.PENDAFTARAN_SELESAI, seed=3)
-    sent = export_transfer(enrolled.laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE)
+    generate(
+        enrolled.laptop,
+        2,
+        RecordStatus.PENDAFTARAN_SELESAI,
+        seed=3,
+        actor=actor_for(enrolled.laptop),
+    )
+    sent = export_transfer(
+        enrolled.laptop,
+        tmp_path / "usb",
+        passphrase=ENROLMENT_PASSPHRASE,
+        actor=field_operator(enrolled.laptop),
+    )
     yield Field(office, enrolled, sent)
     enrolled.laptop.close()
     office.close()
@@ -90,9 +105,19 @@ def test_foreign_and_unknown_devices_are_refused(
         first = enrol_laptop(other, tmp_path / "lain-1", clock=clock)
         second = enrol_laptop(other, tmp_path / "lain-2", name="Laptop Dua", clock=clock)
         for made in (first, second):
-            generate(made.laptop, 1, RecordStatus.DRAF, seed=5)
-        foreign = export_transfer(first.laptop, tmp_path / "f", passphrase=ENROLMENT_PASSPHRASE)
-        unknown = export_transfer(second.laptop, tmp_path / "u", passphrase=ENROLMENT_PASSPHRASE)
+            generate(made.laptop, 1, RecordStatus.DRAF, seed=5, actor=actor_for(made.laptop))
+        foreign = export_transfer(
+            first.laptop,
+            tmp_path / "f",
+            passphrase=ENROLMENT_PASSPHRASE,
+            actor=field_operator(first.laptop),
+        )
+        unknown = export_transfer(
+            second.laptop,
+            tmp_path / "u",
+            passphrase=ENROLMENT_PASSPHRASE,
+            actor=field_operator(second.laptop),
+        )
         first.laptop.close()
         second.laptop.close()
     finally:
@@ -102,19 +127,26 @@ def test_foreign_and_unknown_devices_are_refused(
 
 
 def test_a_revoked_device_is_refused_naming_it_and_the_date(field: Field) -> None:
-    registry.revoke_device(field.office, "L01", actor="admin")
+    registry.revoke_device(field.office, "L01", actor=office_admin(field.office))
     field.refused(field.sent.file, SignatureError, r"L01 \(Laptop Kec. Selebar\) sudah dicabut")
 
 
 def test_a_replayed_and_altered_sequence_is_refused(field: Field, tmp_path: Path) -> None:
-    import_transfer(field.office, field.sent.file, passphrase=OFFICE_PASSPHRASE, actor="admin")
+    import_transfer(
+        field.office,
+        field.sent.file,
+        passphrase=OFFICE_PASSPHRASE,
+        actor=office_admin(field.office),
+    )
     laptop = field.enrolled.laptop
     # The laptop forgets its transfer marks (an old backup restored) and writes sequence 1
     # again, with other content.
     with laptop.db.session() as session:
         session.execute(delete(Setting).where(Setting.key == STATE_SETTING))
-    generate(laptop, 1, RecordStatus.DRAF, seed=8)
-    again = export_transfer(laptop, tmp_path / "again", passphrase=ENROLMENT_PASSPHRASE)
+    generate(laptop, 1, RecordStatus.DRAF, seed=8, actor=actor_for(laptop))
+    again = export_transfer(
+        laptop, tmp_path / "again", passphrase=ENROLMENT_PASSPHRASE, actor=field_operator(laptop)
+    )
     assert again.file.name == field.sent.file.name
     field.refused(again.file, ConflictError, "sudah diimpor pada .* dengan isi lain")
 
@@ -126,7 +158,11 @@ def test_a_hostile_value_is_refused_naming_the_record_and_field(
     with laptop.db.session() as session:
         session.execute(update(Registration).values(alamat="Jl. Merdeka\x00 No. 1"))
     hostile = export_transfer(
-        laptop, tmp_path / "hostile", passphrase=ENROLMENT_PASSPHRASE, all_records=True
+        laptop,
+        tmp_path / "hostile",
+        passphrase=ENROLMENT_PASSPHRASE,
+        actor=field_operator(laptop),
+        all_records=True,
     )
     field.refused(hostile.file, UserError, r"data ke-1 \(.+\): isian 'alamat' berisi karakter")
 
@@ -134,7 +170,12 @@ def test_a_hostile_value_is_refused_naming_the_record_and_field(
 def test_the_wrong_office_passphrase_is_refused(field: Field) -> None:
     before = snapshot(field.office)
     with pytest.raises(WrongPassphraseError):
-        import_transfer(field.office, field.sent.file, passphrase="salah sekali", actor="admin")
+        import_transfer(
+            field.office,
+            field.sent.file,
+            passphrase="salah sekali",
+            actor=office_admin(field.office),
+        )
     assert snapshot(field.office) == before
 
 
@@ -143,6 +184,10 @@ def test_a_record_claiming_to_be_exported_is_refused(field: Field, tmp_path: Pat
     with laptop.db.session() as session:
         session.execute(update(Registration).values(status=RecordStatus.DIEKSPOR))
     forged = export_transfer(
-        laptop, tmp_path / "forged", passphrase=ENROLMENT_PASSPHRASE, all_records=True
+        laptop,
+        tmp_path / "forged",
+        passphrase=ENROLMENT_PASSPHRASE,
+        actor=field_operator(laptop),
+        all_records=True,
     )
     field.refused(forged.file, UserError, "berstatus Diekspor")

@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from helpers.accounts import FakeClock
-from helpers.fieldwork import ENROLMENT_PASSPHRASE, OFFICE_PASSPHRASE, enrol_laptop, make_office
+from helpers.accounts import FakeClock, actor_for
+from helpers.fieldwork import (
+    ENROLMENT_PASSPHRASE,
+    OFFICE_PASSPHRASE,
+    enrol_laptop,
+    field_operator,
+    make_office,
+    office_admin,
+)
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.crypto.errors import DecryptionError
 from nonasn_desktop.demo.generate import generate
@@ -36,16 +43,20 @@ def test_a_record_sent_back_is_corrected_on_the_laptop_and_returns(
     enrolled = enrol_laptop(office, tmp_path, clock=clock)
     laptop = enrolled.laptop
     try:
-        generate(laptop, 2, RecordStatus.PENDAFTARAN_SELESAI, seed=4)
-        first = export_transfer(laptop, tmp_path / "usb1", passphrase=ENROLMENT_PASSPHRASE)
-        import_transfer(office, first.file, passphrase=OFFICE_PASSPHRASE, actor="admin")
+        generate(laptop, 2, RecordStatus.PENDAFTARAN_SELESAI, seed=4, actor=actor_for(laptop))
+        first = export_transfer(
+            laptop, tmp_path / "usb1", passphrase=ENROLMENT_PASSPHRASE, actor=field_operator(laptop)
+        )
+        import_transfer(
+            office, first.file, passphrase=OFFICE_PASSPHRASE, actor=office_admin(office)
+        )
         with pytest.raises(UserError, match="Tidak ada data perangkat L01"):
             write_return(
                 office,
                 "L01",
                 out=tmp_path / "r",
                 office_passphrase=OFFICE_PASSPHRASE,
-                actor="admin",
+                actor=office_admin(office),
             )
         with office.db.session() as session:
             target = session.scalars(select(Registration).order_by(Registration.id)).first()
@@ -56,7 +67,7 @@ def test_a_record_sent_back_is_corrected_on_the_laptop_and_returns(
             office,
             office_id,
             RecordStatus.PERLU_PERBAIKAN,
-            actor="admin",
+            actor=office_admin(office),
             reason="Nomor HP tidak dapat dihubungi, mohon diperiksa",
             fields=["nomor_hp"],
         )
@@ -65,27 +76,38 @@ def test_a_record_sent_back_is_corrected_on_the_laptop_and_returns(
             "L01",
             out=tmp_path / "kembali.nonasn",
             office_passphrase=OFFICE_PASSPHRASE,
-            actor="admin",
+            actor=office_admin(office),
         )
         assert written.records == 1
         assert _status(office, uid) == (RecordStatus.PERLU_PERBAIKAN, "L01")
 
         clock.advance(hours=1)
-        applied = apply_return(laptop, written.file, ENROLMENT_PASSPHRASE)
+        applied = apply_return(
+            laptop, written.file, ENROLMENT_PASSPHRASE, actor=field_operator(laptop)
+        )
         assert (applied.applied, applied.already, applied.unknown) == (1, 0, 0)
-        assert apply_return(laptop, written.file, ENROLMENT_PASSPHRASE).already == 1
+        assert (
+            apply_return(
+                laptop, written.file, ENROLMENT_PASSPHRASE, actor=field_operator(laptop)
+            ).already
+            == 1
+        )
         assert _status(laptop, uid)[0] is RecordStatus.PERLU_PERBAIKAN
 
         # The clerk corrects and finishes it again on the laptop.
         with laptop.db.session() as session:
             local_id = session.scalars(select(Registration.id).where(Registration.uid == uid)).one()
-        store = SqlFlowStore(laptop, actor="siti")
+        store = SqlFlowStore(laptop, actor=field_operator(laptop))
         state = store.load(local_id)
         store.complete_registration(state)
         clock.advance(hours=1)
-        second = export_transfer(laptop, tmp_path / "usb2", passphrase=ENROLMENT_PASSPHRASE)
+        second = export_transfer(
+            laptop, tmp_path / "usb2", passphrase=ENROLMENT_PASSPHRASE, actor=field_operator(laptop)
+        )
         assert second.record_count == 1
-        result = import_transfer(office, second.file, passphrase=OFFICE_PASSPHRASE, actor="admin")
+        result = import_transfer(
+            office, second.file, passphrase=OFFICE_PASSPHRASE, actor=office_admin(office)
+        )
         assert (result.updated, result.added, result.kept_office) == (1, 0, 0)
         assert _status(office, uid) == (RecordStatus.PENDAFTARAN_SELESAI, None)
         # The office's trail names the clerk and the device of the correction.
@@ -107,16 +129,23 @@ def test_a_return_file_opens_only_on_its_own_device(tmp_path: Path, clock: FakeC
     first = enrol_laptop(office, tmp_path / "a", clock=clock)
     second = enrol_laptop(office, tmp_path / "b", name="Laptop B", clock=clock)
     try:
-        generate(first.laptop, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=4)
-        sent = export_transfer(first.laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE)
-        import_transfer(office, sent.file, passphrase=OFFICE_PASSPHRASE, actor="admin")
+        generate(
+            first.laptop, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=4, actor=actor_for(first.laptop)
+        )
+        sent = export_transfer(
+            first.laptop,
+            tmp_path / "usb",
+            passphrase=ENROLMENT_PASSPHRASE,
+            actor=field_operator(first.laptop),
+        )
+        import_transfer(office, sent.file, passphrase=OFFICE_PASSPHRASE, actor=office_admin(office))
         with office.db.session() as session:
             office_id = session.scalars(select(Registration.id)).one()
         decide(
             office,
             office_id,
             RecordStatus.PERLU_PERBAIKAN,
-            actor="admin",
+            actor=office_admin(office),
             reason="Dokumen KTP buram, mohon unggah ulang",
             fields=["nomor_hp"],
         )
@@ -125,10 +154,15 @@ def test_a_return_file_opens_only_on_its_own_device(tmp_path: Path, clock: FakeC
             "L01",
             out=tmp_path / "k.nonasn",
             office_passphrase=OFFICE_PASSPHRASE,
-            actor="admin",
+            actor=office_admin(office),
         )
         with pytest.raises(DecryptionError, match="bukan untuk perangkat ini"):
-            apply_return(second.laptop, written.file, ENROLMENT_PASSPHRASE)
+            apply_return(
+                second.laptop,
+                written.file,
+                ENROLMENT_PASSPHRASE,
+                actor=field_operator(second.laptop),
+            )
     finally:
         first.laptop.close()
         second.laptop.close()

@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from helpers.accounts import FakeClock
+from helpers.accounts import FakeClock, actor_for
 from helpers.fieldwork import (
     ENROLMENT_PASSPHRASE,
     OFFICE_PASSPHRASE,
     Enrolled,
     enrol_laptop,
+    field_operator,
     make_office,
+    office_admin,
     snapshot,
 )
 from nonasn_desktop.batch.export import export_batch
@@ -64,7 +66,7 @@ def _approve_all(ctx: AppContext) -> None:
             ctx,
             registration_id,
             RecordStatus.DISETUJUI,
-            actor="admin",
+            actor=office_admin(ctx),
             reason="Sudah diperiksa dengan dokumen asli",
         )
 
@@ -74,23 +76,31 @@ def test_laptop_records_reach_the_centre_once_with_unique_numbers(
 ) -> None:
     laptop = enrolled.laptop
     # Offline in the field: three people registered on the laptop.
-    generate(laptop, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=7)
+    generate(laptop, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=7, actor=actor_for(laptop))
     # Meanwhile the office registered one of them too (the same NIK), and another person.
-    generate(office, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=7)
-    generate(office, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=99)
+    generate(office, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=7, actor=actor_for(office))
+    generate(office, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=99, actor=actor_for(office))
     clock.advance(hours=2)
-    sent = export_transfer(laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE)
+    sent = export_transfer(
+        laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE, actor=field_operator(laptop)
+    )
     assert sent.record_count == 3
     assert sent.file.name == "transfer-1771BKD-L01-000001.zip.age"
     with pytest.raises(NothingToTransferError):
-        export_transfer(laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE)
+        export_transfer(
+            laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE, actor=field_operator(laptop)
+        )
 
-    first = import_transfer(office, sent.file, passphrase=OFFICE_PASSPHRASE, actor="admin")
+    first = import_transfer(
+        office, sent.file, passphrase=OFFICE_PASSPHRASE, actor=office_admin(office)
+    )
     assert (first.added, first.updated, first.already_imported) == (3, 0, False)
     assert len(first.conflicts) == 1
     assert first.documents_added > 0
     after_first = snapshot(office)
-    again = import_transfer(office, sent.file, passphrase=OFFICE_PASSPHRASE, actor="admin")
+    again = import_transfer(
+        office, sent.file, passphrase=OFFICE_PASSPHRASE, actor=office_admin(office)
+    )
     assert again.already_imported
     assert snapshot(office) == after_first
 
@@ -112,9 +122,11 @@ def test_laptop_records_reach_the_centre_once_with_unique_numbers(
 
     # The office approves and exports: every record except the flagged pair, numbers unique.
     _approve_all(office)
-    batch = export_batch(office, tmp_path / "pusat", passphrase=OFFICE_PASSPHRASE, actor="admin")
+    batch = export_batch(
+        office, tmp_path / "pusat", passphrase=OFFICE_PASSPHRASE, actor=office_admin(office)
+    )
     trust = tmp_path / "trust"
-    keys.export_public_key(office, trust / "1771BKD.pub")
+    keys.export_public_key(office, trust / "1771BKD.pub", actor=office_admin(office))
     with open_batch(batch.file, TrustStore.load(trust)) as contents:
         numbers = [record["account"]["account_number"] for record in contents.records()]
     assert len(numbers) == len(set(numbers)) == 3
@@ -125,13 +137,24 @@ def test_laptop_records_reach_the_centre_once_with_unique_numbers(
 def test_the_verifier_sees_a_nik_conflict_side_by_side_and_settles_it(
     office: AppContext, enrolled: Enrolled, tmp_path: Path, clock: FakeClock
 ) -> None:
-    generate(enrolled.laptop, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=7)
-    generate(office, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=7)
+    generate(
+        enrolled.laptop,
+        1,
+        RecordStatus.PENDAFTARAN_SELESAI,
+        seed=7,
+        actor=actor_for(enrolled.laptop),
+    )
+    generate(office, 1, RecordStatus.PENDAFTARAN_SELESAI, seed=7, actor=actor_for(office))
     clock.advance(hours=1)
-    sent = export_transfer(enrolled.laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE)
-    import_transfer(office, sent.file, passphrase=OFFICE_PASSPHRASE, actor="admin")
+    sent = export_transfer(
+        enrolled.laptop,
+        tmp_path / "usb",
+        passphrase=ENROLMENT_PASSPHRASE,
+        actor=field_operator(enrolled.laptop),
+    )
+    import_transfer(office, sent.file, passphrase=OFFICE_PASSPHRASE, actor=office_admin(office))
     (device_id, office_id), _ = sorted(flagged_pairs(office), key=lambda p: -p[0])
-    pair = conflict_pair(office, device_id)
+    pair = conflict_pair(office, device_id, actor=office_admin(office))
     assert pair is not None
     assert pair.left.id == device_id
     assert pair.right.id == office_id
@@ -139,8 +162,10 @@ def test_the_verifier_sees_a_nik_conflict_side_by_side_and_settles_it(
     assert pair.right_origin == "Kantor"
     assert len(pair.nik) == 16
     # The office keeps the laptop's record; its own becomes the flagged duplicate.
-    settle_nik_conflict(office, device_id, actor="admin", reason="Data lapangan lebih lengkap")
-    assert conflict_pair(office, device_id) is None
+    settle_nik_conflict(
+        office, device_id, actor=office_admin(office), reason="Data lapangan lebih lengkap"
+    )
+    assert conflict_pair(office, device_id, actor=office_admin(office)) is None
     assert dict(flagged_pairs(office)) == {office_id: device_id}
     with office.db.session() as session:
         kept = session.get(Registration, device_id)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.accounts import actor_for
 from helpers.batches import clone, prepared_data_folder
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import NotFoundError
@@ -34,7 +35,7 @@ def ctx(template: Path, tmp_path: Path) -> Iterator[AppContext]:
 
 
 def test_the_queue_holds_finished_records_oldest_first(ctx: AppContext) -> None:
-    queue = verval_review.review_queue(ctx)
+    queue = verval_review.review_queue(ctx, actor=actor_for(ctx))
     assert len(queue) == 3
     stamps = [item.completed_at for item in queue]
     assert stamps == sorted(stamps)  # type: ignore[type-var]
@@ -43,15 +44,17 @@ def test_the_queue_holds_finished_records_oldest_first(ctx: AppContext) -> None:
         ctx,
         queue[0].id,
         RecordStatus.DITOLAK,
-        actor="system",
         reason="Data ganda di instansi lain.",
+        actor=actor_for(ctx),
     )
-    assert [item.id for item in verval_review.review_queue(ctx)] == [q.id for q in queue[1:]]
+    assert [item.id for item in verval_review.review_queue(ctx, actor=actor_for(ctx))] == [
+        q.id for q in queue[1:]
+    ]
 
 
 def test_a_record_in_full(ctx: AppContext) -> None:
-    item = verval_review.review_queue(ctx)[0]
-    review = verval_review.load_review(ctx, item.id)
+    item = verval_review.review_queue(ctx, actor=actor_for(ctx))[0]
+    review = verval_review.load_review(ctx, item.id, actor=actor_for(ctx))
     assert review.status is RecordStatus.PENDAFTARAN_SELESAI
     assert review.nik == item.nik
     titles = [section.title for section in review.sections]
@@ -79,7 +82,7 @@ def test_a_record_in_full(ctx: AppContext) -> None:
 
 def test_unknown_record(ctx: AppContext) -> None:
     with pytest.raises(NotFoundError, match="tidak ditemukan"):
-        verval_review.load_review(ctx, 9999)
+        verval_review.load_review(ctx, 9999, actor=actor_for(ctx))
 
 
 def test_correction_choices_leave_out_the_fixed_identity(ctx: AppContext) -> None:
@@ -88,15 +91,15 @@ def test_correction_choices_leave_out_the_fixed_identity(ctx: AppContext) -> Non
     assert "nama" not in keys
     assert "dokumen_pas_foto" not in keys
     assert {"nomor_kk", "alamat", "jabatan", "dokumen_ijazah", "dokumen_ktp"} <= set(keys)
-    item = verval_review.review_queue(ctx)[0]
+    item = verval_review.review_queue(ctx, actor=actor_for(ctx))[0]
     # Every choice is accepted by the decision service.
     decide(
         ctx,
         item.id,
         RecordStatus.PERLU_PERBAIKAN,
-        actor="system",
         reason="Mohon perbaiki isian yang ditandai.",
         fields=keys,
+        actor=actor_for(ctx),
     )
 
 

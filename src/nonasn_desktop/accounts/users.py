@@ -9,8 +9,10 @@ Unknown names are not counted or locked (there is no row to count on), so the lo
 itself tells an attacker that a name exists; on a desk computer of a BKD office that is an
 accepted trade-off against locking out real clerks by typing their names.
 
-``actor`` is the signed-in clerk's username, or ``"system"`` for set-up from the command line
-(``nonasn init``); actions reserved to admins check the actor's role.
+A successful sign-in returns the clerk with an :class:`~nonasn_desktop.accounts.authz.Actor`;
+every operation takes that actor and checks it (``accounts.authz.require``). Set-up
+(``nonasn init``, the first start) makes the first admin with :func:`create_clerk`, audited as
+the system.
 """
 
 from __future__ import annotations
@@ -19,18 +21,20 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from nonasn_desktop.accounts import slots
+from nonasn_desktop.accounts.authz import Actor, issue, require
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.core.context import AppContext, use_session
 from nonasn_desktop.crypto.passwords import hash_secret, needs_rehash, verify_secret
 from nonasn_desktop.errors import AuthError, ConflictError, FieldError, NotFoundError
 from nonasn_desktop.policy.model import PasswordPolicy
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.storage.models import Clerk
 
@@ -48,7 +52,9 @@ WRONG_CREDENTIALS_HINT = "Periksa ejaan dan tombol Caps Lock, lalu coba lagi."
 
 
 @dataclass(frozen=True)
-class UserInfo:
+class ClerkInfo:
+    """A clerk as the list of users shows it."""
+
     id: int
     username: str
     full_name: str
@@ -56,8 +62,16 @@ class UserInfo:
     active: bool
 
 
-def _info(clerk: Clerk) -> UserInfo:
-    return UserInfo(
+@dataclass(frozen=True)
+class UserInfo(ClerkInfo):
+    """The signed-in clerk: what :func:`authenticate` returns, with the actor that every
+    operation takes (``actor=user.actor``)."""
+
+    actor: Actor
+
+
+def _info(clerk: Clerk) -> ClerkInfo:
+    return ClerkInfo(
         id=clerk.id,
         username=clerk.username,
         full_name=clerk.full_name,
@@ -140,29 +154,6 @@ def _get(session: Session, username: str) -> Clerk:
     return clerk
 
 
-def require_role(session: Session, actor: str, roles: Iterable[Role]) -> Clerk | None:
-    """The acting clerk when active and holding one of ``roles``; None for the system actor.
-
-    Raises AuthError otherwise. Other services use this to guard their actions.
-    """
-    allowed = tuple(roles)
-    if actor == SYSTEM_ACTOR:
-        return None
-    clerk = _find(session, actor)
-    labels = " atau ".join(role.label for role in allowed)
-    if clerk is None or not clerk.active:
-        raise AuthError(
-            "Pengguna yang sedang masuk tidak dikenal atau sudah dinonaktifkan.",
-            hint="Keluar lalu masuk lagi dengan akun yang aktif.",
-        )
-    if Role(clerk.role) not in allowed:
-        raise AuthError(
-            f"Tindakan ini hanya untuk pengguna dengan peran {labels}.",
-            hint="Minta pengguna dengan peran itu untuk melakukannya.",
-        )
-    return clerk
-
-
 def create_clerk(
     session: Session,
     ctx: AppContext,
@@ -173,7 +164,11 @@ def create_clerk(
     password: str,
     actor: str,
 ) -> Clerk:
-    """Create a clerk inside an open session (validated, hashed, audited)."""
+    """Create a clerk inside an open session (validated, hashed, audited as ``actor``).
+
+    No check here: this is set-up (the first admin of ``nonasn init`` and of the first start,
+    audited as the system) and the body of :func:`create_user`, which checks.
+    """
     name = validate_username(username)
     full = _validate_full_name(full_name)
     check_password(ctx.policy.password, password)
@@ -207,6 +202,7 @@ def create_clerk(
         },
         at=now,
     )
+    slots.keep_slot(ctx, clerk.username, clerk.password_hash)
     return clerk
 
 
@@ -217,11 +213,11 @@ def create_user(
     full_name: str,
     role: Role,
     password: str,
-    actor: str,
-) -> UserInfo:
-    """Add a clerk. Only an admin (or the system, at set-up) may do this."""
+    actor: Actor,
+) -> ClerkInfo:
+    """Add a clerk (admins only)."""
     with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
+        require(session, ctx, actor, Permission.USER_MANAGE)
         clerk = create_clerk(
             session,
             ctx,
@@ -229,9 +225,40 @@ def create_user(
             full_name=full_name,
             role=role,
             password=password,
-            actor=actor,
+            actor=actor.username,
         )
         return _info(clerk)
+
+
+def create_first_admin(
+    ctx: AppContext, *, username: str, full_name: str, password: str
+) -> ClerkInfo:
+    """The office's first admin, at set-up (the first start), audited as the system.
+
+    Only while no admin can sign in: ConflictError afterwards, when admins add clerks
+    themselves (:func:`create_user`). Nobody is checked here because nobody could be.
+    """
+    with ctx.db.session() as session:
+        refuse_when_admin_exists(session)
+        clerk = create_clerk(
+            session,
+            ctx,
+            username=username,
+            full_name=full_name,
+            role=Role.ADMIN,
+            password=password,
+            actor=SYSTEM_ACTOR,
+        )
+        return _info(clerk)
+
+
+def refuse_when_admin_exists(session: Session) -> None:
+    """ConflictError when an active admin exists: set-up may no longer make admins."""
+    if _active_admins(session) > 0:
+        raise ConflictError(
+            "Kantor ini sudah mempunyai admin; admin lain hanya dapat ditambahkan oleh admin.",
+            hint="Masuk sebagai admin lalu tambahkan pengguna di menu Admin › Pengguna.",
+        )
 
 
 @functools.cache
@@ -348,7 +375,7 @@ def authenticate(ctx: AppContext, username: str, password: str) -> UserInfo:
                 entity_id=clerk.id,
                 at=now,
             )
-            result = _info(clerk)
+            result = UserInfo(**vars(_info(clerk)), actor=issue(clerk))
     # Raised after the commit: the failure count and the audit entry must be kept.
     if error is not None:
         raise error
@@ -356,25 +383,35 @@ def authenticate(ctx: AppContext, username: str, password: str) -> UserInfo:
     return result
 
 
-def find_user(ctx: AppContext, username: str, *, session: Session | None = None) -> UserInfo | None:
-    """The clerk with this username (case-insensitive), or None."""
+def find_user(
+    ctx: AppContext, username: str, *, session: Session | None = None
+) -> ClerkInfo | None:
+    """The clerk with this username (case-insensitive), or None (set-up uses this)."""
     with use_session(ctx, session) as active:
         clerk = _find(active, username)
         return None if clerk is None else _info(clerk)
 
 
-def get_user(ctx: AppContext, username: str) -> UserInfo:
+def get_user(ctx: AppContext, username: str) -> ClerkInfo:
     """The clerk with this username; NotFoundError when there is none."""
     with ctx.db.session() as session:
         return _info(_get(session, username))
 
 
-def list_users(ctx: AppContext, *, include_inactive: bool = True) -> list[UserInfo]:
+def list_users(ctx: AppContext, *, actor: Actor, include_inactive: bool = True) -> list[ClerkInfo]:
+    """Every clerk (admins only)."""
     query = select(Clerk).order_by(Clerk.username)
     if not include_inactive:
         query = query.where(Clerk.active.is_(True))
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.USER_MANAGE)
         return [_info(clerk) for clerk in session.scalars(query)]
+
+
+def has_active_admin(ctx: AppContext) -> bool:
+    """Whether any admin can sign in: the first start asks for one when not."""
+    with ctx.db.session() as session:
+        return _active_admins(session) > 0
 
 
 def _active_admins(session: Session) -> int:
@@ -388,10 +425,10 @@ def _active_admins(session: Session) -> int:
     )
 
 
-def set_active(ctx: AppContext, username: str, active: bool, *, actor: str) -> UserInfo:
+def set_active(ctx: AppContext, username: str, active: bool, *, actor: Actor) -> ClerkInfo:
     """Activate or deactivate a clerk (admins only). The last active admin cannot go."""
     with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
+        require(session, ctx, actor, Permission.USER_MANAGE)
         clerk = _get(session, username)
         if clerk.active == active:
             return _info(clerk)
@@ -407,14 +444,49 @@ def set_active(ctx: AppContext, username: str, active: bool, *, actor: str) -> U
             clerk.locked_until = None
         audit.record(
             session,
-            actor=actor,
+            actor=actor.username,
             action="user.activate" if active else "user.deactivate",
             entity="clerk",
             entity_id=clerk.id,
             changes={"active": (not active, active)},
             at=ctx.now(),
         )
+        if active:
+            slots.keep_slot(ctx, clerk.username, clerk.password_hash)
+        else:
+            slots.drop_slot(ctx, clerk.username)
         return _info(clerk)
+
+
+def recover_admin_password(ctx: AppContext, *, username: str, new_password: str) -> None:
+    """Set an active admin's password in a folder that was just opened with its recovery key.
+
+    Not an operation with an Actor: when every password is lost nobody can sign in, and the
+    recovery key (printed once at set-up, kept in the office safe) is the authority. The caller
+    proves it by holding the folder opened with that key; the audit trail names the recovery.
+    """
+    check_password(ctx.policy.password, new_password)
+    with ctx.db.session() as session:
+        clerk = _get(session, username)
+        if Role(clerk.role) is not Role.ADMIN or not clerk.active:
+            raise ConflictError(
+                f"'{clerk.username}' bukan admin yang aktif; kata sandinya tidak diubah.",
+                hint="Sebutkan admin yang aktif dengan --admin.",
+            )
+        clerk.password_hash = hash_secret(new_password)
+        clerk.failed_attempts = 0
+        clerk.locked_until = None
+        audit.record(
+            session,
+            actor=SYSTEM_ACTOR,
+            action="folder.recover",
+            entity="clerk",
+            entity_id=clerk.id,
+            changes={"password_hash": ("lama", "baru")},
+            reason="kata sandi admin ditetapkan dengan kunci pemulihan",
+            at=ctx.now(),
+        )
+        slots.keep_slot(ctx, clerk.username, clerk.password_hash)
 
 
 def change_password(
@@ -422,36 +494,38 @@ def change_password(
     *,
     username: str,
     new_password: str,
-    actor: str,
+    actor: Actor,
     current_password: str | None = None,
 ) -> None:
     """Change a clerk's password.
 
-    A clerk changing their own password must give the current one. An admin (or the system)
-    may reset another clerk's password without it; a reset also lifts a lock.
+    A clerk changing their own password must give the current one. An admin may reset another
+    clerk's password without it; a reset also lifts a lock.
     """
     check_password(ctx.policy.password, new_password)
     with ctx.db.session() as session:
+        # Checked before the target is looked up: who may not reset passwords learns nothing
+        # about which usernames exist.
+        own = normalise_username(username) == actor.username
+        require(session, ctx, actor, Permission.OWN_PASSWORD if own else Permission.USER_MANAGE)
         clerk = _get(session, username)
-        own = actor != SYSTEM_ACTOR and normalise_username(actor) == clerk.username
-        if own:
-            require_role(session, actor, list(Role))
-            if current_password is None or not verify_secret(clerk.password_hash, current_password):
-                raise AuthError(
-                    "Kata sandi saat ini salah; kata sandi tidak diubah.",
-                    hint="Ketik kata sandi yang dipakai untuk masuk tadi.",
-                )
-        else:
-            require_role(session, actor, [Role.ADMIN])
+        if own and (
+            current_password is None or not verify_secret(clerk.password_hash, current_password)
+        ):
+            raise AuthError(
+                "Kata sandi saat ini salah; kata sandi tidak diubah.",
+                hint="Ketik kata sandi yang dipakai untuk masuk tadi.",
+            )
         clerk.password_hash = hash_secret(new_password)
         clerk.failed_attempts = 0
         clerk.locked_until = None
         audit.record(
             session,
-            actor=actor,
+            actor=actor.username,
             action="user.password_change" if own else "user.password_reset",
             entity="clerk",
             entity_id=clerk.id,
             changes={"password_hash": ("lama", "baru")},
             at=ctx.now(),
         )
+        slots.keep_slot(ctx, clerk.username, clerk.password_hash)

@@ -15,7 +15,8 @@ written under a temporary name next to its target, flushed to disk and renamed: 
 full USB drive or a pulled cable never leaves half an archive under the final name.
 
 Verification is in :mod:`.verify`, restoring in :mod:`.restore`, the daily automatic backup in
-:mod:`.automatic`.
+:mod:`.automatic`. The archive of an encrypted data folder is this archive sealed with the
+folder's key (:mod:`.sealed`): the database and documents go in as they are on disk, encrypted.
 """
 
 from __future__ import annotations
@@ -36,13 +37,17 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop import __version__
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.atomicfile import AtomicFile
+from nonasn_desktop.backup import sealed
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext, Clock, utc_now
 from nonasn_desktop.errors import StorageError, UserError
 from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.rules.documents import format_size
 from nonasn_desktop.rules.formatting import format_date
+from nonasn_desktop.rules.permissions import Permission
+from nonasn_desktop.storage import cipher, vault
 from nonasn_desktop.storage.database import Database
 from nonasn_desktop.storage.datadir import DATABASE_FILE, DataDir
 from nonasn_desktop.storage.upgrade import (
@@ -179,17 +184,31 @@ class _DatabaseFacts:
     problems: tuple[str, ...]
 
 
-def scalar(connection: sqlite3.Connection, sql: str) -> Any:
+def database_errors() -> tuple[type[Exception], ...]:
+    """What a failing query raises, through the sqlite3 module or SQLCipher's."""
+    return (sqlite3.Error, cipher.dbapi().Error)
+
+
+def connect(path: Path, key: vault.DataKey | None, **options: Any) -> Any:
+    """A DB-API connection to ``path``: SQLCipher's with the key of an encrypted folder."""
+    if key is None:
+        return sqlite3.connect(path, **options)
+    connection = cipher.dbapi().connect(str(path), **options)
+    cipher.apply_key(connection, key.database_key)
+    return connection
+
+
+def scalar(connection: Any, sql: str) -> Any:
     try:
         row = connection.execute(sql).fetchone()
-    except sqlite3.Error:
+    except database_errors():
         return None
     return None if row is None else row[0]
 
 
-def _facts(connection: sqlite3.Connection) -> _DatabaseFacts:
+def _facts(connection: Any) -> _DatabaseFacts:
     office = None
-    with contextlib.suppress(sqlite3.Error):
+    with contextlib.suppress(*database_errors()):
         office = connection.execute("SELECT code, name FROM office WHERE id = 1").fetchone()
     return _DatabaseFacts(
         revision=scalar(connection, "SELECT version_num FROM alembic_version"),
@@ -200,15 +219,17 @@ def _facts(connection: sqlite3.Connection) -> _DatabaseFacts:
     )
 
 
-def _snapshot(source: Path, target: Path) -> _DatabaseFacts:
-    """A consistent copy of ``source`` at ``target`` (one file, no WAL), and what it holds."""
+def _snapshot(source: Path, target: Path, key: vault.DataKey | None) -> _DatabaseFacts:
+    """A consistent copy of ``source`` at ``target`` (one file, no WAL), and what it holds.
+
+    With ``key`` both are SQLCipher files with the folder's key: nothing plain is written."""
     if not source.is_file():
         raise BackupError(
             f"Basis data {source} tidak ditemukan; tidak ada yang dapat dicadangkan.",
         )
-    src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_S)
+    src = connect(source, key, timeout=BUSY_TIMEOUT_S)
     try:
-        dst = sqlite3.connect(target)
+        dst = connect(target, key)
         try:
             src.backup(dst)
             # A self-contained file: nothing left in a -wal file beside it.
@@ -249,13 +270,13 @@ def _add_file(
 
 
 def _read_database(
-    db_file: Path, snapshot: Path, *, allow_damaged: bool
+    db_file: Path, snapshot: Path, *, allow_damaged: bool, key: vault.DataKey | None = None
 ) -> tuple[_DatabaseFacts, list[Path]]:
     """Snapshot the database into ``snapshot``; returns its facts, and the raw files to store
     instead when SQLite cannot read it at all (only with ``allow_damaged``)."""
     try:
-        facts = _snapshot(db_file, snapshot)
-    except sqlite3.DatabaseError as exc:
+        facts = _snapshot(db_file, snapshot, key)
+    except database_errors() as exc:
         if not allow_damaged:
             raise BackupError(
                 f"Basis data {db_file} tidak dapat dibaca ({exc}); cadangan tidak dibuat.",
@@ -285,8 +306,12 @@ def _fill_archive(
     documents_dir: Path,
     now: dt.datetime,
     reason: str,
+    encrypted: bool = False,
 ) -> dict[str, Any]:
-    """Write the database file(s), every document and the manifest; returns the manifest."""
+    """Write the database file(s), every document and the manifest; returns the manifest.
+
+    ``encrypted``: the documents are the folder's age files, named by their plaintext's hash
+    (checked when the archive is verified with the key, not here)."""
     members: list[dict[str, Any]] = []
     damaged: list[str] = []
     for file in database:
@@ -296,7 +321,7 @@ def _fill_archive(
         # Already compressed (JPEG, PDF): stored as they are.
         member = _add_file(archive, name, path, now, compress=False)
         members.append(member)
-        if _SHA256.fullmatch(path.name) and member["sha256"] != path.name:
+        if not encrypted and _SHA256.fullmatch(path.name) and member["sha256"] != path.name:
             damaged.append(name)
     manifest = {
         "format": ARCHIVE_FORMAT,
@@ -311,6 +336,7 @@ def _fill_archive(
         "registrations": facts.registrations,
         "documents": sum(1 for m in members if m["name"].startswith(f"{DOCUMENTS}/")),
         "database_ok": not facts.problems and not raw,
+        "encrypted": encrypted,
         "database_problems": list(facts.problems[:5]),
         "damaged_documents": damaged,
         "members": members,
@@ -329,8 +355,11 @@ def write_archive(
     now: dt.datetime,
     reason: str,
     allow_damaged: bool = False,
+    key: vault.DataKey | None = None,
 ) -> BackupInfo:
     """Write the archive of ``db_file`` and the documents of ``data_dir`` to ``target``.
+
+    ``key``: the data folder is encrypted; the archive is sealed with it (:mod:`.sealed`).
 
     ``allow_damaged``: keep going when the database fails its integrity check, or cannot be
     read by SQLite at all (then its raw files are stored): the safety copy taken before a
@@ -350,17 +379,27 @@ def write_archive(
     try:
         with tempfile.TemporaryDirectory(prefix="nonasn-cadangan-") as scratch:
             snapshot = Path(scratch) / DATABASE_FILE
-            facts, raw_files = _read_database(db_file, snapshot, allow_damaged=allow_damaged)
-            with zipfile.ZipFile(pending.stream, "w") as archive:
-                manifest = _fill_archive(
-                    archive,
-                    database=raw_files or [snapshot],
-                    facts=facts,
-                    raw=bool(raw_files),
-                    documents_dir=data_dir.documents_dir,
-                    now=now,
-                    reason=reason,
-                )
+            facts, raw_files = _read_database(
+                db_file, snapshot, allow_damaged=allow_damaged, key=key
+            )
+            with contextlib.ExitStack() as sealing:
+                sink: Any = pending.stream
+                if key is not None:
+                    slots = vault.slots_path(data_dir).read_bytes()
+                    sink = sealing.enter_context(
+                        sealed.sealed_writer(pending.stream, slots, key, _zip_time(now))
+                    )
+                with zipfile.ZipFile(sink, "w") as archive:
+                    manifest = _fill_archive(
+                        archive,
+                        database=raw_files or [snapshot],
+                        facts=facts,
+                        raw=bool(raw_files),
+                        documents_dir=data_dir.documents_dir,
+                        now=now,
+                        reason=reason,
+                        encrypted=key is not None,
+                    )
         pending.install()
     except OSError as exc:
         pending.discard()
@@ -404,12 +443,15 @@ def default_backup_name(ctx: AppContext) -> str:
     return f"{MANUAL_PREFIX}-{code}-{stamp(ctx.now())}{SUFFIX}"
 
 
-def create_backup(ctx: AppContext, out: Path, *, actor: str = audit.SYSTEM_ACTOR) -> BackupInfo:
+def create_backup(ctx: AppContext, out: Path, *, actor: Actor) -> BackupInfo:
     """Write a backup archive to ``out`` (a file name, or an existing folder to put it in).
 
-    Works while the application is in use. An existing file is never overwritten. Recorded in
-    the audit trail (by ``actor``).
+    Admins only: an archive holds every NIK and scan of the office. Works while the
+    application is in use. An existing file is never overwritten. Recorded in the audit trail
+    (by ``actor``). The application's own backups (before an upgrade, the daily one) do not
+    come through here.
     """
+    authorise(ctx, actor, Permission.BACKUP_CREATE)
     out = Path(out).expanduser()
     target = unique_path(out / default_backup_name(ctx)) if out.is_dir() else out
     if target.exists() or target.is_symlink():
@@ -423,13 +465,15 @@ def create_backup(ctx: AppContext, out: Path, *, actor: str = audit.SYSTEM_ACTOR
         db_file=database_file(ctx),
         now=ctx.now(),
         reason=REASON_MANUAL,
+        key=ctx.key,
     )
-    audit_backup(ctx, info, actor)
+    audit_backup(ctx, info, actor.username)
     return info
 
 
 def audit_backup(ctx: AppContext, info: BackupInfo, actor: str) -> None:
-    """Note the backup in the audit trail; the archive is made even if this cannot be written."""
+    """Note the backup in the audit trail (under the name ``actor``: a clerk's username, or
+    the system for the daily backup); the archive is made even if this cannot be written."""
     try:
         _write_backup_audit(ctx, info, actor)
     except StorageError:
@@ -455,23 +499,32 @@ def _write_backup_audit(ctx: AppContext, info: BackupInfo, actor: str) -> None:
 
 
 def backup_before_upgrade(
-    data_dir: DataDir, db_file: Path, revision: str | None, *, now: dt.datetime
+    data_dir: DataDir,
+    db_file: Path,
+    revision: str | None,
+    *,
+    now: dt.datetime,
+    key: vault.DataKey | None = None,
 ) -> Path:
     """The archive taken into ``backups/`` before an older database is migrated."""
     data_dir.backups_dir.mkdir(parents=True, exist_ok=True)
     name = f"{REASON_BEFORE_UPGRADE}-{revision or 'awal'}-{stamp(now)}{SUFFIX}"
     target = unique_path(data_dir.backups_dir / name)
     return write_archive(
-        target, data_dir=data_dir, db_file=db_file, now=now, reason=REASON_BEFORE_UPGRADE
+        target, data_dir=data_dir, db_file=db_file, now=now, reason=REASON_BEFORE_UPGRADE, key=key
     ).path
 
 
 def upgrade_with_backup(
-    db: Database, data_dir: DataDir, *, clock: Clock = utc_now
+    db: Database,
+    data_dir: DataDir,
+    *,
+    clock: Clock = utc_now,
+    key: vault.DataKey | None = None,
 ) -> UpgradeResult:
     """Start-up migration (``open_app``): an older database is archived first, then migrated."""
 
     def backup(db_file: Path, revision: str | None) -> Path:
-        return backup_before_upgrade(data_dir, db_file, revision, now=clock())
+        return backup_before_upgrade(data_dir, db_file, revision, now=clock(), key=key)
 
     return upgrade_safely(db, backup=backup)

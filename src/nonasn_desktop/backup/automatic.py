@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.backup.archive import (
     AUTO_PREFIX,
     REASON_AUTOMATIC,
@@ -32,6 +33,7 @@ from nonasn_desktop.errors import FieldError
 from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.office.settings import BACKUP_FOLDER, BACKUP_KEEP, get_setting, set_setting
 from nonasn_desktop.rules.formatting import format_date
+from nonasn_desktop.rules.permissions import Permission
 
 log = logging.getLogger(__name__)
 
@@ -111,11 +113,12 @@ def automatic_backup_status(ctx: AppContext) -> AutoBackupStatus:
     )
 
 
-def set_automatic_backup(ctx: AppContext, folder: Path | None, keep: int, *, actor: str) -> None:
+def set_automatic_backup(ctx: AppContext, folder: Path | None, keep: int, *, actor: Actor) -> None:
     """Turn the daily backup on (into ``folder``, keeping ``keep`` archives) or off (None).
 
     The folder must exist and be writable now (a USB drive plugged in). Admins only; audited.
     """
+    authorise(ctx, actor, Permission.SETTINGS_CHANGE)
     if folder is not None:
         folder = Path(folder).expanduser()
         if not folder.is_dir():
@@ -141,7 +144,9 @@ def set_automatic_backup(ctx: AppContext, folder: Path | None, keep: int, *, act
 def run_daily_backup_if_due(ctx: AppContext) -> AutoBackupResult | None:
     """Write today's automatic backup unless it exists (or the feature is off).
 
-    The GUI calls this at start and every hour. Returns None when nothing was due. A missing
+    Not an operation of a clerk: the application does it by itself (the GUI at start and every
+    hour, ``nonasn backup daily`` after its clerk was checked), audited as the system. Returns
+    None when nothing was due. A missing
     folder (the USB drive not plugged in) raises BackupError for the GUI to mention.
     """
     folder = backup_folder(ctx)
@@ -164,7 +169,12 @@ def run_daily_backup_if_due(ctx: AppContext) -> AutoBackupResult | None:
         return None
     target = unique_path(folder / f"{AUTO_PREFIX}-{code}-{stamp(now)}{SUFFIX}")
     info = write_archive(
-        target, data_dir=ctx.data_dir, db_file=database_file(ctx), now=now, reason=REASON_AUTOMATIC
+        target,
+        data_dir=ctx.data_dir,
+        db_file=database_file(ctx),
+        now=now,
+        reason=REASON_AUTOMATIC,
+        key=ctx.key,
     )
     audit_backup(ctx, info, audit.SYSTEM_ACTOR)
     keep = get_setting(ctx, BACKUP_KEEP)

@@ -17,6 +17,7 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.atomicfile import fsync_dir, write_bytes_atomically
 from nonasn_desktop.backup.archive import (
     DOCUMENTS,
@@ -41,7 +42,11 @@ from nonasn_desktop.core.context import AppContext, utc_now
 from nonasn_desktop.errors import DataDirError
 from nonasn_desktop.policy import BackupLimits
 from nonasn_desktop.rules.documents import format_size
+from nonasn_desktop.rules.permissions import Permission
+from nonasn_desktop.storage import vault
+from nonasn_desktop.storage.database import Database, sqlite_url
 from nonasn_desktop.storage.datadir import DATABASE_FILE, MIN_FREE_BYTES, DataDir
+from nonasn_desktop.storage.docstore import document_store_for
 from nonasn_desktop.storage.upgrade import sqlite_file
 
 log = logging.getLogger(__name__)
@@ -67,8 +72,13 @@ def _folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def _check_space(data_dir: DataDir, archive_path: Path, limits: BackupLimits | None) -> None:
-    with open_archive(archive_path, limits) as archive:
+def _check_space(
+    data_dir: DataDir,
+    archive_path: Path,
+    limits: BackupLimits | None,
+    key: vault.DataKey | None = None,
+) -> None:
+    with open_archive(archive_path, limits, key) as archive:
         manifest = read_manifest(archive_path, archive, limits)
     incoming = sum(int(m["size"]) for m in manifest["members"])
     current = _folder_size(data_dir.documents_dir)
@@ -109,6 +119,13 @@ def _swap(data_dir: DataDir, staging: Path, stamp: str) -> None:
     if data_dir.documents_dir.exists():
         moves.append((data_dir.documents_dir, old / DOCUMENTS))
     moves.append((staging / DOCUMENTS, data_dir.documents_dir))
+    # The key slots go with the data they open: a sealed archive brings its own, a plain one
+    # leaves the folder plain (encrypted again at the next admin sign-in).
+    slots = vault.slots_path(data_dir)
+    if slots.exists():
+        moves.append((slots, old / slots.name))
+    if (staging / slots.name).exists():
+        moves.append((staging / slots.name, slots))
     # Last: the database appearing is the sign that the swap is complete.
     moves.append((staging / DATABASE_FILE, data_dir.database_path))
     plan = [[a.relative_to(root).as_posix(), b.relative_to(root).as_posix()] for a, b in moves]
@@ -210,28 +227,37 @@ def restore_backup(
     *,
     now: dt.datetime | None = None,
     limits: BackupLimits | None = None,
+    key: vault.DataKey | None = None,
+    archive_key: vault.DataKey | None = None,
 ) -> RestoreResult:
     """Replace the data of ``data_dir`` by the archive's, after verifying it completely.
 
+    No check of who asks: this works on files, with the application closed, and the data
+    folder may hold no database yet (a new computer). The caller checks: the GUI through
+    :func:`restore_in_place`, the command line by signing in when a database is there.
     The application must not have this data folder open (the GUI closes its context first).
     A damaged archive raises BackupError and changes nothing. The current data is first
     archived as ``backups/sebelum-pulih-<time>.zip``. The restored database may be of an
     older schema: it is migrated (after its own backup) when the application opens it.
+
+    ``key``: of the data folder now (its safety copy is sealed with it); ``archive_key``: of
+    the folder a sealed archive belongs to (default: ``key``).
     """
+    archive_key = archive_key if archive_key is not None else key
     archive = Path(archive).expanduser()
     # A folder, device or pipe is refused before the data folder is touched.
     check_archive_path(archive)
     moment = now if now is not None else utc_now()
     data_dir.prepare(create=True)
     finish_interrupted_restore(data_dir)
-    _check_space(data_dir, archive, limits)
+    _check_space(data_dir, archive, limits, archive_key)
     when = stamp(moment)
     staging = data_dir.path / f"{STAGING_PREFIX}{when}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
         try:
-            info = verify_into(archive, staging, limits)
+            info = verify_into(archive, staging, limits, archive_key)
         except OSError as exc:
             raise read_error(archive, exc) from None
         (staging / DOCUMENTS).mkdir(exist_ok=True)
@@ -245,6 +271,7 @@ def restore_backup(
                 now=moment,
                 reason=REASON_BEFORE_RESTORE,
                 allow_damaged=True,
+                key=key,
             ).path
         _swap(data_dir, staging, when)
     finally:
@@ -257,7 +284,11 @@ def restore_backup(
 
 
 def record_restore(ctx: AppContext, result: RestoreResult, *, actor: str) -> None:
-    """Note a restore in the (restored) database's audit trail, once it is open again."""
+    """Note a restore in the (restored) database's audit trail, once it is open again.
+
+    ``actor`` is only a name for the trail: the clerk who was checked before the restore (in
+    the database that was replaced; the restored one may not know them), or the system.
+    """
     with ctx.db.session() as session:
         audit.record(
             session,
@@ -274,22 +305,30 @@ def record_restore(ctx: AppContext, result: RestoreResult, *, actor: str) -> Non
         )
 
 
-def restore_in_place(ctx: AppContext, archive: Path, *, actor: str) -> RestoreResult:
+def restore_in_place(ctx: AppContext, archive: Path, *, actor: Actor) -> RestoreResult:
     """Restore into the data folder of the running application (the GUI's "Pulihkan").
 
     The database's pooled connections are closed first (a file open elsewhere cannot be
     swapped on Windows, and an open connection would go on seeing the old file on Linux); the
     engine reconnects to the restored file on its next use, after it was migrated if it is of
     an older schema. Everything holding ``ctx`` goes on working, with the restored data. The
-    signed-in clerk should sign in again: the restored data may have other users.
+    signed-in clerk should sign in again: the restored data may have other users. Admins only.
     """
+    authorise(ctx, actor, Permission.BACKUP_RESTORE)
     if sqlite_file(ctx.db) != ctx.data_dir.database_path:
         raise BackupError(
             "Pemulihan hanya dapat dilakukan untuk basis data di folder data aplikasi ini.",
             hint=f"Basis data yang dipakai sekarang: {ctx.db.url}.",
         )
     ctx.db.close()
-    result = restore_backup(ctx.data_dir, archive, now=ctx.now())
-    upgrade_with_backup(ctx.db, ctx.data_dir, clock=ctx.clock)
-    record_restore(ctx, result, actor=actor)
+    result = restore_backup(ctx.data_dir, archive, now=ctx.now(), key=ctx.key)
+    if ctx.key is not None and vault.read_slots(ctx.data_dir) is None:
+        # A plain archive of an older version: the folder is plain again until the next
+        # admin sign-in encrypts it, so the database and documents are reopened without key.
+        ctx.db = Database.open(sqlite_url(ctx.data_dir.database_path))
+        ctx.db.device_code = ctx.desk.code
+        ctx.blobs = document_store_for(ctx.db, ctx.data_dir.documents_dir)
+        ctx.key = None
+    upgrade_with_backup(ctx.db, ctx.data_dir, clock=ctx.clock, key=ctx.key)
+    record_restore(ctx, result, actor=actor.username)
     return result

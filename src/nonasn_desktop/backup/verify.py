@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import os
-import sqlite3
 import stat
 import tempfile
 import zipfile
@@ -21,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from nonasn_desktop.atomicfile import atomic_write
+from nonasn_desktop.backup import sealed
 from nonasn_desktop.backup.archive import (
     ARCHIVE_FORMAT,
     ARCHIVE_FORMAT_VERSION,
@@ -29,12 +29,16 @@ from nonasn_desktop.backup.archive import (
     MANIFEST_NAME,
     BackupError,
     BackupInfo,
+    connect,
+    database_errors,
     info_from_manifest,
     scalar,
 )
 from nonasn_desktop.backup.schema import schema_difference
+from nonasn_desktop.crypto import keyslots
 from nonasn_desktop.policy import BackupLimits, default_policy
 from nonasn_desktop.rules.documents import format_size
+from nonasn_desktop.storage import vault
 from nonasn_desktop.storage.datadir import DATABASE_FILE
 from nonasn_desktop.storage.upgrade import integrity_problems, known_revision
 
@@ -199,16 +203,25 @@ def _declared_entries(path: Path) -> int | None:
         return count
 
 
-def open_archive(path: Path, limits: BackupLimits | None = None) -> zipfile.ZipFile:
+def open_archive(
+    path: Path, limits: BackupLimits | None = None, key: vault.DataKey | None = None
+) -> zipfile.ZipFile:
     """The archive, opened after its path and its number of entries were found acceptable:
-    reading the central directory of millions of entries would take the memory first."""
+    reading the central directory of millions of entries would take the memory first.
+
+    A sealed archive (of an encrypted folder, :mod:`.sealed`) is opened with ``key``: the
+    archive returned is the one inside it."""
     limits = limits if limits is not None else default_policy().backup_limits
     check_archive_path(path)
     try:
         declared = _declared_entries(path)
         if declared is not None and declared > limits.max_members:
             raise _damaged(path, f"berisi {declared} berkas, lebih dari batas {limits.max_members}")
-        return zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(path)
+        if not sealed.is_sealed(archive):
+            return archive
+        archive.close()
+        return sealed.open_inner(path, key)
     except FileNotFoundError:
         raise BackupError(f"Berkas cadangan {path} tidak ditemukan.") from None
     except IsADirectoryError:
@@ -245,15 +258,23 @@ def _copy_member(
 
 
 def verify_into(
-    archive_path: Path, folder: Path | None, limits: BackupLimits | None = None
+    archive_path: Path,
+    folder: Path | None,
+    limits: BackupLimits | None = None,
+    key: vault.DataKey | None = None,
 ) -> BackupInfo:
     """Check everything; with ``folder``, extract the database and documents into it.
 
     Without ``folder`` only the database is extracted (to a temporary folder) for its
-    integrity check; the documents are hashed as they stream by.
+    integrity check; the documents are hashed as they stream by. A sealed archive needs the
+    ``key`` of its folder; what it holds stays encrypted when extracted, and its key slots are
+    extracted beside the database.
     """
-    with open_archive(archive_path, limits) as archive:
+    with open_archive(archive_path, limits, key) as archive:
         manifest = read_manifest(archive_path, archive, limits)
+        encrypted = bool(manifest.get("encrypted"))
+        if encrypted and key is None:
+            raise _damaged(archive_path, "menyebut dirinya terenkripsi tetapi tidak tersegel")
         names = [info.filename for info in archive.infolist()]
         if len(names) != len(set(names)):
             raise _damaged(archive_path, "ada nama berkas ganda di dalamnya")
@@ -282,13 +303,17 @@ def verify_into(
                         _copy_member(archive_path, archive, member, out)
                 else:
                     _copy_member(archive_path, archive, member, None)
-            _check_database(archive_path, db_folder / DATABASE_FILE)
+            _check_database(archive_path, db_folder / DATABASE_FILE, key if encrypted else None)
+    if folder is not None and encrypted:
+        with zipfile.ZipFile(archive_path) as outer:
+            slots = sealed.read_slots(outer, archive_path.name)
+        (folder / vault.KEY_SLOTS_FILE).write_bytes(keyslots.dumps(slots))
     return info_from_manifest(archive_path, manifest)
 
 
-def _check_database(archive_path: Path, db_file: Path) -> None:
+def _check_database(archive_path: Path, db_file: Path, key: vault.DataKey | None) -> None:
     try:
-        connection = sqlite3.connect(db_file)
+        connection = connect(db_file, key)
         try:
             problems = integrity_problems(connection)
             revision = scalar(connection, "SELECT version_num FROM alembic_version")
@@ -297,7 +322,7 @@ def _check_database(archive_path: Path, db_file: Path) -> None:
                 difference = schema_difference(connection, str(revision))
         finally:
             connection.close()
-    except sqlite3.DatabaseError:
+    except database_errors():
         raise _damaged(archive_path, "basis data di dalamnya bukan basis data yang utuh") from None
     if problems:
         log.warning("backup %s: integrity check failed: %s", archive_path, problems[:5])
@@ -328,10 +353,14 @@ def read_error(archive: Path, exc: OSError) -> BackupError:
     )
 
 
-def verify_backup(archive: Path, *, limits: BackupLimits | None = None) -> BackupInfo:
-    """Check an archive completely without changing anything; BackupError says what is wrong."""
+def verify_backup(
+    archive: Path, *, limits: BackupLimits | None = None, key: vault.DataKey | None = None
+) -> BackupInfo:
+    """Check an archive completely without changing anything; BackupError says what is wrong.
+
+    ``key``: of the folder a sealed archive belongs to (see :func:`open_archive`)."""
     archive = Path(archive).expanduser()
     try:
-        return verify_into(archive, None, limits)
+        return verify_into(archive, None, limits, key)
     except OSError as exc:
         raise read_error(archive, exc) from None

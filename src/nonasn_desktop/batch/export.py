@@ -44,7 +44,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from nonasn_desktop import __version__
-from nonasn_desktop.accounts.users import require_role
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.batch import files
 from nonasn_desktop.batch.files import Written, clean_stale_partials, prepare_folder
 from nonasn_desktop.batch.records import ID_GROUP, Plan, chunks
@@ -66,7 +66,7 @@ from nonasn_desktop.office.fielddevice import require_office_side
 from nonasn_desktop.office.identity import OfficeInfo, get_office
 from nonasn_desktop.office.keys import unlock_office_key
 from nonasn_desktop.registration.store import ENTITY
-from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import AuditLog, Batch, Registration
@@ -163,13 +163,6 @@ def _require_office(ctx: AppContext) -> OfficeInfo:
             hint="Jalankan dulu: nonasn init --office-code KODE --office-name NAMA",
         )
     return office
-
-
-def _authorise(ctx: AppContext, actor: str) -> str:
-    """The actor's display name, after checking the actor may export (admin)."""
-    with ctx.db.session() as session:
-        clerk = require_role(session, actor, [Role.ADMIN])
-        return clerk.full_name if clerk is not None else actor
 
 
 # -- public API ---------------------------------------------------------------------------------
@@ -348,7 +341,7 @@ def export_batch(
     *,
     passphrase: str,
     recipients: Sequence[str] = (),
-    actor: str,
+    actor: Actor,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> BatchResult:
@@ -358,7 +351,7 @@ def export_batch(
     Raises NothingToExportError when no record waits, WrongPassphraseError for a wrong
     passphrase (before anything is written), ExportCancelledError when ``cancelled()`` turns true.
     """
-    printed_by = _authorise(ctx, actor)
+    printed_by = authorise(ctx, actor, Permission.BATCH_EXPORT)
     office = _require_office(ctx)
     parsed = parse_recipients(recipients)
     key = unlock_office_key(ctx, passphrase)
@@ -383,7 +376,7 @@ def export_batch(
     )
     reporter = Reporter(progress, cancelled)
     written = write_files(ctx, plan, key, folder, reporter, printed_by)
-    _commit_export(ctx, plan, written, key, actor)
+    _commit_export(ctx, plan, written, key, actor.username)
     return _result(plan, written, key)
 
 
@@ -413,7 +406,7 @@ def rewrite_batch(
     *,
     passphrase: str,
     recipients: Sequence[str] | None = None,
-    actor: str,
+    actor: Actor,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> BatchResult:
@@ -422,7 +415,7 @@ def rewrite_batch(
     ``recipients``: None encrypts to the recipients of the original export; a list replaces
     them (an empty list writes the file unencrypted).
     """
-    printed_by = _authorise(ctx, actor)
+    printed_by = authorise(ctx, actor, Permission.BATCH_EXPORT)
     office = _require_office(ctx)
     key = unlock_office_key(ctx, passphrase)
     folder = prepare_folder(out_dir)
@@ -463,7 +456,7 @@ def rewrite_batch(
             row.file_name = plan.file_name
             audit.record(
                 session,
-                actor=actor,
+                actor=actor.username,
                 action="batch.rewrite",
                 entity="batch",
                 entity_id=plan.batch_id,

@@ -14,15 +14,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from nonasn_desktop.central.members import DOCUMENTS_PREFIX as DOCUMENTS_PREFIX
+from nonasn_desktop.central.members import MANIFEST_MEMBER as MANIFEST_MEMBER
+from nonasn_desktop.central.members import Member as Member
+from nonasn_desktop.central.members import manifest_members
 from nonasn_desktop.errors import UserError
 
 FORMAT_NAME = "nonasn-batch"
 FORMAT_VERSION = 1
 RECORD_SCHEMA_VERSION = 1
 
-MANIFEST_MEMBER = "manifest.json"
 RECORDS_MEMBER = "records.jsonl"
-DOCUMENTS_PREFIX = "documents/"
 
 FILE_PREFIX = "nonasn"
 CONTAINER_SUFFIX = ".zip"
@@ -207,13 +209,6 @@ def _is_uuid(text: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Member:
-    name: str
-    sha256: str
-    size: int
-
-
-@dataclass(frozen=True)
 class Manifest:
     batch_id: str
     office_code: str
@@ -251,7 +246,13 @@ class Manifest:
             raise _bad_manifest("bukan manifest batch Pendataan Non-ASN")
         _check_versions(data)
         _check_batch_fields(data)
-        members = _members(data.get("members"))
+        members = manifest_members(
+            data.get("members"),
+            _bad_manifest,
+            # records.jsonl may pass 2 GB in principle; every document is far below.
+            fixed={RECORDS_MEMBER: 2**63 - 1},
+            document_size=MAX_INTEGER,
+        )
         if len(members) - 1 != data["document_count"]:
             raise _bad_manifest("document_count tidak sama dengan banyaknya dokumen")
         return cls(
@@ -323,34 +324,6 @@ def _check_batch_fields(data: dict[str, Any]) -> None:
         problem = integer_problem(data.get(key), 1 if key == "sequence" else 0)
         if problem:
             raise _bad_manifest(f"{key} {problem}")
-
-
-def _members(raw_members: object) -> list[Member]:
-    """The listed members: records.jsonl once, then documents, each named once with its
-    hash and size."""
-    if not isinstance(raw_members, list):
-        raise _bad_manifest("members harus daftar")
-    members: list[Member] = []
-    seen: set[str] = set()
-    for item in raw_members:
-        if not isinstance(item, dict):
-            raise _bad_manifest("anggota harus objek")
-        name, sha, size = item.get("name"), item.get("sha256"), item.get("size")
-        if not isinstance(name, str) or name in seen or name == MANIFEST_MEMBER:
-            raise _bad_manifest(f"nama anggota {name!r} tidak sah atau ganda")
-        if name != RECORDS_MEMBER and not name.startswith(DOCUMENTS_PREFIX):
-            raise _bad_manifest(f"anggota {name!r} tidak dikenal")
-        if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
-            raise _bad_manifest(f"sha256 anggota {name} tidak sah")
-        # records.jsonl may pass 2 GB in principle; every document is far below.
-        largest = 2**63 - 1 if name == RECORDS_MEMBER else MAX_INTEGER
-        if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= largest:
-            raise _bad_manifest(f"ukuran anggota {name} tidak sah")
-        seen.add(name)
-        members.append(Member(name, sha, size))
-    if RECORDS_MEMBER not in seen:
-        raise _bad_manifest(f"{RECORDS_MEMBER} tidak tercantum")
-    return members
 
 
 # -- record schema ------------------------------------------------------------------------------

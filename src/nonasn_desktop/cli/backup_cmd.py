@@ -9,21 +9,35 @@ from __future__ import annotations
 
 import argparse
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
+from nonasn_desktop.accounts.authz import authorise
 from nonasn_desktop.backup import archive as backup
 from nonasn_desktop.backup import automatic as backup_auto
 from nonasn_desktop.backup import restore as backup_restore
+from nonasn_desktop.backup import sealed
 from nonasn_desktop.backup import verify as backup_verify
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    Credentials,
+    add_data_dir_option,
+    data_dir_of,
+    open_signed_in,
+    read_credentials,
+    sign_in,
+    unlock_data_folder,
+)
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage.datadir import DataDir
+from nonasn_desktop.storage.vault import DataKey
 
-# The audit trail's actor for what is done from the command line (no clerk signs in here).
-CLI_ACTOR = "cli"
+# The audit trail's name for a restore into a data folder that had no database (a new
+# computer): there was no clerk to sign in.
+NEW_FOLDER_ACTOR = "system"
 YES_WORDS = ("iya", "ya", "y")
 
 
@@ -73,15 +87,29 @@ def _print_info(info: backup.BackupInfo) -> None:
 
 
 def run_create(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
-        info = backup.create_backup(ctx, args.out, actor=CLI_ACTOR)
+    with open_signed_in(args) as (ctx, actor):
+        info = backup.create_backup(ctx, args.out, actor=actor)
     print(f"Cadangan dibuat: {info.path}")
     _print_info(info)
     return 0
 
 
+def _archive_key(path: Path) -> tuple[DataKey | None, Credentials | None]:
+    """The key of a sealed archive (an encrypted folder's), from the clerk's credentials, and
+    the credentials read (so the clerk is asked once)."""
+    try:
+        slots = sealed.slots_of(Path(path))
+    except (zipfile.BadZipFile, OSError, UserError):
+        return None, None  # Verification says precisely what is wrong with it.
+    if slots is None:
+        return None, None
+    credentials = read_credentials()
+    return sealed.unlock_archive(Path(path), *credentials), credentials
+
+
 def run_verify(args: argparse.Namespace) -> int:
-    info = backup_verify.verify_backup(args.file)
+    key, _ = _archive_key(args.file)
+    info = backup_verify.verify_backup(args.file, key=key)
     print(f"Berkas cadangan {args.file} utuh.")
     _print_info(info)
     return 0
@@ -102,17 +130,41 @@ def _confirmed(info: backup.BackupInfo, data_dir: DataDir) -> bool:
     return answer in YES_WORDS
 
 
+def _restoring_clerk(
+    data_dir: DataDir, credentials: Credentials | None
+) -> tuple[str, DataKey | None, Credentials | None]:
+    """Who restores: a clerk allowed to, signed in to the data that is about to be replaced;
+    with the key of that data (its safety copy is sealed with it) and the credentials used.
+
+    A data folder without a database yet (a new computer) has nobody to ask and nothing to
+    lose; the restored data's own clerks sign in afterwards.
+    """
+    if not data_dir.database_path.exists():
+        return NEW_FOLDER_ACTOR, None, credentials
+    key, credentials = unlock_data_folder(data_dir.path, credentials)
+    with open_app(data_dir.path, key=key) as ctx:
+        actor = sign_in(ctx, credentials)
+        authorise(ctx, actor, Permission.BACKUP_RESTORE)
+    return actor.username, key, credentials
+
+
 def run_restore(args: argparse.Namespace) -> int:
     data_dir = DataDir.resolve(data_dir_of(args))
-    if not args.ya:
-        info = backup_verify.verify_backup(args.file)
-        if not _confirmed(info, data_dir):
-            print("Pemulihan dibatalkan; tidak ada yang diubah.")
-            return 1
-    result = backup_restore.restore_backup(data_dir, args.file)
+    # The archive is verified before anyone signs in: a damaged archive, or a "no" to the
+    # question, leaves the data folder exactly as it was (not even a sign-in in its trail).
+    archive_key, credentials = _archive_key(args.file)
+    info = backup_verify.verify_backup(args.file, key=archive_key)
+    if not args.ya and not _confirmed(info, data_dir):
+        print("Pemulihan dibatalkan; tidak ada yang diubah.")
+        return 1
+    restorer, folder_key, credentials = _restoring_clerk(data_dir, credentials)
+    result = backup_restore.restore_backup(
+        data_dir, args.file, key=folder_key, archive_key=archive_key
+    )
     # Opening migrates a restored database of an older version (after its own backup).
-    with open_app(data_dir.path) as ctx:
-        backup_restore.record_restore(ctx, result, actor=CLI_ACTOR)
+    restored_key, _ = unlock_data_folder(data_dir.path, credentials)
+    with open_app(data_dir.path, key=restored_key) as ctx:
+        backup_restore.record_restore(ctx, result, actor=restorer)
     print(f"Data dipulihkan dari {args.file}.")
     print(result.restored.describe() + ".")
     if result.safety_copy is not None:
@@ -121,7 +173,10 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def run_daily(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    # The scheduled task runs as a clerk who may make backups (NONASN_USER, NONASN_PASSWORD);
+    # the backup itself is the application's own, audited as the system like the GUI's.
+    with open_signed_in(args) as (ctx, actor):
+        authorise(ctx, actor, Permission.BACKUP_CREATE)
         folder = backup_auto.backup_folder(ctx)
         if folder is None:
             print("Cadangan otomatis harian tidak aktif (folder cadangan belum dipilih).")

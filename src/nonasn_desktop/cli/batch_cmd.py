@@ -14,12 +14,13 @@ from nonasn_desktop.batch.export import (
     rewrite_batch,
 )
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    open_signed_in,
+)
 from nonasn_desktop.cli.keys_cmd import add_passphrase_option, read_passphrase
 from nonasn_desktop.cli.progress import progress_printer
-from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.rules.formatting import format_date
-from nonasn_desktop.startup import open_app
 
 
 def register(commands: Any) -> None:
@@ -72,7 +73,7 @@ def _report(result: BatchResult) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    with open_signed_in(args) as (ctx, actor):
         passphrase = read_passphrase(args)
         if args.rewrite:
             result = rewrite_batch(
@@ -81,7 +82,7 @@ def run_export(args: argparse.Namespace) -> int:
                 args.out,
                 passphrase=passphrase,
                 recipients=args.recipient,
-                actor=SYSTEM_ACTOR,
+                actor=actor,
                 progress=progress_printer(),
             )
         else:
@@ -90,7 +91,7 @@ def run_export(args: argparse.Namespace) -> int:
                 args.out,
                 passphrase=passphrase,
                 recipients=args.recipient or (),
-                actor=SYSTEM_ACTOR,
+                actor=actor,
                 progress=progress_printer(),
             )
     _report(result)
@@ -98,7 +99,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    with open_signed_in(args) as (ctx, _actor):
         batches = list_batches(ctx)
         waiting = pending_count(ctx)
     if not batches:

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser, UsageError
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    open_signed_in,
+)
 from nonasn_desktop.cli.progress import progress_printer
 from nonasn_desktop.printing.printouts import KINDS, LAYOUTS, write_printouts
-from nonasn_desktop.startup import open_app
 
 
 def register(commands: Any) -> None:
@@ -55,10 +57,11 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     if out.suffix.lower() != ".pdf":
         raise UsageError(f"berkas keluaran harus berakhiran .pdf, bukan '{out.name}'")
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    with open_signed_in(args) as (ctx, actor):
         pages = write_printouts(
             ctx,
             out,
+            actor=actor,
             kind=args.kind,
             layout=args.layout,
             account_numbers=args.account,

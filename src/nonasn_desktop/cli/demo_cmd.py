@@ -7,11 +7,13 @@ import time
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    open_signed_in,
+)
 from nonasn_desktop.cli.progress import progress_printer
 from nonasn_desktop.demo.generate import generate
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.startup import open_app
 
 
 def _count(raw: str) -> int:
@@ -43,9 +45,14 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    with open_signed_in(args) as (ctx, actor):
         result = generate(
-            ctx, args.count, RecordStatus(args.status), seed=args.seed, progress=progress_printer()
+            ctx,
+            args.count,
+            RecordStatus(args.status),
+            actor=actor,
+            seed=args.seed,
+            progress=progress_printer(),
         )
     print(
         f"{result.created} data contoh berstatus {result.status.label} dibuat "

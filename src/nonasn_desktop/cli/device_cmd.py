@@ -18,13 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    data_dir_of,
+    database_url_of,
+    open_signed_in,
+    open_unlocked,
+)
 from nonasn_desktop.cli.keys_cmd import add_passphrase_option, read_passphrase
-from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.devices import field, registry
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.rules.formatting import format_date
-from nonasn_desktop.startup import open_app
 
 ENROLMENT_PASSPHRASE_ENV = "NONASN_ENROLLMENT_PASSPHRASE"  # noqa: S105 - a variable name
 
@@ -111,11 +115,11 @@ def register(commands: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Any:
-    return open_app(data_dir_of(args), database_url=database_url_of(args))
+    return open_unlocked(data_dir_of(args), database_url=database_url_of(args))
 
 
 def run_enroll(args: argparse.Namespace) -> int:
-    with _open(args) as ctx:
+    with open_signed_in(args) as (ctx, actor):
         registry.clean_device_name(args.name)
         office_passphrase = read_passphrase(args)
         enrolment_passphrase = read_enrolment_passphrase(args, confirm=True)
@@ -127,7 +131,7 @@ def run_enroll(args: argparse.Namespace) -> int:
             office_passphrase=office_passphrase,
             enrolment_passphrase=enrolment_passphrase,
             clerks=args.clerk,
-            actor=SYSTEM_ACTOR,
+            actor=actor,
         )
     device = result.device
     print(f"Perangkat {device.code} ({device.name}) didaftarkan; kunci perangkat {device.key_id}.")
@@ -142,8 +146,8 @@ def run_enroll(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with _open(args) as ctx:
-        devices = registry.list_devices(ctx)
+    with open_signed_in(args) as (ctx, actor):
+        devices = registry.list_devices(ctx, actor=actor)
     if not devices:
         print("Belum ada perangkat lapangan yang didaftarkan.")
         return 0
@@ -162,8 +166,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_revoke(args: argparse.Namespace) -> int:
-    with _open(args) as ctx:
-        device = registry.revoke_device(ctx, args.code, actor=SYSTEM_ACTOR)
+    with open_signed_in(args) as (ctx, actor):
+        device = registry.revoke_device(ctx, args.code, actor=actor)
     assert device.revoked_at is not None
     print(
         f"Perangkat {device.code} ({device.name}) dicabut sejak "
@@ -173,14 +177,14 @@ def run_revoke(args: argparse.Namespace) -> int:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
-    with _open(args) as ctx:
+    with open_signed_in(args) as (ctx, actor):
         result = registry.write_refresh(
             ctx,
             args.device,
             out=args.out,
             office_passphrase=read_passphrase(args),
             clerks=args.clerk,
-            actor=SYSTEM_ACTOR,
+            actor=actor,
         )
     print(
         f"Pembaruan nomor {result.sequence} untuk perangkat {result.device.code} ditulis ke "

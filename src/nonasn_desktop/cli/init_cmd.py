@@ -24,10 +24,15 @@ from typing import Any
 
 from nonasn_desktop.accounts.users import find_user
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    data_dir_of,
+    database_url_of,
+    open_unlocked,
+)
 from nonasn_desktop.cli.keys_cmd import PASSPHRASE_ENV, add_passphrase_option, read_passphrase
 from nonasn_desktop.core.context import AppContext
-from nonasn_desktop.devices.field import set_up_field_device
+from nonasn_desktop.devices.field import FieldSetup, set_up_field_device
 from nonasn_desktop.errors import ConflictError, UserError
 from nonasn_desktop.office.identity import OfficeInfo, get_office, initialise, normalise_office_code
 from nonasn_desktop.office.keys import (
@@ -36,7 +41,14 @@ from nonasn_desktop.office.keys import (
     get_key_info,
     validate_new_passphrase,
 )
-from nonasn_desktop.startup import open_app
+from nonasn_desktop.printing.recovery_sheet import save_recovery_sheet
+from nonasn_desktop.startup import (
+    Unlocked,
+    encrypt_field_device,
+    encrypt_new_folder,
+    is_encrypted,
+    open_app,
+)
 from nonasn_desktop.storage.database import database_url_for, sqlite_url
 from nonasn_desktop.storage.datadir import DataDir, resolve_data_dir
 from nonasn_desktop.storage.deskconfig import (
@@ -72,11 +84,23 @@ def register(commands: Any) -> None:
         help="siapkan laptop lapangan dari berkas pendaftaran kantor (frasa sandi pendaftaran: "
         "--passphrase-file, NONASN_KEY_PASSPHRASE, atau ketik)",
     )
+    parser.add_argument(
+        "--recovery-sheet",
+        type=Path,
+        metavar="FILE.pdf",
+        help="tulis lembar kunci pemulihan (A4) ke berkas PDF ini untuk dicetak",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="jangan enkripsi folder data baru (hanya untuk data uji atau demo; folder itu "
+        "dienkripsi saat admin pertama kali masuk lewat aplikasi)",
+    )
     add_passphrase_option(parser)
     parser.set_defaults(handler=run)
 
 
-def _admin_password() -> str:
+def admin_password() -> str:
     from_env = os.environ.get(ADMIN_PASSWORD_ENV)
     if from_env:
         return from_env
@@ -161,37 +185,44 @@ def _join(ctx: AppContext, args: argparse.Namespace, office: OfficeInfo) -> None
 
 
 def _set_up_field_device(args: argparse.Namespace, folder: DataDir) -> int:
-    """A field laptop from its enrolment file: always its own SQLite folder, no office key."""
+    """A field laptop from its enrolment file: always its own SQLite folder, no office key,
+    and (unless --plain) encrypted at once: it is the folder most likely to be lost."""
     if args.database_url or args.office_code or args.admin:
         raise UserError(
             "--enrollment tidak dipakai bersama --database-url, --office-code atau --admin: "
             "laptop lapangan menyimpan datanya sendiri dan mendapat kantor serta penggunanya "
             "dari berkas pendaftaran."
         )
-    with open_app(folder.path, create=True, database_url=sqlite_url(folder.database_path)) as ctx:
+    opener = open_unlocked if is_encrypted(folder.path) else open_app
+    with opener(folder.path, create=True, database_url=sqlite_url(folder.database_path)) as ctx:
         passphrase = read_passphrase(args)
         setup = set_up_field_device(ctx, args.enrollment, passphrase)
-        device = setup.device
-        if setup.already:
-            print(
-                f"Folder data ini sudah menjadi perangkat {device.code} ({device.name}) kantor "
-                f"{device.office_code}; tidak ada yang diubah."
-            )
-        else:
-            print(
-                f"Perangkat lapangan {device.code} ({device.name}) kantor {device.office_code} "
-                f"({setup.office_name}) disiapkan."
-            )
-            print(
-                f"Pengguna: {', '.join(setup.clerks)}; daftar Admin Instansi: "
-                f"{setup.roster_count} orang."
-            )
-            print(
-                "Kirim data ke kantor dengan: nonasn transfer export --out FOLDER (frasa sandi "
-                "pendaftaran diminta untuk menandatangani)."
-            )
+        _print_field_setup(setup)
         print(f"Folder data: {ctx.data_dir.path}")
+    if not setup.already and not args.plain and not is_encrypted(folder.path):
+        _encrypt(folder, args, encrypt_field_device(folder.path))
     return 0
+
+
+def _print_field_setup(setup: FieldSetup) -> None:
+    device = setup.device
+    if setup.already:
+        print(
+            f"Folder data ini sudah menjadi perangkat {device.code} ({device.name}) kantor "
+            f"{device.office_code}; tidak ada yang diubah."
+        )
+        return
+    print(
+        f"Perangkat lapangan {device.code} ({device.name}) kantor {device.office_code} "
+        f"({setup.office_name}) disiapkan."
+    )
+    print(
+        f"Pengguna: {', '.join(setup.clerks)}; daftar Admin Instansi: {setup.roster_count} orang."
+    )
+    print(
+        "Kirim data ke kantor dengan: nonasn transfer export --out FOLDER (frasa sandi "
+        "pendaftaran diminta untuk menandatangani)."
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -200,21 +231,52 @@ def run(args: argparse.Namespace) -> int:
         return _set_up_field_device(args, folder)
     url = _database_url(args, folder)
     desk_name = clean_desk_name(args.desk_name) if args.desk_name else None
-    with open_app(folder.path, create=True, database_url=url) as ctx:
+    own_file = url == sqlite_url(folder.database_path)
+    # A new folder of its own is encrypted once its first admin exists (README, "Data pribadi
+    # terenkripsi"); an office database server is protected by the server (see README).
+    encrypt = own_file and not args.plain and not folder.database_path.exists()
+    opener = open_unlocked if is_encrypted(folder.path) else open_app
+    admin_password: str | None = None
+    with opener(folder.path, create=True, database_url=url) as ctx:
         office = get_office(ctx)
-        shared = url != sqlite_url(folder.database_path)
-        if office is not None and shared:
+        if office is not None and not own_file:
             _join(ctx, args, office)
         else:
-            _set_up(ctx, args)
+            admin_password = _set_up(ctx, args)
         _remember_desk(folder, url, desk_name)
         print(f"Meja ini: {desk_name or ctx.desk.name} (kode {ctx.desk.code})")
         print(f"Folder data: {ctx.data_dir.path}")
+    if encrypt and args.admin and admin_password:
+        _encrypt(folder, args, encrypt_new_folder(folder.path, args.admin, admin_password))
+    elif encrypt:
+        print(
+            "Folder data belum terenkripsi: belum ada admin. Folder dienkripsi saat admin "
+            "pertama masuk (atau jalankan lagi dengan --admin NAMA)."
+        )
     return 0
 
 
-def _set_up(ctx: AppContext, args: argparse.Namespace) -> None:
-    """A new office, or this folder's own office again (see the module docstring)."""
+def _encrypt(folder: DataDir, args: argparse.Namespace, unlocked: Unlocked) -> None:
+    """Show the new recovery key once (and write its A4 sheet when asked)."""
+    assert unlocked.recovery_text is not None
+    print("Folder data dienkripsi. KUNCI PEMULIHAN (hanya ditampilkan sekali ini):")
+    print(f"    {unlocked.recovery_text}")
+    print(
+        "PERINGATAN: kunci ini membuka seluruh data pribadi bila semua kata sandi hilang. "
+        "Catat atau cetak, simpan di brankas kantor, dan jangan simpan di komputer ini."
+    )
+    if args.recovery_sheet is not None:
+        with open_app(folder.path, key=unlocked.key) as ctx:
+            save_recovery_sheet(ctx, unlocked.recovery_text, args.recovery_sheet)
+        print(
+            f"Lembar kunci pemulihan ditulis ke {args.recovery_sheet}; cetak lalu hapus berkasnya."
+        )
+
+
+def _set_up(ctx: AppContext, args: argparse.Namespace) -> str | None:
+    """A new office, or this folder's own office again (see the module docstring).
+
+    Returns the password of the admin created just now (None when none was)."""
     if not args.office_code or not args.office_name:
         raise UserError(
             "Kode dan nama kantor wajib diisi untuk menyiapkan kantor baru.",
@@ -228,7 +290,7 @@ def _set_up(ctx: AppContext, args: argparse.Namespace) -> None:
     if args.admin:
         # An existing admin keeps their password: asking for one would suggest a change.
         existing = find_user(ctx, args.admin)
-        password = "" if existing is not None else _admin_password()
+        password = "" if existing is not None else admin_password()
         admin = (args.admin, password)
     result = initialise(
         ctx, office_code=args.office_code, office_name=args.office_name, admin=admin
@@ -243,7 +305,7 @@ def _set_up(ctx: AppContext, args: argparse.Namespace) -> None:
         except ConflictError:
             # Another desk made the office's key a moment ago: that one is the office's key.
             print(_key_line(get_key_info(ctx)))
-            return
+            return admin[1] if admin else None
         print(f"Kunci tanda tangan kantor dibuat (ID {key.key_id}).")
         print("Simpan frasa sandinya baik-baik: tanpa itu batch tidak dapat ditandatangani.")
     else:
@@ -251,3 +313,4 @@ def _set_up(ctx: AppContext, args: argparse.Namespace) -> None:
             "Kunci tanda tangan kantor belum dibuat: frasa sandinya tidak diberikan. "
             f"Jalankan lagi dengan --passphrase-file FILE atau {PASSPHRASE_ENV}."
         )
+    return admin[1] if admin else None

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    open_signed_in,
+)
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.office.keys import export_public_key, require_key_info
 from nonasn_desktop.rules.formatting import format_date
-from nonasn_desktop.startup import open_app
 
 PASSPHRASE_ENV = "NONASN_KEY_PASSPHRASE"  # noqa: S105 - a variable name, not a passphrase
 
@@ -83,7 +85,7 @@ def register(commands: Any) -> None:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+    with open_signed_in(args) as (ctx, _actor):
         info = require_key_info(ctx)
     print(f"ID kunci    : {info.key_id}")
     print(f"Kantor      : {info.office_code} ({info.office_name})")
@@ -95,8 +97,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
-        info = export_public_key(ctx, args.out)
+    with open_signed_in(args) as (ctx, actor):
+        info = export_public_key(ctx, args.out, actor=actor)
     print(f"Kunci publik {info.key_id} kantor {info.office_code} ditulis ke {args.out}.")
     print("Serahkan berkas itu ke kantor pusat untuk didaftarkan sebagai kunci tepercaya.")
     return 0

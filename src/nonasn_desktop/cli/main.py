@@ -26,6 +26,7 @@ from nonasn_desktop.cli import (
     gui_cmd,
     init_cmd,
     keys_cmd,
+    recover_cmd,
     report_cmd,
     roster_cmd,
     selftest_cmd,
@@ -62,6 +63,7 @@ def build_parser() -> ArgumentParser:
     keys_cmd.register(commands)
     device_cmd.register(commands)
     transfer_cmd.register(commands)
+    recover_cmd.register(commands)
     batch_cmd.register(commands)
     central_cmd.register(commands)
     cards_cmd.register(commands)

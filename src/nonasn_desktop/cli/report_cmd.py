@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import add_data_dir_option, open_signed_in
 from nonasn_desktop.cli.progress import progress_printer
-from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.reports.recap import write_recap
-from nonasn_desktop.startup import open_app
 
 
 def register(commands: Any) -> None:
@@ -29,8 +27,8 @@ def register(commands: Any) -> None:
 
 
 def run_recap(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
-        result = write_recap(ctx, args.out, actor=SYSTEM_ACTOR, progress=progress_printer())
+    with open_signed_in(args) as (ctx, actor):
+        result = write_recap(ctx, args.out, actor=actor, progress=progress_printer())
     print(
         f"Rekap ditulis ke {result.path}: {result.rows} data pendaftaran, "
         f"{result.units} unit kerja."

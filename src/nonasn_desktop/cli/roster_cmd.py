@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import add_data_dir_option, open_signed_in
 from nonasn_desktop.cli.progress import progress_printer
-from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.policy import default_policy
 from nonasn_desktop.roster import entries as roster
 from nonasn_desktop.roster.importing import import_roster
@@ -24,7 +23,6 @@ from nonasn_desktop.roster.report import EXIT_UNREADABLE, ImportReport, write_re
 from nonasn_desktop.roster.template import write_template
 from nonasn_desktop.rules.formatting import format_date, format_money
 from nonasn_desktop.sheets.reading import SpreadsheetError
-from nonasn_desktop.startup import open_app
 
 NOT_LISTED = "Anda Belum Didaftarkan oleh Admin Instansi"
 # Refused rows printed on the terminal; the --report workbook always lists every one.
@@ -100,8 +98,8 @@ def print_report(report: ImportReport, limit: int | None = PRINTED_REFUSALS) -> 
 def run_import(args: argparse.Namespace) -> int:
     progress = progress_printer()
     try:
-        with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
-            report = import_roster(ctx, args.file, actor=SYSTEM_ACTOR, progress=progress)
+        with open_signed_in(args) as (ctx, actor):
+            report = import_roster(ctx, args.file, actor=actor, progress=progress)
     except SpreadsheetError as exc:
         if progress is not None:
             print(file=sys.stderr)
@@ -115,8 +113,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_lookup(args: argparse.Namespace) -> int:
-    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
-        match = roster.lookup(ctx, args.nik)
+    with open_signed_in(args) as (ctx, actor):
+        match = roster.find_entry(ctx, args.nik, actor=actor)
     if match is None:
         print(
             f"{NOT_LISTED}. Yang bersangkutan perlu melapor ke instansinya agar didaftarkan.",

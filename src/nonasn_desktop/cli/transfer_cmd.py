@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of, database_url_of
+from nonasn_desktop.cli.common import add_data_dir_option, open_signed_in
 from nonasn_desktop.cli.keys_cmd import add_passphrase_option, read_passphrase
-from nonasn_desktop.core.audit import SYSTEM_ACTOR
-from nonasn_desktop.startup import open_app
 from nonasn_desktop.transfer.export import export_transfer
 from nonasn_desktop.transfer.merge import describe_import, import_transfer
 from nonasn_desktop.transfer.returns import apply_return, write_return
@@ -59,14 +57,10 @@ def register(commands: Any) -> None:
     apply.set_defaults(handler=run_apply)
 
 
-def _open(args: argparse.Namespace) -> Any:
-    return open_app(data_dir_of(args), database_url=database_url_of(args))
-
-
 def run_export(args: argparse.Namespace) -> int:
-    with _open(args) as ctx:
+    with open_signed_in(args) as (ctx, actor):
         result = export_transfer(
-            ctx, args.out, passphrase=read_passphrase(args), all_records=args.all
+            ctx, args.out, passphrase=read_passphrase(args), actor=actor, all_records=args.all
         )
     print(
         f"Berkas transfer nomor {result.sequence} ditulis: {result.file} "
@@ -78,23 +72,21 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    with _open(args) as ctx:
-        result = import_transfer(
-            ctx, args.file, passphrase=read_passphrase(args), actor=SYSTEM_ACTOR
-        )
+    with open_signed_in(args) as (ctx, actor):
+        result = import_transfer(ctx, args.file, passphrase=read_passphrase(args), actor=actor)
     for line in describe_import(result):
         print(line)
     return 0
 
 
 def run_return(args: argparse.Namespace) -> int:
-    with _open(args) as ctx:
+    with open_signed_in(args) as (ctx, actor):
         written = write_return(
             ctx,
             args.device,
             out=args.out,
             office_passphrase=read_passphrase(args),
-            actor=SYSTEM_ACTOR,
+            actor=actor,
         )
     print(
         f"{written.records} data Perlu Perbaikan untuk perangkat {written.device_code} ditulis "
@@ -104,8 +96,8 @@ def run_return(args: argparse.Namespace) -> int:
 
 
 def run_apply(args: argparse.Namespace) -> int:
-    with _open(args) as ctx:
-        applied = apply_return(ctx, args.file, read_passphrase(args))
+    with open_signed_in(args) as (ctx, actor):
+        applied = apply_return(ctx, args.file, read_passphrase(args), actor=actor)
     print(
         f"{applied.applied} data kini berstatus Perlu Perbaikan; {applied.already} sudah "
         f"diterima sebelumnya; {applied.unknown} tidak ada di perangkat ini."

@@ -14,6 +14,7 @@ from nonasn_desktop.policy import Policy
 from nonasn_desktop.storage.database import Database
 from nonasn_desktop.storage.datadir import DataDir
 from nonasn_desktop.storage.docstore import DocumentStore
+from nonasn_desktop.storage.vault import DataKey
 
 Clock = Callable[[], dt.datetime]
 
@@ -42,6 +43,8 @@ class AppContext:
     ``clock`` returns the current time as an aware UTC datetime; tests inject a fake one.
     ``blobs`` is where document bytes live (storage.docstore: the data folder with SQLite, the
     office database with PostgreSQL).
+    ``key``: the unlocked data key of an encrypted folder (storage.vault), None for a plain
+    one; backups and new key slots need it.
     """
 
     data_dir: DataDir
@@ -50,6 +53,11 @@ class AppContext:
     policy: Policy
     clock: Clock = field(default=utc_now)
     desk: Desk = UNNAMED_DESK
+    key: DataKey | None = field(default=None, repr=False)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     def now(self) -> dt.datetime:
         """The clock's time, checked to be timezone-aware and converted to UTC."""

@@ -19,6 +19,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.core.progress import (
     Cancelled,
@@ -43,7 +44,6 @@ from nonasn_desktop.verval.decisions import decide
 
 DEMO_PASSWORD = "DemoNonASN2022"  # noqa: S105 - published on purpose: demo accounts only
 DEMO_ANSWER = "demo"
-ACTOR = "system"
 BATCH_SIZE = 200
 POOL_SIZE = 12
 SUPPORTED = (
@@ -110,8 +110,11 @@ def _home_regency(ctx: AppContext) -> str | None:
 class _Walker:
     """Walks one person through the flow up to ``target``."""
 
-    def __init__(self, ctx: AppContext, store: SqlFlowStore, pool: _DocumentPool) -> None:
+    def __init__(
+        self, ctx: AppContext, store: SqlFlowStore, pool: _DocumentPool, actor: Actor
+    ) -> None:
         self._ctx = ctx
+        self._actor = actor
         self._store = store
         self._pool = pool
         self._session = store.session
@@ -127,7 +130,7 @@ class _Walker:
             kind,
             sample.data,
             sample.name,
-            actor=ACTOR,
+            actor=self._actor,
             variant=variant,
             session=self._session,
             check=sample.check,
@@ -291,11 +294,15 @@ def generate(
     count: int,
     status: RecordStatus = RecordStatus.PENDAFTARAN_SELESAI,
     *,
+    actor: Actor,
     seed: int | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> DemoResult:
     """Create ``count`` registrations that end in ``status``; returns how many were made.
+
+    ``actor`` does everything a clerk would: puts each person on the roster, registers them
+    and, for a verval status, decides; so it must be a clerk allowed all of that (an admin).
 
     Records are made and committed in groups of ``BATCH_SIZE``; ``cancelled()`` is asked
     between groups (DemoCancelledError then says how many were made and kept).
@@ -324,13 +331,13 @@ def generate(
                 "tersimpan."
             )
         with ctx.db.session() as session:
-            store = SqlFlowStore(ctx, actor=ACTOR, session=session)
-            walker = _Walker(ctx, store, pool)
+            store = SqlFlowStore(ctx, actor=actor, session=session)
+            walker = _Walker(ctx, store, pool, actor)
             for _ in range(min(BATCH_SIZE, count - created)):
                 person = factory.make()
                 while roster.lookup(ctx, person.nik, session=session) is not None:
                     person = factory.make()
-                roster.add_entry(ctx, _roster_entry(person), actor=ACTOR, session=session)
+                roster.add_entry(ctx, _roster_entry(person), actor=actor, session=session)
                 low, high = _STOP.get(status, (24, 24))
                 flow = walker.walk(person, rng.randint(low, high))
                 registration_id = flow.state.registration_id
@@ -340,7 +347,7 @@ def generate(
                         ctx,
                         registration_id,
                         status,
-                        actor=ACTOR,
+                        actor=actor,
                         reason=_REASONS[status],
                         fields=("dokumen_ijazah",)
                         if status is RecordStatus.PERLU_PERBAIKAN

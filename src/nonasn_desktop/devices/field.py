@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from nonasn_desktop.accounts import slots
 from nonasn_desktop.central.files import read_bounded
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
@@ -376,6 +377,9 @@ def apply_refresh(ctx: AppContext, path: Path, passphrase: str) -> RefreshApplie
         _put_roster(session, ctx, roster)
         current = require_field_device(ctx, session)
         write_field_device(session, replace(current, refresh_sequence=sequence))
+        stored = [(c.username, c.password_hash, c.active) for c in session.scalars(select(Clerk))]
+    # An encrypted laptop: a new clerk (or a new password) opens it, a removed one no longer.
+    slots.follow_clerks(ctx, stored)
     return RefreshApplied(
         sequence=sequence,
         clerks=tuple(clerk["username"] for clerk in clerks),

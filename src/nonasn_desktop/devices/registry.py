@@ -20,11 +20,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nonasn_desktop.accounts.users import require_role
+from nonasn_desktop.accounts.authz import Actor, authorise, require
 from nonasn_desktop.atomicfile import write_bytes_atomically
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
@@ -37,7 +38,7 @@ from nonasn_desktop.errors import ConflictError, FieldError, NotFoundError, Stor
 from nonasn_desktop.office.fielddevice import DEVICE_CODE_PATTERN, require_office_side
 from nonasn_desktop.office.identity import OfficeInfo, get_office
 from nonasn_desktop.office.keys import public_key, unlock_office_key
-from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.storage.deskconfig import DESK_NAME_MAX
 from nonasn_desktop.storage.models import Device
 
@@ -154,6 +155,43 @@ def write_file(out: Path, data: bytes) -> None:
         ) from None
 
 
+def _office_part(ctx: AppContext, office: OfficeInfo, office_key: SecretKey) -> dict[str, Any]:
+    """What an enrolment file says of the office: who it is, the key that signs its refreshes
+    and the recipient its transfer files are encrypted to."""
+    return {
+        "code": office.code,
+        "name": office.name,
+        "instansi_name": office.instansi_name,
+        "public_key": public_key(ctx).to_text(),
+        "recipient": str(envelope.transfer_identity(office_key.seed()).recipient),
+    }
+
+
+def _device_row(
+    code: str, name: str, device_key: SecretKey, now: dt.datetime, actor: str
+) -> Device:
+    """The office's row of a newly enrolled device: its public key and transfer recipient."""
+    return Device(
+        code=code,
+        name=name,
+        public_key=base64.b64encode(device_key.public_key().key).decode("ascii"),
+        key_id=key_id_hex(device_key.key_id),
+        recipient=str(envelope.transfer_identity(device_key.seed()).recipient),
+        enrolled_at=now,
+        enrolled_by=actor,
+        last_sequence=0,
+        refresh_sequence=0,
+    )
+
+
+def _office_admin(ctx: AppContext, actor: Actor, what: str) -> None:
+    """At the office, and ``actor`` may manage devices: checked before the office key is
+    opened (seconds of argon2id), so a refused clerk waits for nothing; checked again in the
+    transaction that writes."""
+    require_office_side(ctx, what)
+    authorise(ctx, actor, Permission.DEVICE_MANAGE)
+
+
 def enrol_device(
     ctx: AppContext,
     *,
@@ -162,52 +200,34 @@ def enrol_device(
     office_passphrase: str,
     enrolment_passphrase: str,
     clerks: list[str] | None = None,
-    actor: str,
+    actor: Actor,
 ) -> EnrolResult:
     """Enrol a new field laptop and write its enrolment file to ``out``.
 
     The device row and the file stand or fall together: a file that cannot be written leaves
     no device enrolled.
     """
-    require_office_side(ctx, "Pendaftaran perangkat lapangan")
+    _office_admin(ctx, actor, "Pendaftaran perangkat lapangan")
     device_name = clean_device_name(name)
     validate_enrolment_passphrase(enrolment_passphrase)
     office = _office(ctx)
     office_key = unlock_office_key(ctx, office_passphrase)
-    office_public = public_key(ctx)
+    office_part = _office_part(ctx, office, office_key)
     device_key = SecretKey.generate()
-    recipient = envelope.transfer_identity(device_key.seed()).recipient
-    office_recipient = envelope.transfer_identity(office_key.seed()).recipient
     now = ctx.now()
     with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
+        require(session, ctx, actor, Permission.DEVICE_MANAGE)
         code = _next_code(session)
         clerk_rows = payloads.clerks_json(session, clerks)
         roster = payloads.roster_json(session)
-        row = Device(
-            code=code,
-            name=device_name,
-            public_key=base64.b64encode(device_key.public_key().key).decode("ascii"),
-            key_id=key_id_hex(device_key.key_id),
-            recipient=str(recipient),
-            enrolled_at=now,
-            enrolled_by=actor,
-            last_sequence=0,
-            refresh_sequence=0,
-        )
+        row = _device_row(code, device_name, device_key, now, actor.username)
         session.add(row)
         session.flush()
         payload = {
             "format": payloads.ENROLMENT_FORMAT,
             "version": payloads.VERSION,
             "created_at": utc_text(now),
-            "office": {
-                "code": office.code,
-                "name": office.name,
-                "instansi_name": office.instansi_name,
-                "public_key": office_public.to_text(),
-                "recipient": str(office_recipient),
-            },
+            "office": office_part,
             "device": {
                 "code": code,
                 "name": device_name,
@@ -226,7 +246,7 @@ def enrol_device(
         )
         audit.record(
             session,
-            actor=actor,
+            actor=actor.username,
             action="device.enrol",
             entity=ENTITY,
             entity_id=code,
@@ -249,8 +269,9 @@ def enrol_device(
     )
 
 
-def list_devices(ctx: AppContext) -> list[DeviceInfo]:
+def list_devices(ctx: AppContext, *, actor: Actor) -> list[DeviceInfo]:
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.DEVICE_MANAGE)
         return [_info(row) for row in session.scalars(select(Device).order_by(Device.code))]
 
 
@@ -280,19 +301,19 @@ def get_device(ctx: AppContext, code: str) -> DeviceInfo:
         return _info(_find(session, code))
 
 
-def revoke_device(ctx: AppContext, code: str, *, actor: str) -> DeviceInfo:
+def revoke_device(ctx: AppContext, code: str, *, actor: Actor) -> DeviceInfo:
     """Revoke a device: its transfer files are refused from now on. Revoking twice changes
     nothing (the first date stays)."""
     with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
+        require(session, ctx, actor, Permission.DEVICE_MANAGE)
         row = _find(session, code)
         if row.revoked_at is None:
             now = ctx.now()
             row.revoked_at = now
-            row.revoked_by = actor
+            row.revoked_by = actor.username
             audit.record(
                 session,
-                actor=actor,
+                actor=actor.username,
                 action="device.revoke",
                 entity=ENTITY,
                 entity_id=row.code,
@@ -309,16 +330,16 @@ def write_refresh(
     out: Path,
     office_passphrase: str,
     clerks: list[str] | None = None,
-    actor: str,
+    actor: Actor,
 ) -> RefreshResult:
     """A roster refresh for device ``code``: the current roster and clerks, signed by the
     office key and encrypted to the device; numbered, so the device refuses an older one."""
-    require_office_side(ctx, "Pembaruan daftar untuk perangkat lapangan")
+    _office_admin(ctx, actor, "Pembaruan daftar untuk perangkat lapangan")
     office = _office(ctx)
     office_key = unlock_office_key(ctx, office_passphrase)
     now = ctx.now()
     with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
+        require(session, ctx, actor, Permission.DEVICE_MANAGE)
         row = _find(session, code)
         if row.revoked_at is not None:
             raise ConflictError(
@@ -346,7 +367,7 @@ def write_refresh(
         )
         audit.record(
             session,
-            actor=actor,
+            actor=actor.username,
             action="device.refresh",
             entity=ENTITY,
             entity_id=row.code,

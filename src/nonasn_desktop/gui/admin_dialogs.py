@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from nonasn_desktop.accounts import users
-from nonasn_desktop.accounts.users import UserInfo
+from nonasn_desktop.accounts.users import ClerkInfo, UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import FieldError, UserError
 from nonasn_desktop.office import settings
@@ -37,10 +37,12 @@ from nonasn_desktop.rules.roles import Role
 from . import messages, theme
 from .first_start import password_rule_text
 
+# What each role may do, in a clerk's words (the rules themselves: forms/permissions.toml).
 ROLE_HINTS = {
-    Role.OPERATOR: "mendata tenaga non-ASN, mencetak, dan mengekspor rekap",
-    Role.VERIFIKATOR: "memeriksa daftar, mencetak, dan mengekspor rekap",
-    Role.ADMIN: "semua tugas, ditambah pengguna, pengaturan, dan daftar Admin Instansi",
+    Role.OPERATOR: "mendata tenaga non-ASN dan mencetak informasi serta kartu akunnya",
+    Role.VERIFIKATOR: "memeriksa dan memutuskan verval, termasuk NIK ganda",
+    Role.ADMIN: "semua tugas, ditambah rekap, batch, cadangan, pengguna, pengaturan, daftar "
+    "Admin Instansi dan perangkat lapangan",
 }
 USER_COLUMNS = ("Nama Pengguna", "Nama Lengkap", "Peran", "Status")
 
@@ -126,7 +128,7 @@ class NewUserDialog(_FormDialog):
         self.setObjectName("new_user_dialog")
         self._ctx = ctx
         self._actor = actor
-        self.created: UserInfo | None = None
+        self.created: ClerkInfo | None = None
         self.username = QLineEdit()
         self.username.setObjectName("username")
         self.username.setMaxLength(32)
@@ -178,7 +180,7 @@ class NewUserDialog(_FormDialog):
                 full_name=self.full_name.text(),
                 role=self.selected_role(),
                 password=self.password.text(),
-                actor=self._actor.username,
+                actor=self._actor.actor,
             )
         except UserError as exc:
             if not isinstance(exc, FieldError) and "pengguna" in exc.message.lower():
@@ -195,7 +197,7 @@ class ResetPasswordDialog(_FormDialog):
         self,
         ctx: AppContext,
         actor: UserInfo,
-        target: UserInfo,
+        target: ClerkInfo,
         parent: QWidget | None = None,
     ) -> None:
         own = target.username == actor.username
@@ -235,7 +237,7 @@ class ResetPasswordDialog(_FormDialog):
                 self._ctx,
                 username=self._target.username,
                 new_password=self.password.text(),
-                actor=self._actor.username,
+                actor=self._actor.actor,
                 current_password=self.current.text() if self.current is not None else None,
             )
         except UserError as exc:
@@ -253,7 +255,7 @@ class UsersDialog(QDialog):
         self.setWindowTitle("Pengguna")
         self._ctx = ctx
         self._actor = actor
-        self._users: list[UserInfo] = []
+        self._users: list[ClerkInfo] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(12)
@@ -310,7 +312,7 @@ class UsersDialog(QDialog):
     def reload(self, select: str | None = None) -> None:
         chosen = self.selected()
         current = select or (chosen.username if chosen is not None else None)
-        self._users = users.list_users(self._ctx)
+        self._users = users.list_users(self._ctx, actor=self._actor.actor)
         self.table.setRowCount(len(self._users))
         for row, info in enumerate(self._users):
             cells = (
@@ -328,7 +330,7 @@ class UsersDialog(QDialog):
                 self.table.selectRow(row)
         self._update_buttons()
 
-    def selected(self) -> UserInfo | None:
+    def selected(self) -> ClerkInfo | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         if not rows or rows[0].row() >= len(self._users):
             return None
@@ -372,7 +374,7 @@ class UsersDialog(QDialog):
         ):
             return
         try:
-            users.set_active(self._ctx, info.username, not info.active, actor=self._actor.username)
+            users.set_active(self._ctx, info.username, not info.active, actor=self._actor.actor)
         except UserError as exc:
             messages.show_user_error(self, exc)
         self.reload(select=info.username)
@@ -426,13 +428,13 @@ class SettingsDialog(_FormDialog):
                 self._ctx,
                 settings.CAPTCHA_ENABLED,
                 self.captcha.isChecked(),
-                actor=self._actor.username,
+                actor=self._actor.actor,
             )
             settings.set_setting(
                 self._ctx,
                 settings.EDIT_LOCK_MINUTES,
                 self.edit_lock.value(),
-                actor=self._actor.username,
+                actor=self._actor.actor,
             )
         except UserError as exc:
             self.fail(exc)

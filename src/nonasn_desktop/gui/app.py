@@ -187,10 +187,16 @@ class Shell(QObject):
         self._ended = False
 
     def load(self, data_dir: Path | None) -> None:
-        """Open the data folder; a problem the user can act on is shown and ends with 1."""
-        from nonasn_desktop.startup import open_app
+        """Open the data folder; a problem the user can act on is shown and ends with 1.
+
+        An encrypted folder is opened by the sign-in page instead, with the clerk's key slot.
+        """
+        from nonasn_desktop.startup import is_encrypted, open_app
 
         try:
+            if is_encrypted(data_dir):
+                self._wait_for_unlock(data_dir)
+                return
             ctx = open_app(data_dir, create=True)
         except UserError as exc:
             log.warning("data folder cannot be opened: %s", type(exc).__name__)
@@ -200,6 +206,21 @@ class Shell(QObject):
         setup_logging(ctx.data_dir.logs_dir)
         log.info("application started, data folder %s", ctx.data_dir.path)
         self.data_ready(ctx)
+
+    def _wait_for_unlock(self, data_dir: Path | None) -> None:
+        def unlock(username: str, password: str) -> AppContext:
+            from nonasn_desktop.startup import open_app, unlock
+
+            unlocked = unlock(data_dir, username, password)
+            return open_app(data_dir, key=unlocked.key)
+
+        def opened(ctx: AppContext) -> None:
+            setup_logging(ctx.data_dir.logs_dir)
+            log.info("application started, data folder %s (unlocked)", ctx.data_dir.path)
+            self.data_ready(ctx)
+
+        self.window.sign_in_page.unlocked.connect(opened)
+        self.window.sign_in_page.set_locked(unlock)
 
     def data_ready(self, ctx: AppContext) -> None:
         from . import first_start

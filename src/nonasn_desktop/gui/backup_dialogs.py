@@ -243,7 +243,7 @@ class BackupDialog(_BackupWindow):
             theme.show_error_text(self.error, "Pilih tempat menyimpan berkas cadangan.")
             return
         target = Path(text)
-        ctx, actor = self._ctx, self._actor.username
+        ctx, actor = self._ctx, self._actor.actor
         self.start(lambda _task: backup.create_backup(ctx, target, actor=actor), self._done)
 
     def _done(self, info: object) -> None:
@@ -360,8 +360,8 @@ class RestoreDialog(_BackupWindow):
         if self.checked is not None and self.checked.path == archive:
             return  # focus left the field unchanged (e.g. on the way to "Pulihkan")
         self.checked = None
-        self._show_facts(None)
-        self.start(lambda _task: backup_verify.verify_backup(archive), self._checked)
+        self._show_facts(None)  # then the archive (a sealed one opens with the folder's key):
+        self.start(lambda _: backup_verify.verify_backup(archive, key=self._ctx.key), self._checked)
 
     def _checked(self, info: object) -> None:
         assert isinstance(info, BackupInfo)
@@ -383,7 +383,7 @@ class RestoreDialog(_BackupWindow):
         )
         if not messages.confirm(self, "Pulihkan Data", question):
             return
-        ctx, actor, archive = self._ctx, self._actor.username, info.path
+        ctx, actor, archive = self._ctx, self._actor.actor, info.path
         self.start(
             lambda _task: backup_restore.restore_in_place(ctx, archive, actor=actor), self._restored
         )
@@ -505,7 +505,7 @@ class AutoBackupDialog(QDialog):
             folder = Path(text)
         try:
             backup_auto.set_automatic_backup(
-                self._ctx, folder, self.keep.value(), actor=self._actor.username
+                self._ctx, folder, self.keep.value(), actor=self._actor.actor
             )
         except UserError as exc:
             theme.mark_invalid(self.folder, getattr(exc, "field", None) == "backup_folder")

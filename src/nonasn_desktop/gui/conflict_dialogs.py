@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.verval.conflicts import (
     ConflictPair,
     conflict_pair,
@@ -102,14 +101,18 @@ class NikConflictDialog(QDialog):
     def reload(self) -> None:
         self.choice.blockSignals(True)
         self.choice.clear()
-        for registration_id in open_conflicts(self._ctx):
+        for registration_id in open_conflicts(self._ctx, actor=self._actor.actor):
             self.choice.addItem(f"Data nomor {registration_id}", registration_id)
         self.choice.blockSignals(False)
         self._show()
 
     def _show(self) -> None:
         registration_id = self.choice.currentData()
-        self.pair = None if registration_id is None else conflict_pair(self._ctx, registration_id)
+        self.pair = (
+            None
+            if registration_id is None
+            else conflict_pair(self._ctx, registration_id, actor=self._actor.actor)
+        )
         pair = self.pair
         for button in (self.keep_left, self.keep_right):
             button.setEnabled(pair is not None)
@@ -150,7 +153,7 @@ class NikConflictDialog(QDialog):
             return
         chosen = pair.left if left else pair.right
         try:
-            settle_nik_conflict(self._ctx, chosen.id, actor=self._actor.username, reason=reason)
+            settle_nik_conflict(self._ctx, chosen.id, actor=self._actor.actor, reason=reason)
         except UserError as exc:
             messages.show_user_error(self, exc)
             return
@@ -159,12 +162,8 @@ class NikConflictDialog(QDialog):
         self.reload()
 
 
-def add_conflict_action(
-    menu: QMenu, window: QWidget, ctx: AppContext, actor: UserInfo
-) -> QAction | None:
-    """Data › NIK Ganda… for verifiers and admins."""
-    if actor.role not in (Role.VERIFIKATOR, Role.ADMIN):
-        return None
+def add_conflict_action(menu: QMenu, window: QWidget, ctx: AppContext, actor: UserInfo) -> QAction:
+    """Data › NIK Ganda… (the window adds it for a role holding verval_review)."""
 
     def show() -> None:
         NikConflictDialog(ctx, actor, window).exec()

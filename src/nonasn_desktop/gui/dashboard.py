@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.registration import records
@@ -78,12 +79,13 @@ class Dashboard(QWidget):
     activated = Signal(object)
     current_changed = Signal(object)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._actor = actor
         self._context_actions: list[QAction | None] = []
         self._empty_hint = ""
-        self.model = RecordTableModel(ctx, self)
+        self.model = RecordTableModel(ctx, actor, self)
         self.model.load_failed.connect(self._show_load_problem)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -379,7 +381,7 @@ class Dashboard(QWidget):
 
     def _reload_units(self) -> None:
         try:
-            names = records.unit_names(self._ctx)
+            names = records.unit_names(self._ctx, actor=self._actor)
         except UserError as exc:
             messages.show_user_error(self, exc, title="Daftar tidak dapat dibaca")
             return

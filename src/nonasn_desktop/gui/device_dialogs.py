@@ -5,6 +5,7 @@ import``). Shown at the office only: a field laptop neither enrols devices nor i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -104,7 +105,7 @@ class EnrolDeviceDialog(_FormDialog):
                 out=Path(self.out.text().strip()),
                 office_passphrase=self.office_passphrase.text(),
                 enrolment_passphrase=self.passphrase.text(),
-                actor=self._actor.username,
+                actor=self._actor.actor,
             )
         except UserError as exc:
             self.fail(exc)
@@ -169,7 +170,7 @@ class ImportTransferDialog(_FormDialog):
 
         def work(_task: Task) -> ImportResult:
             return import_transfer(
-                self._ctx, Path(path), passphrase=passphrase, actor=self._actor.username
+                self._ctx, Path(path), passphrase=passphrase, actor=self._actor.actor
             )
 
         self._task = run_in_background(
@@ -191,11 +192,18 @@ class ImportTransferDialog(_FormDialog):
 
 
 def add_device_actions(
-    menu: QMenu, window: QWidget, ctx: AppContext, actor: UserInfo
+    menu: QMenu,
+    window: QWidget,
+    ctx: AppContext,
+    actor: UserInfo,
+    *,
+    allowed: Callable[[str], bool],
 ) -> list[QAction]:
-    """ "Impor Data Perangkat…" and the submenu "Perangkat Lapangan" (at the office only)."""
+    """ "Impor Data Perangkat…" and the submenu "Perangkat Lapangan" (at the office only),
+    each when ``allowed`` (the main window's check against forms/permissions.toml) says so."""
     if field_device(ctx) is not None:
         return []
+    made: list[QAction] = []
 
     def enrol() -> None:
         dialog = EnrolDeviceDialog(ctx, actor, window)
@@ -214,17 +222,21 @@ def add_device_actions(
         if dialog.exec() and dialog.result_ is not None:
             inform(window, "Data Perangkat Diimpor", "\n".join(describe_import(dialog.result_)))
 
-    import_action = QAction("&Impor Data Perangkat…", window)
-    import_action.setObjectName("action_import_transfer")
-    import_action.setStatusTip("Gabungkan berkas transfer dari perangkat lapangan")
-    import_action.triggered.connect(import_file)
-    menu.addAction(import_action)
-    submenu = menu.addMenu("Perangkat &Lapangan")
-    submenu.setObjectName("menu_devices")
-    submenu.menuAction().setObjectName("action_devices")
-    enrol_action = QAction("&Daftarkan Perangkat…", window)
-    enrol_action.setObjectName("action_enrol_device")
-    enrol_action.setStatusTip("Buat berkas pendaftaran untuk laptop lapangan")
-    enrol_action.triggered.connect(enrol)
-    submenu.addAction(enrol_action)
-    return [import_action, submenu.menuAction(), enrol_action]
+    if allowed("import_transfer"):
+        import_action = QAction("&Impor Data Perangkat…", window)
+        import_action.setObjectName("action_import_transfer")
+        import_action.setStatusTip("Gabungkan berkas transfer dari perangkat lapangan")
+        import_action.triggered.connect(import_file)
+        menu.addAction(import_action)
+        made.append(import_action)
+    if allowed("enrol_device"):
+        submenu = menu.addMenu("Perangkat &Lapangan")
+        submenu.setObjectName("menu_devices")
+        submenu.menuAction().setObjectName("action_devices")
+        enrol_action = QAction("&Daftarkan Perangkat…", window)
+        enrol_action.setObjectName("action_enrol_device")
+        enrol_action.setStatusTip("Buat berkas pendaftaran untuk laptop lapangan")
+        enrol_action.triggered.connect(enrol)
+        submenu.addAction(enrol_action)
+        made += [submenu.menuAction(), enrol_action]
+    return made

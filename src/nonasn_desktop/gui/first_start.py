@@ -23,12 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from nonasn_desktop.accounts import users
-from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import FieldError, UserError
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.office import joining, keys
-from nonasn_desktop.rules.roles import Role
 
 from . import join_office, theme
 from .responsive import FittingScrollArea, fit_to_screen
@@ -44,7 +42,7 @@ def needs_first_start(ctx: AppContext) -> bool:
         return True
     if office.get_office(ctx) is None:
         return True
-    return not any(u.role is Role.ADMIN and u.active for u in users.list_users(ctx))
+    return not users.has_active_admin(ctx)
 
 
 def password_rule_text(ctx: AppContext) -> str:
@@ -314,13 +312,11 @@ class FirstStartDialog(QDialog):
             )
             # After a failed key step the admin already exists; a retry only makes the key.
             if self._admin_created != username:
-                users.create_user(
+                users.create_first_admin(
                     self._ctx,
                     username=username,
                     full_name=self.full_name.text(),
-                    role=Role.ADMIN,
                     password=password,
-                    actor=SYSTEM_ACTOR,
                 )
                 self._admin_created = username
             if passphrase is not None and keys.get_key_info(self._ctx) is None:

@@ -222,7 +222,7 @@ def _hint_problem(widget: QWidget, text: str) -> str | None:
 
 
 def _combo_problem(combo: QComboBox) -> str | None:
-    # A box may draw a shorter face of its choice (wizard.fields.ChoiceBox): that is measured.
+    # A box may draw a shorter face of its choice (wizard.inputs.ChoiceBox): that is measured.
     face = getattr(combo, "display_text", None)
     text = face() if callable(face) else combo.currentText()
     if not text or combo.isEditable():

@@ -7,8 +7,10 @@ when it is built, after sign-in, or by :func:`preload` while the clerk types.
 
 The workspace: header, menus and action bar by role, the record list, the status bar. Actions a
 role may not use are never created, so they appear nowhere (menu, action bar, context menu,
-shortcut). Which role may do what is :data:`PERMISSIONS`. "Keluar Akun" takes the workspace
-down and shows the sign-in page again.
+shortcut). Which role may do what is forms/permissions.toml, the same table the operations
+check (gui/action_permissions.py names the permission behind each action), so a button is
+shown exactly when its operation would be allowed. "Keluar Akun" takes the workspace down and
+shows the sign-in page again.
 """
 
 from __future__ import annotations
@@ -36,10 +38,11 @@ from PySide6.QtWidgets import (
 )
 
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.permissions import role_may
 from nonasn_desktop.rules.status import RecordStatus
 
 from . import collector, messages, theme
+from .action_permissions import ACTION_PERMISSIONS
 from .responsive import ActionBar, CompactToolButton
 from .sign_in import SignInPage
 
@@ -64,35 +67,6 @@ SHORT_TOOL_TEXTS = {
     "export_recap": "Rekap Excel",
     "verval": "Verval",
     "refresh": "Muat Ulang",
-}
-ALL_ROLES = frozenset(Role)
-CLERKS = frozenset({Role.OPERATOR, Role.ADMIN})
-ADMINS = frozenset({Role.ADMIN})
-
-# Action key -> roles allowed to use it.
-PERMISSIONS: dict[str, frozenset[Role]] = {
-    "new": CLERKS,
-    "continue": CLERKS,
-    "print_info": ALL_ROLES,
-    "print_card": ALL_ROLES,
-    "export_recap": ALL_ROLES,
-    "refresh": ALL_ROLES,
-    "find": ALL_ROLES,
-    "change_password": ALL_ROLES,
-    "sign_out": ALL_ROLES,
-    "quit": ALL_ROLES,
-    "about": ALL_ROLES,
-    "users": ADMINS,
-    "settings": ADMINS,
-    "roster_import": ADMINS,
-    "roster_template": ADMINS,
-    # Made by gui/backup_dialogs.add_backup_actions.
-    "backup": ADMINS,
-    "restore": ADMINS,
-    "auto_backup": ADMINS,
-    # -- verval and batch export (gui/verval/) --
-    "verval": frozenset({Role.VERIFIKATOR, Role.ADMIN}),
-    "batch_export": ADMINS,
 }
 # Records the wizard may open again ("Lanjutkan").
 CONTINUABLE = frozenset({RecordStatus.DRAF, RecordStatus.AKUN_DIBUAT, RecordStatus.PERLU_PERBAIKAN})
@@ -227,7 +201,7 @@ class MainWindow(QMainWindow):
         self._set_title()
         self.actions_by_key = {}
         self.tool_buttons = {}
-        self.dashboard = Dashboard(ctx)
+        self.dashboard = Dashboard(ctx, self._user.actor)
         self._create_actions()
         # New bars each sign-in (the role decides their content); shown explicitly, as children
         # added to a window already on screen stay hidden otherwise.
@@ -270,7 +244,8 @@ class MainWindow(QMainWindow):
     # -- building -----------------------------------------------------------------------
 
     def allowed(self, key: str) -> bool:
-        return self._user.role in PERMISSIONS[key]
+        permission = ACTION_PERMISSIONS[key]
+        return permission is None or role_may(self._ctx.policy, self._user.role, permission)
 
     def action(self, key: str) -> QAction | None:
         """The action, or None when the user's role may not use it."""
@@ -405,9 +380,10 @@ class MainWindow(QMainWindow):
         # A NIK registered twice (field laptops): gui/conflict_dialogs.py.
         from . import conflict_dialogs
 
-        conflicts = conflict_dialogs.add_conflict_action(data, self, self._ctx, self._user)
-        if conflicts is not None:
-            self.actions_by_key["nik_conflicts"] = conflicts
+        if self.allowed("nik_conflicts"):
+            self.actions_by_key["nik_conflicts"] = conflict_dialogs.add_conflict_action(
+                data, self, self._ctx, self._user
+            )
         view = bar.addMenu("&Tampilan")
         view.setObjectName("menu_view")
         self._menu_items(view, ("find", "refresh"))
@@ -424,12 +400,14 @@ class MainWindow(QMainWindow):
                     admin, self, self._ctx, self._user, on_restored=self.sign_out
                 ):
                     self.actions_by_key[action.objectName().removeprefix("action_")] = action
-                # -- field laptops (gui/device_dialogs.py), at the office --------------------
-                from . import device_dialogs
+            # -- field laptops (gui/device_dialogs.py), at the office ------------------------
+            from . import device_dialogs
 
-                admin.addSeparator()
-                for action in device_dialogs.add_device_actions(admin, self, self._ctx, self._user):
-                    self.actions_by_key[action.objectName().removeprefix("action_")] = action
+            admin.addSeparator()
+            for action in device_dialogs.add_device_actions(
+                admin, self, self._ctx, self._user, allowed=self.allowed
+            ):
+                self.actions_by_key[action.objectName().removeprefix("action_")] = action
         account = bar.addMenu("A&kun")
         account.setObjectName("menu_account")
         self._menu_items(account, ("change_password", None, "sign_out", "quit"))
@@ -618,11 +596,11 @@ class MainWindow(QMainWindow):
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             if kind == "info":
-                pdf = printouts.registration_info_pdf(self._ctx, record.id)
+                pdf = printouts.registration_info_pdf(self._ctx, record.id, actor=self._user.actor)
                 title = "Cetak Informasi Pendaftaran"
                 name = f"informasi-pendaftaran-{who}.pdf"
             else:
-                pdf = printouts.account_card_pdf(self._ctx, record.id)
+                pdf = printouts.account_card_pdf(self._ctx, record.id, actor=self._user.actor)
                 title = "Cetak Kartu Informasi Akun"
                 name = f"kartu-informasi-akun-{who}.pdf"
         except UserError as exc:

@@ -2,7 +2,8 @@
 
 Pages are rendered with PDFium (``printing.pages``) on worker threads, only those in view (and
 their neighbours), so a print run of 1,000 cards opens at once. Printing paints each page as a
-picture at up to 300 dpi onto the QPrinter, also on a worker thread, with a progress dialog.
+picture at up to 300 dpi onto the QPrinter (``gui.print_paint``), also on a worker thread, with a
+progress dialog.
 
 Tests replace the printer (a QPrinter writing a PDF file works offscreen) and the two
 questions the dialog asks: :meth:`PrintPreviewDialog.choose_printer` and
@@ -13,15 +14,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
-    QColor,
     QImage,
     QKeySequence,
-    QPageLayout,
-    QPageSize,
-    QPainter,
     QPixmap,
     QResizeEvent,
     QShortcut,
@@ -46,6 +43,7 @@ from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui import file_dialogs
 from nonasn_desktop.gui.images import pil_to_qimage
 from nonasn_desktop.gui.messages import show_bug, show_error, show_user_error
+from nonasn_desktop.gui.print_paint import page_layout, paint_pages
 from nonasn_desktop.gui.workers import Task, run_in_background
 from nonasn_desktop.printing.pages import PdfPages
 
@@ -54,7 +52,6 @@ SCREEN_DPI = 96
 POINTS_PER_INCH = 72
 ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 2.0, 3.0, 4.0)
 MAX_FIT_ZOOM = 2.5
-PRINT_DPI = 300
 PAGE_GAP = 16
 # Pages kept rendered around the ones in view; the rest are dropped to save memory.
 KEEP_AROUND = 6
@@ -127,7 +124,13 @@ class PrintPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self._build_bar())
+        layout.addWidget(self._build_pages(), 1)
+        layout.addWidget(self._build_buttons())
+        self._connect()
 
+    def _build_bar(self) -> QFrame:
+        """The title, the page number and the zoom buttons above the pages."""
         bar = QFrame(self)
         bar.setObjectName("action_bar")
         bar_layout = QHBoxLayout(bar)
@@ -162,8 +165,10 @@ class PrintPreviewDialog(QDialog):
             self.real_button,
         ):
             bar_layout.addWidget(widget)
-        layout.addWidget(bar)
+        return bar
 
+    def _build_pages(self) -> QScrollArea:
+        """The pages, one under the other on a grey ground."""
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setObjectName("preview_scroll")
         self.scroll_area.setWidgetResizable(False)
@@ -178,8 +183,10 @@ class PrintPreviewDialog(QDialog):
         self.scroll_area.setWidget(self.canvas)
         self.scroll_area.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.scroll_area.horizontalScrollBar().valueChanged.connect(self._on_scrolled)
-        layout.addWidget(self.scroll_area, 1)
+        return self.scroll_area
 
+    def _build_buttons(self) -> QFrame:
+        """The status line and "Simpan PDF…", "Cetak…", "Tutup" below the pages."""
         buttons = QFrame(self)
         buttons.setObjectName("button_bar")
         button_layout = QHBoxLayout(buttons)
@@ -197,8 +204,10 @@ class PrintPreviewDialog(QDialog):
         for button in (self.save_button, self.print_button, self.close_button):
             button_layout.addWidget(button)
         self.print_button.setDefault(True)
-        layout.addWidget(buttons)
+        return buttons
 
+    def _connect(self) -> None:
+        """The buttons and the keyboard shortcuts."""
         self.zoom_in_button.clicked.connect(self.zoom_in)
         self.zoom_out_button.clicked.connect(self.zoom_out)
         self.fit_button.clicked.connect(self.fit_page)
@@ -416,7 +425,7 @@ class PrintPreviewDialog(QDialog):
         printer.setDocName(self._title)
         printer.setFullPage(True)
         if self._sizes:
-            printer.setPageLayout(_page_layout(*self._sizes[0]))
+            printer.setPageLayout(page_layout(*self._sizes[0]))
         return printer
 
     def choose_printer(self, printer: QPrinter) -> bool:
@@ -448,7 +457,7 @@ class PrintPreviewDialog(QDialog):
         document, sizes = self._document, self._sizes
 
         def work(task: Task) -> int:
-            return _paint_pages(printer, document, sizes, indexes, task)
+            return paint_pages(printer, document, sizes, indexes, task)
 
         def on_progress(done: int, total: int) -> None:
             if self._progress is not None:
@@ -538,63 +547,6 @@ class PrintPreviewDialog(QDialog):
         self._closed = True
         super().closeEvent(event)
         self._release_document()
-
-
-def _page_layout(width_pt: float, height_pt: float) -> QPageLayout:
-    """A page layout of the PDF page's exact size, without margins.
-
-    Paper sizes are described upright (portrait); a wider page is that paper turned.
-    """
-    short, long = sorted((width_pt, height_pt))
-    size = QPageSize(
-        QSizeF(short, long), QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch
-    )
-    landscape = width_pt > height_pt
-    orientation = (
-        QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
-    )
-    return QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0))
-
-
-def _paint_pages(
-    printer: QPrinter,
-    document: PdfPages,
-    sizes: list[tuple[float, float]],
-    indexes: list[int],
-    task: Task,
-) -> int:
-    """Paint the pages on the printer as pictures; the number painted (0 when cancelled)."""
-    dpi = min(PRINT_DPI, max(72, printer.resolution()))
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise UserError(
-            "Pencetak tidak dapat dipakai.",
-            hint="Periksa apakah pencetak menyala dan terhubung, lalu coba lagi.",
-        )
-    done = 0
-    try:
-        for number, index in enumerate(indexes):
-            if task.cancelled:
-                printer.abort()
-                return 0
-            if number:
-                if sizes[index] != sizes[indexes[number - 1]]:
-                    printer.setPageLayout(_page_layout(*sizes[index]))
-                printer.newPage()
-            image = pil_to_qimage(document.render(index, dpi=dpi))
-            target = painter.viewport()
-            scale = min(target.width() / image.width(), target.height() / image.height())
-            width, height = image.width() * scale, image.height() * scale
-            x = target.x() + (target.width() - width) / 2
-            y = target.y() + (target.height() - height) / 2
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            painter.fillRect(target, QColor("white"))
-            painter.drawImage(QRectF(x, y, width, height), image)
-            done += 1
-            task.report(done, len(indexes))
-    finally:
-        painter.end()
-    return done
 
 
 def write_atomically(path: Path, data: bytes) -> None:

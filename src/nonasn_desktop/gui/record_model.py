@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
+from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.office.identity import zone_of
@@ -107,10 +108,11 @@ class RecordTableModel(QAbstractTableModel):
     load_failed = Signal(object)
     query_changed = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+    def __init__(self, ctx: AppContext, actor: Actor, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._zone = zone_of(ctx)
+        self._actor = actor
         self._query = RecordQuery()
         self._total = 0
         self._counts: dict[RecordStatus, int] = dict.fromkeys(RecordStatus, 0)
@@ -154,7 +156,7 @@ class RecordTableModel(QAbstractTableModel):
             if not same_counts:
                 self._counts_fresh = False
                 self._counts = dict.fromkeys(RecordStatus, 0)
-                self._counts = records.counts_by_status(self._ctx, query)
+                self._counts = records.counts_by_status(self._ctx, query, actor=self._actor)
                 self._counts_fresh = True
             counts = self._counts
             self._total = counts[query.status] if query.status else sum(counts.values())
@@ -197,7 +199,9 @@ class RecordTableModel(QAbstractTableModel):
         if number in self._failed_pages:
             return []
         try:
-            page = records.search(self._ctx, self._query, number * PAGE_SIZE, PAGE_SIZE)
+            page = records.search(
+                self._ctx, self._query, number * PAGE_SIZE, PAGE_SIZE, actor=self._actor
+            )
         except Exception as exc:  # painting must go on; the dashboard shows the problem
             if not isinstance(exc, UserError):
                 log.exception("reading page %d of the record list failed", number)

@@ -215,7 +215,7 @@ class RosterImportDialog(_TaskDialog):
             return import_roster(
                 ctx,
                 path,
-                actor=user.username,
+                actor=user.actor,
                 progress=report,
                 cancelled=lambda: task.cancelled,
             )
@@ -381,7 +381,7 @@ class RecapExportDialog(_TaskDialog):
             return write_recap(
                 ctx,
                 path,
-                actor=user.username,
+                actor=user.actor,
                 progress=lambda step: task.report(step.done, step.total),
                 cancelled=lambda: task.cancelled,
             )

@@ -235,26 +235,32 @@ class _Screens:
             office_name=OFFICE_NAME,
             instansi_name=INSTANSI_NAME,
         )
-        accounts = {}
+        users.create_first_admin(
+            ctx, username="admin", full_name="Rina Kurniasih, S.Kom.", password=PASSWORD
+        )
+        admin = users.authenticate(ctx, "admin", PASSWORD)
         for username, full_name, role in (
-            ("admin", "Rina Kurniasih, S.Kom.", Role.ADMIN),
             ("operator", "Asep Hidayat", Role.OPERATOR),
             ("verifikator", "Dewi Lestari, S.H.", Role.VERIFIKATOR),
         ):
-            accounts[username] = users.create_user(
+            users.create_user(
                 ctx,
                 username=username,
                 full_name=full_name,
                 role=role,
                 password=PASSWORD,
-                actor="system",
+                actor=admin.actor,
             )
+        accounts = {
+            name: users.authenticate(ctx, name, PASSWORD)
+            for name in ("admin", "operator", "verifikator")
+        }
         left = records
         for index, (status, share) in enumerate(STATUS_SHARES):
             last = index == len(STATUS_SHARES) - 1
             count = left if last else max(1, round(records * share))
             left -= count
-            demo.generate(ctx, count, RecordStatus[status], seed=2022 + index)
+            demo.generate(ctx, count, RecordStatus[status], actor=admin.actor, seed=2022 + index)
         return accounts
 
     # -- the pictures ----------------------------------------------------------------------
@@ -272,7 +278,13 @@ class _Screens:
             self.verval(ctx, accounts["verifikator"])
             self.roster_import(ctx, accounts["admin"])
             self.saved.extend(
-                render_all_pages(ctx, accounts["operator"], self.out_dir, inspect=self.inspect)
+                render_all_pages(
+                    ctx,
+                    accounts["operator"],
+                    self.out_dir,
+                    inspect=self.inspect,
+                    roster_admin=accounts["admin"].actor,
+                )
             )
         finally:
             from PySide6.QtCore import QThreadPool
@@ -329,10 +341,10 @@ class _Screens:
             self.wait(dialog.isVisible)
             self.save(name, window, dialog)
             self.close(dialog)
-        self.card_preview(ctx, window)
+        self.card_preview(ctx, window, accounts["admin"].actor)
         self.close(window)
 
-    def card_preview(self, ctx, window) -> None:  # type: ignore[no-untyped-def]
+    def card_preview(self, ctx, window, actor) -> None:  # type: ignore[no-untyped-def]
         """The account card of a finished registration in the print preview."""
         from nonasn_desktop.gui.main_window import FINISHED
         from nonasn_desktop.gui.print_preview import PrintPreviewDialog
@@ -342,7 +354,7 @@ class _Screens:
         finished = next(
             row
             for status in FINISHED
-            for row in records.search(ctx, records.RecordQuery(status=status), 0, 1)
+            for row in records.search(ctx, records.RecordQuery(status=status), 0, 1, actor=actor)
         )
         for name, title, make in (
             (
@@ -357,7 +369,10 @@ class _Screens:
             ),
         ):
             dialog = PrintPreviewDialog(
-                make(ctx, finished.id), title=title, suggested_name="contoh.pdf", parent=window
+                make(ctx, finished.id, actor=actor),
+                title=title,
+                suggested_name="contoh.pdf",
+                parent=window,
             )
             dialog.show()
             first_page = dialog.pages[0]

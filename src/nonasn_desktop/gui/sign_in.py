@@ -8,6 +8,7 @@ theme (the services, and SQLAlchemy behind them, load after the window is shown)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -45,10 +46,15 @@ class SignInPage(QWidget):
 
     signed_in = Signal(object)
     quit_requested = Signal()
+    # An encrypted data folder was unlocked with the typed credentials: the open data.
+    unlocked = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, username: str = "") -> None:
         super().__init__(parent)
         self._ctx: AppContext | None = None
+        # Set while the data folder is encrypted and not yet unlocked: opens it with the
+        # clerk's username and password (the key slot), or raises a UserError.
+        self._unlock: Callable[[str, str], AppContext] | None = None
         self.user: UserInfo | None = None
         self.setObjectName("sign_in_page")
         self._build(username)
@@ -172,6 +178,12 @@ class SignInPage(QWidget):
         self.preparing.setVisible(False)
         self.sign_in_button.setEnabled(True)
 
+    def set_locked(self, unlock: Callable[[str, str], AppContext]) -> None:
+        """The data folder is encrypted: "Masuk" first opens it with what the clerk types."""
+        self._unlock = unlock
+        self.preparing.setVisible(False)
+        self.sign_in_button.setEnabled(True)
+
     def reset(self, username: str = "") -> None:
         """Empty again for the next clerk (after "Keluar Akun"), ``username`` filled in."""
         self.user = None
@@ -190,7 +202,7 @@ class SignInPage(QWidget):
         )
 
     def submit(self) -> None:
-        if self._ctx is None:
+        if self._ctx is None and self._unlock is None:
             return  # "Masuk" is disabled until the data is open; Enter does nothing either.
         username = self.username.text().strip()
         password = self.password.text()
@@ -202,6 +214,13 @@ class SignInPage(QWidget):
 
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
+            if self._ctx is None:
+                assert self._unlock is not None
+                # The key slot opens with the password (argon2id, a fraction of a second);
+                # the open data then reaches the window, which hands it back by set_context.
+                self.unlocked.emit(self._unlock(username, password))
+                self._unlock = None
+            assert self._ctx is not None
             user = users.authenticate(self._ctx, username, password)
         except UserError as exc:
             theme.show_error_text(self.error, str(exc))

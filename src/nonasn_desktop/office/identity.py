@@ -158,10 +158,9 @@ def initialise(
         if admin is not None:
             username_raw, password = admin
             username = users.validate_username(username_raw)
-            existing = session.scalars(
-                select(Clerk).where(Clerk.username == username)
-            ).one_or_none()
+            existing = session.scalars(select(Clerk).where(Clerk.username == username)).first()
             if existing is None:
+                users.refuse_when_admin_exists(session)  # a 2nd admin: nobody authorised it
                 users.create_clerk(
                     session,
                     ctx,

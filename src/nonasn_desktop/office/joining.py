@@ -61,10 +61,6 @@ def _in_use(ctx: AppContext) -> URL:
     return url
 
 
-def _has_active_admin(ctx: AppContext) -> bool:
-    return any(u.role is Role.ADMIN and u.active for u in users.list_users(ctx))
-
-
 def joining_offer(ctx: AppContext) -> JoinOffer | None:
     """The office to join, when this desk works on an office database that is not its own
     file, holds an office with an admin, and is not yet the database the desk remembers.
@@ -83,7 +79,7 @@ def joining_offer(ctx: AppContext) -> JoinOffer | None:
     office = get_office(ctx)
     # Without an active admin nobody could confirm the join: the first start then makes the
     # office's admin, as it always has.
-    if office is None or not _has_active_admin(ctx):
+    if office is None or not users.has_active_admin(ctx):
         return None
     key = get_key_info(ctx)
     return JoinOffer(

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.atomicfile import write_bytes_atomically
 from nonasn_desktop.central.format import public_key_comment
 from nonasn_desktop.core import audit
@@ -31,6 +32,7 @@ from nonasn_desktop.crypto import keyfile
 from nonasn_desktop.crypto.minisign import PublicKey, SecretKey
 from nonasn_desktop.errors import ConflictError, FieldError, NotFoundError, StorageError, UserError
 from nonasn_desktop.office.identity import OfficeInfo, get_office
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.storage.models import OfficeKey
 
 log = logging.getLogger(__name__)
@@ -136,9 +138,13 @@ def _require_office(ctx: AppContext) -> OfficeInfo:
     return office
 
 
-def create_office_key(ctx: AppContext, passphrase: str, *, actor: str = SYSTEM_ACTOR) -> KeyInfo:
+def create_office_key(ctx: AppContext, passphrase: str) -> KeyInfo:
     """Make the office's signing key, sealed with ``passphrase``. Refuses to replace a key
-    (also one that another desk made a moment ago)."""
+    (also one that another desk made a moment ago).
+
+    Set-up, not an operation of a clerk: ``nonasn init`` and the first start make the one key
+    of an office that has none yet (audited as the system); there is nothing to replace.
+    """
     office = _require_office(ctx)
     validate_new_passphrase(passphrase)
     if _read_sealed(ctx) is not None:
@@ -153,7 +159,7 @@ def create_office_key(ctx: AppContext, passphrase: str, *, actor: str = SYSTEM_A
         created_at=created.isoformat().replace("+00:00", "Z"),
     )
     info = _info(ctx, data)
-    _store(ctx, info, data, action="office_key.create", actor=actor, at=created)
+    _store(ctx, info, data, action="office_key.create", actor=SYSTEM_ACTOR, at=created)
     return info
 
 
@@ -251,8 +257,12 @@ def public_key(ctx: AppContext) -> PublicKey:
     return PublicKey.parse(info.public_key_text)
 
 
-def export_public_key(ctx: AppContext, out: Path) -> KeyInfo:
-    """Write the minisign public key file to ``out`` (replacing a file of that name)."""
+def export_public_key(ctx: AppContext, out: Path, *, actor: Actor) -> KeyInfo:
+    """Write the minisign public key file to ``out`` (replacing a file of that name).
+
+    Admins only: the file is what the central office registers as this office's key.
+    """
+    authorise(ctx, actor, Permission.KEY_MANAGE)
     info = require_key_info(ctx)
     out = Path(out)
     try:

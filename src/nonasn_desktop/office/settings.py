@@ -12,11 +12,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
-from nonasn_desktop.accounts.users import require_role
+from nonasn_desktop.accounts.authz import Actor, require
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import FieldError
-from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import Setting
 
@@ -86,7 +86,7 @@ def get_setting(ctx: AppContext, setting: SettingDef[T]) -> T:
     return cast(T, _read(ctx, setting))
 
 
-def set_setting(ctx: AppContext, setting: SettingDef[T], value: T, *, actor: str) -> None:
+def set_setting(ctx: AppContext, setting: SettingDef[T], value: T, *, actor: Actor) -> None:
     """Change a setting (admins only), audited with the old and new value."""
     if setting.key not in SETTINGS or SETTINGS[setting.key] is not setting:
         raise ValueError(f"unknown setting {setting.key!r}")
@@ -101,7 +101,7 @@ def set_setting(ctx: AppContext, setting: SettingDef[T], value: T, *, actor: str
         )
     old = get_setting(ctx, setting)
     with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
+        require(session, ctx, actor, Permission.SETTINGS_CHANGE)
         if old == value:
             return
         row = session.get(Setting, setting.key)
@@ -111,7 +111,7 @@ def set_setting(ctx: AppContext, setting: SettingDef[T], value: T, *, actor: str
             row.value = jsontext.dumps(value)
         audit.record(
             session,
-            actor=actor,
+            actor=actor.username,
             action="setting.change",
             entity="setting",
             entity_id=setting.key,

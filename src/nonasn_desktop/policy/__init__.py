@@ -7,6 +7,7 @@ from nonasn_desktop.policy.model import (
     DocumentRule,
     EligibilityPolicy,
     FieldDef,
+    PermissionRule,
     Policy,
     Step,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "DocumentRule",
     "EligibilityPolicy",
     "FieldDef",
+    "PermissionRule",
     "Policy",
     "Step",
     "default_policy",

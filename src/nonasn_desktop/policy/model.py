@@ -220,6 +220,14 @@ class Step:
 
 
 @dataclass(frozen=True)
+class PermissionRule:
+    """One permission of forms/permissions.toml: the roles allowed, the action in Indonesian."""
+
+    roles: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
 class Policy:
     eligibility: EligibilityPolicy
     documents: DocumentPolicy
@@ -232,6 +240,8 @@ class Policy:
     phases: dict[str, str] = field(default_factory=dict)
     # forms/transfer.toml; None only in a Policy built by hand without it.
     transfer: TransferLimits | None = None
+    # permission key -> who holds it; checked against the code by rules/permissions.py.
+    permissions: dict[str, PermissionRule] = field(default_factory=dict)
 
     def step(self, number: int) -> Step:
         return self.steps[number - 1]

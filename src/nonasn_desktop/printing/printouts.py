@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.atomicfile import AtomicFile
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.core.progress import (
@@ -30,6 +31,7 @@ from nonasn_desktop.printing.account_card import AccountCardSheet, CardLayout
 from nonasn_desktop.printing.common import PrintJob, Sheet, write_pdf
 from nonasn_desktop.printing.model import PrintableRegistration
 from nonasn_desktop.printing.registration_info import InformationSheet, RequiredDocument
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.storage.models import Document, Registration, WorkHistory
 
@@ -248,12 +250,13 @@ def _author(ctx: AppContext) -> str:
 
 
 def registration_info_pdf(
-    ctx: AppContext, registration_id: int, *, printed_by: str | None = None
+    ctx: AppContext, registration_id: int, *, actor: Actor, printed_by: str | None = None
 ) -> bytes:
     """Step 12, "Informasi Pendaftaran": one A4 page for a record that has its account.
 
     ``printed_by``: the clerk's name, shown in the footer.
     """
+    authorise(ctx, actor, Permission.CARD_PRINT)
     return _single(ctx, registration_id, "informasi", "a4", printed_by)
 
 
@@ -261,6 +264,7 @@ def account_card_pdf(
     ctx: AppContext,
     registration_id: int,
     *,
+    actor: Actor,
     layout: CardLayout = "a4",
     printed_by: str | None = None,
 ) -> bytes:
@@ -269,6 +273,7 @@ def account_card_pdf(
     ``layout``: "a4" puts the card, a cut line and notes on an A4 page; "id1" is one page of
     exactly 85.6 × 54 mm for card printers.
     """
+    authorise(ctx, actor, Permission.CARD_PRINT)
     return _single(ctx, registration_id, "kartu", layout, printed_by)
 
 
@@ -405,6 +410,7 @@ def write_printouts(
     ctx: AppContext,
     out: Path,
     *,
+    actor: Actor,
     kind: Kind,
     layout: CardLayout = "a4",
     account_numbers: Sequence[str] = (),
@@ -420,6 +426,7 @@ def write_printouts(
     (pages) after each page; ``cancelled()`` is asked before each page, and when it turns
     true PrintCancelledError is raised and ``out`` is left as it was.
     """
+    authorise(ctx, actor, Permission.CARD_PRINT)
     ids = select_printable(ctx, kind, account_numbers=account_numbers, all_records=all_records)
     sheet = _sheet(ctx, kind, layout, printed_by)
     folder = out.parent if str(out.parent) else Path()

@@ -9,11 +9,15 @@ face, three groups to a line, so it can be typed back without losing one's place
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.errors import StorageError
+from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.printing.common import (
     INK,
     MM,
@@ -30,6 +34,7 @@ from nonasn_desktop.printing.common import (
     write_pdf,
 )
 from nonasn_desktop.printing.fonts import BOLD, REGULAR
+from nonasn_desktop.storage import vault
 
 TITLE = "Kunci Pemulihan Folder Data"
 # A standard PDF face: nothing to embed, every digit and capital the same width.
@@ -130,3 +135,29 @@ class RecoverySheet:
 def write_recovery_sheet(job: PrintJob, page: RecoveryKeyPage, target: IO[bytes]) -> None:
     """One A4 page with the recovery key, written to ``target`` (a file or a buffer)."""
     write_pdf(RecoverySheet(job), [page], target, total=1, author=job.printed_by or TITLE)
+
+
+def recovery_sheet_pdf(ctx: AppContext, recovery_key: str, target: IO[bytes]) -> None:
+    """The sheet of the folder ``ctx`` has open (its office in the letterhead)."""
+    office = get_office(ctx)
+    slots = vault.read_slots(ctx.data_dir)
+    job = PrintJob(
+        office_code=office.code if office else "-",
+        office_name=office.name if office else "Kantor",
+        instansi_name=office.instansi_name if office else None,
+        printed_at=ctx.now(),
+    )
+    page = RecoveryKeyPage(recovery_key, slots.folder_id if slots else "0" * 32)
+    write_recovery_sheet(job, page, target)
+
+
+def save_recovery_sheet(ctx: AppContext, recovery_key: str, path: Path) -> None:
+    try:
+        with Path(path).open("xb") as target:
+            recovery_sheet_pdf(ctx, recovery_key, target)
+    except OSError as exc:
+        raise StorageError(
+            f"Lembar kunci pemulihan tidak dapat ditulis ke {path} ({exc.strerror or exc}).",
+            hint="Pilih berkas baru di folder yang dapat ditulis; kunci pemulihan di atas "
+            "tetap berlaku, catat dengan tangan bila perlu.",
+        ) from exc

@@ -16,12 +16,15 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from nonasn_desktop.accounts.authz import Actor, require
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext, use_session
-from nonasn_desktop.errors import DocumentError, NotFoundError
-from nonasn_desktop.flow.state import DocumentRef
+from nonasn_desktop.errors import AuthError, DocumentError, NotFoundError
+from nonasn_desktop.flow.state import FINISHED_STATUSES, DocumentRef
 from nonasn_desktop.rules.compliant_copy import CompliantCopy, make_compliant_copy
 from nonasn_desktop.rules.documents import DocumentCheck, check_document, check_document_file
+from nonasn_desktop.rules.permissions import Permission
+from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import Document, Registration
 
@@ -117,12 +120,18 @@ def _keep(
     data: bytes,
     original_name: str,
     check: DocumentCheck,
-    actor: str,
-    clerk_id: int | None,
+    actor: Actor,
     variant: str | None,
     source_document_id: int | None = None,
 ) -> Document:
-    _registration(session, registration_id)
+    require(session, ctx, actor, Permission.REGISTRATION_EDIT)
+    status = RecordStatus(_registration(session, registration_id).status)
+    if status in FINISHED_STATUSES:
+        raise AuthError(
+            f"Dokumen pendaftaran berstatus {status.label} tidak dapat diubah lagi.",
+            hint="Data yang sudah diakhiri hanya dapat diubah setelah verifikator "
+            "mengembalikannya untuk diperbaiki (Perlu Perbaikan).",
+        )
     # In the record's transaction: with the office database as store, bytes and row commit together.
     sha = ctx.blobs.put(data, session=session)
     if check.passed:
@@ -151,13 +160,13 @@ def _keep(
         source_document_id=source_document_id,
         active=check.passed,
         created_at=now,
-        created_by=clerk_id,
+        created_by=actor.clerk_id,
     )
     session.add(row)
     session.flush()
     audit.record(
         session,
-        actor=actor,
+        actor=actor.username,
         action="document.compliant_copy" if source_document_id else "document.upload",
         entity="registration",
         entity_id=registration_id,
@@ -175,8 +184,7 @@ def offer_bytes(
     data: bytes,
     original_name: str,
     *,
-    actor: str,
-    clerk_id: int | None = None,
+    actor: Actor,
     variant: str | None = None,
     session: Session | None = None,
     check: DocumentCheck | None = None,
@@ -186,6 +194,8 @@ def offer_bytes(
     ``check`` may be given when the same bytes were just checked (the demo generator reuses
     one check for many records); it must be the check of exactly these bytes.
     """
+    with use_session(ctx, session) as active:
+        require(active, ctx, actor, Permission.REGISTRATION_EDIT)
     result = check if check is not None else check_document(kind, data, policy=ctx.policy)
     if not (result.passed or result.fixable):
         return Upload(result, None, None)
@@ -199,7 +209,6 @@ def offer_bytes(
             original_name=original_name,
             check=result,
             actor=actor,
-            clerk_id=clerk_id,
             variant=variant,
         )
         return Upload(result, _ref(row) if result.passed else None, row.id)
@@ -211,11 +220,12 @@ def offer_file(
     kind: str,
     path: Path,
     *,
-    actor: str,
-    clerk_id: int | None = None,
+    actor: Actor,
     variant: str | None = None,
 ) -> Upload:
     """:func:`offer_bytes` for a file on disk; an enormous file is refused unread."""
+    with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.REGISTRATION_EDIT)
     check = check_document_file(kind, path, policy=ctx.policy)
     if not (check.passed or check.fixable):
         return Upload(check, None, None)
@@ -233,7 +243,6 @@ def offer_file(
         data,
         path.name,
         actor=actor,
-        clerk_id=clerk_id,
         variant=variant,
         check=check if len(data) == check.size else None,
     )
@@ -246,16 +255,17 @@ def _document(session: Session, document_id: int) -> Document:
     return row
 
 
-def preview_compliant_copy(ctx: AppContext, document_id: int) -> CompliantCopy:
+def preview_compliant_copy(ctx: AppContext, document_id: int, *, actor: Actor) -> CompliantCopy:
     """Make (but do not keep) the compliant copy of a kept original, for the clerk to see."""
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.REGISTRATION_EDIT)
         row = _document(session, document_id)
         kind, sha, name = row.kind, row.sha256, row.original_name
     return make_compliant_copy(kind, ctx.blobs.get(sha, name=name), policy=ctx.policy)
 
 
 def accept_compliant_copy(
-    ctx: AppContext, document_id: int, copy: CompliantCopy, *, actor: str, clerk_id: int | None
+    ctx: AppContext, document_id: int, copy: CompliantCopy, *, actor: Actor
 ) -> Upload:
     """Keep the copy the clerk saw as the active document; the original stays untouched."""
     if not copy.check.passed:
@@ -272,26 +282,33 @@ def accept_compliant_copy(
             original_name=f"{stem}_diperbaiki.jpg",
             check=copy.check,
             actor=actor,
-            clerk_id=clerk_id,
             variant=original.variant,
             source_document_id=original.id,
         )
         return Upload(copy.check, _ref(row), row.id)
 
 
-def document_bytes(ctx: AppContext, document_id: int) -> bytes:
+def document_bytes(ctx: AppContext, document_id: int, *, actor: Actor) -> bytes:
     """The content of a document, verified against its SHA-256."""
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.DOCUMENT_READ)
         row = _document(session, document_id)
         sha, name = row.sha256, row.original_name
     return ctx.blobs.get(sha, name=name)
 
 
 def documents_of(
-    ctx: AppContext, registration_id: int, *, active_only: bool = True
+    ctx: AppContext,
+    registration_id: int,
+    *,
+    actor: Actor,
+    active_only: bool = True,
+    session: Session | None = None,
 ) -> Sequence[DocumentInfo]:
+    """The documents kept for a record (their names, checks and hashes, not their bytes)."""
     query = select(Document).where(Document.registration_id == registration_id)
     if active_only:
         query = query.where(Document.active.is_(True))
-    with ctx.db.session() as session:
-        return [_info(row) for row in session.scalars(query.order_by(Document.id))]
+    with use_session(ctx, session) as active:
+        require(active, ctx, actor, Permission.DOCUMENT_READ)
+        return [_info(row) for row in active.scalars(query.order_by(Document.id))]

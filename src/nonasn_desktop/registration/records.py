@@ -25,8 +25,10 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, String, and_, func, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
+from nonasn_desktop.accounts.authz import Actor, require
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.registration.store import RecordRow
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.storage.models import Registration
 
@@ -300,7 +302,9 @@ _ROW_COLUMNS = (
 )
 
 
-def search(ctx: AppContext, query: RecordQuery, offset: int, limit: int) -> list[RecordRow]:
+def search(
+    ctx: AppContext, query: RecordQuery, offset: int, limit: int, *, actor: Actor
+) -> list[RecordRow]:
     """Rows ``offset`` to ``offset + limit`` of the list (at most MAX_PAGE at once)."""
     if offset < 0 or limit < 0:
         raise ValueError(f"negative offset {offset} or limit {limit}")
@@ -318,29 +322,34 @@ def search(ctx: AppContext, query: RecordQuery, offset: int, limit: int) -> list
     )
     statement = select(*_ROW_COLUMNS).where(Registration.id.in_(page_ids)).order_by(*ordering)
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.RECORD_LIST)
         _plan_for(session, query)
         rows = session.execute(statement).all()
     return [RecordRow.of(row) for row in rows]
 
 
-def count(ctx: AppContext, query: RecordQuery) -> int:
+def count(ctx: AppContext, query: RecordQuery, *, actor: Actor) -> int:
     """How many records the query finds."""
     # count(*), not count(id): PostgreSQL's covering index holds no id (SQLite's holds the
     # rowid), and counting a column would send it to the table for every row.
     conditions = _conditions(query, postgresql=ctx.db.is_postgresql)
     statement = select(func.count()).select_from(Registration).where(*conditions)
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.RECORD_LIST)
         _plan_for(session, query)
         return session.scalar(statement) or 0
 
 
-def counts_by_status(ctx: AppContext, query: RecordQuery) -> dict[RecordStatus, int]:
+def counts_by_status(
+    ctx: AppContext, query: RecordQuery, *, actor: Actor
+) -> dict[RecordStatus, int]:
     """Records per status for the query, whatever status it filters on (every status listed)."""
     statuses = list(RecordStatus)
     postgresql = ctx.db.is_postgresql
     conditions = _conditions(query.without_status(), postgresql=postgresql)
     counts = dict.fromkeys(statuses, 0)
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.RECORD_LIST)
         _plan_for(session, query)
         if not conditions or postgresql:
             # Everything: grouping walks the status index alone. PostgreSQL, filtered: its
@@ -367,7 +376,7 @@ def counts_by_status(ctx: AppContext, query: RecordQuery) -> dict[RecordStatus, 
     return counts
 
 
-def unit_names(ctx: AppContext) -> list[str]:
+def unit_names(ctx: AppContext, *, actor: Actor) -> list[str]:
     """Every work unit that appears on a record, sorted, for the unit filter."""
     statement = (
         select(Registration.unit_kerja)
@@ -376,4 +385,5 @@ def unit_names(ctx: AppContext) -> list[str]:
         .order_by(Registration.unit_kerja)
     )
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.RECORD_LIST)
         return [name for name in session.scalars(statement) if name]

@@ -18,17 +18,19 @@ from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from nonasn_desktop.accounts.authz import Actor, require
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext, Desk
-from nonasn_desktop.errors import ConflictError, FieldError, NotFoundError
+from nonasn_desktop.errors import AuthError, ConflictError, FieldError, NotFoundError
 from nonasn_desktop.flow.ports import ExistingRegistration
-from nonasn_desktop.flow.state import RegistrationState, RosterSummary
+from nonasn_desktop.flow.state import FINISHED_STATUSES, RegistrationState, RosterSummary
 from nonasn_desktop.office.fielddevice import read_field_device
 from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.office.settings import EDIT_LOCK_MINUTES, get_setting
 from nonasn_desktop.policy import Policy
 from nonasn_desktop.roster import entries as roster
 from nonasn_desktop.rules.identity import parse_nik
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.rules.validators import validate_field
 from nonasn_desktop.storage import jsontext
@@ -106,22 +108,25 @@ def _current_entry(entries: list[dict[str, Any]]) -> dict[str, Any] | None:
 class SqlFlowStore:
     """The flow's store over the application database.
 
-    ``actor`` is the signed-in clerk's username (for the audit log). ``session``: when given,
-    every operation runs in that session and nothing is committed here — the caller commits
-    (bulk generation of demo data uses this; the GUI does not).
+    ``actor`` is the signed-in clerk; every operation checks that they may edit registrations
+    (forms/permissions.toml) and writes their username to the audit log. The store, not the
+    flow, guards a record's status: a save cannot set a status (only creating the account,
+    ending the registration and verval's decisions move it), and a record whose registration
+    has ended can no longer be changed here (verval sends it back with "Perlu Perbaikan").
+    ``session``: when given, every operation runs in that session and nothing is committed
+    here — the caller commits (bulk generation of demo data uses this; the GUI does not).
     """
 
     def __init__(
         self,
         ctx: AppContext,
         *,
-        actor: str,
-        clerk_id: int | None = None,
+        actor: Actor,
         session: Session | None = None,
     ) -> None:
         self._ctx = ctx
         self._actor = actor
-        self._clerk_id = clerk_id
+        self._clerk_id = actor.clerk_id
         self._shared = session
 
     @property
@@ -131,20 +136,24 @@ class SqlFlowStore:
 
     @contextlib.contextmanager
     def _session(self) -> Iterator[Session]:
+        """A session in which the actor has been checked."""
         if self._shared is not None:
+            require(self._shared, self._ctx, self._actor, Permission.REGISTRATION_EDIT)
             yield self._shared
             self._shared.flush()
         else:
             with self._ctx.db.session() as session:
+                require(session, self._ctx, self._actor, Permission.REGISTRATION_EDIT)
                 yield session
 
     # -- FlowStore ------------------------------------------------------------------------
 
     def find_roster(self, nik: str) -> RosterSummary | None:
-        match = roster.lookup(self._ctx, nik, session=self._shared)
-        if match is None:
-            return None
-        office = get_office(self._ctx, session=self._shared)
+        with self._session() as session:
+            match = roster.lookup(self._ctx, nik, session=session)
+            if match is None:
+                return None
+            office = get_office(self._ctx, session=session)
         return RosterSummary(
             nik=match.nik,
             nama=match.nama,
@@ -185,10 +194,14 @@ class SqlFlowStore:
         with self._session() as session:
             row = self._row_for(session, state)
             changes = self._apply(session, row, state)
+            if RecordStatus(row.status) in FINISHED_STATUSES and set(changes) - {"langkah"}:
+                # Moving between the pages of a finished record (to print its card) is not a
+                # change; anything else is, and the record is no longer the clerk's to change.
+                raise _finished_error(RecordStatus(row.status))
             if changes or note or state.registration_id is None:
                 audit.record(
                     session,
-                    actor=self._actor,
+                    actor=self._actor.username,
                     action="registration.save" if state.registration_id else "registration.create",
                     entity=ENTITY,
                     entity_id=row.id,
@@ -205,6 +218,8 @@ class SqlFlowStore:
                 raise ConflictError(
                     f"Akun untuk pendaftaran ini sudah dibuat (nomor akun {row.account_number})."
                 )
+            if RecordStatus(row.status) is not RecordStatus.DRAF:
+                raise _finished_error(RecordStatus(row.status))
             self._apply(session, row, state)
             now = self._ctx.now()
             number = self._next_account_number(session, now)
@@ -213,7 +228,7 @@ class SqlFlowStore:
             row.account_created_at = now
             audit.record(
                 session,
-                actor=self._actor,
+                actor=self._actor.username,
                 action="registration.account_created",
                 entity=ENTITY,
                 entity_id=row.id,
@@ -240,7 +255,7 @@ class SqlFlowStore:
             row.declaration_at = now
             audit.record(
                 session,
-                actor=self._actor,
+                actor=self._actor.username,
                 action="registration.completed",
                 entity=ENTITY,
                 entity_id=row.id,
@@ -264,7 +279,15 @@ class SqlFlowStore:
     # -- internals --------------------------------------------------------------------------
 
     def _row_for(self, session: Session, state: RegistrationState) -> Registration:
+        """The record's row; AuthError when the state claims a status the record does not have.
+
+        A save carries the status the flow believes the record has. It must be the record's
+        own (a new record is a draft): a status is never set by saving, so that no caller can
+        save a record straight to "Disetujui".
+        """
         if state.registration_id is None:
+            if state.status is not RecordStatus.DRAF:
+                raise _status_error(state.status)
             now = self._ctx.now()
             row = Registration(
                 status=state.status,
@@ -281,6 +304,8 @@ class SqlFlowStore:
         found = session.get(Registration, state.registration_id)
         if found is None:
             raise NotFoundError(f"Pendaftaran nomor {state.registration_id} tidak ditemukan.")
+        if RecordStatus(found.status) is not state.status:
+            raise _status_error(state.status)
         return found
 
     def _apply(
@@ -395,6 +420,22 @@ class SqlFlowStore:
         if device is not None:
             return f"{office.code}-{device.code}-{now.year}-{sequence:06d}"
         return f"{office.code}-{now.year}-{sequence:06d}"
+
+
+def _status_error(claimed: RecordStatus) -> AuthError:
+    return AuthError(
+        f"Status pendaftaran tidak dapat diubah menjadi {claimed.label} dengan menyimpan.",
+        hint="Status berubah hanya melalui langkah pendaftaran (Buat Akun, Akhiri Proses "
+        "Pendaftaran) dan keputusan verval. Buka kembali data itu dari daftar pendataan.",
+    )
+
+
+def _finished_error(status: RecordStatus) -> AuthError:
+    return AuthError(
+        f"Pendaftaran berstatus {status.label} tidak dapat diubah lagi.",
+        hint="Data yang sudah diakhiri hanya dapat diubah setelah verifikator "
+        "mengembalikannya untuk diperbaiki (Perlu Perbaikan).",
+    )
 
 
 # -- editing locks ---------------------------------------------------------------------------

@@ -26,8 +26,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.core import audit
-from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.core.bulk import gc_paused
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.core.progress import (
@@ -40,6 +40,7 @@ from nonasn_desktop.core.progress import (
 from nonasn_desktop.office.identity import get_office, zone_of
 from nonasn_desktop.roster.columns import roster_columns
 from nonasn_desktop.rules.formatting import format_date
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.rules.timezones import OfficeZone
 from nonasn_desktop.sheets.writing import SafeSheet, SafeWorkbook
@@ -247,7 +248,7 @@ def write_recap(
     ctx: AppContext,
     path: Path,
     *,
-    actor: str = SYSTEM_ACTOR,
+    actor: Actor,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> RecapResult:
@@ -259,6 +260,7 @@ def write_recap(
     :class:`~nonasn_desktop.sheets.writing.WorkbookWriteError` (before the long part when
     the folder is missing or read-only).
     """
+    authorise(ctx, actor, Permission.RECAP_EXPORT)
     path = Path(path)
     cancelled = cancelled or never_cancelled
     with ctx.db.session() as session:
@@ -285,7 +287,7 @@ def write_recap(
     with ctx.db.session() as session:
         audit.record(
             session,
-            actor=actor,
+            actor=actor.username,
             action="recap.export",
             entity="recap",
             entity_id=None,

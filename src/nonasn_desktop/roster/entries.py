@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from nonasn_desktop.accounts.users import require_role
+from nonasn_desktop.accounts.authz import Actor, authorise, require
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext, use_session
 from nonasn_desktop.errors import ConflictError, FieldError
 from nonasn_desktop.rules.identity import nik_disagreements, parse_nik
-from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.storage.models import RosterEntry
 
 # Separators people type inside a NIK (spaces, dots, dashes of every kind); only for lookups.
@@ -140,7 +140,7 @@ def _validated(entry: RosterInput, today: dt.date) -> dict[str, object]:
 
 
 def add_entry(
-    ctx: AppContext, entry: RosterInput, *, actor: str, session: Session | None = None
+    ctx: AppContext, entry: RosterInput, *, actor: Actor, session: Session | None = None
 ) -> RosterMatch:
     """Put one person on the roster (admins only). A NIK already listed raises ConflictError.
 
@@ -148,7 +148,7 @@ def add_entry(
     """
     values = _validated(entry, ctx.now().date())
     with use_session(ctx, session) as active:
-        require_role(active, actor, [Role.ADMIN])
+        require(active, ctx, actor, Permission.ROSTER_IMPORT)
         nik = str(values["nik"])
         if active.scalars(select(RosterEntry.id).where(RosterEntry.nik == nik)).first():
             raise ConflictError(
@@ -161,7 +161,7 @@ def add_entry(
         active.flush()
         audit.record(
             active,
-            actor=actor,
+            actor=actor.username,
             action="roster.add",
             entity="roster_entry",
             entity_id=row.id,
@@ -171,9 +171,17 @@ def add_entry(
         return _match(row)
 
 
+def find_entry(ctx: AppContext, nik: str, *, actor: Actor) -> RosterMatch | None:
+    """:func:`lookup` for a clerk (``nonasn roster lookup``): one who may look NIKs up."""
+    authorise(ctx, actor, Permission.ROSTER_LOOKUP)
+    return lookup(ctx, nik)
+
+
 def lookup(ctx: AppContext, nik: str, *, session: Session | None = None) -> RosterMatch | None:
     """The roster entry for ``nik`` (spaces and dots ignored), or None when not listed.
 
+    No check of who asks: the registration flow's store (which checked its clerk) and demo
+    data call this; a clerk's own look-up goes through :func:`find_entry`.
     ``session``: read inside the caller's transaction instead of a new one.
     """
     cleaned = _NIK_SEPARATORS.sub("", nik)

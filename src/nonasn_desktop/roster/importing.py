@@ -65,7 +65,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from nonasn_desktop.accounts.users import require_role
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.bulk import gc_paused
 from nonasn_desktop.core.context import AppContext
@@ -81,7 +81,7 @@ from nonasn_desktop.roster.reader import (
 )
 from nonasn_desktop.roster.report import DuplicateRow, ImportReport, RefusedRow, RowProblem
 from nonasn_desktop.roster.values import SLOT, shown
-from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.storage.models import RosterEntry
 
 __all__ = ["PHASE_READING", "PHASE_SAVING", "ImportCancelledError", "import_roster"]
@@ -208,7 +208,7 @@ def import_roster(
     ctx: AppContext,
     path: Path,
     *,
-    actor: str,
+    actor: Actor,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportReport:
@@ -217,14 +217,13 @@ def import_roster(
     ``progress`` gets a ProgressStep now and then: rows read in phase PHASE_READING, then rows
     written in phase PHASE_SAVING once everything is read and checked; ``cancelled()`` is polled
     and, when it returns True, the import stops with ImportCancelledError and nothing is written.
-    Raises SpreadsheetError when the file cannot be read at all, AuthError when ``actor`` is
-    not an admin.
+    Raises SpreadsheetError when the file cannot be read at all, AuthError when ``actor`` may
+    not manage the roster.
     """
+    authorise(ctx, actor, Permission.ROSTER_IMPORT)
     path = Path(path)
-    with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
     with gc_paused():
-        return _import(ctx, path, actor, progress, cancelled)
+        return _import(ctx, path, actor.username, progress, cancelled)
 
 
 # SQLite page cache for the import's transaction (KiB, as PRAGMA cache_size takes negatives).
@@ -264,7 +263,6 @@ def _import(
     keys = [key for key in ROSTER_FIELDS if key in reading.bound_keys]
     now = ctx.now()
     with ctx.db.session() as session, _large_page_cache(session):
-        require_role(session, actor, [Role.ADMIN])
         table = cast(Table, RosterEntry.__table__)
         inserts, updates, unchanged = _sort_out(session, table, reading, keys)
         writes = len(inserts) + len(updates)

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from nonasn_desktop.errors import StorageError
@@ -93,7 +93,7 @@ def check_key(path: Path, key: bytes) -> None:
         connection.close()
 
 
-def encrypted_engine(url: str, key: bytes, **kwargs: Any) -> Engine:
+def encrypted_engine(url: str | URL, key: bytes, **kwargs: Any) -> Engine:
     """An engine over an encrypted SQLite file (made on first write when it does not exist)."""
     engine = create_engine(url, module=dbapi(), **kwargs)
 

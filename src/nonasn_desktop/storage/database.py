@@ -179,10 +179,15 @@ def lock_for_migration(connection: Connection) -> None:
 
 
 class Database:
-    """An engine plus a session factory. Close it to release the file."""
+    """An engine plus a session factory. Close it to release the file.
 
-    def __init__(self, engine: Engine) -> None:
+    ``encrypted``: the engine is SQLCipher's (storage.cipher); a file the key does not open is
+    then reported as belonging to another folder, not as merely damaged.
+    """
+
+    def __init__(self, engine: Engine, *, encrypted: bool = False) -> None:
         self.engine = engine
+        self.encrypted = encrypted
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
         # The desk this application runs on (set by startup.open_app); audit entries name it.
         self.device_code: str | None = None
@@ -201,7 +206,8 @@ class Database:
         return self.engine.url.get_backend_name() == "postgresql"
 
     @classmethod
-    def open(cls, url: str) -> Database:
+    def open(cls, url: str, *, key: bytes | None = None) -> Database:
+        """``key``: the 32-byte SQLCipher key of an encrypted SQLite file (storage.cipher)."""
         try:
             parsed = make_url(url)
         except (ArgumentError, ValueError):
@@ -221,6 +227,12 @@ class Database:
 
             kwargs["poolclass"] = StaticPool
             kwargs["connect_args"] = {"check_same_thread": False}
+        if key is not None:
+            if parsed.get_backend_name() != "sqlite":
+                raise ValueError("only an SQLite database file is encrypted with a key")
+            from nonasn_desktop.storage import cipher
+
+            return cls(cipher.encrypted_engine(parsed, key, **kwargs), encrypted=True)
         return cls(create_engine(parsed, **kwargs))
 
     @classmethod
@@ -233,7 +245,15 @@ class Database:
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
-    def _translated(self, exc: BaseException) -> UserError | None:
+    def translate(self, exc: BaseException) -> UserError | None:
+        if (
+            self.encrypted
+            and isinstance(exc, DBAPIError)
+            and "file is not a database" in str(exc.orig).lower()
+        ):
+            from nonasn_desktop.storage import cipher
+
+            return cipher.wrong_key_error(self.location)
         return translate_error(exc, self.location)
 
     def upgrade(self) -> None:
@@ -250,7 +270,7 @@ class Database:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except DBAPIError as exc:
-            translated = self._translated(exc)
+            translated = self.translate(exc)
             if translated is not None:
                 raise translated from exc
             raise
@@ -260,7 +280,7 @@ class Database:
             with self.engine.connect() as connection:
                 return read_revision(connection)
         except DBAPIError as exc:
-            translated = self._translated(exc)
+            translated = self.translate(exc)
             if translated is not None:
                 raise translated from exc
             raise
@@ -282,7 +302,7 @@ class Database:
             session.commit()
         except DBAPIError as exc:
             session.rollback()
-            translated = self._translated(exc)
+            translated = self.translate(exc)
             if translated is not None:
                 raise translated from exc
             raise

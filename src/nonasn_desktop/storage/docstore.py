@@ -11,8 +11,12 @@
   1 MB each, see forms/documents.toml), well within what a bytea column handles.
 
 Every reader and writer goes through :class:`DocumentStore` (``ctx.blobs``): uploads, the
-verval preview, printing the pas foto, the batch export. Encryption at rest can wrap it
-without touching the callers.
+verval preview, printing the pas foto, the batch export. When the data folder is encrypted
+(storage.vault) both places hold age files of kind ``document``
+(:mod:`nonasn_desktop.crypto.atrest`) under the SHA-256 of the *plaintext*, so callers, the
+records that name documents and deduplication are unchanged; reading decrypts and checks the
+hash. A plain document left from before encryption (an office server's older rows) is still
+read and checked.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from nonasn_desktop.atomicfile import AtomicFile
+from nonasn_desktop.crypto import atrest
+from nonasn_desktop.crypto.errors import DecryptionError
 from nonasn_desktop.errors import StorageError
 from nonasn_desktop.storage.blobs import BlobStore
 from nonasn_desktop.storage.database import Database
@@ -99,14 +106,19 @@ class DatabaseDocumentStore:
         return sha
 
     @staticmethod
-    def _insert(session: Session, sha: str, data: bytes) -> None:
+    def _insert(session: Session, sha: str, data: bytes, *, size: int | None = None) -> None:
         # Two desks may upload the same scan at the same moment: the second insert is a no-op
         # instead of a failed save.
         dialect = session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
             insert(DocumentBlob)
-            .values(sha256=sha, size=len(data), data=data, created_at=utc_now())
+            .values(
+                sha256=sha,
+                size=len(data) if size is None else size,
+                data=data,
+                created_at=utc_now(),
+            )
             .on_conflict_do_nothing(index_elements=["sha256"])
         )
         session.execute(statement)
@@ -149,8 +161,179 @@ class DatabaseDocumentStore:
         return data is not None and hashlib.sha256(data).hexdigest() == sha
 
 
-def document_store_for(db: Database, documents_dir: Path) -> DocumentStore:
-    """The office database's table on PostgreSQL, else the data folder's ``documents/``."""
+def _described(sha: str, name: str | None) -> str:
+    return f"{name} ({sha[:12]}…)" if name else f"dokumen {sha[:12]}…"
+
+
+def _damaged(sha: str, name: str | None) -> StorageError:
+    return StorageError(
+        f"Berkas {_described(sha, name)} rusak, terpotong, atau bukan milik folder data ini.",
+        hint="Pulihkan dari cadangan, atau unggah ulang dokumen itu.",
+    )
+
+
+class _OwningReader(atrest.Reader):
+    """A reader that closes the stored file with itself (callers only hold the plain view)."""
+
+    def __init__(self, source: BinaryIO, key: bytes, kind: str, *, where: str) -> None:
+        self._owned = source
+        super().__init__(source, key, kind, where=where)
+
+    def close(self) -> None:
+        super().close()
+        self._owned.close()
+
+
+class _Encrypting:
+    """Encrypts on the way in, decrypts (and checks the hash) on the way out.
+
+    Subclasses say where the sealed bytes live: :meth:`_store`, :meth:`_sealed`."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def _store(self, sha: str, sealed: bytes, size: int, session: Session | None) -> None:
+        raise NotImplementedError
+
+    def _sealed(self, sha: str) -> BinaryIO | None:
+        """A seekable stream of what is stored under ``sha``; None when nothing is."""
+        raise NotImplementedError
+
+    def exists(self, sha: str) -> bool:
+        raise NotImplementedError
+
+    def put(self, data: bytes, *, session: Session | None = None) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        if not self.verify(sha):
+            self._store(sha, atrest.encrypt_bytes(data, self._key, "document"), len(data), session)
+        return sha
+
+    def _plain(self, sha: str) -> BinaryIO | None:
+        stored = self._sealed(sha)
+        if stored is None:
+            return None
+        head = stored.read(64)
+        stored.seek(0)
+        if not atrest.is_encrypted(head):
+            return stored  # Stored before encryption; the hash check still holds.
+        try:
+            return io.BufferedReader(_OwningReader(stored, self._key, "document", where=sha[:12]))
+        except BaseException:
+            stored.close()
+            raise
+
+    def get(self, sha: str, *, name: str | None = None) -> bytes:
+        try:
+            stream = self._plain(sha)
+            if stream is None:
+                raise StorageError(
+                    f"Berkas {_described(sha, name)} tidak ditemukan.",
+                    hint="Pulihkan folder data dari cadangan, atau unggah ulang dokumen itu.",
+                )
+            with stream:
+                data = stream.read()
+        except DecryptionError:
+            raise _damaged(sha, name) from None
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise _damaged(sha, name)
+        return data
+
+    def open(self, sha: str) -> BinaryIO:
+        stream = self._plain(sha)
+        if stream is None:
+            raise FileNotFoundError(sha)
+        return stream
+
+    def verify(self, sha: str) -> bool:
+        try:
+            stream = self._plain(sha)
+            if stream is None:
+                return False
+            digest = hashlib.sha256()
+            with stream:
+                while chunk := stream.read(1024 * 1024):
+                    digest.update(chunk)
+        except (DecryptionError, OSError):
+            return False
+        return digest.hexdigest() == sha
+
+
+class EncryptedFolderDocumentStore(_Encrypting):
+    """``documents/`` of an encrypted data folder: age files at the plaintext's hash path."""
+
+    def __init__(self, root: Path, key: bytes) -> None:
+        super().__init__(key)
+        self._files = BlobStore(root)
+        self.root = self._files.root
+
+    def path(self, sha: str) -> Path:
+        return self._files.path(sha)
+
+    def exists(self, sha: str) -> bool:
+        return self._files.exists(sha)
+
+    def _store(self, sha: str, sealed: bytes, size: int, session: Session | None) -> None:
+        del size, session  # Files cannot join the transaction (see FolderDocumentStore.put).
+        target = self._files.path(sha)
+        pending: AtomicFile | None = None
+        try:
+            self._files._make_folder(target.parent)
+            pending = AtomicFile(target.parent / "incoming")
+            pending.stream.write(sealed)
+            pending.finish()
+            pending.install(target)
+        except OSError as exc:
+            if pending is not None:
+                pending.discard()
+            raise StorageError(
+                f"Dokumen tidak dapat disimpan di {self.root} ({exc.strerror or exc}).",
+                hint="Periksa ruang disk dan izin folder data, lalu unggah lagi.",
+            ) from None
+
+    def _sealed(self, sha: str) -> BinaryIO | None:
+        try:
+            return self._files.path(sha).open("rb")
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StorageError(
+                f"Berkas dokumen {sha[:12]}… tidak dapat dibaca ({exc.strerror or exc}).",
+                hint="Periksa izin folder data dan diskanya, lalu coba lagi.",
+            ) from None
+
+
+class EncryptedDatabaseDocumentStore(_Encrypting):
+    """The office database's ``document_blob`` table, each row's bytes an age file."""
+
+    def __init__(self, db: Database, key: bytes) -> None:
+        super().__init__(key)
+        self._db = db
+
+    def exists(self, sha: str) -> bool:
+        return DatabaseDocumentStore(self._db).exists(sha)
+
+    def _store(self, sha: str, sealed: bytes, size: int, session: Session | None) -> None:
+        dialect_insert = DatabaseDocumentStore._insert
+        if session is not None:
+            dialect_insert(session, sha, sealed, size=size)
+        else:
+            with self._db.session() as own:
+                dialect_insert(own, sha, sealed, size=size)
+
+    def _sealed(self, sha: str) -> BinaryIO | None:
+        data = DatabaseDocumentStore(self._db)._read(sha)
+        return None if data is None else io.BytesIO(data)
+
+
+def document_store_for(
+    db: Database, documents_dir: Path, files_key: bytes | None = None
+) -> DocumentStore:
+    """The office database's table on PostgreSQL, else the data folder's ``documents/``;
+    encrypted with ``files_key`` (the folder's ``DataKey.files_key``) when given."""
     if db.is_postgresql:
+        if files_key is not None:
+            return EncryptedDatabaseDocumentStore(db, files_key)
         return DatabaseDocumentStore(db)
+    if files_key is not None:
+        return EncryptedFolderDocumentStore(documents_dir, files_key)
     return FolderDocumentStore(documents_dir)

@@ -32,7 +32,6 @@ from nonasn_desktop.storage.database import (
     Database,
     alembic_config,
     lock_for_migration,
-    translate_error,
 )
 
 if TYPE_CHECKING:
@@ -177,7 +176,7 @@ def _failure(db: Database, exc: Exception, current: str | None, saved: Path | No
         after = db.current_revision()
     except (UserError, DBAPIError):
         log.exception("reading the revision after a failed migration")
-    translated = exc if isinstance(exc, UserError) else translate_error(exc, db.location)
+    translated = exc if isinstance(exc, UserError) else db.translate(exc)
     cause = f" ({translated.message})" if translated is not None else ""
     where = f" Salinan cadangan sebelum pembaruan: {saved}." if saved else ""
     if after == current:

@@ -31,12 +31,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nonasn_desktop import __version__
+from nonasn_desktop.accounts.authz import Actor, authorise
 from nonasn_desktop.atomicfile import fsync_dir
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.crypto.age import AgeWriter, Recipient
+from nonasn_desktop.crypto.minisign import SecretKey
 from nonasn_desktop.devices.field import require_field_device, unlock_device_key
 from nonasn_desktop.devices.values import row_json, utc_text
 from nonasn_desktop.errors import StorageError, UserError
+from nonasn_desktop.office.fielddevice import FieldDevice
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import AuditLog, Clerk, Document, Registration, Setting
 from nonasn_desktop.transfer import format as fmt
@@ -259,16 +263,51 @@ def _write_container(
     archive.close()
 
 
+def _signature(key: SecretKey, digest: bytes, manifest_base: dict[str, Any], name: str) -> bytes:
+    """The ``.minisig`` of the encrypted file: its BLAKE2b-512 ``digest`` signed by the device,
+    the trusted comment stating the facts the office checks before it decrypts anything."""
+    facts = fmt.SignedFacts(
+        office_code=manifest_base["office_code"],
+        device_code=manifest_base["device_code"],
+        sequence=manifest_base["sequence"],
+        record_count=manifest_base["record_count"],
+        created_at=manifest_base["created_at"],
+        file_name=name,
+        transfer_id=manifest_base["transfer_id"],
+    )
+    signature = key.sign_digest(
+        digest,
+        trusted_comment=facts.to_comment(),
+        untrusted_comment=f"signature from nonasn device key {facts.device_code}",
+    )
+    return signature.to_text().encode("ascii")
+
+
+def _remove(*paths: Path) -> None:
+    """What a failed export wrote, removed as far as the disk lets it."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+
+
 def _usernames(session: Session) -> dict[int, str]:
     return {row.id: row.username for row in session.scalars(select(Clerk))}
 
 
+def _field_clerk(ctx: AppContext, actor: Actor) -> FieldDevice:
+    """The laptop's device, when ``actor`` may carry its work: checked before the device key
+    is opened (seconds of argon2id), so a refused clerk waits for nothing."""
+    device = require_field_device(ctx)
+    authorise(ctx, actor, Permission.FIELD_TRANSFER)
+    return device
+
+
 def export_transfer(
-    ctx: AppContext, out_dir: Path, *, passphrase: str, all_records: bool = False
+    ctx: AppContext, out_dir: Path, *, passphrase: str, actor: Actor, all_records: bool = False
 ) -> TransferResult:
     """Write the next transfer file into ``out_dir``; NothingToTransferError when nothing
     changed since the last one (and ``all_records`` is not asked)."""
-    device = require_field_device(ctx)
+    device = _field_clerk(ctx, actor)
     key = unlock_device_key(ctx, passphrase)
     recipient = Recipient.parse(device.office_recipient)
     out_dir = Path(out_dir)
@@ -313,21 +352,8 @@ def export_transfer(
                 encryptor.finish()
                 stream.flush()
                 os.fsync(stream.fileno())
-            facts = fmt.SignedFacts(
-                office_code=device.office_code,
-                device_code=device.code,
-                sequence=sequence,
-                record_count=len(records),
-                created_at=created,
-                file_name=name,
-                transfer_id=transfer_id,
-            )
-            signature = key.sign_digest(
-                hashing.digest.digest(),
-                trusted_comment=facts.to_comment(),
-                untrusted_comment=f"signature from nonasn device key {device.code}",
-            )
-            temp_signature.write_bytes(signature.to_text().encode("ascii"))
+            signature = _signature(key, hashing.digest.digest(), manifest_base, name)
+            temp_signature.write_bytes(signature)
             _write_state(
                 session,
                 _State(sequence=sequence, audit_id=newest_audit, updated_at=utc_text(now)),
@@ -337,18 +363,14 @@ def export_transfer(
             temp_signature.replace(signature_path)
             fsync_dir(out_dir)
         except OSError as exc:
-            for path in (temp, temp_signature, final, signature_path):
-                with contextlib.suppress(OSError):
-                    path.unlink(missing_ok=True)
+            _remove(temp, temp_signature, final, signature_path)
             raise StorageError(
                 f"Berkas transfer tidak dapat ditulis ke {out_dir} ({exc.strerror}).",
                 hint="Periksa folder tujuan (izin, ruang kosong, diska USB terpasang); data "
                 "tidak ditandai terkirim.",
             ) from None
         except BaseException:
-            for path in (temp, temp_signature):
-                with contextlib.suppress(OSError):
-                    path.unlink(missing_ok=True)
+            _remove(temp, temp_signature)
             raise
     return TransferResult(
         file=final,

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Column, Table
 
 from nonasn_desktop.central import format as central_format
+from nonasn_desktop.central.members import Member as Member
+from nonasn_desktop.central.members import manifest_members
 from nonasn_desktop.devices.values import TransferValueError
 from nonasn_desktop.storage.models import AuditLog, Document, Registration, WorkHistory
 
@@ -144,29 +145,8 @@ class SignedFacts:
         return facts
 
 
-@dataclass(frozen=True)
-class Member:
-    name: str
-    sha256: str
-    size: int
-
-
-def _member(item: Any, seen: set[str], bad: Callable[[str], TransferValueError]) -> Member:
-    """One entry of the manifest's member list, checked for its shape."""
-    if not isinstance(item, dict):
-        raise bad("anggota harus objek")
-    member_name, sha, size = item.get("name"), item.get("sha256"), item.get("size")
-    if not isinstance(member_name, str) or member_name in seen:
-        raise bad("nama anggota tidak sah atau ganda")
-    if member_name not in (RECORDS_MEMBER, AUDIT_MEMBER) and not (
-        isinstance(sha, str) and member_name.startswith(DOCUMENTS_PREFIX + sha + ".")
-    ):
-        raise bad(f"anggota {member_name!r} tidak dikenal")
-    if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
-        raise bad(f"sha256 anggota {member_name} tidak sah")
-    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size < 2**62:
-        raise bad(f"ukuran anggota {member_name} tidak sah")
-    return Member(member_name, sha, size)
+# The largest member a transfer file may list (a bound on hostile sizes, far above any real one).
+_LARGEST_MEMBER = 2**62 - 1
 
 
 @dataclass(frozen=True)
@@ -219,17 +199,12 @@ class Manifest:
             problem = central_format.integer_problem(data.get(key), 1 if key == "sequence" else 0)
             if problem:
                 raise bad(f"{key} {problem}")
-        raw = data.get("members")
-        if not isinstance(raw, list):
-            raise bad("members harus daftar")
-        members: list[Member] = []
-        seen: set[str] = set()
-        for item in raw:
-            member = _member(item, seen, bad)
-            seen.add(member.name)
-            members.append(member)
-        if RECORDS_MEMBER not in seen or AUDIT_MEMBER not in seen:
-            raise bad("records.jsonl atau audit.jsonl tidak tercantum")
+        members = manifest_members(
+            data.get("members"),
+            bad,
+            fixed={RECORDS_MEMBER: _LARGEST_MEMBER, AUDIT_MEMBER: _LARGEST_MEMBER},
+            document_size=_LARGEST_MEMBER,
+        )
         if len(members) - 2 != data["document_count"]:
             raise bad("document_count tidak sama dengan banyaknya dokumen")
         return cls(

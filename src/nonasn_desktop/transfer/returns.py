@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from nonasn_desktop.accounts.users import require_role
+from nonasn_desktop.accounts.authz import Actor, authorise, require
 from nonasn_desktop.central.files import read_bounded
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
@@ -35,7 +35,7 @@ from nonasn_desktop.errors import ConflictError, UserError
 from nonasn_desktop.office.fielddevice import require_office_side
 from nonasn_desktop.office.identity import get_office
 from nonasn_desktop.office.keys import unlock_office_key
-from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.storage.models import Clerk, Registration
 from nonasn_desktop.transfer.format import REGISTRATION_COLUMNS
@@ -60,10 +60,11 @@ class ReturnApplied:
 
 
 def write_return(
-    ctx: AppContext, code: str, *, out: Path, office_passphrase: str, actor: str
+    ctx: AppContext, code: str, *, out: Path, office_passphrase: str, actor: Actor
 ) -> ReturnWritten:
     """The device's records waiting for correction, in one file for that device."""
     require_office_side(ctx, "Pengembalian data ke perangkat lapangan")
+    authorise(ctx, actor, Permission.TRANSFER_IMPORT)
     device = get_device(ctx, code)
     if device.revoked_at is not None:
         raise ConflictError(f"Perangkat {device.code} ({device.name}) sudah dicabut.")
@@ -72,7 +73,7 @@ def write_return(
     office_key = unlock_office_key(ctx, office_passphrase)
     now = ctx.now()
     with ctx.db.session() as session:
-        require_role(session, actor, [Role.ADMIN])
+        require(session, ctx, actor, Permission.TRANSFER_IMPORT)
         names = {row.id: row.username for row in session.scalars(select(Clerk))}
         rows = session.scalars(
             select(Registration)
@@ -114,7 +115,7 @@ def write_return(
             row.returned_to_device = device.code
             audit.record(
                 session,
-                actor=actor,
+                actor=actor.username,
                 action="transfer.return",
                 entity="registration",
                 entity_id=row.id,
@@ -144,10 +145,11 @@ def _decisions(raw: Any, ctx: AppContext, name: str) -> list[dict[str, Any]]:
     return decisions
 
 
-def apply_return(ctx: AppContext, path: Path, passphrase: str) -> ReturnApplied:
+def apply_return(ctx: AppContext, path: Path, passphrase: str, *, actor: Actor) -> ReturnApplied:
     """On the laptop: put the office's "Perlu Perbaikan" decisions on their records."""
     name = Path(path).name
     device = require_field_device(ctx)
+    authorise(ctx, actor, Permission.FIELD_TRANSFER)
     key = unlock_device_key(ctx, passphrase)
     try:
         data = read_bounded(
@@ -173,6 +175,7 @@ def apply_return(ctx: AppContext, path: Path, passphrase: str) -> ReturnApplied:
     applied = already = unknown = 0
     now = ctx.now()
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.FIELD_TRANSFER)
         for decision in decisions:
             row = session.scalars(
                 select(Registration).where(Registration.uid == decision["uid"])

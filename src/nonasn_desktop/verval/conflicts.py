@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nonasn_desktop.accounts.users import require_role
+from nonasn_desktop.accounts.authz import Actor, require
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import ConflictError, NotFoundError
-from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.storage.models import Device, Registration
 from nonasn_desktop.verval.review import Review, load_review
 
@@ -128,12 +128,15 @@ def _marks(session: Session, rows: Iterable[Registration]) -> dict[int, Conflict
     return marks
 
 
-def conflict_marks(ctx: AppContext, registration_ids: Iterable[int]) -> dict[int, ConflictMark]:
+def conflict_marks(
+    ctx: AppContext, registration_ids: Iterable[int], *, actor: Actor
+) -> dict[int, ConflictMark]:
     """The "NIK ganda" marks of those records that carry one (by id; others are absent)."""
     ids = set(registration_ids)
     if not ids:
         return {}
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.VERVAL_REVIEW)
         rows = session.scalars(
             select(Registration).where(
                 Registration.id.in_(ids), Registration.nik_conflict.is_(True)
@@ -159,10 +162,11 @@ def _origin(code: str | None, devices: dict[str, str]) -> str:
     return "Kantor"
 
 
-def open_conflicts(ctx: AppContext) -> list[int]:
+def open_conflicts(ctx: AppContext, *, actor: Actor) -> list[int]:
     """The flagged records whose partner is flagged too (a pair not settled yet), one id per
     pair (the newer record: the one that arrived second), oldest pair first."""
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.VERVAL_REVIEW)
         rows = session.execute(
             select(Registration.id, Registration.nik_conflict_with).where(
                 Registration.nik_conflict.is_(True)
@@ -179,9 +183,10 @@ def open_conflicts(ctx: AppContext) -> list[int]:
     return sorted(pairs)
 
 
-def conflict_pair(ctx: AppContext, registration_id: int) -> ConflictPair | None:
+def conflict_pair(ctx: AppContext, registration_id: int, *, actor: Actor) -> ConflictPair | None:
     """The flagged record and the one it conflicts with; None when it is not flagged."""
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.VERVAL_REVIEW)
         row = session.get(Registration, registration_id)
         if row is None:
             raise NotFoundError(f"Pendaftaran nomor {registration_id} tidak ditemukan.")
@@ -196,7 +201,10 @@ def conflict_pair(ctx: AppContext, registration_id: int) -> ConflictPair | None:
             devices[code] = name
         origins = (_origin(row.origin_device, devices), _origin(other.origin_device, devices))
         other_id = other.id
-    left, right = load_review(ctx, registration_id), load_review(ctx, other_id)
+    left, right = (
+        load_review(ctx, registration_id, actor=actor),
+        load_review(ctx, other_id, actor=actor),
+    )
     differences = tuple(
         Difference(ls.title, lf.label, lf.value, rf.value)
         for ls, rs in zip(left.sections, right.sections, strict=True)
@@ -206,11 +214,11 @@ def conflict_pair(ctx: AppContext, registration_id: int) -> ConflictPair | None:
     return ConflictPair(nik, left, right, origins[0], origins[1], differences)
 
 
-def settle_nik_conflict(ctx: AppContext, keep_id: int, *, actor: str, reason: str) -> None:
+def settle_nik_conflict(ctx: AppContext, keep_id: int, *, actor: Actor, reason: str) -> None:
     """Keep record ``keep_id`` for its NIK; its partner stays flagged as the duplicate."""
     now = ctx.now()
     with ctx.db.session() as session:
-        require_role(session, actor, [Role.VERIFIKATOR, Role.ADMIN])
+        require(session, ctx, actor, Permission.VERVAL_DECIDE)
         keep = session.get(Registration, keep_id)
         if keep is None:
             raise NotFoundError(f"Pendaftaran nomor {keep_id} tidak ditemukan.")
@@ -234,7 +242,7 @@ def settle_nik_conflict(ctx: AppContext, keep_id: int, *, actor: str, reason: st
                 continue
             audit.record(
                 session,
-                actor=actor,
+                actor=actor.username,
                 action=f"registration.nik_conflict_{action}",
                 entity=ENTITY,
                 entity_id=subject.id,

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from nonasn_desktop.accounts.users import require_role
+from nonasn_desktop.accounts.authz import Actor, require
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.context import AppContext, use_session
 from nonasn_desktop.errors import ConflictError, FieldError, NotFoundError
 from nonasn_desktop.registration.store import ENTITY
-from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.status import RecordStatus, can_move
 from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import Registration
@@ -31,7 +31,7 @@ def decide(
     registration_id: int,
     decision: RecordStatus,
     *,
-    actor: str,
+    actor: Actor,
     reason: str | None = None,
     fields: Sequence[str] = (),
     session: Session | None = None,
@@ -42,7 +42,7 @@ def decide(
     reason = " ".join((reason or "").split()) or None
     fields = tuple(dict.fromkeys(fields))
     with use_session(ctx, session) as active:
-        clerk = require_role(active, actor, [Role.VERIFIKATOR, Role.ADMIN])
+        clerk = require(active, ctx, actor, Permission.VERVAL_DECIDE)
         row = active.get(Registration, registration_id)
         if row is None:
             raise NotFoundError(f"Pendaftaran nomor {registration_id} tidak ditemukan.")
@@ -59,14 +59,14 @@ def decide(
         row.status = decision
         row.decision_reason = reason
         row.correction_fields = jsontext.dumps(list(fields)) if fields else None
-        row.decided_by = clerk.id if clerk is not None else None
+        row.decided_by = clerk.id
         row.decided_at = now
         changes: dict[str, tuple[object, object]] = {"status": (current.value, decision.value)}
         if fields:
             changes["isian_diperbaiki"] = (None, list(fields))
         audit.record(
             active,
-            actor=actor,
+            actor=actor.username,
             action=f"verval.{decision.value}",
             entity=ENTITY,
             entity_id=row.id,

@@ -13,12 +13,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from nonasn_desktop.accounts.authz import Actor, require
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import NotFoundError
 from nonasn_desktop.flow.state import IDENTITY_DOCUMENTS, IDENTITY_FIELDS
 from nonasn_desktop.policy import FieldDef, Policy
 from nonasn_desktop.registration.documents import documents_of
 from nonasn_desktop.rules.formatting import format_date, format_money
+from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import Registration, WorkHistory
@@ -179,7 +181,7 @@ def _work_fields(policy: Policy) -> list[str]:
     return keys
 
 
-def review_queue(ctx: AppContext) -> list[QueueItem]:
+def review_queue(ctx: AppContext, *, actor: Actor) -> list[QueueItem]:
     """Every registration waiting for verval ("Pendaftaran Selesai"), oldest first."""
     query = (
         select(
@@ -196,6 +198,7 @@ def review_queue(ctx: AppContext) -> list[QueueItem]:
         .order_by(Registration.completed_at, Registration.id)
     )
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.VERVAL_REVIEW)
         return [QueueItem(*row) for row in session.execute(query)]
 
 
@@ -213,10 +216,11 @@ def _criteria(detail_text: str | None) -> tuple[ReviewCriterion, ...]:
     )
 
 
-def load_review(ctx: AppContext, registration_id: int) -> Review:
+def load_review(ctx: AppContext, registration_id: int, *, actor: Actor) -> Review:
     """The record in full for the verifier; NotFoundError when it does not exist."""
     policy = ctx.policy
     with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.VERVAL_REVIEW)
         row = session.get(Registration, registration_id)
         if row is None:
             raise NotFoundError(f"Pendaftaran nomor {registration_id} tidak ditemukan.")
@@ -268,8 +272,9 @@ def load_review(ctx: AppContext, registration_id: int) -> Review:
             work_history=work,
             documents=(),
         )
+        infos = documents_of(ctx, registration_id, actor=actor, active_only=True, session=session)
     documents = []
-    for info in documents_of(ctx, registration_id, active_only=True):
+    for info in infos:
         rule = policy.documents.rules.get(info.kind)
         variant = None
         if rule is not None and info.variant:

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import QThreadPool
 
-from nonasn_desktop.accounts.users import UserInfo, create_user
+from helpers.accounts import actor_for
+from nonasn_desktop.accounts.users import UserInfo, authenticate, create_user
 from nonasn_desktop.demo.documents import make_sample_document
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.roster import entries as roster
@@ -43,21 +44,23 @@ def office_ready(app_ctx: AppContext) -> AppContext:
             unit_kerja="Puskesmas Sukasari",
             jabatan="Tenaga Administrasi",
         ),
-        actor="system",
+        actor=actor_for(app_ctx),
     )
     return app_ctx
 
 
 @pytest.fixture
 def operator(office_ready: AppContext) -> UserInfo:
-    return create_user(
+    """An operator, signed in."""
+    create_user(
         office_ready,
         username="operator",
         full_name="Rina Operator",
         role=Role.OPERATOR,
         password="rahasia123",
-        actor="system",
+        actor=actor_for(office_ready),
     )
+    return authenticate(office_ready, "operator", "rahasia123")
 
 
 @pytest.fixture
@@ -111,7 +114,7 @@ def record_at(office_ready: AppContext, operator: UserInfo) -> Callable[[int], i
     from nonasn_desktop.registration.store import SqlFlowStore
 
     def walk(stop_at: int) -> int:
-        store = SqlFlowStore(office_ready, actor=operator.username, clerk_id=operator.id)
+        store = SqlFlowStore(office_ready, actor=operator.actor)
         flow = RegistrationFlow(
             office_ready.policy,
             store,
@@ -128,7 +131,7 @@ def record_at(office_ready: AppContext, operator: UserInfo) -> Callable[[int], i
                 kind,
                 data,
                 name,
-                actor="operator",
+                actor=operator.actor,
                 variant=variant,
             )
             assert upload.ref is not None

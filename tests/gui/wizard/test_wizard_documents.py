@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
+from helpers.accounts import actor_for
 from helpers.files import exif_rotated_jpeg, grey_scan_rgb_jpeg, jpeg_of_size
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo.documents import make_sample_document
@@ -76,7 +77,12 @@ def test_a_230_kb_ktp_gets_a_compliant_copy_shown_before_it_is_used(
     assert picker.status == "ok"
     assert picker.fix_button.isHidden()
 
-    kept = documents.documents_of(office_ready, wizard.window.registration_id, active_only=False)
+    kept = documents.documents_of(
+        office_ready,
+        wizard.window.registration_id,
+        active_only=False,
+        actor=actor_for(office_ready),
+    )
     original = next(d for d in kept if d.original_name == "ktp_230kb.jpg")
     copy = next(d for d in kept if d.id == ref.document_id)
     assert not original.active
@@ -84,7 +90,10 @@ def test_a_230_kb_ktp_gets_a_compliant_copy_shown_before_it_is_used(
     assert copy.is_compliant_copy
     assert copy.source_document_id == original.id
     assert copy.size <= 200 * 1024
-    assert documents.document_bytes(office_ready, original.id) == original_bytes
+    assert (
+        documents.document_bytes(office_ready, original.id, actor=actor_for(office_ready))
+        == original_bytes
+    )
     assert scan.read_bytes() == original_bytes
 
 

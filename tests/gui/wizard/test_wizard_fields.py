@@ -9,13 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from nonasn_desktop.gui.wizard.fields import (
-    BoolInput,
-    FieldEditor,
-    Mnemonics,
-    button_name,
-    display_value,
-)
+from nonasn_desktop.gui.wizard.fields import FieldEditor
+from nonasn_desktop.gui.wizard.inputs import BoolInput
+from nonasn_desktop.gui.wizard.look import Mnemonics, button_name
+from nonasn_desktop.gui.wizard.values import display_value
 from nonasn_desktop.policy import Policy, default_policy
 from wizard.wizard_support import PERSON, Driver
 

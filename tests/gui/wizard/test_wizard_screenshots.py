@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
+from helpers.accounts import actor_for
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 
@@ -18,7 +19,9 @@ def test_every_page_is_pictured_at_1366_by_768(
 ) -> None:
     from nonasn_desktop.gui.wizard.screenshots import render_all_pages
 
-    paths = render_all_pages(office_ready, operator, tmp_path / "layar")
+    paths = render_all_pages(
+        office_ready, operator, tmp_path / "layar", roster_admin=actor_for(office_ready)
+    )
     steps = {int(path.name[5:7]) for path in paths}
     pages = {s.number for s in office_ready.policy.steps if s.kind != "button"}
     assert steps == pages  # every page and both dialogs (the captcha is on)

@@ -12,7 +12,8 @@ import pypdf
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
-from nonasn_desktop.accounts.users import UserInfo, create_user
+from helpers.accounts import actor_for
+from nonasn_desktop.accounts.users import UserInfo, authenticate, create_user
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import ConflictError
 from nonasn_desktop.office.settings import CAPTCHA_ENABLED, set_setting
@@ -209,8 +210,9 @@ def test_a_record_open_by_another_clerk_cannot_be_opened(
         full_name="Budi Santoso",
         role=Role.OPERATOR,
         password="rahasia123",
-        actor="system",
+        actor=actor_for(office_ready),
     )
+    other = authenticate(office_ready, "budi", "rahasia123")
     holder = open_wizard(registration_id)
     with pytest.raises(ConflictError, match="sedang dibuka oleh Rina Operator"):
         WizardWindow(office_ready, other, registration_id)
@@ -237,8 +239,9 @@ def test_a_finished_record_cannot_be_edited(
         full_name="Budi Santoso",
         role=Role.OPERATOR,
         password="rahasia123",
-        actor="system",
+        actor=actor_for(office_ready),
     )
+    other = authenticate(office_ready, "budi", "rahasia123")
     registrations.acquire_edit_lock(office_ready, registration_id, clerk_id=other.id)
 
 
@@ -248,7 +251,7 @@ def test_with_the_captcha_off_pages_7_and_16_are_skipped_and_marked(
     office_ready: AppContext,
     admin_user: UserInfo,
 ) -> None:
-    set_setting(office_ready, CAPTCHA_ENABLED, False, actor=admin_user.username)
+    set_setting(office_ready, CAPTCHA_ENABLED, False, actor=admin_user.actor)
     wizard = open_wizard()
     rail = wizard.window.rail
     assert rail.state_of(7) == "skipped"
@@ -273,7 +276,7 @@ def test_documents_are_checked_against_the_record_being_saved(
     wizard.attach("pas_foto", samples("pas_foto"))
     registration_id = wizard.window.registration_id
     assert registration_id is not None
-    kept = documents.documents_of(office_ready, registration_id)
+    kept = documents.documents_of(office_ready, registration_id, actor=actor_for(office_ready))
     assert [d.kind for d in kept] == ["pas_foto"]
     assert wizard.flow.state.documents["pas_foto"].document_id == kept[0].id
 
@@ -291,8 +294,9 @@ def test_an_open_wizard_keeps_its_record_locked(
         full_name="Budi Santoso",
         role=Role.OPERATOR,
         password="rahasia123",
-        actor="system",
+        actor=actor_for(office_ready),
     )
+    other = authenticate(office_ready, "budi", "rahasia123")
     wizard = open_wizard(registration_id)
     timer = wizard.window._lock_timer
     assert timer.isActive()

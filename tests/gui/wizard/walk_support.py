@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from helpers.accounts import actor_for
 from nonasn_desktop.roster import entries as roster
 from wizard.wizard_support import LEFT, PASSWORD, Driver
 
@@ -57,7 +58,7 @@ DEWI_ROSTER = roster.RosterInput(
 
 
 def register_dewi(ctx: AppContext) -> None:
-    roster.add_entry(ctx, DEWI_ROSTER, actor="system")
+    roster.add_entry(ctx, DEWI_ROSTER, actor=actor_for(ctx))
 
 
 def walk_roster_person(

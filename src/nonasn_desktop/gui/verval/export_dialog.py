@@ -83,27 +83,7 @@ class BatchExportDialog(QDialog):
         self.key_line = theme.hint_label("")
         body_layout.addWidget(self.key_line)
 
-        form = QFormLayout()
-        form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(8)
-        folder_row = QHBoxLayout()
-        self.folder = QLineEdit()
-        self.folder.setObjectName("export_folder")
-        choose = QPushButton("Pilih…")
-        choose.clicked.connect(self._choose_folder)
-        folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(choose)
-        form.addRow("Folder tujuan", folder_row)
-        self.recipients = QPlainTextEdit()
-        self.recipients.setObjectName("export_recipients")
-        self.recipients.setFixedHeight(64)
-        self.recipients.setPlaceholderText("age1… (satu per baris)")
-        form.addRow("Penerima (kunci age\nkantor pusat)", self.recipients)
-        self.passphrase = QLineEdit()
-        self.passphrase.setObjectName("export_passphrase")
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow("Frasa sandi kunci kantor", self.passphrase)
-        body_layout.addLayout(form)
+        body_layout.addLayout(self._build_form())
         body_layout.addWidget(
             theme.hint_label(
                 "Tanpa penerima, berkas tidak terenkripsi: kirim hanya lewat jalur yang aman. "
@@ -129,6 +109,35 @@ class BatchExportDialog(QDialog):
         self.summary.setVisible(False)
         body_layout.addWidget(self.summary)
 
+        body_layout.addLayout(self._build_buttons())
+        layout.addWidget(body)
+
+    def _build_form(self) -> QFormLayout:
+        """The destination folder, the central office's age recipients and the passphrase."""
+        form = QFormLayout()
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(8)
+        folder_row = QHBoxLayout()
+        self.folder = QLineEdit()
+        self.folder.setObjectName("export_folder")
+        choose = QPushButton("Pilih…")
+        choose.clicked.connect(self._choose_folder)
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(choose)
+        form.addRow("Folder tujuan", folder_row)
+        self.recipients = QPlainTextEdit()
+        self.recipients.setObjectName("export_recipients")
+        self.recipients.setFixedHeight(64)
+        self.recipients.setPlaceholderText("age1… (satu per baris)")
+        form.addRow("Penerima (kunci age\nkantor pusat)", self.recipients)
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("export_passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("Frasa sandi kunci kantor", self.passphrase)
+        return form
+
+    def _build_buttons(self) -> QHBoxLayout:
+        """ "Buka Folder" (once written), "Batal" and "Ekspor"."""
         buttons = QHBoxLayout()
         self.open_folder_button = QPushButton("Buka Folder")
         self.open_folder_button.setVisible(False)
@@ -142,8 +151,7 @@ class BatchExportDialog(QDialog):
         self.export_button.clicked.connect(self.start)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.export_button)
-        body_layout.addLayout(buttons)
-        layout.addWidget(body)
+        return buttons
 
     def _load(self) -> None:
         waiting = batch_export.pending_count(self._ctx)
@@ -208,7 +216,7 @@ class BatchExportDialog(QDialog):
         for widget in (self.folder, self.recipients, self.passphrase, self.export_button):
             widget.setEnabled(False)
         self.cancel_button.setText("Batal")
-        ctx, actor = self._ctx, self._user.username
+        ctx, actor = self._ctx, self._user.actor
         latest: dict[str, ProgressStep] = {}
 
         def work(task: Task) -> BatchResult:

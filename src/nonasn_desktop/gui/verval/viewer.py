@@ -13,10 +13,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui.images import pil_to_qimage, qimage_from_bytes
-from nonasn_desktop.gui.wizard.fields import ChoiceBox
+from nonasn_desktop.gui.wizard.inputs import ChoiceBox
 from nonasn_desktop.printing.pages import PdfPages
 from nonasn_desktop.registration.documents import document_bytes
 from nonasn_desktop.verval.review import ReviewDocument
@@ -45,9 +46,10 @@ class DocumentViewer(QWidget):
 
     shown = Signal(int)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._actor = actor
         self._documents: tuple[ReviewDocument, ...] = ()
         self._data: bytes | None = None
         self._pdf: PdfPages | None = None
@@ -217,7 +219,7 @@ class DocumentViewer(QWidget):
             details.append("salinan sesuai aturan yang dibuat aplikasi")
         self.details.setText(" · ".join(details))
         try:
-            self._data = document_bytes(self._ctx, document.id)
+            self._data = document_bytes(self._ctx, document.id, actor=self._actor)
             if document.is_pdf:
                 self._pdf = PdfPages(self._data)
             else:

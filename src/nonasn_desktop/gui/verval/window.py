@@ -101,7 +101,7 @@ class VervalWindow(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self._build_queue())
         self.splitter.addWidget(self._build_record())
-        self.viewer = DocumentViewer(self._ctx)
+        self.viewer = DocumentViewer(self._ctx, self._user.actor)
         self.viewer.setMinimumWidth(260)
         self.splitter.addWidget(self.viewer)
         self.splitter.setStretchFactor(0, 0)
@@ -256,8 +256,10 @@ class VervalWindow(QWidget):
     def refresh(self) -> None:
         """Read the queue again, keeping the selected record when it is still waiting."""
         current = self._review.id if self._review is not None else None
-        self._queue = verval_review.review_queue(self._ctx)
-        self._marks = verval_conflicts.conflict_marks(self._ctx, (i.id for i in self._queue))
+        self._queue = verval_review.review_queue(self._ctx, actor=self._user.actor)
+        self._marks = verval_conflicts.conflict_marks(
+            self._ctx, (i.id for i in self._queue), actor=self._user.actor
+        )
         self.queue_list.blockSignals(True)
         self.queue_list.clear()
         for item in self._queue:
@@ -314,7 +316,9 @@ class VervalWindow(QWidget):
             self._show(None)
             return
         try:
-            review = verval_review.load_review(self._ctx, self._queue[row].id)
+            review = verval_review.load_review(
+                self._ctx, self._queue[row].id, actor=self._user.actor
+            )
         except UserError as exc:
             messages.show_user_error(self, exc, title="Data tidak dapat dibuka")
             self._show(None)
@@ -479,7 +483,7 @@ class VervalWindow(QWidget):
                 self._ctx,
                 review.id,
                 decision,
-                actor=self._user.username,
+                actor=self._user.actor,
                 reason=reason,
                 fields=fields,
             )

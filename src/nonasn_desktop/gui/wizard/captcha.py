@@ -9,7 +9,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from nonasn_desktop.flow.captcha import CaptchaChallenge
-from nonasn_desktop.gui.wizard.fields import em, set_role
+from nonasn_desktop.gui.wizard.look import em, set_role
 
 
 class CaptchaView(QFrame):

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from nonasn_desktop.errors import FlowError, UserError
 from nonasn_desktop.gui.messages import show_bug
 from nonasn_desktop.gui.responsive import fit_to_screen
-from nonasn_desktop.gui.wizard.fields import Notice, button_name, em, set_role
+from nonasn_desktop.gui.wizard.look import Notice, button_name, em, set_role
 from nonasn_desktop.gui.wizard.owner import FlowOwner
 from nonasn_desktop.policy import Step
 from nonasn_desktop.rules.documents import format_size
@@ -184,6 +184,19 @@ class CompliantCopyDialog(QDialog):
         # dialog was taller than a 150 % laptop screen and its parts were drawn over each other.
         body = QHBoxLayout()
         body.setSpacing(em(self, 1.5))
+        body.addLayout(self._pictures(before, after, original_size, new_size))
+        body.addLayout(self._notes(changes, findings), 1)
+        layout.addLayout(body)
+
+        self.cancel_button, self.use_button = _cancel_and_primary(
+            self, layout, "Gunakan salinan ini", self.accept
+        )
+        fit_to_screen(self)
+
+    def _pictures(
+        self, before: QImage | None, after: QImage | None, original_size: int, new_size: int
+    ) -> QHBoxLayout:
+        """The original and the copy side by side, each with its size."""
         pictures = QHBoxLayout()
         pictures.setSpacing(em(self, 1.2))
         for caption, image, size, name in (
@@ -201,8 +214,10 @@ class CompliantCopyDialog(QDialog):
             column.addWidget(box)
             column.addStretch(1)
             pictures.addLayout(column)
-        body.addLayout(pictures)
+        return pictures
 
+    def _notes(self, changes: Sequence[str], findings: Sequence[tuple[bool, str]]) -> QVBoxLayout:
+        """What was changed, and the copy's checks."""
         notes = QVBoxLayout()
         notes.setSpacing(em(self, 0.4))
         changes_label = QLabel("<b>Yang diubah</b>", self)
@@ -225,13 +240,7 @@ class CompliantCopyDialog(QDialog):
         set_role(result, "help")
         notes.addWidget(result)
         notes.addStretch(1)
-        body.addLayout(notes, 1)
-        layout.addLayout(body)
-
-        self.cancel_button, self.use_button = _cancel_and_primary(
-            self, layout, "Gunakan salinan ini", self.accept
-        )
-        fit_to_screen(self)
+        return notes
 
 
 class ForgotPasswordDialog(QDialog):

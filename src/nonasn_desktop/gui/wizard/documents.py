@@ -444,13 +444,12 @@ class DocumentPicker(QFrame):
                 registration_id,
                 kind,
                 path,
-                actor=user.username,
-                clerk_id=user.id,
+                actor=user.actor,
                 variant=variant,
             )
             image = None
             if upload.document_id is not None:
-                data = documents.document_bytes(ctx, upload.document_id)
+                data = documents.document_bytes(ctx, upload.document_id, actor=user.actor)
                 image = preview_image(data, upload.check.media_type)
             return upload, image
 
@@ -518,10 +517,10 @@ class DocumentPicker(QFrame):
         document_id = self._fixable_id
         if document_id is None or self.busy:
             return
-        ctx = self._host.ctx
+        ctx, actor = self._host.ctx, self._host.user.actor
 
         def work(_task: Task) -> tuple[CompliantCopy, QImage | None]:
-            copy = documents.preview_compliant_copy(ctx, document_id)
+            copy = documents.preview_compliant_copy(ctx, document_id, actor=actor)
             return copy, preview_image(copy.data, "image/jpeg")
 
         self._start(
@@ -556,9 +555,7 @@ class DocumentPicker(QFrame):
         ctx, user = self._host.ctx, self._host.user
 
         def work(_task: Task) -> documents.Upload:
-            return documents.accept_compliant_copy(
-                ctx, document_id, copy, actor=user.username, clerk_id=user.id
-            )
+            return documents.accept_compliant_copy(ctx, document_id, copy, actor=user.actor)
 
         def done(upload: documents.Upload) -> None:
             assert upload.ref is not None
@@ -595,6 +592,7 @@ class DocumentPicker(QFrame):
         if ref.document_id == self._shown_document or self.busy:
             return
         ctx, registration_id = self._host.ctx, self.flow.state.registration_id
+        actor = self._host.user.actor
 
         def work(_task: Task) -> tuple[documents.DocumentInfo | None, QImage | None]:
             info = None
@@ -602,12 +600,14 @@ class DocumentPicker(QFrame):
                 info = next(
                     (
                         d
-                        for d in documents.documents_of(ctx, registration_id, active_only=False)
+                        for d in documents.documents_of(
+                            ctx, registration_id, actor=actor, active_only=False
+                        )
                         if d.id == ref.document_id
                     ),
                     None,
                 )
-            data = documents.document_bytes(ctx, ref.document_id)
+            data = documents.document_bytes(ctx, ref.document_id, actor=actor)
             return info, preview_image(data, info.media_type if info else None)
 
         def done(result: tuple[documents.DocumentInfo | None, QImage | None]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from nonasn_desktop.gui.wizard.fields import em, set_role
+from nonasn_desktop.gui.wizard.look import em, set_role
 from nonasn_desktop.policy import Policy
 from nonasn_desktop.rules.eligibility import EligibilityResult
 from nonasn_desktop.rules.formatting import format_date

@@ -14,33 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QFocusEvent,
-    QIcon,
-    QKeyEvent,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QPen,
-    QPixmap,
-    QResizeEvent,
-)
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCalendarWidget,
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
-    QRadioButton,
     QSizePolicy,
-    QStyle,
-    QStyleOptionComboBox,
-    QStylePainter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -48,330 +32,32 @@ from PySide6.QtWidgets import (
 )
 
 from nonasn_desktop.errors import FieldError
+from nonasn_desktop.gui.wizard.inputs import (
+    BLANK,
+    DATE_MASK,
+    DIGITS16_MASK,
+    BoolInput,
+    ChoiceBox,
+    MaskedLineEdit,
+    calendar_icon,
+    text_width,
+)
+
+# em, set_role and display_value are also imported from here by window.py and documents.py
+# (from before look.py and values.py had them); those imports move with the next change there.
+from nonasn_desktop.gui.wizard.look import Mnemonics
+from nonasn_desktop.gui.wizard.look import em as em
+from nonasn_desktop.gui.wizard.look import set_role as set_role
+from nonasn_desktop.gui.wizard.values import display_value as display_value
+from nonasn_desktop.gui.wizard.values import only_digits
 from nonasn_desktop.policy import FieldDef
 from nonasn_desktop.rules.formatting import format_date, format_money, parse_date, parse_money
-from nonasn_desktop.rules.identity import format_phone, normalise_phone
 
-# Input masks: 16 digits shown in groups of four; dates as dd-mm-yyyy.
-DIGITS16_MASK = "9999 9999 9999 9999;_"
-DATE_MASK = "99-99-9999;_"
-BLANK = "_"
 EMPTY_CHOICE = "— Pilih —"
 ORIGIN_TOOLTIP = (
     "Diisi dari data yang didaftarkan Admin Instansi. Periksa dengan dokumen yang "
     "bersangkutan dan ubah bila berbeda."
 )
-YES, NO = "ya", "tidak"
-
-
-def button_name(word: str) -> str:
-    """The objectName of a page button: ``button_`` + the word, lower case, spaces → ``_``."""
-    return "button_" + word.lower().replace(" ", "_")
-
-
-def em(widget: QWidget, count: float) -> int:
-    """``count`` widths of the letter M in the widget's font: sizes that follow the font."""
-    return round(widget.fontMetrics().horizontalAdvance("M") * count)
-
-
-def short_label(label: str) -> str:
-    """The head of a long choice: "Pimpinan Unit Kerja (Kepala Sekolah, …)" → its part
-    before the parenthesis (or the colon, or a slash between alternatives: "Scan KTP
-    berwarna / Surat Keterangan Kependudukan")."""
-    for mark in (" (", ": ", " / "):
-        head, found, _rest = label.partition(mark)
-        if found and head:
-            return head
-    return label
-
-
-class ChoiceBox(QComboBox):
-    """A drop-down whose closed face shows :func:`short_label` of the choice when the whole
-    label does not fit (the list shows whole labels; the field shows it below the box).
-
-    Drawn cut, "Pimpinan Unit Kerja (Kepala Sekolah, Kepala Pusk" hid the end of the choice.
-    """
-
-    face_changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._shortened = False
-        self.currentIndexChanged.connect(self._update_face)
-
-    def _room(self) -> int:
-        option = QStyleOptionComboBox()
-        self.initStyleOption(option)
-        return (
-            self.style()
-            .subControlRect(
-                QStyle.ComplexControl.CC_ComboBox,
-                option,
-                QStyle.SubControl.SC_ComboBoxEditField,
-                self,
-            )
-            .width()
-        )
-
-    def display_text(self) -> str:
-        """What the closed box shows."""
-        text = self.currentText()
-        if self.fontMetrics().horizontalAdvance(text) <= self._room():
-            return text
-        return short_label(text)
-
-    @property
-    def shortened(self) -> bool:
-        return self._shortened
-
-    def _update_face(self, *_args: object) -> None:
-        shortened = self.display_text() != self.currentText()
-        if shortened != self._shortened:
-            self._shortened = shortened
-            self.face_changed.emit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        # After the layout pass that resized the box: the note it shows changes the layout.
-        QTimer.singleShot(0, self, self._update_face)
-
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        painter = QStylePainter(self)
-        option = QStyleOptionComboBox()
-        self.initStyleOption(option)
-        option.currentText = self.display_text()
-        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
-        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
-
-
-def size_label(label: QLabel) -> None:
-    """The width of the label column of a form: wide enough that most labels fit one line."""
-    label.setFixedWidth(em(label, 15))
-
-
-def set_role(widget: QWidget, role: str) -> None:
-    """Style hook: the window's style sheet styles widgets by their ``role`` property."""
-    widget.setProperty("role", role)
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
-
-
-class Notice(QFrame):
-    """A boxed message (info, warning, error) whose text wraps without being clipped.
-
-    A word-wrapped QLabel with style-sheet padding miscounts its height; the box is a frame
-    with margins around a plain label instead.
-    """
-
-    def __init__(self, role: str, parent: QWidget | None = None, *, rich: bool = False) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(em(self, 0.8), em(self, 0.5), em(self, 0.8), em(self, 0.5))
-        self.label = QLabel(self)
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.label)
-        self.set_role(role)
-
-    def set_role(self, role: str) -> None:
-        set_role(self, role)
-        set_role(self.label, f"{role}_text")
-
-    def setText(self, text: str) -> None:  # noqa: N802 - mirrors QLabel
-        self.label.setText(text)
-        self.setAccessibleDescription(text)
-        self._hold_height()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self._hold_height()
-
-    def _hold_height(self) -> None:
-        """The wrapped text's height as the label's minimum: the layouts around a field do
-        not all ask for a height for their width, and on a narrow page (150 % scaling) a text
-        that wraps was squeezed to a sliver."""
-        width = self.label.width()
-        if width <= 0:
-            return
-        held = self.label.minimumHeight()
-        self.label.setMinimumHeight(0)  # a height for a width, not the one held before
-        need = self.label.heightForWidth(width)
-        self.label.setMinimumHeight(max(0, need) if need != held else held)
-
-    def text(self) -> str:
-        return self.label.text()
-
-
-class Mnemonics:
-    """Gives each label of one page its own Alt+letter."""
-
-    def __init__(self) -> None:
-        self._used: set[str] = set()
-
-    def label(self, text: str) -> str:
-        escaped = text.replace("&", "&&")
-        for index, char in enumerate(escaped):
-            letter = char.casefold()
-            if char.isalpha() and letter.isascii() and letter not in self._used:
-                if index > 0 and escaped[index - 1] == "&":
-                    continue
-                self._used.add(letter)
-                return escaped[:index] + "&" + escaped[index:]
-        return escaped
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
-
-
-def display_value(field: FieldDef, raw: str) -> str:
-    """A stored raw value as a clerk reads it (choice label, dd-mm-yyyy, Rp 1.500.000)."""
-    text = raw.strip()
-    if not text:
-        return "—"
-    try:
-        match field.type:
-            case "choice":
-                for choice in field.choices:
-                    if text in (choice.key, choice.label):
-                        return choice.label
-                return text
-            case "bool":
-                return {YES: "Ya", NO: "Tidak"}.get(text.casefold(), text)
-            case "date":
-                return format_date(parse_date(text, field.key))
-            case "money":
-                return format_money(parse_money(text, field.key))
-            case "nik" | "kk":
-                digits = _digits(text)
-                if len(digits) == 16:
-                    return " ".join(digits[i : i + 4] for i in range(0, 16, 4))
-                return text
-            case "phone":
-                return format_phone(normalise_phone(text))
-            case "password" | "captcha":
-                return "••••••••"
-    except FieldError:
-        return text
-    return text
-
-
-def _calendar_icon(widget: QWidget) -> QIcon:
-    """A small calendar drawn at the screen's pixel ratio (no image files, sharp on HiDPI)."""
-    side = max(16, widget.fontMetrics().height())
-    ratio = widget.devicePixelRatioF() or 1.0
-    pixmap = QPixmap(round(side * ratio), round(side * ratio))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    colour = widget.palette().text().color()
-    pen = QPen(colour)
-    pen.setWidthF(max(1.0, side / 14))
-    painter.setPen(pen)
-    body = QRectF(side * 0.12, side * 0.2, side * 0.76, side * 0.68)
-    painter.drawRoundedRect(body, side * 0.08, side * 0.08)
-    painter.fillRect(QRectF(body.left(), body.top(), body.width(), side * 0.16), colour)
-    for column in range(3):
-        for row in range(2):
-            centre = QPointF(
-                body.left() + body.width() * (0.25 + 0.25 * column),
-                body.top() + side * 0.32 + row * side * 0.18,
-            )
-            painter.drawPoint(centre)
-    painter.end()
-    return QIcon(pixmap)
-
-
-def _text_width(line: QLineEdit, sample: str) -> int:
-    """Width that shows ``sample`` in ``line`` with its frame and padding (follows the font)."""
-    return line.fontMetrics().horizontalAdvance(sample) + em(line, 2.2)
-
-
-class MaskedLineEdit(QLineEdit):
-    """A line edit with an input mask whose cursor starts at the first blank on focus.
-
-    Without this, a click into an empty masked field leaves the cursor where the mouse was,
-    in the middle of the blanks, and the first digits land in the wrong place.
-    """
-
-    open_popup = Signal()
-
-    def __init__(self, mask: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setInputMask(mask)
-
-    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
-        super().focusInEvent(event)
-        QTimer.singleShot(0, self, self._to_first_blank)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        super().mousePressEvent(event)
-        self._to_first_blank()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        opens = event.key() == Qt.Key.Key_F4 or (
-            event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier
-        )
-        if opens:
-            self.open_popup.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def _to_first_blank(self) -> None:
-        if self.hasSelectedText():
-            return
-        blank = self.displayText().find(BLANK)
-        if blank != -1 and self.cursorPosition() > blank:
-            self.setCursorPosition(blank)
-
-
-class BoolInput(QWidget):
-    """Ya / Tidak as two radio buttons; nothing chosen until the clerk answers."""
-
-    changed = Signal()
-
-    def __init__(self, key: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(key)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.yes = QRadioButton("Ya", self)
-        self.yes.setObjectName(f"{key}_ya")
-        self.no = QRadioButton("Tidak", self)
-        self.no.setObjectName(f"{key}_tidak")
-        layout.addWidget(self.yes)
-        layout.addSpacing(em(self, 1.5))
-        layout.addWidget(self.no)
-        layout.addStretch(1)
-        self.group = QButtonGroup(self)
-        self.group.addButton(self.yes)
-        self.group.addButton(self.no)
-        self.group.buttonClicked.connect(lambda _button: self.changed.emit())
-        self.setFocusProxy(self.yes)
-
-    def raw(self) -> str:
-        if self.yes.isChecked():
-            return YES
-        if self.no.isChecked():
-            return NO
-        return ""
-
-    def set_raw(self, raw: str) -> None:
-        word = raw.strip().casefold()
-        truthy = word in {"1", "true", "ya", "y"}
-        falsy = word in {"0", "false", "tidak", "t"}
-        self.group.setExclusive(False)
-        self.yes.setChecked(truthy)
-        self.no.setChecked(falsy)
-        self.group.setExclusive(True)
-
-    def set_read_only(self, read_only: bool) -> None:
-        self.yes.setEnabled(not read_only)
-        self.no.setEnabled(not read_only)
 
 
 class FieldEditor(QWidget):
@@ -394,15 +80,7 @@ class FieldEditor(QWidget):
         self._locked_reason: str | None = None
         self._calendar_menu: QMenu | None = None
         self._calendar: QCalendarWidget | None = None
-
-        text = mnemonics.label(field.label) if mnemonics else field.label.replace("&", "&&")
-        if field.required and field.type != "bool":
-            text += "\u00a0*"
-        self.label = QLabel(text, parent)
-        self.label.setObjectName(f"{field.key}_label")
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        set_role(self.label, "field_label")
+        self.label = self._make_label(parent, mnemonics)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -411,7 +89,30 @@ class FieldEditor(QWidget):
         self.row.setContentsMargins(0, 0, 0, 0)
         self.row.setSpacing(em(self, 0.4))
         layout.addLayout(self.row)
+        self._build_row()
+        self.extra = QVBoxLayout()
+        self.extra.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.extra)
+        self._build_notes(layout)
 
+    # ----------------------------------------------------------------- building
+
+    def _make_label(self, parent: QWidget | None, mnemonics: Mnemonics | None) -> QLabel:
+        """The field's label for the form's label column (a required field's ends in *)."""
+        field = self.field
+        text = mnemonics.label(field.label) if mnemonics else field.label.replace("&", "&&")
+        if field.required and field.type != "bool":
+            text += "\u00a0*"
+        label = QLabel(text, parent)
+        label.setObjectName(f"{field.key}_label")
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        set_role(label, "field_label")
+        return label
+
+    def _build_row(self) -> None:
+        """The input, the calendar button of a date, and the roster badge, side by side."""
+        field = self.field
         self.input = self._make_input()
         self.input.setObjectName(field.key)
         self.input.setAccessibleName(field.label)
@@ -436,9 +137,10 @@ class FieldEditor(QWidget):
         self.row.addStretch(1)
         self.label.setBuddy(self.input)
 
-        self.extra = QVBoxLayout()
-        self.extra.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self.extra)
+    def _build_notes(self, layout: QVBoxLayout) -> None:
+        """Under the input: the whole of a shortened choice, how the value differs from the
+        roster's, the help, the error and the lock's reason (each shown when it applies)."""
+        field = self.field
         # The whole of a long choice whose box shows only its head (see ChoiceBox).
         self.choice_note = QLabel(self)
         self.choice_note.setObjectName(f"{field.key}_pilihan")
@@ -477,19 +179,17 @@ class FieldEditor(QWidget):
         self.lock_note.hide()
         layout.addWidget(self.lock_note)
 
-    # ----------------------------------------------------------------- building
-
     def _make_input(self) -> QWidget:
         field = self.field
         kind = field.type
         widget: QWidget
         if kind in ("nik", "kk"):
             digits = MaskedLineEdit(DIGITS16_MASK, self)
-            digits.setFixedWidth(_text_width(digits, "0000 0000 0000 0000"))
+            digits.setFixedWidth(text_width(digits, "0000 0000 0000 0000"))
             widget = digits
         elif kind == "date":
             date = MaskedLineEdit(DATE_MASK, self)
-            date.setFixedWidth(_text_width(date, "00-00-0000"))
+            date.setFixedWidth(text_width(date, "00-00-0000"))
             date.open_popup.connect(self._open_calendar)
             widget = date
         elif kind == "choice":
@@ -547,7 +247,7 @@ class FieldEditor(QWidget):
             return
         button = QToolButton(self)
         button.setObjectName(f"{self.key}_kalender")
-        button.setIcon(_calendar_icon(self))
+        button.setIcon(calendar_icon(self))
         button.setToolTip("Pilih tanggal dari kalender (F4)")
         button.setAccessibleName(f"Kalender {self.field.label}")
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -640,7 +340,7 @@ class FieldEditor(QWidget):
         assert isinstance(widget, QLineEdit)
         text = widget.text()
         if isinstance(widget, MaskedLineEdit):
-            return text.strip() if _digits(text) else ""
+            return text.strip() if only_digits(text) else ""
         return text
 
     def set_raw(self, raw: str) -> None:
@@ -675,9 +375,9 @@ class FieldEditor(QWidget):
             try:
                 return format_date(parse_date(raw, self.key))
             except FieldError:
-                digits = _digits(raw)
+                digits = only_digits(raw)
                 return digits if digits else ""
-        return _digits(raw)
+        return only_digits(raw)
 
     def commit(self) -> None:
         """The clerk is done with the field: tidy the text, mark touched, emit committed."""

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from nonasn_desktop.flow.machine import RegistrationFlow
-from nonasn_desktop.gui.wizard.fields import em, set_role
+from nonasn_desktop.gui.wizard.look import em, set_role
 from nonasn_desktop.policy import Policy
 
 DONE, CURRENT, TODO, SKIPPED = "done", "current", "todo", "skipped"

@@ -23,6 +23,7 @@ from PySide6.QtCore import QEventLoop, QPoint, QRect, QThreadPool
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
+from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo.documents import make_sample_document
@@ -93,7 +94,7 @@ def _person(ctx: AppContext) -> DemoPerson:
             return person
 
 
-def _add_to_roster(ctx: AppContext, person: DemoPerson) -> None:
+def _add_to_roster(ctx: AppContext, person: DemoPerson, admin: Actor) -> None:
     values, work = person.values, person.work_history[0]
     roster.add_entry(
         ctx,
@@ -110,7 +111,7 @@ def _add_to_roster(ctx: AppContext, person: DemoPerson) -> None:
             gaji_bulanan=parse_money(work["gaji_bulanan"], "gaji_bulanan"),
             source="screenshots",
         ),
-        actor="system",
+        actor=admin,
     )
 
 
@@ -319,10 +320,16 @@ def _not_registered(
 
 
 def render_all_pages(
-    ctx: AppContext, user: UserInfo, out_dir: Path, inspect: Inspect | None = None
+    ctx: AppContext,
+    user: UserInfo,
+    out_dir: Path,
+    inspect: Inspect | None = None,
+    *,
+    roster_admin: Actor,
 ) -> list[Path]:
     """Drive a demo registration through the wizard; save and return one PNG per page.
 
+    ``user`` (an operator) registers; ``roster_admin`` first puts the person on the roster.
     ``inspect`` sees every window before it is pictured (the layout check). Needs a
     QApplication. The office is set up first when the data folder has none; the
     application theme is applied for the pictures and the previous look restored after.
@@ -339,7 +346,7 @@ def render_all_pages(
             instansi_name="Pemerintah Kota Bandung",
         )
     person = _person(ctx)
-    _add_to_roster(ctx, person)
+    _add_to_roster(ctx, person, roster_admin)
     saved_style = (app.style().name(), app.palette(), app.styleSheet(), app.font())
     theme.apply_theme(app)
     window = WizardWindow(ctx, user)

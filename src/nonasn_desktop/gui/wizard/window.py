@@ -205,7 +205,7 @@ def _open_flow(
     ctx: AppContext, user: UserInfo, registration_id: int | None, secrets: PreparedSecrets
 ) -> RegistrationFlow:
     """The flow of a new or saved record; its argon2id work answered by ``secrets``."""
-    store = SqlFlowStore(ctx, actor=user.username, clerk_id=user.id)
+    store = SqlFlowStore(ctx, actor=user.actor)
     captcha, today = captcha_enabled(ctx), _today(ctx)
     hasher, verifier = secrets.hash, secrets.verify
     if registration_id is None:
@@ -653,12 +653,12 @@ class WizardWindow(QMainWindow):
         registration_id = self._flow.state.registration_id
         if registration_id is None:
             return
-        ctx, clerk = self.ctx, self.user.full_name
+        ctx, clerk, actor = self.ctx, self.user.full_name, self.user.actor
 
         def make() -> bytes:
             from nonasn_desktop.printing.printouts import registration_info_pdf
 
-            return registration_info_pdf(ctx, registration_id, printed_by=clerk)
+            return registration_info_pdf(ctx, registration_id, actor=actor, printed_by=clerk)
 
         number = self._flow.state.account_number or str(registration_id)
         self._print(make, "Informasi Pendaftaran", f"informasi-pendaftaran-{number}.pdf")
@@ -668,13 +668,17 @@ class WizardWindow(QMainWindow):
         registration_id = self._flow.state.registration_id
         if registration_id is None:
             return
-        ctx, clerk = self.ctx, self.user.full_name
+        ctx, clerk, actor = self.ctx, self.user.full_name, self.user.actor
 
         def make() -> bytes:
             from nonasn_desktop.printing.printouts import account_card_pdf
 
             return account_card_pdf(
-                ctx, registration_id, layout=cast(CardLayout, layout), printed_by=clerk
+                ctx,
+                registration_id,
+                actor=actor,
+                layout=cast(CardLayout, layout),
+                printed_by=clerk,
             )
 
         number = self._flow.state.account_number or str(registration_id)

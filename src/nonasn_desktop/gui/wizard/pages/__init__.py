@@ -12,7 +12,8 @@ from nonasn_desktop.gui.wizard.pages.account import (
     ReviewPage,
     RosterPage,
 )
-from nonasn_desktop.gui.wizard.pages.base import PageHost, ProblemsPanel, WizardPage
+from nonasn_desktop.gui.wizard.pages.base import PageHost, WizardPage
+from nonasn_desktop.gui.wizard.pages.parts import ProblemsPanel
 from nonasn_desktop.gui.wizard.pages.registration import (
     DeclarationPage,
     DonePage,

@@ -20,14 +20,16 @@ from nonasn_desktop.errors import UserError
 from nonasn_desktop.flow.machine import NOT_REGISTERED
 from nonasn_desktop.gui.wizard.captcha import CaptchaView
 from nonasn_desktop.gui.wizard.documents import preview_image
-from nonasn_desktop.gui.wizard.fields import Notice, display_value, em, set_role
-from nonasn_desktop.gui.wizard.pages.base import WizardPage, bullets, card, clear_layout
+from nonasn_desktop.gui.wizard.look import Notice, em, set_role
+from nonasn_desktop.gui.wizard.pages.base import WizardPage
+from nonasn_desktop.gui.wizard.pages.parts import bullets, card, clear_layout
 from nonasn_desktop.gui.wizard.pages.summary import (
     documents_card,
     field_rows,
     roster_rows,
     summary_card,
 )
+from nonasn_desktop.gui.wizard.values import display_value
 from nonasn_desktop.registration import documents
 from nonasn_desktop.rules.documents import format_limit, format_size, formats_label
 from nonasn_desktop.rules.formatting import format_date
@@ -38,7 +40,9 @@ def document_findings(page: WizardPage) -> dict[int, tuple[tuple[bool, str], ...
     registration_id = page.host.flow.state.registration_id
     if registration_id is None:
         return {}
-    kept = documents.documents_of(page.host.ctx, registration_id, active_only=False)
+    kept = documents.documents_of(
+        page.host.ctx, registration_id, actor=page.host.user.actor, active_only=False
+    )
     return {info.id: info.findings for info in kept}
 
 
@@ -402,7 +406,9 @@ class ReviewPage(WizardPage):
             if ref is None:
                 continue
             try:
-                data = documents.document_bytes(self.host.ctx, ref.document_id)
+                data = documents.document_bytes(
+                    self.host.ctx, ref.document_id, actor=self.host.user.actor
+                )
             except UserError:
                 previews[kind] = None
                 continue

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -34,17 +33,11 @@ from nonasn_desktop.flow.machine import RegistrationFlow
 from nonasn_desktop.flow.prefill import FROM_ROSTER, PREFILL_FIELDS, RosterMark, roster_mark
 from nonasn_desktop.flow.secrets import SecretWork
 from nonasn_desktop.gui.wizard.documents import DocumentPicker
-from nonasn_desktop.gui.wizard.fields import (
-    BoolInput,
-    FieldEditor,
-    Mnemonics,
-    Notice,
-    button_name,
-    em,
-    set_role,
-    size_label,
-)
+from nonasn_desktop.gui.wizard.fields import FieldEditor
+from nonasn_desktop.gui.wizard.inputs import BoolInput
+from nonasn_desktop.gui.wizard.look import Mnemonics, Notice, button_name, em, set_role, size_label
 from nonasn_desktop.gui.wizard.owner import FlowOwner
+from nonasn_desktop.gui.wizard.pages.parts import ProblemsPanel, card, form_layout, show_mark
 from nonasn_desktop.policy import Policy, Step
 
 BACK = "Kembali"
@@ -109,93 +102,6 @@ class PageHost(Protocol):
     def close(self) -> bool: ...
 
 
-def bullets(items: Sequence[str]) -> str:
-    return "\n".join(f"• {item}" for item in items)
-
-
-class ProblemsPanel(QFrame):
-    """Why the step was refused, as a list at the top of the page (objectName ``problems``)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("problems")
-        set_role(self, "problems_box")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(em(self, 1), em(self, 0.6), em(self, 1), em(self, 0.6))
-        layout.setSpacing(em(self, 0.3))
-        self.title = QLabel("Langkah ini belum dapat dilanjutkan. Periksa:", self)
-        set_role(self.title, "problems_title")
-        layout.addWidget(self.title)
-        self.list = QLabel(self)
-        self.list.setObjectName("problems_list")
-        self.list.setWordWrap(True)
-        self.list.setTextFormat(Qt.TextFormat.PlainText)
-        self.list.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.list)
-        self._items: list[str] = []
-        self.hide()
-
-    def show_problems(self, problems: Sequence[str]) -> None:
-        self._items = list(problems)
-        self.list.setText(bullets(self._items))
-        self.setVisible(bool(self._items))
-        self.setAccessibleDescription(" ".join(self._items))
-
-    def clear(self) -> None:
-        self.show_problems([])
-
-    def texts(self) -> list[str]:
-        return list(self._items)
-
-
-def show_mark(editor: FieldEditor, mark: RosterMark | None) -> None:
-    """Show a field's standing against the roster on its editor (None: nothing to say)."""
-    editor.set_origin(mark.text if mark is not None else None, same=mark is None or mark.same)
-
-
-def clear_layout(layout: QLayout) -> None:
-    """Remove and delete everything in a layout (for content rebuilt on each visit)."""
-    while layout.count():
-        item = layout.takeAt(0)
-        if item is None:
-            continue
-        widget = item.widget()
-        if widget is not None:
-            # Out of the widget tree at once (findChild must not see it), deleted later.
-            widget.hide()
-            widget.setParent(None)
-            widget.deleteLater()
-            continue
-        inner = item.layout()
-        if inner is not None:
-            clear_layout(inner)
-
-
-def card(parent: QWidget, title: str | None = None) -> tuple[QFrame, QVBoxLayout]:
-    """A white framed section with an optional title."""
-    frame = QFrame(parent)
-    set_role(frame, "card")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(em(frame, 1.2), em(frame, 0.9), em(frame, 1.2), em(frame, 1))
-    layout.setSpacing(em(frame, 0.6))
-    if title:
-        heading = QLabel(title, frame)
-        set_role(heading, "card_title")
-        layout.addWidget(heading)
-    return frame, layout
-
-
-def form_layout(parent: QWidget) -> QFormLayout:
-    form = QFormLayout()
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-    form.setFormAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-    form.setHorizontalSpacing(em(parent, 1.2))
-    form.setVerticalSpacing(em(parent, 0.7))
-    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-    return form
-
-
 class WizardPage(QWidget):
     """One page of the wizard (a ``kind = "page"`` step) with the buttons of its steps."""
 
@@ -213,6 +119,23 @@ class WizardPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
+        outer.addWidget(self._build_header())
+        middle = QHBoxLayout()
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.setSpacing(0)
+        middle.addWidget(self._build_body(), 1)
+        self._side: QWidget | None = self.side_widget()
+        self._side_scroll: QScrollArea | None = None
+        self._narrow = False
+        if self._side is not None:
+            middle.addWidget(self._build_side(self._side))
+        outer.addLayout(middle, 1)
+        outer.addWidget(self._build_button_bar())
+        self._fix_tab_order()
+
+    def _build_header(self) -> QWidget:
+        """The step's heading, its description and the problem list."""
+        step = self.step
         top = QWidget(self)
         top.setObjectName("page_header")
         header = QVBoxLayout(top)
@@ -230,11 +153,10 @@ class WizardPage(QWidget):
         self.problems = ProblemsPanel(top)
         header.addSpacing(em(self, 0.2))
         header.addWidget(self.problems)
-        outer.addWidget(top)
+        return top
 
-        middle = QHBoxLayout()
-        middle.setContentsMargins(0, 0, 0, 0)
-        middle.setSpacing(0)
+    def _build_body(self) -> QScrollArea:
+        """The scrolling body, filled by the page's :meth:`build`."""
         self.scroll_area = QScrollArea(self)
         self.scroll_area.setObjectName("page_scroll")
         self.scroll_area.setWidgetResizable(True)
@@ -250,7 +172,6 @@ class WizardPage(QWidget):
         self.body_layout.setSpacing(em(self, 1))
         self.body.setMaximumWidth(em(self, 86))
         self.scroll_area.setWidget(self.body)
-        middle.addWidget(self.scroll_area, 1)
         self.build()
         self.body_layout.addStretch(1)
         self.roster_notice: Notice | None = None
@@ -260,38 +181,37 @@ class WizardPage(QWidget):
             self.roster_notice.setObjectName("catatan_admin_instansi")
             self.roster_notice.hide()
             self.body_layout.insertWidget(0, self.roster_notice)
-        side = self.side_widget()
-        self._side: QWidget | None = side
-        self._side_scroll: QScrollArea | None = None
-        self._narrow = False
-        if side is not None:
-            holder = QWidget(self)
-            holder.setObjectName("page_side")
-            side_layout = QVBoxLayout(holder)
-            side_layout.setContentsMargins(0, em(self, 0.4), em(self, 1.6), em(self, 1))
-            side_layout.addWidget(side)
-            side_layout.addStretch(1)
-            side_scroll = QScrollArea(self)
-            side_scroll.setObjectName("page_side_scroll")
-            side_scroll.setWidgetResizable(True)
-            side_scroll.setFrameShape(QFrame.Shape.NoFrame)
-            side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            side_scroll.setWidget(holder)
-            side_scroll.setFixedWidth(em(self, 24))
-            middle.addWidget(side_scroll)
-            self._side_layout = side_layout
-            self._side_scroll = side_scroll
-        outer.addLayout(middle, 1)
+        return self.scroll_area
 
+    def _build_side(self, side: QWidget) -> QScrollArea:
+        """The side panel (the eligibility check), scrolling on its own beside the body."""
+        holder = QWidget(self)
+        holder.setObjectName("page_side")
+        side_layout = QVBoxLayout(holder)
+        side_layout.setContentsMargins(0, em(self, 0.4), em(self, 1.6), em(self, 1))
+        side_layout.addWidget(side)
+        side_layout.addStretch(1)
+        side_scroll = QScrollArea(self)
+        side_scroll.setObjectName("page_side_scroll")
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_scroll.setWidget(holder)
+        side_scroll.setFixedWidth(em(self, 24))
+        self._side_layout = side_layout
+        self._side_scroll = side_scroll
+        return side_scroll
+
+    def _build_button_bar(self) -> QFrame:
+        """The portal's buttons of the step, at the foot of the page."""
         bar = QFrame(self)
         bar.setObjectName("page_buttons")
         row = QHBoxLayout(bar)
         row.setContentsMargins(em(self, 1.6), em(self, 0.7), em(self, 1.6), em(self, 0.7))
         row.setSpacing(em(self, 0.6))
         self._add_buttons(row)
-        outer.addWidget(bar)
-        self._fix_tab_order()
+        return bar
 
     def set_narrow(self, narrow: bool) -> None:
         """On a narrow window (150 % scaling) the side panel (the eligibility check) moves

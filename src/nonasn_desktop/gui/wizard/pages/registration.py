@@ -22,24 +22,12 @@ from nonasn_desktop.flow.prefill import RosterMark, roster_entry_index, roster_m
 from nonasn_desktop.gui.messages import confirm, show_error
 from nonasn_desktop.gui.wizard.dialogs import ForgotPasswordDialog
 from nonasn_desktop.gui.wizard.eligibility_panel import EligibilityPanel
-from nonasn_desktop.gui.wizard.fields import (
-    BoolInput,
-    FieldEditor,
-    Mnemonics,
-    Notice,
-    display_value,
-    em,
-    set_role,
-    size_label,
-)
+from nonasn_desktop.gui.wizard.fields import FieldEditor
+from nonasn_desktop.gui.wizard.inputs import BoolInput
+from nonasn_desktop.gui.wizard.look import Mnemonics, Notice, em, set_role, size_label
 from nonasn_desktop.gui.wizard.pages.account import document_findings
-from nonasn_desktop.gui.wizard.pages.base import (
-    WizardPage,
-    card,
-    clear_layout,
-    form_layout,
-    show_mark,
-)
+from nonasn_desktop.gui.wizard.pages.base import WizardPage
+from nonasn_desktop.gui.wizard.pages.parts import card, clear_layout, form_layout, show_mark
 from nonasn_desktop.gui.wizard.pages.summary import (
     account_rows,
     documents_card,
@@ -47,6 +35,7 @@ from nonasn_desktop.gui.wizard.pages.summary import (
     summary_card,
     work_history_card,
 )
+from nonasn_desktop.gui.wizard.values import display_value
 
 CARD_LAYOUTS = (("a4", "Lembar A4"), ("id1", "Kartu ukuran KTP (ID-1)"))
 

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QGridLayout, QLabel, QVBoxLay
 
 from nonasn_desktop.flow.machine import RegistrationFlow
 from nonasn_desktop.gui.wizard.dialogs import ImageBox
-from nonasn_desktop.gui.wizard.fields import display_value, em, set_role, size_label
-from nonasn_desktop.gui.wizard.pages.base import card
+from nonasn_desktop.gui.wizard.look import em, set_role, size_label
+from nonasn_desktop.gui.wizard.pages.parts import card
+from nonasn_desktop.gui.wizard.values import display_value
 from nonasn_desktop.rules.formatting import format_date
 
 

@@ -1,0 +1,93 @@
+"""The recovery key of a data folder encrypted just now, shown once (issue 11).
+
+Shown to the admin whose first start (or sign-in to a folder of an older version) encrypted the
+folder; it is never stored and never shown again, so the dialog offers the A4 sheet for the
+office safe (printing.recovery_sheet) and closes only when the admin says it was written down.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.errors import UserError
+from nonasn_desktop.printing.recovery_sheet import WARNINGS, save_recovery_sheet
+
+from . import file_dialogs, theme
+
+TITLE = "Kunci Pemulihan Folder Data"
+
+
+class RecoveryKeyDialog(QDialog):
+    def __init__(self, ctx: AppContext, recovery_key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._key = recovery_key
+        self.setObjectName("recovery_key_dialog")
+        self.setWindowTitle(TITLE)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(
+            theme.header_banner(TITLE, "Data pribadi di folder ini sekarang terenkripsi")
+        )
+        body = QVBoxLayout()
+        body.setContentsMargins(24, 18, 24, 20)
+        body.setSpacing(12)
+        outer.addLayout(body)
+        body.addWidget(
+            theme.hint_label(
+                "Kunci ini hanya ditampilkan SEKALI INI. Dengan kunci ini folder data dapat "
+                "dibuka bila semua kata sandi hilang (nonasn recover)."
+            )
+        )
+        self.key_label = QLabel(recovery_key)
+        self.key_label.setObjectName("recovery_key")
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(16)
+        font.setBold(True)
+        self.key_label.setFont(font)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        body.addWidget(self.key_label)
+        for warning in WARNINGS:
+            body.addWidget(theme.hint_label(warning))
+        self.status = theme.hint_label("")
+        self.status.setVisible(False)
+        body.addWidget(self.status)
+        self.error = theme.error_label()
+        body.addWidget(self.error)
+        buttons = QHBoxLayout()
+        self.sheet_button = QPushButton("Simpan Lembar A4 (PDF)…")
+        self.sheet_button.clicked.connect(self._save_sheet)
+        self.done_button = theme.primary_button("Sudah Saya Catat")
+        self.done_button.clicked.connect(self.accept)
+        buttons.addWidget(self.sheet_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.done_button)
+        body.addLayout(buttons)
+
+    def _save_sheet(self) -> None:
+        target = file_dialogs.save_file(
+            self,
+            file_dialogs.Kind.PDF,
+            "Simpan lembar kunci pemulihan",
+            "kunci-pemulihan.pdf",
+            "Berkas PDF (*.pdf)",
+        )
+        if target is not None:
+            self.save_sheet_to(target)
+
+    def save_sheet_to(self, path: Path) -> None:
+        """Write the A4 sheet (to print, then delete: the file holds the key)."""
+        try:
+            save_recovery_sheet(self._ctx, self._key, path)
+        except UserError as exc:
+            theme.show_error_text(self.error, str(exc))
+            return
+        self.status.setText(f"Lembar ditulis ke {path}. Cetak, lalu hapus berkasnya.")
+        self.status.setVisible(True)

@@ -1,0 +1,159 @@
+"""The thief test: a copied data folder and backup archive give away nobody without a password.
+
+A field laptop set up from its enrolment file (encrypted at once) and its transfer file give
+away nobody either, and the office still imports that file.
+
+An office of an older version with a few finished demo records (documents included) is
+converted at its admin's sign-in; a backup archive is made. The folder and the archive are
+copied elsewhere, as a thief would. No file, no member of any archive, and nothing a wrong key
+"decrypts" holds any NIK, name or phone number of those records, a JPEG or PDF, or SQLite's
+header. A wrong password is refused and repeated failures are throttled; the right password
+and the recovery key each open the copy.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock
+from helpers.fieldwork import ENROLMENT_PASSPHRASE, OFFICE_PASSPHRASE, enrol_laptop, make_office
+from nonasn_desktop.backup import archive as backup
+from nonasn_desktop.backup import sealed
+from nonasn_desktop.crypto import atrest
+from nonasn_desktop.demo import generate as demo
+from nonasn_desktop.errors import AuthError, FolderLockedError, UserError
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.registration import store as registrations
+from nonasn_desktop.rules.status import RecordStatus
+from nonasn_desktop.startup import encrypt_field_device, open_app, unlock, unlock_with_recovery_key
+from nonasn_desktop.storage.models import Registration
+from nonasn_desktop.transfer.export import export_transfer
+from nonasn_desktop.transfer.merge import import_transfer
+
+RECORDS = 6
+
+
+def _secrets(path: Path, clock: FakeClock) -> list[bytes]:
+    """The office of an older version (plain) and the personal values a thief would want."""
+    with open_app(path, create=True, clock=clock) as ctx:
+        office.initialise(
+            ctx, office_code="3273", office_name="BKD", admin=(ADMIN_USERNAME, ADMIN_PASSWORD)
+        )
+        demo.generate(ctx, RECORDS, RecordStatus.PENDAFTARAN_SELESAI, seed=11)
+        with ctx.db.session() as session:
+            rows = session.execute(
+                select(Registration.nik, Registration.nama, Registration.nomor_hp)
+            ).all()
+    assert len(rows) == RECORDS
+    values: list[bytes] = []
+    for nik, nama, hp in rows:
+        values += [nik.encode(), nama.encode()]
+        if hp:
+            # Stored E.164; the local form a clerk typed too.
+            values += [hp.encode(), ("0" + hp.removeprefix("+62")).encode()]
+    return values
+
+
+def _leaks(data: bytes, secrets: list[bytes]) -> list[str]:
+    found = [s.decode() for s in secrets if s in data]
+    if data.startswith(b"\xff\xd8\xff") or b"JFIF" in data or b"Exif" in data:
+        found.append("JPEG")
+    if b"%PDF" in data:
+        found.append("PDF")
+    if b"SQLite format 3\x00" in data:
+        found.append("SQLite")
+    return found
+
+
+def _everything(root: Path) -> list[tuple[str, bytes]]:
+    """Every file under ``root``, and every member of every ZIP among them."""
+    items: list[tuple[str, bytes]] = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        items.append((str(path.relative_to(root)), data))
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                items += [(f"{path.name}!{n}", archive.read(n)) for n in archive.namelist()]
+    return items
+
+
+def test_a_stolen_folder_and_backup_give_away_nobody(tmp_path: Path, clock: FakeClock) -> None:
+    folder = tmp_path / "data"
+    secrets = _secrets(folder, clock)
+    # The detector works: the folder of the older version gives everything away.
+    plain = set().union(*(_leaks(data, secrets) for _, data in _everything(folder)))
+    assert {"JPEG", "SQLite"} <= plain
+    assert {s.decode() for s in secrets if not s.startswith(b"08")} <= plain
+    converted = unlock(folder, ADMIN_USERNAME, ADMIN_PASSWORD, clock=clock)
+    assert converted.key is not None
+    assert converted.recovery_text is not None
+    with open_app(folder, key=converted.key, clock=clock) as ctx:
+        archive = backup.create_backup(ctx, tmp_path / "cadangan.zip").path
+    # What the thief carries away.
+    loot = tmp_path / "curian"
+    shutil.copytree(folder, loot / "data")
+    shutil.copy2(archive, loot / "cadangan.zip")
+    items = _everything(loot)
+    assert any(name.endswith("cadangan.age") for name, _ in items)
+    assert sum(1 for name, _ in items if "/documents/" in f"/{name}") >= RECORDS
+    for name, data in items:
+        assert not _leaks(data, secrets), name
+    # A wrong key "decrypts" nothing at all.
+    wrong = bytes(32)
+    for name, data in items:
+        if atrest.is_encrypted(data[:64]):
+            for kind in ("document", "backup"):
+                with pytest.raises(UserError):
+                    atrest.decrypt_bytes(data, wrong, kind, where=name)
+    copy = loot / "data"
+    with pytest.raises(FolderLockedError):
+        open_app(copy, clock=clock)
+    for _ in range(4):
+        with pytest.raises(AuthError, match="kata sandi salah"):
+            unlock(copy, ADMIN_USERNAME, "tebak-tebak", clock=clock)
+    with pytest.raises(AuthError, match="dikunci sementara"):
+        unlock(copy, ADMIN_USERNAME, "tebak-tebak", clock=clock)
+    with pytest.raises(AuthError, match="dikunci sementara"):
+        unlock(copy, ADMIN_USERNAME, ADMIN_PASSWORD, clock=clock)
+    clock.advance(minutes=1)
+    by_password = unlock(copy, ADMIN_USERNAME, ADMIN_PASSWORD, clock=clock).key
+    by_recovery = unlock_with_recovery_key(copy, converted.recovery_text, clock=clock)
+    assert by_password == by_recovery == converted.key
+    with open_app(copy, key=by_password, clock=clock) as ctx:
+        assert sum(registrations.count_by_status(ctx).values()) == RECORDS
+    assert sealed.unlock_archive(loot / "cadangan.zip", ADMIN_USERNAME, ADMIN_PASSWORD) == (
+        converted.key
+    )
+
+
+def test_a_lost_field_laptop_and_its_transfer_file_give_away_nobody(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    office_ctx = make_office(tmp_path / "kantor", clock)
+    enrolled = enrol_laptop(office_ctx, tmp_path, clock=clock)
+    enrolled.laptop.close()
+    laptop_key = encrypt_field_device(enrolled.folder).key
+    with open_app(enrolled.folder, key=laptop_key, clock=clock) as laptop:
+        demo.generate(laptop, RECORDS, RecordStatus.PENDAFTARAN_SELESAI, seed=5)
+        with laptop.db.session() as session:
+            rows = session.execute(select(Registration.nik, Registration.nama)).all()
+        sent = export_transfer(laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE)
+    secrets = [value.encode() for row in rows for value in row]
+    loot = tmp_path / "curian"
+    shutil.copytree(enrolled.folder, loot / "laptop")
+    shutil.copy2(sent.file, loot / sent.file.name)
+    for name, data in _everything(loot):
+        assert not _leaks(data, secrets), name
+    with pytest.raises(FolderLockedError):
+        open_app(loot / "laptop", clock=clock)
+    # The office still imports what the laptop sent.
+    imported = import_transfer(
+        office_ctx, sent.file, passphrase=OFFICE_PASSPHRASE, actor=ADMIN_USERNAME
+    )
+    assert imported.added == RECORDS
+    office_ctx.close()
