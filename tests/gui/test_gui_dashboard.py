@@ -395,7 +395,7 @@ def test_a_filter_change_reads_only_the_pages_on_screen(
     # Fitting the Nama column measured up to 1,000 rows (Qt's default), which read every page
     # of a large list from the database on each filter change.
     monkeypatch.setattr(record_model, "PAGE_SIZE", 2)
-    widget = Dashboard(demo_ctx)
+    widget = Dashboard(demo_ctx, actor_for(demo_ctx))
     qtbot.addWidget(widget)
     widget.resize(1300, 330)
     widget.show()
@@ -403,9 +403,9 @@ def test_a_filter_change_reads_only_the_pages_on_screen(
     calls: list[int] = []
     real = records.search
 
-    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int):  # type: ignore[no-untyped-def]
+    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int, *, actor: Actor):  # type: ignore[no-untyped-def]
         calls.append(offset)
-        return real(ctx, query, offset, limit)
+        return real(ctx, query, offset, limit, actor=actor)
 
     monkeypatch.setattr(records, "search", counting)
     widget.refresh()
@@ -427,12 +427,12 @@ def test_opening_before_the_board_is_shown_reads_only_the_first_rows(
     calls: list[int] = []
     real = records.search
 
-    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int):  # type: ignore[no-untyped-def]
+    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int, *, actor: Actor):  # type: ignore[no-untyped-def]
         calls.append(offset)
-        return real(ctx, query, offset, limit)
+        return real(ctx, query, offset, limit, actor=actor)
 
     monkeypatch.setattr(records, "search", counting)
-    widget = Dashboard(demo_ctx)
+    widget = Dashboard(demo_ctx, actor_for(demo_ctx))
     qtbot.addWidget(widget)
     widget.resize(1300, 330)
     widget.refresh()

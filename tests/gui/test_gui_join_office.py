@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from helpers.accounts import FakeClock
+from helpers.accounts import FakeClock, signed_in
 from nonasn_desktop.accounts import users
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.gui.first_start import FirstStartDialog, needs_first_start
@@ -83,7 +83,7 @@ def test_the_first_start_offers_to_join_the_office(
     assert dialog.admin_username == "admin"
     assert not needs_first_start(desk2)
     assert desk2.desk.name == "Meja 2"
-    assert [u.username for u in users.list_users(desk2)] == ["admin"]
+    assert [u.username for u in users.list_users(desk2, actor=signed_in(desk2))] == ["admin"]
 
 
 def test_batal_leaves_the_desk_as_it_was(qtbot: QtBot, desk2: AppContext) -> None:

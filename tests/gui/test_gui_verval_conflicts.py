@@ -12,9 +12,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from helpers.accounts import FakeClock
+from helpers.accounts import FakeClock, actor_for, add_clerk, sign_in, signed_in
 from helpers.conflicts import flag_nik_conflict
-from nonasn_desktop.accounts import users
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.gui.dashboard import Dashboard
@@ -39,11 +38,8 @@ def flagged(tmp_path: Path, clock: FakeClock) -> Iterator[tuple[AppContext, int,
             ctx, office_code="3273", office_name="BKPSDM Kota Bandung",
             admin=("admin", "rahasia123"),
         )  # fmt: skip
-        users.create_user(
-            ctx, username="veri", full_name="Petugas Verval", role=Role.VERIFIKATOR,
-            password="rahasia123", actor="system",
-        )  # fmt: skip
-        demo.generate(ctx, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=41)
+        add_clerk(ctx, "veri", Role.VERIFIKATOR, full_name="Petugas Verval")
+        demo.generate(ctx, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=41, actor=actor_for(ctx))
         with ctx.db.session() as session:
             first, second, _ = session.scalars(select(Registration.id).order_by(Registration.id))
         nik = flag_nik_conflict(ctx, first, second)
@@ -64,7 +60,7 @@ def test_the_queue_marks_both_records_and_approval_is_not_offered(
     qtbot: QtBot, flagged: tuple[AppContext, int, int, str]
 ) -> None:
     ctx, first, second, nik = flagged
-    window = VervalWindow(ctx, users.get_user(ctx, "veri"))
+    window = VervalWindow(ctx, sign_in(ctx, "veri"))
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
@@ -101,8 +97,10 @@ def test_after_settling_only_the_duplicate_stays_marked(
     qtbot: QtBot, flagged: tuple[AppContext, int, int, str]
 ) -> None:
     ctx, first, second, _ = flagged
-    settle_nik_conflict(ctx, first, actor="veri", reason="Data kantor lebih lengkap")
-    window = VervalWindow(ctx, users.get_user(ctx, "veri"))
+    settle_nik_conflict(
+        ctx, first, actor=signed_in(ctx, "veri"), reason="Data kantor lebih lengkap"
+    )
+    window = VervalWindow(ctx, sign_in(ctx, "veri"))
     qtbot.addWidget(window)
     window.show()
     assert "NIK GANDA" not in _entry_text(window, first)[0]
@@ -119,7 +117,7 @@ def test_the_record_list_marks_the_pair(
     qtbot: QtBot, flagged: tuple[AppContext, int, int, str]
 ) -> None:
     ctx, first, second, nik = flagged
-    board = Dashboard(ctx)
+    board = Dashboard(ctx, actor_for(ctx))
     qtbot.addWidget(board)
     board.resize(1300, 700)
     board.refresh()

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from helpers.accounts import FakeClock
-from nonasn_desktop.accounts import users
+from helpers.accounts import FakeClock, add_clerk
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import AuthError, FieldError
 from nonasn_desktop.office import identity as office
@@ -36,10 +35,7 @@ def office_url(tmp_path: Path, clock: FakeClock) -> str:
             ctx, office_code="1771BKD", office_name="BKD Kota Bengkulu",
             admin=("admin", "rahasia123"),
         )  # fmt: skip
-        users.create_user(
-            ctx, username="operator1", full_name="Siti", role=Role.OPERATOR,
-            password="rahasia123", actor="admin",
-        )  # fmt: skip
+        add_clerk(ctx, "operator1", Role.OPERATOR, password="rahasia123", full_name="Siti")
         keys.create_office_key(ctx, PASSPHRASE)
     # As `nonasn init --database-url` leaves it: desk 1 remembers the office database.
     folder = tmp_path / "meja1"

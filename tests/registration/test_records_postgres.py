@@ -170,11 +170,12 @@ def test_the_counts_per_status_are_read_from_the_filters_index(
 
 def test_a_rarer_word_of_the_name_is_found_through_the_trigram_index(pg_ctx: AppContext) -> None:
     query = RecordQuery(text="manu")
-    (plan,) = _plans(pg_ctx, lambda: records.counts_by_status(pg_ctx, query))
+    actor = actor_for(pg_ctx)
+    (plan,) = _plans(pg_ctx, lambda: records.counts_by_status(pg_ctx, query, actor=actor))
     assert "ix_registration_name_words" in plan, plan
-    counts = records.counts_by_status(pg_ctx, query)
-    assert sum(counts.values()) == records.count(pg_ctx, query) == 4000 // 50
-    rows = records.search(pg_ctx, query, 0, 200)
+    counts = records.counts_by_status(pg_ctx, query, actor=actor)
+    assert sum(counts.values()) == records.count(pg_ctx, query, actor=actor) == 4000 // 50
+    rows = records.search(pg_ctx, query, 0, 200, actor=actor)
     assert len(rows) == 80
     assert all((row.nama or "").endswith(" MANURUNG") for row in rows)
 
@@ -185,6 +186,7 @@ def test_the_planner_setting_of_a_name_search_ends_with_its_query(pg_ctx: AppCon
             return str(connection.exec_driver_sql("SHOW random_page_cost").scalar())
 
     default = page_cost()
-    records.counts_by_status(pg_ctx, RecordQuery(text="manu"))
-    records.search(pg_ctx, RecordQuery(text="manu"), 0, 10)
+    actor = actor_for(pg_ctx)
+    records.counts_by_status(pg_ctx, RecordQuery(text="manu"), actor=actor)
+    records.search(pg_ctx, RecordQuery(text="manu"), 0, 10, actor=actor)
     assert page_cost() == default

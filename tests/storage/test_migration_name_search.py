@@ -15,6 +15,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
+from helpers.accounts import actor_for
 from helpers.postgres import fresh_database
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.registration import records
@@ -47,7 +48,8 @@ def database_at_0006() -> Iterator[str]:
 
 def _found(url: str, folder: Path, typed: str) -> set[str]:
     with open_app(folder, create=True, database_url=url) as ctx:
-        return {row.nama or "" for row in records.search(ctx, RecordQuery(text=typed), 0, 100)}
+        rows = records.search(ctx, RecordQuery(text=typed), 0, 100, actor=actor_for(ctx))
+        return {row.nama or "" for row in rows}
 
 
 def test_upgrading_an_office_database_adds_the_index(database_at_0006: str, tmp_path: Path) -> None:

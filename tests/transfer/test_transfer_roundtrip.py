@@ -60,7 +60,7 @@ def _approve_all(ctx: AppContext) -> None:
     for registration_id, flagged in rows:
         if flagged:
             with pytest.raises(ConflictError, match="tidak dapat disetujui: NIK"):
-                decide(ctx, registration_id, RecordStatus.DISETUJUI, actor="admin")
+                decide(ctx, registration_id, RecordStatus.DISETUJUI, actor=office_admin(ctx))
             continue
         decide(
             ctx,

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
+from helpers.accounts import actor_for, add_clerk, signed_in
 from helpers.conflicts import flag_nik_conflict
-from nonasn_desktop.accounts.users import create_user
+from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo.generate import generate
 from nonasn_desktop.errors import ConflictError
@@ -24,16 +25,17 @@ from nonasn_desktop.verval.review import review_queue
 def pair(app_ctx: AppContext) -> tuple[int, int, int]:
     """Three finished, eligible records; the first two flagged as one NIK."""
     initialise(app_ctx, office_code="3273", office_name="BKPSDM Kota Bandung")
-    create_user(
-        app_ctx, username="veri", full_name="Verifikator", role=Role.VERIFIKATOR,
-        password="rahasia123", actor="system",
-    )  # fmt: skip
-    generate(app_ctx, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=11)
+    add_clerk(app_ctx, "veri", Role.VERIFIKATOR)
+    generate(app_ctx, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=11, actor=actor_for(app_ctx))
     with app_ctx.db.session() as session:
         session.execute(update(Registration).values(eligible=True))
         first, second, other = session.scalars(select(Registration.id).order_by(Registration.id))
     flag_nik_conflict(app_ctx, first, second)
     return first, second, other
+
+
+def _veri(ctx: AppContext) -> Actor:
+    return signed_in(ctx, "veri")
 
 
 def _status(ctx: AppContext, registration_id: int) -> RecordStatus:
@@ -49,14 +51,14 @@ def test_neither_record_of_an_unsettled_pair_can_be_approved(
     first, second, other = pair
     for registration_id, partner in ((first, second), (second, first)):
         with pytest.raises(ConflictError) as refused:
-            decide(app_ctx, registration_id, RecordStatus.DISETUJUI, actor="veri")
+            decide(app_ctx, registration_id, RecordStatus.DISETUJUI, actor=_veri(app_ctx))
         message = str(refused.value)
         assert message.startswith("Data ini tidak dapat disetujui: NIK ")
         assert f"pendaftaran nomor {partner}" in message
         assert "Data › NIK Ganda" in message
         assert _status(app_ctx, registration_id) is RecordStatus.PENDAFTARAN_SELESAI
     # The record outside the pair is approved as always.
-    decide(app_ctx, other, RecordStatus.DISETUJUI, actor="veri")
+    decide(app_ctx, other, RecordStatus.DISETUJUI, actor=_veri(app_ctx))
     assert _status(app_ctx, other) is RecordStatus.DISETUJUI
 
 
@@ -64,15 +66,15 @@ def test_after_settling_the_kept_one_is_approved_and_the_duplicate_never(
     app_ctx: AppContext, pair: tuple[int, int, int]
 ) -> None:
     first, second, _ = pair
-    settle_nik_conflict(app_ctx, second, actor="veri", reason="Data lapangan lebih lengkap")
+    settle_nik_conflict(app_ctx, second, actor=_veri(app_ctx), reason="Data lapangan lebih lengkap")
     with pytest.raises(ConflictError, match="duplikatnya") as refused:
-        decide(app_ctx, first, RecordStatus.DISETUJUI, actor="veri")
+        decide(app_ctx, first, RecordStatus.DISETUJUI, actor=_veri(app_ctx))
     assert "Tolak data ini" in str(refused.value)
-    decide(app_ctx, second, RecordStatus.DISETUJUI, actor="veri")
+    decide(app_ctx, second, RecordStatus.DISETUJUI, actor=_veri(app_ctx))
     assert _status(app_ctx, second) is RecordStatus.DISETUJUI
     # The verifier rejects the duplicate: allowed, with a reason as always.
     decide(
-        app_ctx, first, RecordStatus.DITOLAK, actor="veri",
+        app_ctx, first, RecordStatus.DITOLAK, actor=_veri(app_ctx),
         reason="Duplikat NIK; data lapangan yang dipertahankan.",
     )  # fmt: skip
     assert _status(app_ctx, first) is RecordStatus.DITOLAK
@@ -83,7 +85,7 @@ def test_a_flagged_record_can_still_be_sent_back_for_correction(
 ) -> None:
     first, _, _ = pair
     decide(
-        app_ctx, first, RecordStatus.PERLU_PERBAIKAN, actor="veri",
+        app_ctx, first, RecordStatus.PERLU_PERBAIKAN, actor=_veri(app_ctx),
         reason="NIK pada KTP tidak terbaca jelas.", fields=["nik"],
     )  # fmt: skip
     assert _status(app_ctx, first) is RecordStatus.PERLU_PERBAIKAN
@@ -91,18 +93,18 @@ def test_a_flagged_record_can_still_be_sent_back_for_correction(
 
 def test_the_marks_of_the_queue(app_ctx: AppContext, pair: tuple[int, int, int]) -> None:
     first, second, other = pair
-    queued = [item.id for item in review_queue(app_ctx)]
-    marks = conflict_marks(app_ctx, queued)
+    queued = [item.id for item in review_queue(app_ctx, actor=_veri(app_ctx))]
+    marks = conflict_marks(app_ctx, queued, actor=_veri(app_ctx))
     assert set(marks) == {first, second}
     assert marks[first].nik == marks[second].nik
     assert len(marks[first].nik) == 16
     assert (marks[first].partner_id, marks[second].partner_id) == (second, first)
     assert not marks[first].duplicate
     assert marks[first].label == "NIK ganda"
-    assert conflict_marks(app_ctx, [other]) == {}
-    assert conflict_marks(app_ctx, []) == {}
-    settle_nik_conflict(app_ctx, second, actor="veri", reason="Data lapangan lebih lengkap")
-    after = conflict_marks(app_ctx, queued)
+    assert conflict_marks(app_ctx, [other], actor=_veri(app_ctx)) == {}
+    assert conflict_marks(app_ctx, [], actor=_veri(app_ctx)) == {}
+    settle_nik_conflict(app_ctx, second, actor=_veri(app_ctx), reason="Data lapangan lebih lengkap")
+    after = conflict_marks(app_ctx, queued, actor=_veri(app_ctx))
     assert set(after) == {first}
     assert after[first].duplicate
     assert after[first].label == "NIK ganda (duplikat)"
