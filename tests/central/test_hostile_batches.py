@@ -44,7 +44,11 @@ def test_a_key_filed_for_one_office_whose_comment_names_another_is_refused(
     def as_1771bkd(manifest: dict[str, Any]) -> None:
         manifest["office_code"] = "1771BKD"
 
-    path = tampered(batch_a, tmp_path / "in", manifest=as_1771bkd)
+    def numbered_by_1771bkd(record: dict[str, Any]) -> None:
+        account = record["account"]
+        account["account_number"] = account["account_number"].replace("3273-", "1771BKD-", 1)
+
+    path = tampered(batch_a, tmp_path / "in", manifest=as_1771bkd, every_record=numbered_by_1771bkd)
     trust = tmp_path / "trust"
     trust.mkdir()
     public = batch_a.key.public_key(fmt.public_key_comment("1771BKD", "BKD Dumai", "X"))

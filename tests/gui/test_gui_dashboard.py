@@ -387,3 +387,57 @@ def test_times_are_shown_on_the_office_clock_whatever_the_laptops_zone() -> None
     wib = office_zone("3273")
     assert format_timestamp(moment, wib) == "05-12-2026 22:06"
     assert format_timestamp(moment, office_zone("9171")) == "06-12-2026 00:06"
+
+
+def test_a_filter_change_reads_only_the_pages_on_screen(
+    qtbot: QtBot, demo_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Fitting the Nama column measured up to 1,000 rows (Qt's default), which read every page
+    # of a large list from the database on each filter change.
+    monkeypatch.setattr(record_model, "PAGE_SIZE", 2)
+    widget = Dashboard(demo_ctx, actor_for(demo_ctx))
+    qtbot.addWidget(widget)
+    widget.resize(1300, 330)
+    widget.show()
+    qtbot.waitExposed(widget)
+    calls: list[int] = []
+    real = records.search
+
+    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int, *, actor: Actor):  # type: ignore[no-untyped-def]
+        calls.append(offset)
+        return real(ctx, query, offset, limit, actor=actor)
+
+    monkeypatch.setattr(records, "search", counting)
+    widget.refresh()
+    visible = widget.view.verticalHeader().visualIndexAt(widget.view.viewport().height() - 1)
+    assert 0 < visible < 16
+    assert widget.model.rowCount() == 18
+    assert calls
+    assert max(calls) <= visible
+
+
+def test_opening_before_the_board_is_shown_reads_only_the_first_rows(
+    qtbot: QtBot, demo_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # While the view is hidden Qt treats every row as "visible" when measuring: the list was
+    # read to its end (100,000 rows) before the window appeared. Tall rows: a screenful is a
+    # few of the 18.
+    monkeypatch.setattr(record_model, "PAGE_SIZE", 1)
+    monkeypatch.setattr(dashboard_module, "ROW_HEIGHT", 150)
+    calls: list[int] = []
+    real = records.search
+
+    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int, *, actor: Actor):  # type: ignore[no-untyped-def]
+        calls.append(offset)
+        return real(ctx, query, offset, limit, actor=actor)
+
+    monkeypatch.setattr(records, "search", counting)
+    widget = Dashboard(demo_ctx, actor_for(demo_ctx))
+    qtbot.addWidget(widget)
+    widget.resize(1300, 330)
+    widget.refresh()
+    assert not widget.isVisible()
+    assert widget.model.rowCount() == 18
+    rows_measured = widget.view.horizontalHeader().resizeContentsPrecision()
+    assert 0 < rows_measured < 10
+    assert max(calls) < rows_measured

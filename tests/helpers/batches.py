@@ -214,16 +214,22 @@ def tampered(
     *,
     record: Callable[[dict[str, Any]], None] | None = None,
     manifest: Callable[[dict[str, Any]], None] | None = None,
+    every_record: Callable[[dict[str, Any]], None] | None = None,
 ) -> Path:
     """A plain copy of ``batch`` whose first record and manifest were changed by the callbacks,
     re-hashed and signed again with the office's own key: what a trusted office sending hostile
-    values produces (every check before the values themselves passes)."""
+    values produces (every check before the values themselves passes). ``every_record`` changes
+    each record (after ``record`` for the first)."""
     members = read_members(batch.plain.file)
-    if record is not None:
+    if record is not None or every_record is not None:
         lines = members[fmt.RECORDS_MEMBER].splitlines()
-        first = json.loads(lines[0])
-        record(first)
-        lines[0] = json.dumps(first).encode()
+        for index, line in enumerate(lines):
+            changed = json.loads(line)
+            if index == 0 and record is not None:
+                record(changed)
+            if every_record is not None:
+                every_record(changed)
+            lines[index] = json.dumps(changed).encode()
         members[fmt.RECORDS_MEMBER] = b"\n".join(lines) + b"\n"
     data = json.loads(members[fmt.MANIFEST_MEMBER])
     if manifest is not None:

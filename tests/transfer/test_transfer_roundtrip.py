@@ -25,6 +25,7 @@ from nonasn_desktop.central.trust import TrustStore
 from nonasn_desktop.central.verify import open_batch
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo.generate import generate
+from nonasn_desktop.errors import ConflictError
 from nonasn_desktop.office import keys
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.storage.models import AuditLog, Registration
@@ -49,15 +50,18 @@ def enrolled(office: AppContext, tmp_path: Path, clock: FakeClock) -> Iterator[E
 
 
 def _approve_all(ctx: AppContext) -> None:
+    """Approve every finished record; a flagged one ("NIK ganda") is refused, and skipped."""
     with ctx.db.session() as session:
-        ids = list(
-            session.scalars(
-                select(Registration.id).where(
-                    Registration.status == RecordStatus.PENDAFTARAN_SELESAI
-                )
+        rows = session.execute(
+            select(Registration.id, Registration.nik_conflict).where(
+                Registration.status == RecordStatus.PENDAFTARAN_SELESAI
             )
-        )
-    for registration_id in ids:
+        ).all()
+    for registration_id, flagged in rows:
+        if flagged:
+            with pytest.raises(ConflictError, match="tidak dapat disetujui: NIK"):
+                decide(ctx, registration_id, RecordStatus.DISETUJUI, actor=office_admin(ctx))
+            continue
         decide(
             ctx,
             registration_id,

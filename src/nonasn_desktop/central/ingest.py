@@ -13,7 +13,10 @@ known batch id is refused. A NIK that is already in another batch (from the same
 office) is loaded and reported as a conflict: the same person registered twice is a question
 for the centre to settle, and both records are evidence.
 
-Two things are refused outright, because loading them would make the central table say
+Verification refuses a batch carrying an account number its office cannot have made (another
+office's, or not an account number of the format at all): every number an office sends is
+``<office>-…`` (``central.verify``, ``format.account_number_problem``). Two more things are
+refused outright while loading, because loading them would make the central table say
 something false rather than something doubtful:
 
 - a batch that claims an (office, sequence number) already loaded with other contents: an

@@ -15,8 +15,10 @@ Order (docs/batch-format.md, "Verification order"):
 7. the manifest: format and schema version, and batch id, office, sequence, record count and
    creation time equal to the signed trusted comment;
 8. the SHA-256 and size of every member;
-9. every record's shape (schema), one record per NIK and per account number, and every
-   document a record names is in the container with the same hash and size.
+9. every record's shape (schema), one record per NIK and per account number, every account
+   number one of the batch's office (made at the office or on one of its field laptops:
+   ``format.account_number_problem``), and every document a record names is in the container
+   with the same hash and size.
 
 The file is opened once and every check reads that same open file.
 """
@@ -135,6 +137,50 @@ def _bad(path: Path, what: str) -> BatchFormatError:
     )
 
 
+# How many foreign account numbers a refusal names (the rest are counted).
+MAX_NAMED_ACCOUNTS = 5
+
+
+class ForeignAccountError(BatchFormatError):
+    """Account numbers that are not the batch's office's: refused, the file loads nothing."""
+
+
+class _ForeignAccounts:
+    """Collects the account numbers of a batch that its office cannot have made.
+
+    All records are read before the refusal, so it names the first few and counts the rest:
+    a batch carrying another office's numbers (a desk set up with the wrong office code, a
+    copied database, a forged file) is then seen as what it is, not one record at a time.
+    """
+
+    def __init__(self, office_code: str) -> None:
+        self.office_code = office_code
+        self.named: list[str] = []
+        self.count = 0
+
+    def check(self, number: int, account: str) -> None:
+        if fmt.account_number_problem(account, self.office_code) is None:
+            return
+        self.count += 1
+        if len(self.named) < MAX_NAMED_ACCOUNTS:
+            self.named.append(f"{account} (data ke-{number})")
+
+    def refuse(self, path: Path) -> None:
+        if not self.count:
+            return
+        more = self.count - len(self.named)
+        rest = f" dan {more} lainnya" if more else ""
+        office = self.office_code
+        raise ForeignAccountError(
+            f"Batch {path.name} dari kantor {office} memuat {self.count} nomor akun yang "
+            f"bukan milik kantor itu: {', '.join(self.named)}{rest}; berkas tidak dimuat.",
+            hint=f"Nomor akun kantor {office} berbentuk {office}-TAHUN-NNNNNN (dibuat di "
+            f"kantor) atau {office}-Lnn-TAHUN-NNNNNN (dibuat di perangkat lapangannya). Minta "
+            "kantor pengirim memeriksa meja atau perangkat yang membuat nomor itu, lalu "
+            "mengirim batch yang benar.",
+        )
+
+
 class BatchContents:
     """An open batch whose every layer has been checked (see the module's docstring)."""
 
@@ -249,6 +295,7 @@ class BatchContents:
         digest = hashlib.sha256()
         niks: set[str] = set()
         accounts: set[str] = set()
+        foreign = _ForeignAccounts(self.manifest.office_code)
         with self._open(fmt.RECORDS_MEMBER) as raw:
             for number, line in enumerate(self._guarded_lines(raw, digest), start=1):
                 try:
@@ -265,6 +312,7 @@ class BatchContents:
                     raise _bad(path, f"data ke-{number}: NIK atau nomor akun ganda dalam batch")
                 niks.add(nik)
                 accounts.add(account)
+                foreign.check(number, account)
                 for document in fmt.document_references(record):
                     listed = self._members.get(document["member"])
                     if (
@@ -278,6 +326,7 @@ class BatchContents:
                 yield record
         if digest.hexdigest() != member.sha256:
             raise _bad(path, f"hash {fmt.RECORDS_MEMBER} tidak cocok dengan manifest")
+        foreign.refuse(path)
 
     def _guarded_lines(self, raw: IO[bytes], digest: Any) -> Iterator[bytes]:
         lines = _lines(raw, digest)

@@ -349,6 +349,10 @@ class Dashboard(QWidget):
             for column in range(self.model.columnCount())
             if column != COL_NAMA and not header.isSectionHidden(column)
         )
+        # Measure as many rows as the screen shows: by default Qt measures 1,000 (five pages
+        # read from the database on every filter change), and with 0 ("the visible ones") it
+        # measures every row while the view is hidden (100,000 rows read on opening).
+        header.setResizeContentsPrecision(self.view.viewport().height() // ROW_HEIGHT + 1)
         want = max(
             self.view.sizeHintForColumn(COL_NAMA) + CELL_AIR,
             header.sectionSizeFromContents(COL_NAMA).width(),

@@ -26,9 +26,9 @@ from nonasn_desktop.accounts import users
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import FieldError, UserError
 from nonasn_desktop.office import identity as office
-from nonasn_desktop.office import keys
+from nonasn_desktop.office import joining, keys
 
-from . import theme
+from . import join_office, theme
 from .responsive import FittingScrollArea, fit_to_screen
 
 # Fields this wide keep the two boxes side by side on a 911-pixel screen (150 % scaling).
@@ -36,7 +36,10 @@ FIELD_WIDTH = 220
 
 
 def needs_first_start(ctx: AppContext) -> bool:
-    """True while the folder has no office or no active admin to manage it."""
+    """True while the folder has no office or no active admin to manage it, or the desk has
+    yet to join the office database it was pointed at (gui/join_office.py)."""
+    if joining.joining_offer(ctx) is not None:
+        return True
     if office.get_office(ctx) is None:
         return True
     return not users.has_active_admin(ctx)
@@ -68,6 +71,11 @@ class FirstStartDialog(QDialog):
         self._existing = office.get_office(ctx)
         self._needs_key = keys.get_key_info(ctx) is None
         self._admin_created: str | None = None
+        offer = joining.joining_offer(ctx)
+        if offer is not None:
+            # An office database already set up: this desk joins it, no second office.
+            self.join_panel = join_office.attach(self, ctx, offer)
+            return
         self._build()
 
     def _build(self) -> None:

@@ -62,6 +62,13 @@ SORTS: dict[int, tuple[RecordOrder, RecordOrder]] = {
     COL_UPDATED: (RecordOrder.TERLAMA, RecordOrder.TERBARU),
 }
 EMPTY = "—"
+# A record flagged by a transfer import: its NIK is also on another record (verval.conflicts).
+CONFLICT_MARK = "NIK ganda"
+CONFLICT_TIP = (
+    "NIK ganda: NIK ini juga terdaftar pada pendaftaran lain (dari perangkat lapangan). "
+    "Data ini tidak dapat disetujui sampai verifikator memilih yang dipertahankan lewat "
+    "Data › NIK Ganda…; duplikatnya tidak pernah diekspor."
+)
 _ROLES = frozenset(
     {
         Qt.ItemDataRole.DisplayRole,
@@ -253,6 +260,8 @@ class RecordTableModel(QAbstractTableModel):
                 return QColor(theme.ERROR)
             if column == COL_ELIGIBLE and item.eligible:
                 return QColor(theme.OK)
+            if column in (COL_NIK, COL_NAMA) and item.nik_conflict:
+                return QColor(theme.ERROR)
             if column in (COL_NIK, COL_NAMA) and not (item.nik or item.nama):
                 return QColor(theme.MUTED)
             return None
@@ -264,9 +273,10 @@ class RecordTableModel(QAbstractTableModel):
 
     def _display(self, item: RecordRow, column: int) -> str:
         if column == COL_NIK:
-            return item.nik or "(belum diisi)"
+            return item.nik or item.conflict_nik or "(belum diisi)"
         if column == COL_NAMA:
-            return item.nama or "(belum diisi)"
+            name = item.nama or "(belum diisi)"
+            return f"{name}  · {CONFLICT_MARK}" if item.nik_conflict else name
         if column == COL_UNIT:
             return item.unit_kerja or EMPTY
         if column == COL_STATUS:
@@ -297,6 +307,8 @@ class RecordTableModel(QAbstractTableModel):
             return "Tidak memenuhi syarat (TMS):\n" + "\n".join(lines)
         if column == COL_STEP:
             return f"Langkah {item.current_step} dari {self._steps}"
+        if column in (COL_NIK, COL_NAMA) and item.nik_conflict:
+            return CONFLICT_TIP
         if column in (COL_NIK, COL_NAMA) and not (item.nik or item.nama):
             return "Isian identitas pada draf ini belum lengkap atau belum sah."
         return None

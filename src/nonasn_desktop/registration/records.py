@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, String, and_, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, String, and_, func, or_, select, text, type_coerce
+from sqlalchemy.orm import Session
 
 from nonasn_desktop.accounts.authz import Actor, require
 from nonasn_desktop.core.context import AppContext
@@ -234,6 +235,23 @@ def _postgresql_conditions(query: RecordQuery) -> list[ColumnElement[bool]]:
     return conditions
 
 
+# Planner cost of reading a table page out of order, for name searches on PostgreSQL only.
+# The default (4) prices every page as a disk seek; the rows a word of the name matches (found
+# by the trigram index of migration 0007) lie scattered over the table, so at 4 the planner
+# prefers testing the pattern on all 100,000 entries of the name index (26 ms) to reading the
+# 3,500 matching rows (6 ms). An office database (about 120 MB per 100,000 records) stays in
+# the server's memory, where a scattered page costs little more than the next one: 1.1, the
+# usual value for SSDs. SET LOCAL keeps it to the transaction of that one query.
+_NAME_SEARCH_PAGE_COST = "1.1"
+
+
+def _plan_for(session: Session, query: RecordQuery) -> None:
+    """Tell PostgreSQL's planner, for this transaction, what a name search reads."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql and parse_search_text(query.text).kind == "name":
+        session.execute(text(f"SET LOCAL random_page_cost = {_NAME_SEARCH_PAGE_COST}"))
+
+
 def _ordering(order: RecordOrder, *, filtered: bool, postgresql: bool = False) -> Sequence[Any]:
     """ORDER BY terms. ``filtered``: the query has conditions.
 
@@ -279,6 +297,8 @@ _ROW_COLUMNS = (
     Registration.failed_criteria,
     Registration.account_number,
     Registration.updated_at,
+    Registration.nik_conflict,
+    Registration.conflict_nik,
 )
 
 
@@ -303,6 +323,7 @@ def search(
     statement = select(*_ROW_COLUMNS).where(Registration.id.in_(page_ids)).order_by(*ordering)
     with ctx.db.session() as session:
         require(session, ctx, actor, Permission.RECORD_LIST)
+        _plan_for(session, query)
         rows = session.execute(statement).all()
     return [RecordRow.of(row) for row in rows]
 
@@ -315,6 +336,7 @@ def count(ctx: AppContext, query: RecordQuery, *, actor: Actor) -> int:
     statement = select(func.count()).select_from(Registration).where(*conditions)
     with ctx.db.session() as session:
         require(session, ctx, actor, Permission.RECORD_LIST)
+        _plan_for(session, query)
         return session.scalar(statement) or 0
 
 
@@ -328,6 +350,7 @@ def counts_by_status(
     counts = dict.fromkeys(statuses, 0)
     with ctx.db.session() as session:
         require(session, ctx, actor, Permission.RECORD_LIST)
+        _plan_for(session, query)
         if not conditions or postgresql:
             # Everything: grouping walks the status index alone. PostgreSQL, filtered: its
             # index for each filter carries the status (migration 0005), so one grouped scan

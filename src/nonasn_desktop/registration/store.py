@@ -548,6 +548,10 @@ class RecordRow:
     failed_criteria: str | None
     account_number: str | None
     updated_at: dt.datetime
+    # Flagged "NIK ganda" by a transfer import (verval.conflicts); the second holder of the NIK
+    # keeps it in ``conflict_nik`` (``nik`` is then None).
+    nik_conflict: bool = False
+    conflict_nik: str | None = None
 
     @classmethod
     def of(cls, row: Any) -> RecordRow:
@@ -563,6 +567,8 @@ class RecordRow:
             failed_criteria=row.failed_criteria,
             account_number=row.account_number,
             updated_at=row.updated_at,
+            nik_conflict=bool(row.nik_conflict),
+            conflict_nik=row.conflict_nik,
         )
 
 

@@ -8,13 +8,19 @@ screen that lays them out in two columns. :func:`settle_nik_conflict` keeps one:
 NIK from then on and is no longer flagged (so it can be approved and exported); the other
 stays flagged, pointing at the kept one, and is never exported (the verifier rejects it as the
 duplicate, or the clerks merge what it adds by hand). Nothing either clerk typed is removed.
+
+Until then neither record of a pair can be approved, and the duplicate never can
+(:func:`refuse_approval`, called by the verval decision); :func:`conflict_marks` tells the
+verval queue and the record list which records to mark.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from nonasn_desktop.accounts.authz import Actor, require
 from nonasn_desktop.core import audit
@@ -44,6 +50,110 @@ class ConflictPair:
     left_origin: str
     right_origin: str
     differences: tuple[Difference, ...]
+
+
+@dataclass(frozen=True)
+class ConflictMark:
+    """Why a record is marked "NIK ganda" in the queue and the list."""
+
+    registration_id: int
+    nik: str
+    # The other record of the pair (None if it no longer exists).
+    partner_id: int | None
+    partner_nama: str | None
+    # True: the verifier kept the partner, this one is the duplicate; False: not settled yet.
+    duplicate: bool
+
+    @property
+    def label(self) -> str:
+        return "NIK ganda (duplikat)" if self.duplicate else "NIK ganda"
+
+    @property
+    def problem(self) -> str:
+        partner = _partner_text(self.partner_id, self.partner_nama)
+        if self.duplicate:
+            return (
+                f"NIK {self.nik} dipegang oleh {partner}, yang dipertahankan saat NIK ganda "
+                "diselesaikan; data ini duplikatnya dan tidak akan diekspor."
+            )
+        return f"NIK {self.nik} juga terdaftar pada {partner}."
+
+    @property
+    def advice(self) -> str:
+        if self.duplicate:
+            return (
+                "Tolak data ini, atau salin isian yang masih diperlukan ke pendaftaran yang "
+                "dipertahankan."
+            )
+        return (
+            "Selesaikan dulu lewat Data › NIK Ganda… (pilih pendaftaran yang dipertahankan) "
+            "sebelum menyetujui."
+        )
+
+    @property
+    def explanation(self) -> str:
+        """What the mark means and what to do, in the verifier's words."""
+        return f"{self.problem} {self.advice}"
+
+
+def _partner_text(partner_id: int | None, nama: str | None) -> str:
+    if partner_id is None:
+        return "pendaftaran lain"
+    return f"pendaftaran nomor {partner_id} ({nama or 'tanpa nama'})"
+
+
+def _marks(session: Session, rows: Iterable[Registration]) -> dict[int, ConflictMark]:
+    flagged = [row for row in rows if row.nik_conflict]
+    partner_ids = {row.nik_conflict_with for row in flagged if row.nik_conflict_with is not None}
+    partners: dict[int, tuple[str | None, bool]] = {}
+    if partner_ids:
+        found = session.execute(
+            select(Registration.id, Registration.nama, Registration.nik_conflict).where(
+                Registration.id.in_(partner_ids)
+            )
+        )
+        for partner_id, nama, partner_flag in found:
+            partners[partner_id] = (nama, bool(partner_flag))
+    marks: dict[int, ConflictMark] = {}
+    for row in flagged:
+        partner = partners.get(row.nik_conflict_with) if row.nik_conflict_with else None
+        marks[row.id] = ConflictMark(
+            registration_id=row.id,
+            nik=row.nik or row.conflict_nik or "",
+            partner_id=row.nik_conflict_with if partner is not None else None,
+            partner_nama=partner[0] if partner is not None else None,
+            # Settled: the partner holds the NIK and is no longer flagged.
+            duplicate=partner is not None and not partner[1],
+        )
+    return marks
+
+
+def conflict_marks(
+    ctx: AppContext, registration_ids: Iterable[int], *, actor: Actor
+) -> dict[int, ConflictMark]:
+    """The "NIK ganda" marks of those records that carry one (by id; others are absent)."""
+    ids = set(registration_ids)
+    if not ids:
+        return {}
+    with ctx.db.session() as session:
+        require(session, ctx, actor, Permission.VERVAL_REVIEW)
+        rows = session.scalars(
+            select(Registration).where(
+                Registration.id.in_(ids), Registration.nik_conflict.is_(True)
+            )
+        ).all()
+        return _marks(session, rows)
+
+
+def refuse_approval(session: Session, row: Registration) -> None:
+    """Raise ConflictError when ``row`` is flagged: one of an unsettled pair or the duplicate.
+
+    The rule of the verval decision (verval.decisions.decide): a flagged record is never
+    approved, whatever screen or command asks.
+    """
+    mark = _marks(session, [row]).get(row.id)
+    if mark is not None:
+        raise ConflictError(f"Data ini tidak dapat disetujui: {mark.problem}", hint=mark.advice)
 
 
 def _origin(code: str | None, devices: dict[str, str]) -> str:

@@ -20,6 +20,7 @@ from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.status import RecordStatus, can_move
 from nonasn_desktop.storage import jsontext
 from nonasn_desktop.storage.models import Registration
+from nonasn_desktop.verval import conflicts
 
 DECISIONS = (RecordStatus.DISETUJUI, RecordStatus.PERLU_PERBAIKAN, RecordStatus.DITOLAK)
 MIN_REASON_LENGTH = 10
@@ -51,6 +52,8 @@ def decide(
                 f"Pendaftaran berstatus {current.label} tidak dapat diputuskan; hanya yang "
                 "berstatus Pendaftaran Selesai."
             )
+        if decision is RecordStatus.DISETUJUI:
+            conflicts.refuse_approval(active, row)
         _require_reason(decision, reason, tms=row.eligible is False, fields=fields, ctx=ctx)
         now = ctx.now()
         row.status = decision

@@ -5,7 +5,9 @@ middle, its documents (zoomable pictures, PDF pages) on the right, and the decis
 "Disetujui", "Perlu Perbaikan" (a reason and the fields or documents to correct) or "Ditolak"
 (a reason). Approving a record that does not meet the criteria (TMS) needs a written reason
 too. Every decision goes through ``verval.decisions.decide``, which checks the rules and writes
-the audit log.
+the audit log. A record flagged "NIK ganda" (its NIK also on another record, from a field
+laptop's transfer) is marked in the queue and cannot be approved until the pair is settled
+(Data › NIK Ganda…); the duplicate of a settled pair never can.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from nonasn_desktop.gui.verval.common import CROSS, LABEL_WIDTH, TICK, clear_lay
 from nonasn_desktop.gui.verval.viewer import DocumentViewer
 from nonasn_desktop.rules.formatting import format_date
 from nonasn_desktop.rules.status import RecordStatus
+from nonasn_desktop.verval import conflicts as verval_conflicts
 from nonasn_desktop.verval import decisions as verval
 from nonasn_desktop.verval import review as verval_review
 from nonasn_desktop.verval.review import QueueItem, Review
@@ -65,6 +68,7 @@ class VervalWindow(QWidget):
         self._user = user
         self._review: Review | None = None
         self._queue: list[QueueItem] = []
+        self._marks: dict[int, verval_conflicts.ConflictMark] = {}
         self._choices = verval_review.correction_choices(ctx)
         self.setObjectName("verval_window")
         self.setWindowTitle("Verifikasi dan Validasi (Verval) — Pendataan Non-ASN")
@@ -222,8 +226,13 @@ class VervalWindow(QWidget):
         self.tms_warning.setWordWrap(True)
         self.tms_warning.setVisible(False)
         grid.addWidget(self.tms_warning, 2, 0, 1, 3)
+        self.conflict_warning = QLabel()
+        self.conflict_warning.setObjectName("error")
+        self.conflict_warning.setWordWrap(True)
+        self.conflict_warning.setVisible(False)
+        grid.addWidget(self.conflict_warning, 3, 0, 1, 3)
         self.error = theme.error_label()
-        grid.addWidget(self.error, 3, 0, 1, 3)
+        grid.addWidget(self.error, 4, 0, 1, 3)
 
         buttons = QHBoxLayout()
         self.identity_hint = theme.hint_label(
@@ -235,7 +244,7 @@ class VervalWindow(QWidget):
         self.save_button.setObjectName("save_decision")
         self.save_button.clicked.connect(self.submit)
         buttons.addWidget(self.save_button)
-        grid.addLayout(buttons, 4, 0, 1, 3)
+        grid.addLayout(buttons, 5, 0, 1, 3)
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(2, 2)
         self.decision_box = box
@@ -248,21 +257,13 @@ class VervalWindow(QWidget):
         """Read the queue again, keeping the selected record when it is still waiting."""
         current = self._review.id if self._review is not None else None
         self._queue = verval_review.review_queue(self._ctx, actor=self._user.actor)
+        self._marks = verval_conflicts.conflict_marks(
+            self._ctx, (i.id for i in self._queue), actor=self._user.actor
+        )
         self.queue_list.blockSignals(True)
         self.queue_list.clear()
         for item in self._queue:
-            flag = "  ·  TMS" if item.eligible is False else ""
-            done = format_date(item.completed_at.date()) if item.completed_at else "-"
-            text = (
-                f"{item.nama or '(tanpa nama)'}{flag}\n"
-                f"NIK {item.nik or '-'}\n{item.unit_kerja or '-'} · selesai {done}"
-            )
-            entry = QListWidgetItem(text)
-            entry.setData(Qt.ItemDataRole.UserRole, item.id)
-            if item.eligible is False:
-                entry.setForeground(Qt.GlobalColor.darkRed)
-                entry.setToolTip(f"Tidak Memenuhi Syarat: {item.failed_criteria or '-'}")
-            self.queue_list.addItem(entry)
+            self.queue_list.addItem(self._queue_entry(item, self._marks.get(item.id)))
         self.queue_list.blockSignals(False)
         count = len(self._queue)
         self.queue_count.setText(
@@ -274,6 +275,34 @@ class VervalWindow(QWidget):
         self.queue_list.setCurrentRow(row)
         self.queue_list.blockSignals(False)
         self._queue_row_changed(row)
+
+    @staticmethod
+    def _queue_entry(
+        item: QueueItem, mark: verval_conflicts.ConflictMark | None
+    ) -> QListWidgetItem:
+        flags = []
+        if mark is not None:
+            flags.append(mark.label.upper())
+        if item.eligible is False:
+            flags.append("TMS")
+        done = format_date(item.completed_at.date()) if item.completed_at else "-"
+        # The second holder of a NIK keeps it aside (conflict_nik): the mark knows it.
+        nik = item.nik or (mark.nik if mark is not None else None)
+        text = (
+            f"{item.nama or '(tanpa nama)'}{''.join(f'  ·  {flag}' for flag in flags)}\n"
+            f"NIK {nik or '-'}\n{item.unit_kerja or '-'} · selesai {done}"
+        )
+        entry = QListWidgetItem(text)
+        entry.setData(Qt.ItemDataRole.UserRole, item.id)
+        tips = []
+        if mark is not None:
+            tips.append(mark.explanation)
+        if item.eligible is False:
+            tips.append(f"Tidak Memenuhi Syarat: {item.failed_criteria or '-'}")
+        if tips:
+            entry.setForeground(Qt.GlobalColor.darkRed)
+            entry.setToolTip("\n".join(tips))
+        return entry
 
     def select_record(self, registration_id: int) -> None:
         for row in range(self.queue_list.count()):
@@ -303,6 +332,12 @@ class VervalWindow(QWidget):
         clear_layout(self.record_layout)
         self._reset_decision()
         self.decision_box.setEnabled(review is not None)
+        mark = self._marks.get(review.id) if review is not None else None
+        self.conflict_warning.setVisible(mark is not None)
+        self.conflict_warning.setText(f"{mark.label}: {mark.explanation}" if mark else "")
+        approve = self.decision_buttons[RecordStatus.DISETUJUI]
+        approve.setEnabled(mark is None)
+        approve.setToolTip("Data ber-NIK ganda tidak dapat disetujui." if mark else "")
         if review is None:
             empty = QLabel("Pilih data dari antrean di sebelah kiri.")
             empty.setObjectName("empty_state")
@@ -314,7 +349,8 @@ class VervalWindow(QWidget):
         heading.setObjectName("page_title")
         heading.setWordWrap(True)
         self.record_layout.addWidget(heading)
-        facts = [f"NIK {review.nik or '-'}", f"Nomor akun {review.account_number or '-'}"]
+        nik = review.nik or (mark.nik if mark is not None else None)
+        facts = [f"NIK {nik or '-'}", f"Nomor akun {review.account_number or '-'}"]
         if review.completed_at:
             facts.append(f"selesai {format_date(review.completed_at.date())}")
         line = QLabel(" · ".join(facts))
