@@ -13,6 +13,7 @@ from nonasn_desktop.errors import StorageError
 from nonasn_desktop.storage import cipher
 
 KEY = bytes(range(32))
+ROUNDS = 300
 
 
 def _plain_database(path: Path) -> None:
@@ -75,3 +76,37 @@ def test_an_encrypted_copy_never_overwrites(tmp_path: Path) -> None:
 
 def test_a_missing_file_is_not_a_plain_database(tmp_path: Path) -> None:
     assert not cipher.is_plain_sqlite(tmp_path / "nothing.db")
+
+
+def test_the_binding_keeps_nones_reference_count_through_many_writes(tmp_path: Path) -> None:
+    # A guard on the native binding (storage/cipher.dbapi): a release of sqlcipher3 that drops
+    # a reference to None on a common path (INSERT through a new cursor, a NULL parameter, a
+    # constraint error, a rollback) would end a desk's long session in "Fatal Python error:
+    # none_dealloc". Three hundred rounds of each would lose three hundred references; caches and
+    # the garbage collector move the count by a few at most.
+    import gc
+    import sys
+
+    engine = cipher.encrypted_engine(f"sqlite:///{tmp_path / 'e.db'}", KEY)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE person (id INTEGER PRIMARY KEY, nama TEXT UNIQUE)"))
+
+    def rounds(first: int) -> None:
+        for number in range(first, first + ROUNDS):
+            with engine.begin() as connection:
+                connection.execute(
+                    text("INSERT INTO person (nama) VALUES (:nama) RETURNING id"),
+                    {"nama": f"orang {number}"},
+                ).all()
+                connection.execute(text("INSERT INTO person (nama) VALUES (NULL)"))
+                connection.execute(text("SELECT nama FROM person WHERE nama IS :n"), {"n": None})
+            with pytest.raises(Exception, match="UNIQUE"), engine.begin() as connection:
+                connection.execute(text("INSERT INTO person (nama) VALUES ('orang 0')"))
+
+    rounds(0)  # warm the statement caches first
+    gc.collect()
+    before = sys.getrefcount(None)
+    rounds(ROUNDS)
+    gc.collect()
+    assert abs(sys.getrefcount(None) - before) < ROUNDS // 3
+    engine.dispose()
