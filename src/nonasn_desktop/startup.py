@@ -251,6 +251,28 @@ def encrypt_new_folder(data_dir: Path | None, username: str, password: str) -> U
     return _encrypt(folder, normalise_username(username), password)
 
 
+def encrypt_after_first_start(
+    ctx: AppContext, username: str, password: str
+) -> tuple[AppContext, str | None]:
+    """The GUI's first start, as ``nonasn init`` does it: once a new folder of its own has its
+    first admin, the folder is encrypted and opened again with its key.
+
+    Returns the context to go on with and the recovery key to show once; (``ctx``, None) when
+    there is nothing to encrypt (a desk on an office database server, whose protection is the
+    server's: see README; a folder already encrypted). ``ctx`` is closed when a new one is
+    returned.
+    """
+    folder = ctx.data_dir
+    if database_url_for(folder) != sqlite_url(folder.database_path):
+        return ctx, None
+    if not convert.needs_conversion(folder):
+        return ctx, None
+    clock = ctx.clock
+    ctx.close()
+    unlocked = encrypt_new_folder(folder.path, username, password)
+    return open_app(folder.path, clock=clock, key=unlocked.key), unlocked.recovery_text
+
+
 def encrypt_field_device(data_dir: Path | None) -> Unlocked:
     """Encrypt a field laptop's folder set up just now from its enrolment file. The laptop
     knows its clerks' password hashes, not their passwords: each gets a slot made from the

@@ -376,6 +376,16 @@ def test_first_start_leads_to_sign_in_then_the_workspace_and_back(
         getattr(first, name).setText(value)
     first.submit()
     assert shell.current is window
+    # The new folder of its own is encrypted as `nonasn init` does, and the recovery key is
+    # shown once, in front of the sign-in page.
+    assert shell.ctx is not None
+    assert shell.ctx.key is not None
+    assert is_encrypted(shell.ctx.data_dir.path)
+    shown = shell.recovery_dialog
+    assert shown is not None
+    assert shown.isVisible()
+    assert shown.key_label.text().count("-") >= 4
+    shown.close()
     page = window.sign_in_page
     assert page.username.text() == "admin.bkd"
     assert page.office_label is not None

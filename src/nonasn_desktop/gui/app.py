@@ -185,6 +185,8 @@ class Shell(QObject):
         self.ctx: AppContext | None = None
         self.current: QWidget = self.window
         self._ended = False
+        # The recovery key shown once after the first start encrypted a new folder.
+        self.recovery_dialog: QDialog | None = None
 
     def load(self, data_dir: Path | None) -> None:
         """Open the data folder; a problem the user can act on is shown and ends with 1.
@@ -256,9 +258,37 @@ class Shell(QObject):
             self._end(EXIT_OK)
             return
         assert self.ctx is not None
+        password = dialog.take_admin_password()
+        if dialog.admin_username and password:
+            self._encrypt_new_folder(dialog.admin_username, password)
         self.window.set_context(self.ctx)  # the office now has a name
         self.window.sign_in_page.reset(dialog.admin_username or "")
         self.window.activateWindow()
+
+    def _encrypt_new_folder(self, username: str, password: str) -> None:
+        """A new folder of its own is encrypted once its first admin exists (as ``nonasn
+        init`` does), and the recovery key is shown once."""
+        from nonasn_desktop.startup import encrypt_after_first_start
+
+        from .recovery_key import RecoveryKeyDialog
+
+        assert self.ctx is not None
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.ctx, recovery_key = encrypt_after_first_start(self.ctx, username, password)
+        except UserError as exc:
+            # The folder stays plain and usable; the admin's next sign-in encrypts it.
+            log.warning("new data folder not encrypted: %s", type(exc).__name__)
+            messages.show_user_error(self.window, exc, title="Folder data belum terenkripsi")
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if recovery_key is None:
+            return
+        # Window-modal and not blocking: the sign-in page waits behind it.
+        self.recovery_dialog = RecoveryKeyDialog(self.ctx, recovery_key, self.window)
+        self.recovery_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.recovery_dialog.open()
 
     def _session_ended(self, sign_out: bool) -> None:
         if not sign_out:

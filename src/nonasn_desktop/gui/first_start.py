@@ -71,6 +71,8 @@ class FirstStartDialog(QDialog):
         self._existing = office.get_office(ctx)
         self._needs_key = keys.get_key_info(ctx) is None
         self._admin_created: str | None = None
+        # Kept from the form until the shell encrypts the new folder with it (then forgotten).
+        self._admin_password: str | None = None
         offer = joining.joining_offer(ctx)
         if offer is not None:
             # An office database already set up: this desk joins it, no second office.
@@ -296,6 +298,11 @@ class FirstStartDialog(QDialog):
                 )
         return code, username, password, passphrase
 
+    def take_admin_password(self) -> str | None:
+        """The new admin's password, once: the shell encrypts the folder's key slot with it."""
+        password, self._admin_password = self._admin_password, None
+        return password
+
     def submit(self) -> None:
         try:
             code, username, password, passphrase = self._check()
@@ -330,6 +337,7 @@ class FirstStartDialog(QDialog):
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.admin_username = username
+        self._admin_password = password
         self.password.clear()
         self.password_again.clear()
         self.key_passphrase.clear()
