@@ -40,7 +40,7 @@ from nonasn_desktop.flow.state import DocumentRef
 from nonasn_desktop.gui import file_dialogs
 from nonasn_desktop.gui.messages import show_bug, show_error
 from nonasn_desktop.gui.wizard.dialogs import CompliantCopyDialog, ImageBox
-from nonasn_desktop.gui.wizard.fields import em, set_role
+from nonasn_desktop.gui.wizard.look import em, set_role
 from nonasn_desktop.gui.wizard.owner import FlowOwner
 from nonasn_desktop.gui.workers import Task, run_in_background
 from nonasn_desktop.registration import documents

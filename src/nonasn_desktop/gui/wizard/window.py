@@ -44,10 +44,11 @@ from nonasn_desktop.gui import theme
 from nonasn_desktop.gui.messages import show_bug, show_error
 from nonasn_desktop.gui.responsive import BreakingRow
 from nonasn_desktop.gui.wizard.dialogs import ConfirmStepDialog
-from nonasn_desktop.gui.wizard.fields import display_value, em
+from nonasn_desktop.gui.wizard.look import em
 from nonasn_desktop.gui.wizard.owner import FlowOwner
 from nonasn_desktop.gui.wizard.pages import WizardPage, make_page
 from nonasn_desktop.gui.wizard.rail import StepRail
+from nonasn_desktop.gui.wizard.values import display_value
 from nonasn_desktop.gui.workers import Task, run_in_background
 from nonasn_desktop.office.identity import zone_of
 from nonasn_desktop.office.settings import EDIT_LOCK_MINUTES, captcha_enabled, get_setting
