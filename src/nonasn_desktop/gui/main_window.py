@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from nonasn_desktop.office.identity import OfficeInfo
     from nonasn_desktop.registration.records import RecordRow
 
-    from .backup_dialogs import DailyBackupRunner
+    from .daily_backup import DailyBackupRunner
     from .dashboard import Dashboard
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def preload() -> None:
     from nonasn_desktop.office import identity  # noqa: F401
     from nonasn_desktop.registration import records  # noqa: F401
 
-    from . import backup_dialogs, dashboard  # noqa: F401
+    from . import backup_dialogs, daily_backup, dashboard  # noqa: F401
 
 
 class MainWindow(QMainWindow):
@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
         """Build the workspace for ``user`` (signed in) and show it."""
         from nonasn_desktop.office import identity as office
 
-        from . import backup_dialogs
+        from . import daily_backup
         from .dashboard import Dashboard
 
         ctx = self._ctx
@@ -230,10 +230,10 @@ class MainWindow(QMainWindow):
         self.dashboard.refresh()
         self._update_actions(None)
         self.dashboard.setFocus()
-        # -- the daily automatic backup, whoever is signed in (gui/backup_dialogs.py) ----------
+        # -- the daily automatic backup, whoever is signed in (gui/daily_backup.py) ------------
         # Started at the first sign-in and kept for the window's life (it needs no user).
         if self.daily_backup is None:
-            self.daily_backup = backup_dialogs.DailyBackupRunner(ctx, self)
+            self.daily_backup = daily_backup.DailyBackupRunner(ctx, self)
             self.daily_backup.message.connect(self._backup_message)
             self.daily_backup.start()
 
