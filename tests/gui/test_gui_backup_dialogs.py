@@ -22,12 +22,8 @@ from nonasn_desktop.backup import verify as backup_verify
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.gui import backup_dialogs, messages
-from nonasn_desktop.gui.backup_dialogs import (
-    AutoBackupDialog,
-    BackupDialog,
-    DailyBackupRunner,
-    RestoreDialog,
-)
+from nonasn_desktop.gui.backup_dialogs import AutoBackupDialog, BackupDialog, RestoreDialog
+from nonasn_desktop.gui.daily_backup import DailyBackupRunner
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.registration import store as registrations
 from nonasn_desktop.rules.status import RecordStatus

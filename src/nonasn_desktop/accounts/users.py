@@ -293,6 +293,47 @@ def _locked_error(wait: dt.timedelta) -> AuthError:
     )
 
 
+def _count_wrong_password(session: Session, clerk: Clerk, now: dt.datetime) -> AuthError:
+    """Count a wrong password (locking the account after too many) and say so."""
+    clerk.failed_attempts += 1
+    wait = lock_duration(clerk.failed_attempts)
+    clerk.locked_until = now + wait if wait else None
+    audit.record(
+        session,
+        actor=clerk.username,
+        action="auth.failure",
+        entity="clerk",
+        entity_id=clerk.id,
+        changes={"failed_attempts": (clerk.failed_attempts - 1, clerk.failed_attempts)},
+        reason="kata sandi salah" + (f"; dikunci {format_wait(wait)}" if wait else ""),
+        at=now,
+    )
+    if wait:
+        return AuthError(
+            WRONG_CREDENTIALS,
+            hint=f"Akun dikunci sementara; coba lagi dalam {format_wait(wait)}.",
+        )
+    return AuthError(WRONG_CREDENTIALS, hint=WRONG_CREDENTIALS_HINT)
+
+
+def _admit(session: Session, clerk: Clerk, password: str, now: dt.datetime) -> UserInfo:
+    """The right password: clear the failure count, upgrade an old hash, record the sign-in."""
+    clerk.failed_attempts = 0
+    clerk.locked_until = None
+    clerk.last_login_at = now
+    if needs_rehash(clerk.password_hash):
+        clerk.password_hash = hash_secret(password)
+    audit.record(
+        session,
+        actor=clerk.username,
+        action="auth.success",
+        entity="clerk",
+        entity_id=clerk.id,
+        at=now,
+    )
+    return UserInfo(**vars(_info(clerk)), actor=issue(clerk))
+
+
 def authenticate(ctx: AppContext, username: str, password: str) -> UserInfo:
     """The clerk when the password is right; AuthError (wrong, locked, inactive) otherwise."""
     now = ctx.now()
@@ -327,26 +368,7 @@ def authenticate(ctx: AppContext, username: str, password: str) -> UserInfo:
             )
             error = _locked_error(clerk.locked_until - now)
         elif not verify_secret(clerk.password_hash, password):
-            clerk.failed_attempts += 1
-            wait = lock_duration(clerk.failed_attempts)
-            clerk.locked_until = now + wait if wait else None
-            audit.record(
-                session,
-                actor=clerk.username,
-                action="auth.failure",
-                entity="clerk",
-                entity_id=clerk.id,
-                changes={"failed_attempts": (clerk.failed_attempts - 1, clerk.failed_attempts)},
-                reason="kata sandi salah" + (f"; dikunci {format_wait(wait)}" if wait else ""),
-                at=now,
-            )
-            if wait:
-                error = AuthError(
-                    WRONG_CREDENTIALS,
-                    hint=f"Akun dikunci sementara; coba lagi dalam {format_wait(wait)}.",
-                )
-            else:
-                error = AuthError(WRONG_CREDENTIALS, hint=WRONG_CREDENTIALS_HINT)
+            error = _count_wrong_password(session, clerk, now)
         elif not clerk.active:
             audit.record(
                 session,
@@ -362,20 +384,7 @@ def authenticate(ctx: AppContext, username: str, password: str) -> UserInfo:
                 hint="Minta admin kantor mengaktifkannya kembali.",
             )
         else:
-            clerk.failed_attempts = 0
-            clerk.locked_until = None
-            clerk.last_login_at = now
-            if needs_rehash(clerk.password_hash):
-                clerk.password_hash = hash_secret(password)
-            audit.record(
-                session,
-                actor=clerk.username,
-                action="auth.success",
-                entity="clerk",
-                entity_id=clerk.id,
-                at=now,
-            )
-            result = UserInfo(**vars(_info(clerk)), actor=issue(clerk))
+            result = _admit(session, clerk, password, now)
     # Raised after the commit: the failure count and the audit entry must be kept.
     if error is not None:
         raise error

@@ -160,10 +160,9 @@ class _Walker:
 
     def walk(self, person: DemoPerson, stop_after: int) -> RegistrationFlow:
         """Work the pages in order while the current page is at most ``stop_after``."""
-        policy = self._ctx.policy
         # Captcha off, as an admin may set it for a busy desk: the record says it was skipped.
         flow = RegistrationFlow(
-            policy,
+            self._ctx.policy,
             self._store,
             captcha_enabled=False,
             # The desk's date from the injected clock, as the wizard's flow has it.
@@ -171,6 +170,19 @@ class _Walker:
             hasher=self._hasher,
             verifier=self._verifier,
         )
+        pages = self._pages(flow, person)
+        while flow.current_step <= stop_after and flow.current_step in pages:
+            before = flow.current_step
+            pages[before]()
+            if flow.current_step == before:
+                # A demo person must pass every guard; being stuck is a bug in this module.
+                raise RuntimeError(f"demo flow stuck at step {before}: {flow.problems()}")
+        flow.save()
+        return flow
+
+    def _pages(self, flow: RegistrationFlow, person: DemoPerson) -> dict[int, Callable[[], object]]:
+        """What a clerk does on each page the flow stops at, by step number."""
+        policy = self._ctx.policy
 
         def typed(step: int) -> None:
             self._type(flow, person, policy.step(step).fields)
@@ -224,7 +236,7 @@ class _Walker:
             flow.advance()  # "Akhiri Proses Pendaftaran"
             flow.confirm(True)  # "Iya"
 
-        pages: dict[int, Callable[[], object]] = {
+        return {
             1: flow.advance,
             2: identity,
             3: roster_data,
@@ -240,14 +252,6 @@ class _Walker:
             19: flow.advance,  # "Periksa Kembali"
             21: finish,
         }
-        while flow.current_step <= stop_after and flow.current_step in pages:
-            before = flow.current_step
-            pages[before]()
-            if flow.current_step == before:
-                # A demo person must pass every guard; being stuck is a bug in this module.
-                raise RuntimeError(f"demo flow stuck at step {before}: {flow.problems()}")
-        flow.save()
-        return flow
 
 
 def _roster_entry(person: DemoPerson) -> roster.RosterInput:

@@ -1,4 +1,4 @@
-"""Backup screens of the Admin menu, and the daily automatic backup behind the main window.
+"""Backup screens of the Admin menu.
 
 - "Cadangkan Data…" (:class:`BackupDialog`): the database and every document into one ZIP
   file, while the application stays in use;
@@ -6,20 +6,17 @@
   what it holds is shown; only then can it be restored, after a confirmation. The current data
   is kept as a safety copy; the clerk signs in again afterwards;
 - "Cadangan Otomatis Harian…" (:class:`AutoBackupDialog`): a folder (a USB drive) that gets
-  one backup a day, and how many to keep there;
-- :class:`DailyBackupRunner`: makes the day's backup at start and then every hour, in the
-  background, whoever is signed in.
+  one backup a day, and how many to keep there (made by ``gui/daily_backup.py``).
 
 All work goes through ``backup``; slow work runs off the GUI thread.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,7 +41,6 @@ from nonasn_desktop.backup import automatic as backup_auto
 from nonasn_desktop.backup import restore as backup_restore
 from nonasn_desktop.backup import verify as backup_verify
 from nonasn_desktop.backup.archive import BackupInfo
-from nonasn_desktop.backup.automatic import AutoBackupResult
 from nonasn_desktop.backup.restore import RestoreResult
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
@@ -55,10 +51,7 @@ from nonasn_desktop.rules.documents import format_size
 from . import file_dialogs, messages, theme
 from .workers import Task, run_in_background
 
-log = logging.getLogger(__name__)
-
 ZIP_FILTER = "Berkas cadangan (*.zip)"
-HOUR_MS = 60 * 60 * 1000
 FIELD_WIDTH = 420
 
 
@@ -512,79 +505,6 @@ class AutoBackupDialog(QDialog):
             theme.show_error_text(self.error, str(exc))
             return
         self.accept()
-
-
-class DailyBackupRunner(QObject):
-    """The day's automatic backup: checked at start, then every hour, in the background.
-
-    ``message(text)`` carries what the status bar should say: a backup made, or why it could
-    not be (the USB drive not plugged in) — the latter once per distinct reason, not hourly.
-    """
-
-    message = Signal(str)
-    created = Signal(object)  # AutoBackupResult
-
-    def __init__(
-        self, ctx: AppContext, parent: QObject | None = None, *, interval_ms: int = HOUR_MS
-    ) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._task: Task | None = None
-        self._told: set[str] = set()
-        self.timer = QTimer(self)
-        self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self.check_now)
-
-    def start(self) -> None:
-        self.check_now()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-        if self._task is not None:
-            self._task.cancel()
-
-    @property
-    def running(self) -> bool:
-        return self._task is not None
-
-    def check_now(self) -> None:
-        if self._task is not None:
-            return
-        ctx = self._ctx
-        self._task = run_in_background(
-            lambda _task: backup_auto.run_daily_backup_if_due(ctx),
-            on_success=self._done,
-            on_failure=self._failed,
-            on_crash=self._crashed,
-            on_finished=self._finished,
-        )
-
-    def _finished(self) -> None:
-        self._task = None
-
-    def _done(self, result: object) -> None:
-        if isinstance(result, AutoBackupResult):
-            self._told.clear()
-            self.created.emit(result)
-            self.message.emit(f"Cadangan otomatis hari ini dibuat: {result.created.path}")
-
-    def _tell_once(self, text: str) -> None:
-        if text not in self._told:
-            self._told.add(text)
-            self.message.emit(text)
-
-    def _failed(self, exc: UserError) -> None:
-        # The kind only: the message names folders and may name files.
-        log.warning("daily backup not made: %s", type(exc).__name__)
-        self._tell_once(f"Cadangan otomatis belum dibuat: {exc}")
-
-    # The task's failure signal hands the exception over; it is already in the log.
-    def _crashed(self, exc: BaseException) -> None:  # noqa: ARG002
-        # Already logged by the worker; the clerk's work must not be interrupted by it.
-        self._tell_once(
-            "Cadangan otomatis gagal karena kesalahan tak terduga; rinciannya ada di log."
-        )
 
 
 def add_backup_actions(

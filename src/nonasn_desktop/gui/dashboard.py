@@ -100,6 +100,21 @@ class Dashboard(QWidget):
         layout.setContentsMargins(16, 14, 16, 10)
         layout.setSpacing(10)
 
+        layout.addLayout(self._build_title())
+        self.filters = self._build_filters()
+        layout.addWidget(self.filters)
+        layout.addWidget(self._build_chips())
+        self._build_table()
+        self._build_stack()
+        layout.addWidget(self.stack, 1)
+
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_search)
+        self.addAction(find)
+
+    def _build_title(self) -> QHBoxLayout:
+        """The page's title and, on the right, how many records the list shows."""
         title_row = QHBoxLayout()
         title = QLabel("Daftar Pendataan Tenaga Non-ASN")
         title.setObjectName("page_title")
@@ -109,8 +124,10 @@ class Dashboard(QWidget):
         title_row.addWidget(title)
         title_row.addStretch(1)
         title_row.addWidget(self.summary)
-        layout.addLayout(title_row)
+        return title_row
 
+    def _build_filters(self) -> BreakingRow:
+        """The search box, the unit and eligibility lists and the button that clears them."""
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Cari NIK, nama, atau nomor akun…")
@@ -155,7 +172,7 @@ class Dashboard(QWidget):
         eligibility_label.setBuddy(self.eligibility)
         # One row on a wide screen; on a narrow one (150 % scaling) the search above,
         # the two lists and the button below.
-        self.filters = BreakingRow(
+        filters = BreakingRow(
             [
                 (search_label, 0),
                 (self.search, 3),
@@ -169,9 +186,11 @@ class Dashboard(QWidget):
             ],
             lines=[2, 7],
         )
-        self.filters.setObjectName("filters")
-        layout.addWidget(self.filters)
+        filters.setObjectName("filters")
+        return filters
 
+    def _build_chips(self) -> QWidget:
+        """One checkable chip per record status, and one for all."""
         # The chips wrap onto a second line when the window is narrow.
         chip_row = QWidget()
         chip_row.setObjectName("status_chips")
@@ -192,8 +211,10 @@ class Dashboard(QWidget):
             self.chips[status] = chip
             chips.addWidget(chip)
         self.chips[None].setChecked(True)
-        layout.addWidget(chip_row)
+        return chip_row
 
+    def _build_table(self) -> None:
+        """The record table: one row per record, sorted by a header click."""
         self.view = QTableView()
         self.view.setObjectName("record_table")
         self.view.setAccessibleName("Daftar pendataan")
@@ -228,6 +249,8 @@ class Dashboard(QWidget):
         self._size_columns()
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
+    def _build_stack(self) -> None:
+        """The table, or in its place a sentence when no record matches."""
         self.empty = QLabel()
         self.empty.setObjectName("empty_state")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -236,12 +259,6 @@ class Dashboard(QWidget):
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
         self.stack.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        layout.addWidget(self.stack, 1)
-
-        find = QAction(self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.focus_search)
-        self.addAction(find)
 
     # -- public ---------------------------------------------------------------------------
 

@@ -99,19 +99,61 @@ class FirstStartDialog(QDialog):
         body.setSpacing(12)
         outer.addWidget(FittingScrollArea(content), 1)
 
+        body.addWidget(theme.hint_label(self._intro()))
+        body.addWidget(self._build_office_box())
+        # The admin and the key side by side: stacked, the dialog outgrows a 768-pixel screen.
+        accounts = QHBoxLayout()
+        accounts.setSpacing(12)
+        accounts.addWidget(self._build_admin_box(), 1)
+        body.addLayout(accounts)
+        key_box = self._build_key_box()
+        if key_box is not None:
+            accounts.addWidget(key_box, 1)
+
+        self.error = theme.error_label()
+        body.addWidget(self.error)
+
+        folder = QLabel(f"Folder data: {self._ctx.data_dir.path}")
+        folder.setObjectName("muted")
+        folder.setWordWrap(True)
+        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        body.addWidget(folder)
+
+        outer.addLayout(self._build_buttons())
+
+        self._fields: dict[str, QLineEdit] = {
+            "office_code": self.office_code,
+            "office_name": self.office_name,
+            "instansi_name": self.instansi_name,
+            "username": self.username,
+            "full_name": self.full_name,
+            "kata_sandi": self.password,
+            "kata_sandi_ulang": self.password_again,
+        }
+        if self._needs_key:
+            self._fields["frasa_sandi"] = self.key_passphrase
+            self._fields["frasa_sandi_ulang"] = self.key_passphrase_again
+        first = self.username if self._existing is not None else self.office_code
+        first.setFocus()
+        for field in self._fields.values():
+            field.setMinimumWidth(FIELD_WIDTH)
+        fit_to_screen(self)
+
+    def _intro(self) -> str:
+        """What this first start is for: a new folder, or an office without an active admin."""
         if self._existing is None:
-            intro = (
+            return (
                 "Folder data ini belum disiapkan. Isi identitas kantor dan buat akun admin "
                 "pertama; admin kemudian menambahkan petugas lain. Kode kantor menjadi awal "
                 "setiap nomor akun dan tidak dapat diubah kemudian."
             )
-        else:
-            intro = (
-                f"Kantor {self._existing.code} sudah disiapkan, tetapi belum ada admin yang "
-                "aktif. Buat akun admin untuk mengelola pengguna dan pengaturan."
-            )
-        body.addWidget(theme.hint_label(intro))
+        return (
+            f"Kantor {self._existing.code} sudah disiapkan, tetapi belum ada admin yang "
+            "aktif. Buat akun admin untuk mengelola pengguna dan pengaturan."
+        )
 
+    def _build_office_box(self) -> QGroupBox:
+        """The office's code and names; a known office's code shows, read-only."""
         office_box = QGroupBox("Identitas Kantor")
         office_form = self._form(office_box)
         self.office_code = QLineEdit()
@@ -138,8 +180,10 @@ class FirstStartDialog(QDialog):
             "",
             theme.hint_label("Kode kantor: 2–12 huruf atau angka, mis. kode wilayah 3273."),
         )
-        body.addWidget(office_box)
+        return office_box
 
+    def _build_admin_box(self) -> QGroupBox:
+        """The first admin's username, full name and password (twice)."""
         admin_box = QGroupBox("Admin Pertama")
         admin_form = self._form(admin_box)
         self.username = QLineEdit()
@@ -162,12 +206,10 @@ class FirstStartDialog(QDialog):
             self._label("&Ulangi kata sandi:", self.password_again), self.password_again
         )
         admin_form.addRow("", theme.hint_label(password_rule_text(self._ctx)))
-        # The admin and the key side by side: stacked, the dialog outgrows a 768-pixel screen.
-        accounts = QHBoxLayout()
-        accounts.setSpacing(12)
-        accounts.addWidget(admin_box, 1)
-        body.addLayout(accounts)
+        return admin_box
 
+    def _build_key_box(self) -> QGroupBox | None:
+        """The office signing key's passphrase (twice); None when the folder has its key."""
         self.key_passphrase = QLineEdit()
         self.key_passphrase.setObjectName("frasa_sandi_kunci")
         self.key_passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -179,35 +221,28 @@ class FirstStartDialog(QDialog):
             for field in (self.key_passphrase, self.key_passphrase_again):
                 field.setParent(self)
                 field.hide()
-        else:
-            key_box = QGroupBox("Kunci Tanda Tangan Kantor")
-            key_form = self._form(key_box)
-            key_form.addRow(
-                self._label("&Frasa sandi kunci:", self.key_passphrase),
-                self.key_passphrase,
-            )
-            key_form.addRow(
-                self._label("Ulangi f&rasa sandi:", self.key_passphrase_again),
-                self.key_passphrase_again,
-            )
-            key_form.addRow(
-                "",
-                theme.hint_label(
-                    "Melindungi kunci untuk menandatangani ekspor batch. Simpan dengan aman; "
-                    f"paling sedikit {keys.MIN_PASSPHRASE_LENGTH} karakter."
-                ),
-            )
-            accounts.addWidget(key_box, 1)
+            return None
+        key_box = QGroupBox("Kunci Tanda Tangan Kantor")
+        key_form = self._form(key_box)
+        key_form.addRow(
+            self._label("&Frasa sandi kunci:", self.key_passphrase),
+            self.key_passphrase,
+        )
+        key_form.addRow(
+            self._label("Ulangi f&rasa sandi:", self.key_passphrase_again),
+            self.key_passphrase_again,
+        )
+        key_form.addRow(
+            "",
+            theme.hint_label(
+                "Melindungi kunci untuk menandatangani ekspor batch. Simpan dengan aman; "
+                f"paling sedikit {keys.MIN_PASSPHRASE_LENGTH} karakter."
+            ),
+        )
+        return key_box
 
-        self.error = theme.error_label()
-        body.addWidget(self.error)
-
-        folder = QLabel(f"Folder data: {self._ctx.data_dir.path}")
-        folder.setObjectName("muted")
-        folder.setWordWrap(True)
-        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        body.addWidget(folder)
-
+    def _build_buttons(self) -> QHBoxLayout:
+        """Batal, and Simpan dan Lanjutkan as the default button."""
         buttons = QHBoxLayout()
         buttons.setContentsMargins(24, 8, 24, 20)
         buttons.addStretch(1)
@@ -220,25 +255,7 @@ class FirstStartDialog(QDialog):
         self.save_button.clicked.connect(self.submit)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
-        outer.addLayout(buttons)
-
-        self._fields: dict[str, QLineEdit] = {
-            "office_code": self.office_code,
-            "office_name": self.office_name,
-            "instansi_name": self.instansi_name,
-            "username": self.username,
-            "full_name": self.full_name,
-            "kata_sandi": self.password,
-            "kata_sandi_ulang": self.password_again,
-        }
-        if self._needs_key:
-            self._fields["frasa_sandi"] = self.key_passphrase
-            self._fields["frasa_sandi_ulang"] = self.key_passphrase_again
-        first = self.username if self._existing is not None else self.office_code
-        first.setFocus()
-        for field in self._fields.values():
-            field.setMinimumWidth(FIELD_WIDTH)
-        fit_to_screen(self)
+        return buttons
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

@@ -5,12 +5,12 @@ sign-in form (:class:`~nonasn_desktop.gui.sign_in.SignInPage`), and this module 
 the services nor SQLAlchemy at module level — the workspace (dashboard, services) is imported
 when it is built, after sign-in, or by :func:`preload` while the clerk types.
 
-The workspace: header, menus and action bar by role, the record list, the status bar. Actions a
-role may not use are never created, so they appear nowhere (menu, action bar, context menu,
-shortcut). Which role may do what is forms/permissions.toml, the same table the operations
-check (gui/action_permissions.py names the permission behind each action), so a button is
-shown exactly when its operation would be allowed. "Keluar Akun" takes the workspace down and
-shows the sign-in page again.
+The workspace: header, menus and action bar by role (built by ``gui/workspace_bars.py``), the
+record list, the status bar. Actions a role may not use are never created, so they appear
+nowhere (menu, action bar, context menu, shortcut). Which role may do what is
+forms/permissions.toml, the same table the operations check (gui/action_permissions.py names
+the permission behind each action), so a button is shown exactly when its operation would be
+allowed. "Keluar Akun" takes the workspace down and shows the sign-in page again.
 """
 
 from __future__ import annotations
@@ -24,11 +24,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
-    QMenu,
     QMenuBar,
     QStackedWidget,
     QStatusBar,
@@ -41,10 +37,10 @@ from nonasn_desktop.errors import UserError
 from nonasn_desktop.rules.permissions import role_may
 from nonasn_desktop.rules.status import RecordStatus
 
-from . import collector, messages, theme
+from . import collector, messages
 from .action_permissions import ACTION_PERMISSIONS
-from .responsive import ActionBar, CompactToolButton
 from .sign_in import SignInPage
+from .workspace_bars import build_action_bar, build_menus, fill_status_bar, office_header
 
 if TYPE_CHECKING:
     from nonasn_desktop.accounts.users import UserInfo
@@ -52,22 +48,11 @@ if TYPE_CHECKING:
     from nonasn_desktop.office.identity import OfficeInfo
     from nonasn_desktop.registration.records import RecordRow
 
-    from .backup_dialogs import DailyBackupRunner
+    from .daily_backup import DailyBackupRunner
     from .dashboard import Dashboard
 
 log = logging.getLogger(__name__)
 
-# What the action bar shows when the full texts do not fit (the full text stays the
-# button's accessible name and leads its tooltip).
-SHORT_TOOL_TEXTS = {
-    "new": "Pendataan Baru",
-    "continue": "Lanjutkan",
-    "print_info": "Cetak Info",
-    "print_card": "Cetak Kartu",
-    "export_recap": "Rekap Excel",
-    "verval": "Verval",
-    "refresh": "Muat Ulang",
-}
 # Records the wizard may open again ("Lanjutkan").
 CONTINUABLE = frozenset({RecordStatus.DRAF, RecordStatus.AKUN_DIBUAT, RecordStatus.PERLU_PERBAIKAN})
 # Records whose account card can be printed: the registration was finished.
@@ -100,7 +85,7 @@ def preload() -> None:
     from nonasn_desktop.office import identity  # noqa: F401
     from nonasn_desktop.registration import records  # noqa: F401
 
-    from . import backup_dialogs, dashboard  # noqa: F401
+    from . import backup_dialogs, daily_backup, dashboard  # noqa: F401
 
 
 class MainWindow(QMainWindow):
@@ -192,7 +177,7 @@ class MainWindow(QMainWindow):
         """Build the workspace for ``user`` (signed in) and show it."""
         from nonasn_desktop.office import identity as office
 
-        from . import backup_dialogs
+        from . import daily_backup
         from .dashboard import Dashboard
 
         ctx = self._ctx
@@ -206,11 +191,13 @@ class MainWindow(QMainWindow):
         # New bars each sign-in (the role decides their content); shown explicitly, as children
         # added to a window already on screen stay hidden otherwise.
         self.setMenuBar(QMenuBar())
-        self._build_menus()
-        self._build_toolbar()
+        build_menus(self, self.actions_by_key, self.allowed, ctx, user, on_restored=self.sign_out)
+        self.action_bar, self.tool_buttons = build_action_bar(self.actions_by_key)
         self._build_central()
         self.setStatusBar(QStatusBar())
-        self._build_status_bar()
+        self.status_office, self.status_user, self.status_folder = fill_status_bar(
+            self.statusBar(), ctx, self._office, user
+        )
         self.menuBar().setVisible(True)
         self.statusBar().setVisible(True)
         self.dashboard.current_changed.connect(self._update_actions)
@@ -230,10 +217,10 @@ class MainWindow(QMainWindow):
         self.dashboard.refresh()
         self._update_actions(None)
         self.dashboard.setFocus()
-        # -- the daily automatic backup, whoever is signed in (gui/backup_dialogs.py) ----------
+        # -- the daily automatic backup, whoever is signed in (gui/daily_backup.py) ------------
         # Started at the first sign-in and kept for the window's life (it needs no user).
         if self.daily_backup is None:
-            self.daily_backup = backup_dialogs.DailyBackupRunner(ctx, self)
+            self.daily_backup = daily_backup.DailyBackupRunner(ctx, self)
             self.daily_backup.message.connect(self._backup_message)
             self.daily_backup.start()
 
@@ -351,169 +338,18 @@ class MainWindow(QMainWindow):
         refresh = self.actions_by_key["refresh"]
         refresh.setShortcuts([QKeySequence(QKeySequence.StandardKey.Refresh), QKeySequence("F5")])
 
-    def _menu_items(self, menu: QMenu, keys: tuple[str | None, ...]) -> None:
-        for key in keys:
-            if key is None:
-                menu.addSeparator()
-            elif key in self.actions_by_key:
-                menu.addAction(self.actions_by_key[key])
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        data = bar.addMenu("&Data")
-        data.setObjectName("menu_data")
-        self._menu_items(
-            data,
-            (
-                "new",
-                "continue",
-                None,
-                "print_info",
-                "print_card",
-                None,
-                "export_recap",
-                None,
-                "verval",
-                "batch_export",
-            ),
-        )
-        # A NIK registered twice (field laptops): gui/conflict_dialogs.py.
-        from . import conflict_dialogs
-
-        if self.allowed("nik_conflicts"):
-            self.actions_by_key["nik_conflicts"] = conflict_dialogs.add_conflict_action(
-                data, self, self._ctx, self._user
-            )
-        view = bar.addMenu("&Tampilan")
-        view.setObjectName("menu_view")
-        self._menu_items(view, ("find", "refresh"))
-        if any(key in self.actions_by_key for key in ("users", "settings", "roster_import")):
-            admin = bar.addMenu("&Admin")
-            admin.setObjectName("menu_admin")
-            self._menu_items(admin, ("users", "settings", None, "roster_import", "roster_template"))
-            # -- backup and restore (gui/backup_dialogs.py) --------------------------------
-            if self.allowed("backup"):
-                from . import backup_dialogs
-
-                admin.addSeparator()
-                for action in backup_dialogs.add_backup_actions(
-                    admin, self, self._ctx, self._user, on_restored=self.sign_out
-                ):
-                    self.actions_by_key[action.objectName().removeprefix("action_")] = action
-            # -- field laptops (gui/device_dialogs.py), at the office ------------------------
-            from . import device_dialogs
-
-            admin.addSeparator()
-            for action in device_dialogs.add_device_actions(
-                admin, self, self._ctx, self._user, allowed=self.allowed
-            ):
-                self.actions_by_key[action.objectName().removeprefix("action_")] = action
-        account = bar.addMenu("A&kun")
-        account.setObjectName("menu_account")
-        self._menu_items(account, ("change_password", None, "sign_out", "quit"))
-        help_menu = bar.addMenu("Ba&ntuan")
-        help_menu.setObjectName("menu_help")
-        self._menu_items(help_menu, ("about",))
-        for menu in (data, view, account, help_menu):
-            menu.setToolTipsVisible(True)
-        # Empty separators (from actions a role lacks) are hidden by Qt; a menu left empty
-        # would not be: drop it.
-        for menu in (data,):
-            if not [a for a in menu.actions() if not a.isSeparator()]:
-                bar.removeAction(menu.menuAction())
-
-    def _build_toolbar(self) -> None:
-        """The action bar under the header: the role's main actions as flat buttons."""
-        bar = ActionBar()
-        bar.setObjectName("action_bar")
-        layout = QHBoxLayout(bar)
-        layout.setContentsMargins(12, 6, 12, 6)
-        layout.setSpacing(4)
-        self.tool_buttons = {}
-        keys = ["new", "continue", None, "print_info", "print_card", None, "export_recap"]
-        keys += [None, "verval"]
-        previous_separator = True
-        for key in keys:
-            if key is None:
-                if not previous_separator:
-                    layout.addWidget(self._bar_separator())
-                previous_separator = True
-            elif key in self.actions_by_key:
-                layout.addWidget(self._tool_button(key))
-                previous_separator = False
-        layout.addStretch(1)
-        layout.addWidget(self._tool_button("refresh"))
-        if "new" in self.tool_buttons:
-            self.tool_buttons["new"].setObjectName("primary_tool")
-        elif "verval" in self.tool_buttons:  # the verifikator's main work (gui/verval/)
-            self.tool_buttons["verval"].setObjectName("primary_tool")
-        self.action_bar = bar
-
-    def _tool_button(self, key: str) -> QToolButton:
-        # On a narrow screen (150 % scaling) the bar shows the short texts (gui/responsive.py).
-        button = CompactToolButton(self.actions_by_key[key], SHORT_TOOL_TEXTS.get(key, ""))
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.setObjectName(f"tool_{key}")
-        self.tool_buttons[key] = button
-        return button
-
-    @staticmethod
-    def _bar_separator() -> QFrame:
-        line = QFrame()
-        line.setObjectName("bar_separator")
-        line.setFrameShape(QFrame.Shape.VLine)
-        line.setFixedWidth(9)
-        return line
-
     def _build_central(self) -> None:
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        office_text = (
-            f"{self._office.name} · Kode kantor {self._office.code}"
-            if self._office
-            else "Kantor belum disiapkan"
-        )
-        if self._office and self._office.instansi_name:
-            office_text = f"{self._office.instansi_name} · {office_text}"
-        header = theme.header_banner("Pendataan Tenaga Non-ASN", office_text, icon_size=34)
-        header_layout = header.layout()
-        assert header_layout is not None
-        header_layout.setContentsMargins(18, 8, 18, 8)
-        subtitle = header.findChild(QLabel, "header_subtitle")
-        if subtitle is not None:
-            # A long office name takes a second line on a narrow screen rather than being cut.
-            subtitle.setWordWrap(True)
-        who = QLabel(f"{self._user.full_name}\n{self._user.role.label}")
-        who.setObjectName("header_user")
-        who.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        header_layout.addWidget(who)
-        layout.addWidget(header)
+        layout.addWidget(office_header(self._office, self._user))
         layout.addWidget(self.action_bar)
         layout.addWidget(self.dashboard, 1)
         central.setObjectName("workspace")
         self.workspace = central
         self.stack.addWidget(central)
         self.stack.setCurrentWidget(central)
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        bar.setSizeGripEnabled(False)
-        code = self._office.code if self._office else "—"
-        self.status_office = QLabel(f"Kantor: {code}")
-        self.status_user = QLabel(
-            f"Pengguna: {self._user.full_name} ({self._user.username}) — {self._user.role.label}"
-        )
-        self.status_folder = QLabel(f"Folder data: {self._ctx.data_dir.path}")
-        self.status_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for label in (self.status_office, self.status_user):
-            bar.addPermanentWidget(label)
-            separator = QFrame()
-            separator.setFrameShape(QFrame.Shape.VLine)
-            separator.setObjectName("muted")
-            bar.addPermanentWidget(separator)
-        bar.addPermanentWidget(self.status_folder, 1)
 
     # -- state ----------------------------------------------------------------------------
 

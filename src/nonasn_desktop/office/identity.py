@@ -102,31 +102,14 @@ def initialise(
     assert name is not None
     instansi = _clean_name(instansi_name, "instansi_name", "Nama instansi", required=False)
     messages: list[str] = []
-    created_office = False
     created_admin = False
-    updated_office = False
     with ctx.db.session() as session:
         now = ctx.now()
         office = session.get(Office, OFFICE_ROW_ID)
+        created_office = office is None
+        updated_office = False
         if office is None:
-            office = Office(
-                id=OFFICE_ROW_ID, code=code, name=name, instansi_name=instansi, created_at=now
-            )
-            session.add(office)
-            audit.record(
-                session,
-                actor=actor,
-                action="office.initialise",
-                entity="office",
-                entity_id=code,
-                changes={
-                    "code": (None, code),
-                    "name": (None, name),
-                    "instansi_name": (None, instansi),
-                },
-                at=now,
-            )
-            created_office = True
+            _create_office(session, code, name, instansi, actor=actor, now=now)
             messages.append(f"Kantor {code} ({name}) disiapkan.")
         elif office.code != code:
             raise ConflictError(
@@ -135,57 +118,107 @@ def initialise(
                 "data yang ada tidak diubah.",
             )
         else:
-            changes: dict[str, tuple[object, object]] = {}
-            if office.name != name:
-                changes["name"] = (office.name, name)
-                office.name = name
-            if instansi is not None and office.instansi_name != instansi:
-                changes["instansi_name"] = (office.instansi_name, instansi)
-                office.instansi_name = instansi
+            changes = _update_office(session, office, name, instansi, actor=actor, now=now)
             if changes:
                 updated_office = True
-                audit.record(
-                    session,
-                    actor=actor,
-                    action="office.update",
-                    entity="office",
-                    entity_id=code,
-                    changes=changes,
-                    at=now,
-                )
                 messages.append(f"Data kantor {code} diperbarui: {', '.join(changes)}.")
-
         if admin is not None:
-            username_raw, password = admin
-            username = users.validate_username(username_raw)
-            existing = session.scalars(select(Clerk).where(Clerk.username == username)).first()
-            if existing is None:
-                users.refuse_when_admin_exists(session)  # a 2nd admin: nobody authorised it
-                users.create_clerk(
-                    session,
-                    ctx,
-                    username=username,
-                    full_name=username,
-                    role=Role.ADMIN,
-                    password=password,
-                    actor=actor,
-                )
-                created_admin = True
-                messages.append(f"Pengguna admin '{username}' dibuat.")
-            elif Role(existing.role) is not Role.ADMIN:
-                raise ConflictError(
-                    f"Nama pengguna '{username}' sudah dipakai pengguna dengan peran "
-                    f"{Role(existing.role).label}.",
-                    hint="Pilih nama pengguna lain untuk admin.",
-                )
-            else:
-                messages.append(
-                    f"Pengguna admin '{username}' sudah ada; kata sandinya tidak diubah."
-                )
+            created_admin = _ensure_admin(session, ctx, admin, actor=actor, messages=messages)
 
     if not (created_office or created_admin or updated_office):
         messages.insert(0, f"Kantor {code} sudah disiapkan; tidak ada yang diubah.")
     return InitResult(created_office=created_office, created_admin=created_admin, messages=messages)
+
+
+def _create_office(
+    session: Session,
+    code: str,
+    name: str,
+    instansi: str | None,
+    *,
+    actor: str,
+    now: dt.datetime,
+) -> None:
+    office = Office(id=OFFICE_ROW_ID, code=code, name=name, instansi_name=instansi, created_at=now)
+    session.add(office)
+    audit.record(
+        session,
+        actor=actor,
+        action="office.initialise",
+        entity="office",
+        entity_id=code,
+        changes={
+            "code": (None, code),
+            "name": (None, name),
+            "instansi_name": (None, instansi),
+        },
+        at=now,
+    )
+
+
+def _update_office(
+    session: Session,
+    office: Office,
+    name: str,
+    instansi: str | None,
+    *,
+    actor: str,
+    now: dt.datetime,
+) -> dict[str, tuple[object, object]]:
+    """Take a new name (an instansi name only when given); the fields that changed."""
+    changes: dict[str, tuple[object, object]] = {}
+    if office.name != name:
+        changes["name"] = (office.name, name)
+        office.name = name
+    if instansi is not None and office.instansi_name != instansi:
+        changes["instansi_name"] = (office.instansi_name, instansi)
+        office.instansi_name = instansi
+    if changes:
+        audit.record(
+            session,
+            actor=actor,
+            action="office.update",
+            entity="office",
+            entity_id=office.code,
+            changes=changes,
+            at=now,
+        )
+    return changes
+
+
+def _ensure_admin(
+    session: Session,
+    ctx: AppContext,
+    admin: tuple[str, str],
+    *,
+    actor: str,
+    messages: list[str],
+) -> bool:
+    """Make the first admin unless that admin exists already; whether one was made."""
+    username_raw, password = admin
+    username = users.validate_username(username_raw)
+    existing = session.scalars(select(Clerk).where(Clerk.username == username)).first()
+    if existing is None:
+        users.refuse_when_admin_exists(session)  # a 2nd admin: nobody authorised it
+        users.create_clerk(
+            session,
+            ctx,
+            username=username,
+            full_name=username,
+            role=Role.ADMIN,
+            password=password,
+            actor=actor,
+        )
+        messages.append(f"Pengguna admin '{username}' dibuat.")
+        return True
+    if Role(existing.role) is not Role.ADMIN:
+        raise ConflictError(
+            f"Nama pengguna '{username}' sudah dipakai pengguna dengan peran "
+            f"{Role(existing.role).label}.",
+            hint="Pilih nama pengguna lain untuk admin.",
+        )
+    messages.append(f"Pengguna admin '{username}' sudah ada; kata sandinya tidak diubah.")
+    return False
 
 
 def zone_of(ctx: AppContext) -> OfficeZone:

@@ -14,7 +14,7 @@ from helpers.files import exif_rotated_jpeg, grey_scan_rgb_jpeg, jpeg_of_size
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo.documents import make_sample_document
 from nonasn_desktop.gui.wizard.dialogs import CompliantCopyDialog
-from nonasn_desktop.gui.wizard.documents import preview_image
+from nonasn_desktop.gui.wizard.document_view import preview_image
 from nonasn_desktop.registration import documents
 from wizard.wizard_support import LEFT, Driver
 

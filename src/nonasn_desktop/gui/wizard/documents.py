@@ -11,13 +11,10 @@ The original file is never changed. A passed document is attached to the flow.
 
 from __future__ import annotations
 
-import html
-import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from PIL import Image, ImageOps
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDropEvent, QImage
 from PySide6.QtWidgets import (
@@ -40,16 +37,14 @@ from nonasn_desktop.flow.state import DocumentRef
 from nonasn_desktop.gui import file_dialogs
 from nonasn_desktop.gui.messages import show_bug, show_error
 from nonasn_desktop.gui.wizard.dialogs import CompliantCopyDialog, ImageBox
-from nonasn_desktop.gui.wizard.fields import em, set_role
+from nonasn_desktop.gui.wizard.document_view import compact_html, findings_html, preview_image
+from nonasn_desktop.gui.wizard.look import em, set_role
 from nonasn_desktop.gui.wizard.owner import FlowOwner
 from nonasn_desktop.gui.workers import Task, run_in_background
 from nonasn_desktop.registration import documents
 from nonasn_desktop.rules.compliant_copy import CompliantCopy
 from nonasn_desktop.rules.documents import format_limit, format_size, formats_label
 
-# Long edge of a preview, in pixels: enough for a sharp thumbnail on a 2× screen.
-PREVIEW_PIXELS = 480
-PDF_PREVIEW_DPI = 40
 FILE_FILTERS = {
     "jpeg": "Gambar JPG/JPEG (*.jpg *.jpeg *.JPG *.JPEG)",
     "pdf": "Dokumen PDF (*.pdf *.PDF)",
@@ -82,54 +77,6 @@ class DocumentHost(Protocol):
     def ensure_registration_id(self) -> int: ...
 
     def document_changed(self, kind: str) -> None: ...
-
-
-def preview_image(data: bytes, media_type: str | None) -> QImage | None:
-    """A small upright picture of a document (runs on a worker thread: no widgets here).
-
-    Pictures are turned as they are displayed (EXIF orientation); a PDF shows its first page.
-    Returns None when no preview can be drawn; a preview is never worth an error message.
-    """
-    try:
-        if media_type == "application/pdf":
-            from nonasn_desktop.printing.pages import render_page
-
-            picture = render_page(data, 0, dpi=PDF_PREVIEW_DPI)
-        else:
-            with Image.open(io.BytesIO(data)) as opened:
-                opened.draft("RGB", (PREVIEW_PIXELS, PREVIEW_PIXELS))
-                picture = ImageOps.exif_transpose(opened)
-                picture = picture.convert("RGB")
-        picture.thumbnail((PREVIEW_PIXELS, PREVIEW_PIXELS))
-        from nonasn_desktop.gui.images import pil_to_qimage
-
-        return pil_to_qimage(picture)
-    except Exception:
-        return None
-
-
-_OK_MARK = '<span style="color:#1D6B43">✓</span>'
-_FAIL_MARK = '<span style="color:#B42318">✗</span>'
-
-
-def _compact_html(findings: tuple[tuple[bool, str], ...]) -> str:
-    """Failures in full, passes counted: the short form under a document."""
-    failed = [message for ok, message in findings if not ok]
-    passed = len(findings) - len(failed)
-    lines = [f"{_FAIL_MARK}&nbsp;{html.escape(message)}" for message in failed]
-    if passed and not failed:
-        lines.append(f"{_OK_MARK}&nbsp;Semua pemeriksaan lulus ({passed}).")
-    elif passed:
-        lines.append(f"{_OK_MARK}&nbsp;{passed} pemeriksaan lain lulus.")
-    return "<br>".join(lines)
-
-
-def _findings_html(findings: tuple[tuple[bool, str], ...]) -> str:
-    lines = []
-    for ok, message in findings:
-        mark = _OK_MARK if ok else _FAIL_MARK
-        lines.append(f"{mark}&nbsp;{html.escape(message)}")
-    return "<br>".join(lines)
 
 
 class DocumentPicker(QFrame):
@@ -170,19 +117,30 @@ class DocumentPicker(QFrame):
     # ----------------------------------------------------------------- building
 
     def _build(self) -> None:
-        rule = self.rule
         layout = QVBoxLayout(self)
         layout.setContentsMargins(em(self, 1), em(self, 0.8), em(self, 1), em(self, 0.8))
         layout.setSpacing(em(self, 0.5))
+        layout.addLayout(self._build_title())
+        layout.addWidget(self._build_rule_text())
+        layout.addLayout(self._build_body())
+        layout.addLayout(self._build_buttons())
+        self._set_status(NONE)
+
+    def _build_title(self) -> QHBoxLayout:
+        """The document's name and, at the right, the status chip."""
         top = QHBoxLayout()
-        title = QLabel(rule.label, self)
+        title = QLabel(self.rule.label, self)
         title.setWordWrap(True)
         set_role(title, "card_title")
         top.addWidget(title, 1)
         self.chip = QLabel(self)
         self.chip.setObjectName(f"dokumen_{self.kind}_status")
         top.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(top)
+        return top
+
+    def _build_rule_text(self) -> QLabel:
+        """The rule of the kind: its hint, formats and size limits from the policy."""
+        rule = self.rule
         limits = f"Format {formats_label(rule)} · paling besar {format_limit(rule.max_bytes)}"
         if rule.min_bytes:
             limits += f" · paling kecil {format_size(rule.min_bytes)}"
@@ -194,8 +152,10 @@ class DocumentPicker(QFrame):
         hint = QLabel("\n".join(details), self)
         hint.setWordWrap(True)
         set_role(hint, "help")
-        layout.addWidget(hint)
+        return hint
 
+    def _build_body(self) -> QGridLayout:
+        """The preview at the left; the file's name, the findings and a note beside it."""
         body = QGridLayout()
         body.setHorizontalSpacing(em(self, 1))
         self.preview = ImageBox(10, 7.5, self)
@@ -232,8 +192,11 @@ class DocumentPicker(QFrame):
         body.addWidget(self.note, 2, 1)
         body.setColumnStretch(1, 1)
         body.setRowStretch(2, 1)
-        layout.addLayout(body)
+        return body
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """The buttons "Pilih berkas…" and "Perbaiki otomatis" (when it can help), a busy bar."""
+        rule = self.rule
         buttons = QHBoxLayout()
         self.choose_button = QPushButton("Pilih berkas…", self)
         self.choose_button.setObjectName("button_pilih_berkas")
@@ -262,8 +225,7 @@ class DocumentPicker(QFrame):
         self.progress.hide()
         buttons.addWidget(self.progress)
         buttons.addStretch(1)
-        layout.addLayout(buttons)
-        self._set_status(NONE)
+        return buttons
 
     # ----------------------------------------------------------------- state
 
@@ -313,7 +275,7 @@ class DocumentPicker(QFrame):
 
     def _details_toggled(self, full: bool) -> None:
         findings = self._findings
-        self.findings_label.setText(_findings_html(findings) if full else _compact_html(findings))
+        self.findings_label.setText(findings_html(findings) if full else compact_html(findings))
         self.details_button.setText("Sembunyikan rincian" if full else "Lihat rincian pemeriksaan")
 
     def _show_note(self, text: str) -> None:

@@ -42,13 +42,7 @@ from nonasn_desktop.gui.wizard.inputs import (
     calendar_icon,
     text_width,
 )
-
-# em, set_role and display_value are also imported from here by window.py and documents.py
-# (from before look.py and values.py had them); those imports move with the next change there.
-from nonasn_desktop.gui.wizard.look import Mnemonics
-from nonasn_desktop.gui.wizard.look import em as em
-from nonasn_desktop.gui.wizard.look import set_role as set_role
-from nonasn_desktop.gui.wizard.values import display_value as display_value
+from nonasn_desktop.gui.wizard.look import Mnemonics, em, set_role
 from nonasn_desktop.gui.wizard.values import only_digits
 from nonasn_desktop.policy import FieldDef
 from nonasn_desktop.rules.formatting import format_date, format_money, parse_date, parse_money

@@ -213,7 +213,14 @@ def picture_of(window: QWidget, dialog: QWidget | None = None) -> QPixmap:
 
 
 def _walk(walker: _Walker, person: DemoPerson) -> None:
-    window, values = walker.window, person.values
+    _create_account(walker, person)
+    _sign_in(walker, person)
+    _register(walker, person)
+
+
+def _create_account(walker: _Walker, person: DemoPerson) -> None:
+    """Pages 1 to 12: identity, roster data, password, KTP and photo, the account made."""
+    values = person.values
     walker.shot()  # 1
     walker.press("Buat Akun")
     walker.fill({k: values[k] for k in walker.flow.policy.step(2).fields})
@@ -232,6 +239,21 @@ def _walk(walker: _Walker, person: DemoPerson) -> None:
     )
     walker.shot()  # 5
     walker.press("Lanjutkan")
+    _ktp_and_photo(walker)
+    walker.press("Lanjutkan")
+    if walker.flow.current_step == 7:
+        walker.shot()
+        walker.captcha()
+        walker.press("Lanjutkan")
+    walker.shot()  # 9
+    walker.press("Proses Pembuatan Akun")
+    walker.answer(True)  # 11
+    walker.shot()  # 12
+    walker.press("Lanjutkan Pendaftaran")
+
+
+def _ktp_and_photo(walker: _Walker) -> None:
+    """Page 6: a KTP scan too big (230 KB) fixed by "Perbaiki otomatis", then a pas foto."""
     ktp = walker.sample("ktp")
     too_big = walker.files / "ktp_scan_230kb.jpg"
     too_big.write_bytes(_padded_jpeg(ktp.read_bytes(), 230 * 1024))
@@ -245,26 +267,25 @@ def _walk(walker: _Walker, person: DemoPerson) -> None:
         picker.copy_dialog.use_button.click()
         _wait(lambda: not picker.busy)
     walker.shot(suffix="c")  # 6, both documents passed
-    walker.press("Lanjutkan")
-    if walker.flow.current_step == 7:
-        walker.shot()
-        walker.captcha()
-        walker.press("Lanjutkan")
-    walker.shot()  # 9
-    walker.press("Proses Pembuatan Akun")
-    walker.answer(True)  # 11
-    walker.shot()  # 12
-    walker.press("Lanjutkan Pendaftaran")
+
+
+def _sign_in(walker: _Walker, person: DemoPerson) -> None:
+    """Page 13: the login, with a look at "Lupa Kata Sandi" first."""
     walker.shot()  # 13
-    login = window.current_page
+    login = walker.window.current_page
     login.buttons["Lupa Kata Sandi"].click()
     dialog = getattr(login, "dialog", None)
     if dialog is not None:
         walker.shot(dialog, suffix="b")  # 13, "Lupa Kata Sandi"
         dialog.reject()
         _wait(lambda: getattr(login, "dialog", None) is None)
-    walker.fill({"login_nik": values["nik"], "login_kata_sandi": PASSWORD})
+    walker.fill({"login_nik": person.values["nik"], "login_kata_sandi": PASSWORD})
     walker.press("Lanjutkan Login Pendaftaran")
+
+
+def _register(walker: _Walker, person: DemoPerson) -> None:
+    """Pages 15 to 24: biodata, work history, the review, the declaration and the card."""
+    window, values = walker.window, person.values
     walker.fill({k: values.get(k, "") for k in walker.flow.policy.step(15).fields})
     for kind in ("ijazah", "kk", "swafoto"):
         walker.attach(kind, walker.sample(kind))

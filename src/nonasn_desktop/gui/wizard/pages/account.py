@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.flow.machine import NOT_REGISTERED
 from nonasn_desktop.gui.wizard.captcha import CaptchaView
-from nonasn_desktop.gui.wizard.documents import preview_image
+from nonasn_desktop.gui.wizard.document_view import preview_image
 from nonasn_desktop.gui.wizard.look import Notice, em, set_role
 from nonasn_desktop.gui.wizard.pages.base import WizardPage
 from nonasn_desktop.gui.wizard.pages.parts import bullets, card, clear_layout
