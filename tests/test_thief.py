@@ -20,8 +20,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock
-from helpers.fieldwork import ENROLMENT_PASSPHRASE, OFFICE_PASSPHRASE, enrol_laptop, make_office
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock, actor_for, signed_in
+from helpers.fieldwork import (
+    ENROLMENT_PASSPHRASE,
+    OFFICE_PASSPHRASE,
+    enrol_laptop,
+    field_operator,
+    make_office,
+    office_admin,
+)
 from nonasn_desktop.backup import archive as backup
 from nonasn_desktop.backup import sealed
 from nonasn_desktop.crypto import atrest
@@ -44,7 +51,7 @@ def _secrets(path: Path, clock: FakeClock) -> list[bytes]:
         office.initialise(
             ctx, office_code="3273", office_name="BKD", admin=(ADMIN_USERNAME, ADMIN_PASSWORD)
         )
-        demo.generate(ctx, RECORDS, RecordStatus.PENDAFTARAN_SELESAI, seed=11)
+        demo.generate(ctx, RECORDS, RecordStatus.PENDAFTARAN_SELESAI, seed=11, actor=signed_in(ctx))
         with ctx.db.session() as session:
             rows = session.execute(
                 select(Registration.nik, Registration.nama, Registration.nomor_hp)
@@ -93,7 +100,7 @@ def test_a_stolen_folder_and_backup_give_away_nobody(tmp_path: Path, clock: Fake
     assert converted.key is not None
     assert converted.recovery_text is not None
     with open_app(folder, key=converted.key, clock=clock) as ctx:
-        archive = backup.create_backup(ctx, tmp_path / "cadangan.zip").path
+        archive = backup.create_backup(ctx, tmp_path / "cadangan.zip", actor=signed_in(ctx)).path
     # What the thief carries away.
     loot = tmp_path / "curian"
     shutil.copytree(folder, loot / "data")
@@ -139,10 +146,14 @@ def test_a_lost_field_laptop_and_its_transfer_file_give_away_nobody(
     enrolled.laptop.close()
     laptop_key = encrypt_field_device(enrolled.folder).key
     with open_app(enrolled.folder, key=laptop_key, clock=clock) as laptop:
-        demo.generate(laptop, RECORDS, RecordStatus.PENDAFTARAN_SELESAI, seed=5)
+        demo.generate(
+            laptop, RECORDS, RecordStatus.PENDAFTARAN_SELESAI, seed=5, actor=actor_for(laptop)
+        )
         with laptop.db.session() as session:
             rows = session.execute(select(Registration.nik, Registration.nama)).all()
-        sent = export_transfer(laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE)
+        sent = export_transfer(
+            laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE, actor=field_operator(laptop)
+        )
     secrets = [value.encode() for row in rows for value in row]
     loot = tmp_path / "curian"
     shutil.copytree(enrolled.folder, loot / "laptop")
@@ -153,7 +164,7 @@ def test_a_lost_field_laptop_and_its_transfer_file_give_away_nobody(
         open_app(loot / "laptop", clock=clock)
     # The office still imports what the laptop sent.
     imported = import_transfer(
-        office_ctx, sent.file, passphrase=OFFICE_PASSPHRASE, actor=ADMIN_USERNAME
+        office_ctx, sent.file, passphrase=OFFICE_PASSPHRASE, actor=office_admin(office_ctx)
     )
     assert imported.added == RECORDS
     office_ctx.close()

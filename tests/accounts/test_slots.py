@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock, actor_for, signed_in
 from nonasn_desktop.accounts.users import change_password, create_user, set_active
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import AuthError
@@ -31,26 +31,27 @@ def test_new_clerks_passwords_and_deactivation_follow_the_slots(
     key = encrypt_new_folder(path, ADMIN_USERNAME, ADMIN_PASSWORD).key
     assert key is not None
     with open_app(path, key=key, clock=clock) as ctx:
+        admin = signed_in(ctx)
         create_user(
             ctx,
             username="siti",
             full_name="Siti",
             role=Role.OPERATOR,
             password="pertama123",
-            actor=ADMIN_USERNAME,
+            actor=admin,
         )
         assert unlock(path, "siti", "pertama123", clock=clock).key == key
-        change_password(ctx, username="siti", new_password="kedua12345", actor=ADMIN_USERNAME)
+        change_password(ctx, username="siti", new_password="kedua12345", actor=admin)
         with pytest.raises(AuthError):
             unlock(path, "siti", "pertama123", clock=clock)
         assert unlock(path, "siti", "kedua12345", clock=clock).key == key
-        set_active(ctx, "siti", False, actor=ADMIN_USERNAME)
+        set_active(ctx, "siti", False, actor=admin)
         slots = vault.read_slots(DataDir(path))
         assert slots is not None
         assert "siti" not in slots.labels()
         with pytest.raises(AuthError):
             unlock(path, "siti", "kedua12345", clock=clock)
-        set_active(ctx, "siti", True, actor=ADMIN_USERNAME)
+        set_active(ctx, "siti", True, actor=admin)
         assert unlock(path, "siti", "kedua12345", clock=clock).key == key
 
 
@@ -61,6 +62,6 @@ def test_a_plain_folder_has_no_slots_to_follow(app_ctx: AppContext, clock: FakeC
         full_name="Budi",
         role=Role.OPERATOR,
         password="pertama123",
-        actor="system",
+        actor=actor_for(app_ctx),
     )
     assert vault.read_slots(app_ctx.data_dir) is None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock, signed_in
 from nonasn_desktop.backup import archive as backup
 from nonasn_desktop.backup import restore as backup_restore
 from nonasn_desktop.backup import sealed
@@ -29,7 +29,7 @@ def _office(path: Path, clock: FakeClock) -> str:
         office.initialise(
             ctx, office_code="3273", office_name="BKD", admin=(ADMIN_USERNAME, ADMIN_PASSWORD)
         )
-        demo.generate(ctx, 2, RecordStatus.DRAF, seed=5)
+        demo.generate(ctx, 2, RecordStatus.DRAF, seed=5, actor=signed_in(ctx))
         return ctx.blobs.put(SCAN)
 
 
@@ -52,7 +52,7 @@ def test_a_sealed_backup_verifies_only_with_its_key_and_restores_elsewhere(
 ) -> None:
     path, key, sha = encrypted
     with open_app(path, key=key, clock=clock) as ctx:
-        info = backup.create_backup(ctx, tmp_path / "cadangan.zip")
+        info = backup.create_backup(ctx, tmp_path / "cadangan.zip", actor=signed_in(ctx))
     with zipfile.ZipFile(info.path) as outer:
         assert sorted(outer.namelist()) == [sealed.SEALED_MEMBER, sealed.SLOTS_MEMBER]
     with pytest.raises(UserError, match="terenkripsi"):
@@ -77,8 +77,8 @@ def test_the_safety_copy_and_the_daily_backup_are_sealed_too(
 ) -> None:
     path, key, _sha = encrypted
     with open_app(path, key=key, clock=clock) as ctx:
-        info = backup.create_backup(ctx, tmp_path / "cadangan.zip")
-        result = backup_restore.restore_in_place(ctx, info.path, actor=ADMIN_USERNAME)
+        info = backup.create_backup(ctx, tmp_path / "cadangan.zip", actor=signed_in(ctx))
+        result = backup_restore.restore_in_place(ctx, info.path, actor=signed_in(ctx))
         assert ctx.key == key
     assert result.safety_copy is not None
     assert sealed.slots_of(result.safety_copy) is not None
@@ -92,10 +92,10 @@ def test_a_plain_archive_of_an_older_version_restores_into_an_encrypted_folder(
     older = tmp_path / "lama"
     _office(older, clock)
     with open_app(older, clock=clock) as ctx:
-        plain = backup.create_backup(ctx, tmp_path / "lama.zip")
+        plain = backup.create_backup(ctx, tmp_path / "lama.zip", actor=signed_in(ctx))
     assert sealed.slots_of(plain.path) is None
     with open_app(path, key=key, clock=clock) as ctx:
-        backup_restore.restore_in_place(ctx, plain.path, actor=ADMIN_USERNAME)
+        backup_restore.restore_in_place(ctx, plain.path, actor=signed_in(ctx))
         assert ctx.key is None
         assert ctx.blobs.get(sha) == SCAN
     assert vault.read_slots(DataDir(path)) is None

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from helpers.accounts import ADMIN_PASSWORD, cli_sign_in
+from helpers.folders import open_as_admin
 from nonasn_desktop.cli.main import main
+from nonasn_desktop.storage.models import Registration
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +48,14 @@ def _make(base: list[str]) -> None:
 
 
 def _accounts(folder: Path, status: str) -> list[str]:
-    with sqlite3.connect(folder / "nonasn.sqlite3") as db:
-        rows = db.execute(
-            "select account_number from registration where status = ? order by account_number",
-            (status,),
+    # Read through the application: the folder made by init is encrypted.
+    with open_as_admin(folder) as ctx, ctx.db.session() as session:
+        rows = session.scalars(
+            select(Registration.account_number)
+            .where(Registration.status == status)
+            .order_by(Registration.account_number)
         )
-        return [row[0] for row in rows]
+        return [str(number) for number in rows]
 
 
 def _cards(data: Path, *args: str) -> int:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from helpers.folders import open_as_admin
 from nonasn_desktop.cli.main import main
+from nonasn_desktop.registration.store import count_by_status
 
 
 @pytest.fixture
@@ -34,8 +35,9 @@ def data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 
 
 def _statuses(folder: Path) -> dict[str, int]:
-    with sqlite3.connect(folder / "nonasn.sqlite3") as db:
-        return dict(db.execute("select status, count(*) from registration group by status"))
+    # Read through the application: the folder made by init is encrypted.
+    with open_as_admin(folder) as ctx:
+        return {status.value: n for status, n in count_by_status(ctx).items() if n}
 
 
 def test_default_status_is_pendaftaran_selesai(

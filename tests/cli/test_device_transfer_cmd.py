@@ -63,6 +63,9 @@ def test_field_laptop_round_trip_on_the_command_line(
     # The laptop is encrypted at once; its clerks sign in with their office passwords.
     assert "KUNCI PEMULIHAN" in out
     assert vault.read_slots(DataDir(tmp_path / "laptop")) is not None
+    # Nobody signed in (tests/cli/conftest.py signs the admin in for every test).
+    monkeypatch.delenv("NONASN_USER")
+    monkeypatch.delenv("NONASN_PASSWORD")
     code, _, err = run([*laptop, "demo-data", "--count", "1"], capsys)
     assert code == 1
     assert "NONASN_USER" in err
@@ -71,6 +74,8 @@ def test_field_laptop_round_trip_on_the_command_line(
     code, out, _ = run([*laptop, "init", "--enrollment", str(enrolment)], capsys)
     assert code == 0
     assert "tidak ada yang diubah" in out
+    # Demo data is the admin's (roster, verval); the admin's office password opens the laptop.
+    cli_sign_in(monkeypatch)
     code, out, err = run([*laptop, "demo-data", "--count", "2", "--seed", "3"], capsys)
     assert code == 0, err
     code, _, err = run([*laptop, "batch", "export", "--out", str(tmp_path / "x")], capsys)
@@ -105,12 +110,16 @@ def test_field_laptop_round_trip_on_the_command_line(
     assert code == 0, err
     assert "Pembaruan nomor 1 untuk perangkat L01" in out
     monkeypatch.setenv("NONASN_KEY_PASSPHRASE", ENROLMENT_PASSPHRASE)
+    # The refresh lists the active operators only: after it the admin no longer opens the
+    # laptop, its operator does.
+    cli_sign_in(monkeypatch, OPERATOR, OPERATOR_PASSWORD)
     code, out, err = run([*laptop, "device", "apply", str(refresh)], capsys)
     assert code == 0, err
     assert "Pembaruan nomor 1 dipakai" in out
     code, _, err = run([*laptop, "device", "apply", str(refresh)], capsys)
     assert code == 1
     assert "tidak lebih baru" in err
+    cli_sign_in(monkeypatch)
     monkeypatch.setenv("NONASN_KEY_PASSPHRASE", OFFICE_PASSPHRASE)
     code, _, err = run(
         [*office, "transfer", "return", "--device", "L01", "--out", str(tmp_path / "r")], capsys

@@ -52,6 +52,9 @@ def test_admin_password_from_the_environment(
     assert code == 0, err
     assert "admin" in out
     monkeypatch.delenv("NONASN_ADMIN_PASSWORD")
+    # Nobody signed in (tests/cli/conftest.py signs the admin in for every test).
+    monkeypatch.delenv("NONASN_USER")
+    monkeypatch.delenv("NONASN_PASSWORD")
     # The new folder is encrypted: running again needs a clerk's sign-in.
     code, out, err = run(["--data-dir", data, *INIT, "--admin", "admin"], capsys)
     assert code == 1

@@ -54,6 +54,9 @@ def test_a_new_folder_is_encrypted_and_commands_unlock_with_the_environment(
     folder = DataDir(data)
     assert vault.read_slots(folder) is not None
     assert not cipher.is_plain_sqlite(folder.database_path)
+    # Nobody signed in (tests/cli/conftest.py signs the admin in for every test).
+    monkeypatch.delenv("NONASN_USER")
+    monkeypatch.delenv("NONASN_PASSWORD")
     code, _, err = run(_recap(data, tmp_path / "r1.xlsx"), capsys)
     assert code == 1
     assert "NONASN_USER" in err

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock, signed_in
 from nonasn_desktop.accounts.users import authenticate, create_user
 from nonasn_desktop.crypto import keyslots
 from nonasn_desktop.crypto.errors import KeyFileError, WrongPassphraseError
@@ -32,7 +32,7 @@ def _plain_office(path: Path, clock: FakeClock) -> str:
             full_name="Operator Satu",
             role=Role.OPERATOR,
             password="operator123",
-            actor=ADMIN_USERNAME,
+            actor=signed_in(ctx),
         )
         return ctx.blobs.put(b"\xff\xd8\xff scan KTP")
 

@@ -14,6 +14,7 @@ from helpers.fieldwork import (
     OPERATOR_PASSWORD,
     enrol_laptop,
     make_office,
+    office_admin,
 )
 from nonasn_desktop.accounts.users import create_user, set_active
 from nonasn_desktop.devices import field, registry
@@ -48,15 +49,15 @@ def test_laptop_is_encrypted_and_its_slots_follow_the_refresh(
         full_name="Budi Santoso",
         role=Role.OPERATOR,
         password=NEW_PASSWORD,
-        actor="system",
+        actor=office_admin(office),
     )
-    set_active(office, OPERATOR, False, actor="admin")
+    set_active(office, OPERATOR, False, actor=office_admin(office))
     refresh = registry.write_refresh(
         office,
         "L01",
         out=tmp_path / "usb" / "refresh.nonasn",
         office_passphrase=OFFICE_PASSPHRASE,
-        actor="system",
+        actor=office_admin(office),
     )
     office.close()
     with open_app(enrolled.folder, key=made.key, clock=clock) as laptop:

@@ -13,7 +13,7 @@ from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.startup import open_app
+from nonasn_desktop.startup import is_encrypted, open_app, unlock
 
 START = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
 
@@ -44,3 +44,11 @@ def opened_copy(
         yield ctx
     finally:
         ctx.close()
+
+
+def open_as_admin(folder: Path) -> AppContext:
+    """A data folder made by ``nonasn init --admin admin``, opened the way its admin's command
+    would: a new folder is encrypted (issue 11), so it is unlocked with the admin's password
+    first. A plain folder is opened as it is (unlocking it would convert it)."""
+    key = unlock(folder, ADMIN_USERNAME, ADMIN_PASSWORD).key if is_encrypted(folder) else None
+    return open_app(folder, key=key)
