@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -113,11 +112,7 @@ class FirstStartDialog(QDialog):
         self.error = theme.error_label()
         body.addWidget(self.error)
 
-        folder = QLabel(f"Folder data: {self._ctx.data_dir.path}")
-        folder.setObjectName("muted")
-        folder.setWordWrap(True)
-        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        body.addWidget(folder)
+        body.addWidget(theme.folder_label(f"Folder data: {self._ctx.data_dir.path}"))
 
         outer.addLayout(self._build_buttons())
 
@@ -246,9 +241,7 @@ class FirstStartDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.setContentsMargins(24, 8, 24, 20)
         buttons.addStretch(1)
-        self.cancel_button = QPushButton("Batal")
-        self.cancel_button.setObjectName("cancel")
-        self.cancel_button.setAutoDefault(False)
+        self.cancel_button = theme.cancel_button()
         self.cancel_button.clicked.connect(self.reject)
         self.save_button = theme.primary_button("Simpan dan Lanjutkan")
         self.save_button.setObjectName("save")

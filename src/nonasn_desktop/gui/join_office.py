@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -80,18 +79,12 @@ class JoinOfficePanel(QWidget):
 
         self.error = theme.error_label()
         body.addWidget(self.error)
-        folder = QLabel(f"Folder data meja ini: {self._ctx.data_dir.path}")
-        folder.setObjectName("muted")
-        folder.setWordWrap(True)
-        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        body.addWidget(folder)
+        body.addWidget(theme.folder_label(f"Folder data meja ini: {self._ctx.data_dir.path}"))
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(24, 8, 24, 20)
         buttons.addStretch(1)
-        self.cancel_button = QPushButton("Batal")
-        self.cancel_button.setObjectName("cancel")
-        self.cancel_button.setAutoDefault(False)
+        self.cancel_button = theme.cancel_button()
         self.cancel_button.clicked.connect(self.cancelled)
         self.join_button = theme.primary_button("Bergabung")
         self.join_button.setObjectName("join")

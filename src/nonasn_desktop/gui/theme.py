@@ -307,6 +307,23 @@ def primary_button(text: str) -> QPushButton:
     return button
 
 
+def cancel_button(text: str = "Batal") -> QPushButton:
+    """A dialog's "Batal": never the default, so Enter in a field never cancels."""
+    button = QPushButton(text)
+    button.setObjectName("cancel")
+    button.setAutoDefault(False)
+    return button
+
+
+def folder_label(text: str) -> QLabel:
+    """A muted line naming a folder, selectable so it can be copied into a file manager."""
+    label = QLabel(text)
+    label.setObjectName("muted")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
 def hint_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("hint")
