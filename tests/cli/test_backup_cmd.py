@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from helpers.accounts import actor_for, sign_in
+from helpers.commands import PLAIN_INIT, run
 from nonasn_desktop.cli.main import main
 from nonasn_desktop.core import audit
 from nonasn_desktop.demo import generate as demo
@@ -20,22 +21,7 @@ from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.startup import open_app
 
 # --plain: these check the plain archive format; encrypted backups have their own tests.
-INIT = [
-    "init",
-    "--office-code",
-    "3273",
-    "--office-name",
-    "BKD Kota Bandung",
-    "--admin",
-    "admin",
-    "--plain",
-]
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+INIT = PLAIN_INIT
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from helpers.accounts import actor_for
+from helpers.commands import PLAIN_INIT, run
 from nonasn_desktop import atomicfile
 from nonasn_desktop.cli.main import EXIT_BUG, main
 from nonasn_desktop.demo import generate as demo
@@ -22,22 +23,7 @@ from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.startup import open_app
 
 # --plain: these check the plain archive format; encrypted backups have their own tests.
-INIT = [
-    "init",
-    "--office-code",
-    "3273",
-    "--office-name",
-    "BKD Kota Bandung",
-    "--admin",
-    "admin",
-    "--plain",
-]
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+INIT = PLAIN_INIT
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,9 @@ from pathlib import Path
 import pytest
 
 from helpers.batches import PASSPHRASE, age_identity, prepared_data_folder
-from nonasn_desktop.cli.main import main
+from helpers.commands import run
 
 APPROVED = 2
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

@@ -15,18 +15,12 @@ from helpers.batches import (
     make_office,
     stock_keygen,
 )
+from helpers.commands import run
 from helpers.tools import require_tool
 from nonasn_desktop.central.format import public_key_comment
-from nonasn_desktop.cli.main import main
 from nonasn_desktop.crypto.minisign import SecretKey
 
 RECORDS = 2
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

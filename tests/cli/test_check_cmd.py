@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nonasn_desktop.cli.main import main
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+from helpers.commands import run
 
 
 def test_valid_nik_prints_region_birth_date_and_sex(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers.accounts import FakeClock, cli_sign_in
+from helpers.commands import run
 from helpers.fieldwork import (
     ENROLMENT_PASSPHRASE,
     OFFICE_PASSPHRASE,
@@ -15,15 +16,8 @@ from helpers.fieldwork import (
     OPERATOR_PASSWORD,
     make_office,
 )
-from nonasn_desktop.cli.main import main
 from nonasn_desktop.storage import cipher, vault
 from nonasn_desktop.storage.datadir import DataDir
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_field_laptop_round_trip_on_the_command_line(

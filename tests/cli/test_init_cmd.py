@@ -6,14 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nonasn_desktop.cli.main import main
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
-
+from helpers.commands import run
 
 INIT = ["init", "--office-code", "3273", "--office-name", "BKPSDM Kota Bandung"]
 

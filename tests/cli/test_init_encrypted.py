@@ -7,18 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from nonasn_desktop.cli.main import main
+from helpers.commands import run
 from nonasn_desktop.storage import cipher, vault
 from nonasn_desktop.storage.datadir import DataDir
 
 INIT = ["init", "--office-code", "3273", "--office-name", "BKD Kota Bandung", "--admin", "admin"]
 KEY_LINE = re.compile(r"^\s+([0-9A-Z]{4}(?:-[0-9A-Z]{4}){8})$", re.MULTILINE)
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -9,17 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from helpers.commands import run
 from nonasn_desktop.cli.main import main
 from nonasn_desktop.crypto.minisign import PublicKey
 
 PASSPHRASE = "frasa sandi kantor 2022"
 INIT = ["init", "--office-code", "3273", "--office-name", "BKPSDM Kota Bandung", "--admin", "admin"]
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(autouse=True)
