@@ -93,3 +93,35 @@ def test_batal_leaves_the_desk_as_it_was(qtbot: QtBot, desk2: AppContext) -> Non
     with qtbot.waitSignal(dialog.rejected):
         qtbot.mouseClick(dialog.join_panel.cancel_button, Qt.MouseButton.LeftButton)
     assert needs_first_start(desk2)
+
+
+def test_the_desk_that_sets_an_office_up_remembers_its_database(
+    qtbot: QtBot, tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first desk of an office, pointed at the empty office database by NONASN_DATABASE_URL
+    # only: after its first start it opens that office by itself, and is not offered to join
+    # its own office as a stranger on the next start.
+    url = sqlite_url(tmp_path / "server" / "kantor.sqlite3")
+    (tmp_path / "server").mkdir()
+    monkeypatch.setenv(ENV_DATABASE_URL, url)
+    with open_app(tmp_path / "meja1", create=True, clock=clock) as desk1:
+        dialog = FirstStartDialog(desk1)
+        qtbot.addWidget(dialog)
+        for name, value in {
+            "office_code": "1771BKD",
+            "office_name": "BKD Kota Bengkulu",
+            "username": "admin",
+            "full_name": "Rina Kartika",
+            "password": "rahasia123",
+            "password_again": "rahasia123",
+            "key_passphrase": "kopi pagi di BKD 2022",
+            "key_passphrase_again": "kopi pagi di BKD 2022",
+        }.items():
+            getattr(dialog, name).setText(value)
+        with qtbot.waitSignal(dialog.accepted):
+            dialog.submit()
+    monkeypatch.delenv(ENV_DATABASE_URL)
+    with open_app(tmp_path / "meja1", clock=clock) as again:
+        assert office.get_office(again) is not None
+        assert joining_offer(again) is None
+        assert not needs_first_start(again)

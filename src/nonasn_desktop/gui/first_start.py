@@ -338,6 +338,7 @@ class FirstStartDialog(QDialog):
                 self._admin_created = username
             if passphrase is not None and keys.get_key_info(self._ctx) is None:
                 keys.create_office_key(self._ctx, passphrase)
+            joining.remember_office_database(self._ctx)
         except FieldError as exc:
             self._fail(exc, exc.field)
             return

@@ -61,6 +61,20 @@ def _in_use(ctx: AppContext) -> URL:
     return url
 
 
+def remember_office_database(ctx: AppContext) -> None:
+    """A desk that has just set an office up on a shared database (given by NONASN_DATABASE_URL,
+    say) keeps that database in its meja.json, as ``nonasn init`` does: its next start opens
+    the same office, instead of offering to join it as a stranger."""
+    in_use = _in_use(ctx)
+    if in_use == _normalised(sqlite_url(ctx.data_dir.database_path)):
+        return
+    config = read_desk_config(ctx.data_dir.path)
+    if config.database_url and _normalised(config.database_url) == in_use:
+        return
+    url = in_use.render_as_string(hide_password=False)
+    write_desk_config(ctx.data_dir.path, replace(config, database_url=url))
+
+
 def joining_offer(ctx: AppContext) -> JoinOffer | None:
     """The office to join, when this desk works on an office database that is not its own
     file, holds an office with an admin, and is not yet the database the desk remembers.
