@@ -149,7 +149,7 @@ class OfficeDataKeySlot(Base):
     """
 
     __tablename__ = "office_data_key_slot"
-    __table_args__ = (UniqueConstraint("kind", "label", name="kind_label"),)
+    __table_args__ = (UniqueConstraint("kind", "label"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key_id: Mapped[str] = mapped_column(String(32))
