@@ -16,7 +16,12 @@ verval preview, printing the pas foto, the batch export. When the data folder is
 (:mod:`nonasn_desktop.crypto.atrest`) under the SHA-256 of the *plaintext*, so callers, the
 records that name documents and deduplication are unchanged; reading decrypts and checks the
 hash. A plain document left from before encryption (an office server's older rows) is still
-read and checked.
+read and checked; an age file is told from a scan by its header (``age-encryption.org/v1``).
+
+On an office server the key is the office data key (accounts.slots), opened at sign-in; until
+then the table's store reads plain rows only and refuses to write once the office has a key,
+and an admin's one-time conversion encrypts the remaining plain rows
+(:meth:`EncryptedDatabaseDocumentStore.encrypt_plain_rows`).
 """
 
 from __future__ import annotations
