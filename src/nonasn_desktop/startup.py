@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from nonasn_desktop.accounts.slots import create_office_key
 from nonasn_desktop.accounts.users import (
     WRONG_CREDENTIALS,
     WRONG_CREDENTIALS_HINT,
@@ -29,7 +30,7 @@ from nonasn_desktop.errors import AuthError, FolderLockedError
 from nonasn_desktop.office.keys import adopt_key_file
 from nonasn_desktop.policy import Policy, default_policy
 from nonasn_desktop.rules.roles import Role
-from nonasn_desktop.storage import convert, vault
+from nonasn_desktop.storage import convert, officeslots, vault
 from nonasn_desktop.storage.database import Database, database_url_for, sqlite_url
 from nonasn_desktop.storage.datadir import DataDir, resolve_data_dir
 from nonasn_desktop.storage.deskconfig import (
@@ -258,11 +259,14 @@ def encrypt_after_first_start(
     first admin, the folder is encrypted and opened again with its key.
 
     Returns the context to go on with and the recovery key to show once; (``ctx``, None) when
-    there is nothing to encrypt (a desk on an office database server, whose protection is the
-    server's: see README; a folder already encrypted). ``ctx`` is closed when a new one is
+    there is nothing to encrypt (a folder already encrypted). On an office database server
+    the office data key is made instead (its documents are encrypted with it) and its recovery
+    key returned. ``ctx`` is closed when a new one is
     returned.
     """
     folder = ctx.data_dir
+    if ctx.db.is_postgresql:
+        return ctx, _encrypt_office_documents(ctx, username, password)
     if database_url_for(folder) != sqlite_url(folder.database_path):
         return ctx, None
     if not convert.needs_conversion(folder):
@@ -271,6 +275,16 @@ def encrypt_after_first_start(
     ctx.close()
     unlocked = encrypt_new_folder(folder.path, username, password)
     return open_app(folder.path, clock=clock, key=unlocked.key), unlocked.recovery_text
+
+
+def _encrypt_office_documents(ctx: AppContext, username: str, password: str) -> str | None:
+    """A new office on a database server: the office data key (accounts.slots), made with its
+    first admin's slot, so documents are encrypted from the first one; its recovery key."""
+    with ctx.db.session() as session:
+        if officeslots.exists(session):
+            return None
+    actor = authenticate(ctx, username, password).actor
+    return create_office_key(ctx, actor=actor, password=password)
 
 
 def encrypt_field_device(data_dir: Path | None) -> Unlocked:

@@ -41,6 +41,7 @@ def test_metadata_uses_the_naming_convention() -> None:
         "document_blob",
         "office",
         "office_key",
+        "office_data_key_slot",
         "registration",
         "roster_entry",
         "setting",

@@ -202,7 +202,7 @@ def create_clerk(
         },
         at=now,
     )
-    slots.keep_slot(ctx, clerk.username, clerk.password_hash)
+    slots.keep_slot(ctx, clerk.username, clerk.password_hash, password=password, session=session)
     return clerk
 
 
@@ -389,6 +389,8 @@ def authenticate(ctx: AppContext, username: str, password: str) -> UserInfo:
     if error is not None:
         raise error
     assert result is not None
+    # A desk on an office database server opens the office's document key with the password.
+    slots.open_office_key(ctx, result.username, password)
     return result
 
 
@@ -461,9 +463,9 @@ def set_active(ctx: AppContext, username: str, active: bool, *, actor: Actor) ->
             at=ctx.now(),
         )
         if active:
-            slots.keep_slot(ctx, clerk.username, clerk.password_hash)
+            slots.keep_slot(ctx, clerk.username, clerk.password_hash, session=session)
         else:
-            slots.drop_slot(ctx, clerk.username)
+            slots.drop_slot(ctx, clerk.username, session=session)
         return _info(clerk)
 
 
@@ -495,7 +497,9 @@ def recover_admin_password(ctx: AppContext, *, username: str, new_password: str)
             reason="kata sandi admin ditetapkan dengan kunci pemulihan",
             at=ctx.now(),
         )
-        slots.keep_slot(ctx, clerk.username, clerk.password_hash)
+        slots.keep_slot(
+            ctx, clerk.username, clerk.password_hash, password=new_password, session=session
+        )
 
 
 def change_password(
@@ -537,4 +541,6 @@ def change_password(
             changes={"password_hash": ("lama", "baru")},
             at=ctx.now(),
         )
-        slots.keep_slot(ctx, clerk.username, clerk.password_hash)
+        slots.keep_slot(
+            ctx, clerk.username, clerk.password_hash, password=new_password, session=session
+        )

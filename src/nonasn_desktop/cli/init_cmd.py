@@ -22,7 +22,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from nonasn_desktop.accounts.users import find_user
+from nonasn_desktop.accounts.slots import create_office_key as create_documents_key
+from nonasn_desktop.accounts.users import authenticate, find_user
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import (
     add_data_dir_option,
@@ -243,6 +244,8 @@ def run(args: argparse.Namespace) -> int:
             _join(ctx, args, office)
         else:
             admin_password = _set_up(ctx, args)
+            if not own_file and args.admin and admin_password:
+                _office_documents_key(ctx, args, admin_password)
         _remember_desk(folder, url, desk_name)
         print(f"Meja ini: {desk_name or ctx.desk.name} (kode {ctx.desk.code})")
         print(f"Folder data: {ctx.data_dir.path}")
@@ -254,6 +257,29 @@ def run(args: argparse.Namespace) -> int:
             "pertama masuk (atau jalankan lagi dengan --admin NAMA)."
         )
     return 0
+
+
+def _office_documents_key(ctx: AppContext, args: argparse.Namespace, password: str) -> None:
+    """A new office on a database server: its documents are encrypted from the first one with
+    the office data key (accounts.slots), made now with the first admin's slot."""
+    actor = authenticate(ctx, args.admin, password).actor
+    recovery_text = create_documents_key(ctx, actor=actor, password=password)
+    print("Dokumen kantor dienkripsi dengan kunci dokumen kantor.")
+    _show_recovery_key(recovery_text)
+    if args.recovery_sheet is not None:
+        save_recovery_sheet(ctx, recovery_text, args.recovery_sheet)
+        print(
+            f"Lembar kunci pemulihan ditulis ke {args.recovery_sheet}; cetak lalu hapus berkasnya."
+        )
+
+
+def _show_recovery_key(recovery_text: str) -> None:
+    print("KUNCI PEMULIHAN (hanya ditampilkan sekali ini):")
+    print(f"    {recovery_text}")
+    print(
+        "PERINGATAN: kunci ini membuka seluruh data pribadi bila semua kata sandi hilang. "
+        "Catat atau cetak, simpan di brankas kantor, dan jangan simpan di komputer ini."
+    )
 
 
 def _encrypt(folder: DataDir, args: argparse.Namespace, unlocked: Unlocked) -> None:

@@ -17,11 +17,18 @@ from typing import Any
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import (
     add_data_dir_option,
+    data_dir_of,
+    database_url_of,
     open_signed_in,
+    read_credentials,
+    sign_in,
 )
+from nonasn_desktop.cli.progress import progress_printer
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.office.documentkey import encrypt_office_documents
 from nonasn_desktop.office.keys import export_public_key, require_key_info
 from nonasn_desktop.rules.formatting import format_date
+from nonasn_desktop.startup import open_app
 
 PASSPHRASE_ENV = "NONASN_KEY_PASSPHRASE"  # noqa: S105 - a variable name, not a passphrase
 
@@ -82,6 +89,12 @@ def register(commands: Any) -> None:
     add_data_dir_option(export)
     export.add_argument("--out", type=Path, required=True, metavar="FILE", help="berkas .pub")
     export.set_defaults(handler=run_export)
+    documents = sub.add_parser(
+        "encrypt-documents",
+        help="enkripsi dokumen basis data kantor dengan kunci dokumen kantor (sekali saja)",
+    )
+    add_data_dir_option(documents)
+    documents.set_defaults(handler=run_encrypt_documents)
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -101,4 +114,26 @@ def run_export(args: argparse.Namespace) -> int:
         info = export_public_key(ctx, args.out, actor=actor)
     print(f"Kunci publik {info.key_id} kantor {info.office_code} ditulis ke {args.out}.")
     print("Serahkan berkas itu ke kantor pusat untuk didaftarkan sebagai kunci tepercaya.")
+    return 0
+
+
+def run_encrypt_documents(args: argparse.Namespace) -> int:
+    """The one-time conversion of an office server's documents (office.documentkey)."""
+    credentials = read_credentials()
+    with open_app(data_dir_of(args), database_url=database_url_of(args)) as ctx:
+        actor = sign_in(ctx, credentials)
+        done = encrypt_office_documents(
+            ctx, actor=actor, password=credentials[1], progress=progress_printer()
+        )
+    if done.recovery_text is not None:
+        print("Kunci dokumen kantor dibuat. KUNCI PEMULIHAN (tampil sekali ini saja; tulis dan")
+        print("simpan di brankas kantor, bukan di komputer):")
+        print(f"    {done.recovery_text}")
+    rows = done.rows
+    print(f"Dokumen dienkripsi: {rows.encrypted}; sudah terenkripsi: {rows.already}.")
+    if rows.damaged:
+        print(
+            f"{len(rows.damaged)} dokumen rusak dibiarkan apa adanya (pulihkan dari cadangan "
+            "pg_dump atau unggah ulang): " + ", ".join(sha[:12] for sha in rows.damaged)
+        )
     return 0

@@ -45,6 +45,10 @@ class AppContext:
     office database with PostgreSQL).
     ``key``: the unlocked data key of an encrypted folder (storage.vault), None for a plain
     one; backups and new key slots need it.
+    ``office_key``: the data key of a PostgreSQL office, opened by the clerk's sign-in
+    (accounts.slots.open_office_key); it encrypts the office's documents and makes the key
+    slots of clerks created or given a new password at this desk. None before sign-in, on
+    SQLite, and on an office whose documents are not encrypted yet.
     """
 
     data_dir: DataDir
@@ -54,6 +58,7 @@ class AppContext:
     clock: Clock = field(default=utc_now)
     desk: Desk = UNNAMED_DESK
     key: DataKey | None = field(default=None, repr=False)
+    office_key: DataKey | None = field(default=None, repr=False)
 
     @property
     def encrypted(self) -> bool:

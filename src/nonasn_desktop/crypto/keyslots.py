@@ -351,6 +351,19 @@ def _slot(item: Any) -> Slot:
     )
 
 
+def slot_to_text(slot: Slot) -> str:
+    """One slot as JSON text (an office database keeps one row per slot)."""
+    return json.dumps(_slot_json(slot), ensure_ascii=False, sort_keys=True)
+
+
+def slot_from_text(text: str, *, where: str = "") -> Slot:
+    """The slot of :func:`slot_to_text`; KeyFileError for anything malformed."""
+    try:
+        return _slot(json.loads(text))
+    except (ValueError, KeyError, TypeError):
+        raise _damaged(where) from None
+
+
 def loads(data: bytes, *, where: str = "") -> KeySlots:
     """The slots of a key-slot file; KeyFileError (in Indonesian) for anything malformed."""
     try:

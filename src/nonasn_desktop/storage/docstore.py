@@ -16,7 +16,12 @@ verval preview, printing the pas foto, the batch export. When the data folder is
 (:mod:`nonasn_desktop.crypto.atrest`) under the SHA-256 of the *plaintext*, so callers, the
 records that name documents and deduplication are unchanged; reading decrypts and checks the
 hash. A plain document left from before encryption (an office server's older rows) is still
-read and checked.
+read and checked; an age file is told from a scan by its header (``age-encryption.org/v1``).
+
+On an office server the key is the office data key (accounts.slots), opened at sign-in; until
+then the table's store reads plain rows only and refuses to write once the office has a key,
+and an admin's one-time conversion encrypts the remaining plain rows
+(:meth:`EncryptedDatabaseDocumentStore.encrypt_plain_rows`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -35,6 +42,7 @@ from nonasn_desktop.atomicfile import AtomicFile
 from nonasn_desktop.crypto import atrest
 from nonasn_desktop.crypto.errors import DecryptionError
 from nonasn_desktop.errors import StorageError
+from nonasn_desktop.storage import officeslots
 from nonasn_desktop.storage.blobs import BlobStore
 from nonasn_desktop.storage.database import Database
 from nonasn_desktop.storage.models import DocumentBlob, utc_now
@@ -99,27 +107,35 @@ class DatabaseDocumentStore:
     def put(self, data: bytes, *, session: Session | None = None) -> str:
         sha = hashlib.sha256(data).hexdigest()
         if session is not None:
-            self._insert(session, sha, data)
+            self._insert_plain(session, sha, data)
         else:
             with self._db.session() as own:
-                self._insert(own, sha, data)
+                self._insert_plain(own, sha, data)
         return sha
 
+    def _insert_plain(self, session: Session, sha: str, data: bytes) -> None:
+        # Once the office has a data key no document is written plain again: the clerk's
+        # sign-in opens the key and replaces this store (accounts.slots.open_office_key).
+        if officeslots.exists(session):
+            raise _office_key_closed(sha, None)
+        self._insert(session, sha, data)
+
     @staticmethod
-    def _insert(session: Session, sha: str, data: bytes, *, size: int | None = None) -> None:
+    def _insert(
+        session: Session, sha: str, data: bytes, *, size: int | None = None, replace: bool = False
+    ) -> None:
         # Two desks may upload the same scan at the same moment: the second insert is a no-op
-        # instead of a failed save.
+        # instead of a failed save. ``replace``: a plain row is rewritten encrypted.
         dialect = session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        size = len(data) if size is None else size
+        values = insert(DocumentBlob).values(sha256=sha, size=size, data=data, created_at=utc_now())
         statement = (
-            insert(DocumentBlob)
-            .values(
-                sha256=sha,
-                size=len(data) if size is None else size,
-                data=data,
-                created_at=utc_now(),
+            values.on_conflict_do_update(
+                index_elements=["sha256"], set_={"data": data, "size": size}
             )
-            .on_conflict_do_nothing(index_elements=["sha256"])
+            if replace
+            else values.on_conflict_do_nothing(index_elements=["sha256"])
         )
         session.execute(statement)
 
@@ -137,6 +153,8 @@ class DatabaseDocumentStore:
                 f"Berkas {described} tidak ditemukan di basis data kantor.",
                 hint="Pulihkan basis data kantor dari cadangan, atau unggah ulang dokumen itu.",
             )
+        if atrest.is_encrypted(data[:64]):
+            raise _office_key_closed(sha, name)
         if hashlib.sha256(data).hexdigest() != sha:
             raise StorageError(
                 f"Berkas {described} rusak: isinya tidak sama lagi dengan saat diunggah.",
@@ -163,6 +181,15 @@ class DatabaseDocumentStore:
 
 def _described(sha: str, name: str | None) -> str:
     return f"{name} ({sha[:12]}…)" if name else f"dokumen {sha[:12]}…"
+
+
+def _office_key_closed(sha: str, name: str | None) -> StorageError:
+    return StorageError(
+        f"Berkas {_described(sha, name)} terenkripsi dengan kunci dokumen kantor, yang belum "
+        "terbuka untuk akun ini.",
+        hint="Masuk dengan akun Anda. Bila tetap gagal, akun Anda belum memegang kunci itu: "
+        "minta admin mengatur ulang kata sandi Anda (Admin › Pengguna), lalu masuk lagi.",
+    )
 
 
 def _damaged(sha: str, name: str | None) -> StorageError:
@@ -302,6 +329,15 @@ class EncryptedFolderDocumentStore(_Encrypting):
             ) from None
 
 
+@dataclass
+class PlainRows:
+    """What :meth:`EncryptedDatabaseDocumentStore.encrypt_plain_rows` did."""
+
+    encrypted: int = 0
+    already: int = 0
+    damaged: list[str] = field(default_factory=list)
+
+
 class EncryptedDatabaseDocumentStore(_Encrypting):
     """The office database's ``document_blob`` table, each row's bytes an age file."""
 
@@ -312,13 +348,43 @@ class EncryptedDatabaseDocumentStore(_Encrypting):
     def exists(self, sha: str) -> bool:
         return DatabaseDocumentStore(self._db).exists(sha)
 
+    def put(self, data: bytes, *, session: Session | None = None) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        stored = DatabaseDocumentStore(self._db)._read(sha)
+        # A row stored plain (before the office had its data key) is rewritten encrypted.
+        if stored is None or not atrest.is_encrypted(stored[:64]) or not self.verify(sha):
+            self._store(sha, atrest.encrypt_bytes(data, self._key, "document"), len(data), session)
+        return sha
+
     def _store(self, sha: str, sealed: bytes, size: int, session: Session | None) -> None:
         dialect_insert = DatabaseDocumentStore._insert
         if session is not None:
-            dialect_insert(session, sha, sealed, size=size)
+            dialect_insert(session, sha, sealed, size=size, replace=True)
         else:
             with self._db.session() as own:
-                dialect_insert(own, sha, sealed, size=size)
+                dialect_insert(own, sha, sealed, size=size, replace=True)
+
+    def encrypt_plain_rows(self, on_row: Callable[[int, int], None] | None = None) -> PlainRows:
+        """Encrypt every row stored plain (the one-time conversion of an existing office),
+        one short transaction each, so desks keep working meanwhile and an interrupted run
+        resumes where it stopped. ``on_row(done, total)`` after each row."""
+        with self._db.session() as session:
+            shas = list(session.scalars(select(DocumentBlob.sha256).order_by(DocumentBlob.sha256)))
+        result = PlainRows()
+        for done, sha in enumerate(shas, start=1):
+            with self._db.session() as session:
+                row = session.get(DocumentBlob, sha, with_for_update=True)
+                data = None if row is None else bytes(row.data)
+                if row is None or data is None or atrest.is_encrypted(data[:64]):
+                    result.already += 1
+                elif hashlib.sha256(data).hexdigest() != sha:
+                    result.damaged.append(sha)  # Left as it is: restore it or upload again.
+                else:
+                    row.data = atrest.encrypt_bytes(data, self._key, "document")
+                    result.encrypted += 1
+            if on_row is not None:
+                on_row(done, len(shas))
+        return result
 
     def _sealed(self, sha: str) -> BinaryIO | None:
         data = DatabaseDocumentStore(self._db)._read(sha)

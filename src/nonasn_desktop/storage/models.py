@@ -136,6 +136,29 @@ class OfficeKey(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 
+class OfficeDataKeySlot(Base):
+    """One copy of the office data key of a PostgreSQL office, wrapped for one clerk.
+
+    The office data key encrypts every document in ``document_blob`` (storage.docstore). Each
+    active clerk's row holds it wrapped with a key derived from that clerk's password (argon2id
+    with a salt of its own, never the salt of the stored password hash: whoever reads this
+    database must not be able to open a slot); the ``pemulihan`` row holds it wrapped with the
+    recovery key. ``slot`` is crypto.keyslots' JSON of one slot; ``key_id`` names the key (it is
+    in every slot's associated data). Nothing here is secret. Empty on SQLite, and on an office
+    whose documents are not encrypted yet (see accounts.slots).
+    """
+
+    __tablename__ = "office_data_key_slot"
+    __table_args__ = (UniqueConstraint("kind", "label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(64))
+    slot: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
 class DocumentBlob(Base):
     """The bytes of a stored document, by SHA-256, when the office database is PostgreSQL.
 
