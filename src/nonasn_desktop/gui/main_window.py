@@ -526,6 +526,11 @@ class MainWindow(QMainWindow):
         if self._signed_in is None or not self._close_workspace_windows():
             return
         self._leave()
+        # An office server's document key is opened by each sign-in; the desk forgets it.
+        # (Imported here: the window module loads without the data layer, see gui/app.py.)
+        from nonasn_desktop.accounts import slots
+
+        slots.close_office_key(self._ctx)
         self.finished.emit(True)
 
     def _close_workspace_windows(self) -> bool:
