@@ -13,8 +13,13 @@ the whole file, decryption, every member's hash, every record's and audit entry'
 the merge in one transaction with every document stored (hashed, written, fsync'd). It reports
 its own peak resident memory (``VmHWM``). ``sha256sum`` runs over the same 1,000 document files
 of the laptop, warm in the page cache. Both are the best of three runs, taken in turns; the
-memory figure is the highest of the three imports. Everything lives in one temporary folder,
-removed at the end (about 1.5 GB while it runs).
+memory figure is the highest of the three imports.
+
+Issue 11: the same import runs, interleaved, into an encrypted copy of the office folder
+(SQLCipher database, age-encrypted documents; made as ``nonasn init`` makes it, unlocked with
+the clerk's password before the timing starts); it meets the same targets and its time is
+reported beside the plain one (at most 1.15x). Everything lives in one temporary folder,
+removed at the end (about 2.5 GB while it runs).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import time
 import uuid
 from pathlib import Path
 
-from benchmarks.harness import Result, best_of, reported, within
+from benchmarks.harness import Result, beside, best_of, encrypted_copy, reported, within
 from benchmarks.peak_memory import child_env
 
 RECORDS = 1_000
@@ -42,6 +47,7 @@ RATIO_LIMIT = 2.5
 MEMORY_LIMIT_MB = 150
 OFFICE_PASSPHRASE = "frasa sandi benchmark 2022"  # noqa: S105 - throwaway benchmark keys
 ENROLMENT_PASSPHRASE = "frasa pendaftaran benchmark"  # noqa: S105
+CLERK_PASSWORD = "SitiLapangan2026"  # noqa: S105 - a throwaway benchmark clerk
 
 
 def _pdf_like(rng: random.Random, index: int) -> bytes:
@@ -66,7 +72,7 @@ def _office(folder: Path) -> Path:
             username="siti",
             full_name="Siti",
             role=Role.OPERATOR,
-            password="SitiLapangan2026",  # noqa: S106 - a throwaway benchmark clerk
+            password=CLERK_PASSWORD,
             actor="system",
         )
         keys.create_office_key(ctx, OFFICE_PASSPHRASE)
@@ -168,11 +174,12 @@ _IMPORT = textwrap.dedent(
     import json, sys, time
     from pathlib import Path
     from benchmarks.peak_memory import peak_kib
-    from nonasn_desktop.startup import open_app
+    from benchmarks.harness import open_folder
     from nonasn_desktop.transfer.merge import import_transfer
 
     folder, transfer, passphrase = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-    with open_app(folder) as ctx:
+    # Unlocked first when the folder is encrypted, as signing in does (not timed).
+    with open_folder(folder, "siti", sys.argv[4]) as ctx:
         started = time.perf_counter()
         result = import_transfer(ctx, transfer, passphrase=passphrase, actor="system")
         elapsed = time.perf_counter() - started
@@ -187,7 +194,15 @@ def _import(folder: Path, pristine: Path, transfer: Path) -> dict[str, float]:
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(pristine, folder)
     completed = subprocess.run(
-        [sys.executable, "-c", _IMPORT, str(folder), str(transfer), OFFICE_PASSPHRASE],
+        [
+            sys.executable,
+            "-c",
+            _IMPORT,
+            str(folder),
+            str(transfer),
+            OFFICE_PASSPHRASE,
+            CLERK_PASSWORD,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -197,6 +212,31 @@ def _import(folder: Path, pristine: Path, transfer: Path) -> dict[str, float]:
     return figures
 
 
+def _best(runs: list[dict[str, float]]) -> dict[str, float]:
+    figures = min(runs, key=lambda run: run["seconds"])
+    figures["peak_kib"] = max(run["peak_kib"] for run in runs)
+    assert figures["added"] == RECORDS, figures
+    return figures
+
+
+def _figures(label: str, figures: dict[str, float], hashing: float) -> list[Result]:
+    return [
+        within(
+            f"transfer import ({label}) vs sha256sum",
+            figures["seconds"],
+            RATIO_LIMIT * hashing,
+            f"<= {RATIO_LIMIT}x sha256sum ({RATIO_LIMIT * hashing:.2f} s)",
+        ),
+        within(
+            f"transfer import peak memory ({label})",
+            figures["peak_kib"] / 1024,
+            MEMORY_LIMIT_MB,
+            f"< {MEMORY_LIMIT_MB} MB",
+            unit="MB",
+        ),
+    ]
+
+
 def run() -> list[Result]:
     root = Path(tempfile.mkdtemp(prefix="nonasn-bench-transfer-"))
     try:
@@ -204,6 +244,11 @@ def run() -> list[Result]:
         enrolment = _office(root / "pristine")
         files, transfer = _laptop(root / "laptop", enrolment, root / "usb")
         prepared = time.perf_counter() - started
+        started = time.perf_counter()
+        sealed = encrypted_copy(
+            root / "pristine", root / "pristine-encrypted", "siti", CLERK_PASSWORD
+        )
+        encrypting = time.perf_counter() - started
         total = sum(f.stat().st_size for f in files)
         sha256sum = shutil.which("sha256sum")
         if sha256sum is None:
@@ -214,33 +259,25 @@ def run() -> list[Result]:
 
         hashings: list[float] = []
         runs: list[dict[str, float]] = []
+        encrypted_runs: list[dict[str, float]] = []
         for _ in range(REPEAT):
+            # Interleaved, so that all three meet the same page cache and the same load.
             hashings.append(best_of(hash_all, repeat=1))
             runs.append(_import(root / "office", root / "pristine", transfer))
+            encrypted_runs.append(_import(root / "office", sealed, transfer))
         hashing = min(hashings)
-        figures = min(runs, key=lambda run: run["seconds"])
-        figures["peak_kib"] = max(run["peak_kib"] for run in runs)
-        assert figures["added"] == RECORDS, figures
-        peak_mb = figures["peak_kib"] / 1024
+        figures = _best(runs)
+        sealed_figures = _best(encrypted_runs)
         label = f"{RECORDS:,} records, {total / 1e6:.0f} MB of documents"
         return [
             reported("transfer: test data prepared", f"{prepared:.1f} s"),
+            reported("transfer: encrypted copy of the office folder made", f"{encrypting:.1f} s"),
             reported(
                 f"transfer: sha256sum of the {len(files):,} document files", f"{hashing:.2f} s"
             ),
-            within(
-                f"transfer import ({label}) vs sha256sum",
-                figures["seconds"],
-                RATIO_LIMIT * hashing,
-                f"<= {RATIO_LIMIT}x sha256sum ({RATIO_LIMIT * hashing:.2f} s)",
-            ),
-            within(
-                f"transfer import peak memory ({label})",
-                peak_mb,
-                MEMORY_LIMIT_MB,
-                f"< {MEMORY_LIMIT_MB} MB",
-                unit="MB",
-            ),
+            *_figures(label, figures, hashing),
+            *_figures(f"{label}, encrypted folder", sealed_figures, hashing),
+            beside(f"transfer import ({label})", figures["seconds"], sealed_figures["seconds"]),
             reported(
                 "transfer file size",
                 f"{transfer.stat().st_size / 1e6:.0f} MB, {figures['documents']:.0f} documents",
