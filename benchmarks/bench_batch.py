@@ -93,7 +93,8 @@ def _prepare(folder: Path) -> list[Path]:
                 .options(selectinload(Registration.work_history))
                 .options(selectinload(Registration.documents))
             ).all()
-            skip = {"id", "nik", "account_number", "batch_id", "roster_entry_id"}
+            # uid: unique per record (migration 0006); a clone gets its own by default.
+            skip = {"id", "uid", "nik", "account_number", "batch_id", "roster_entry_id"}
             columns = [c.key for c in Registration.__table__.columns if c.key not in skip]
             for index in range(RECORDS):
                 template = seeds[index % len(seeds)]
