@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -73,3 +75,58 @@ def signed_in_admin(ctx: Any) -> Any:
                 actor=SYSTEM_ACTOR,
             )
     return authenticate(ctx, BENCH_ADMIN, BENCH_PASSWORD).actor
+
+
+# -- the same figure on an encrypted data folder (issue 11) ---------------------------------------
+
+ENCRYPTED_RATIO_LIMIT = 1.15  # issue 11: an encrypted folder at most 1.15x the plain one
+
+
+def encrypted_copy(
+    plain: Path, target: Path, username: str = BENCH_ADMIN, password: str = BENCH_PASSWORD
+) -> Path:
+    """An encrypted copy of the prepared data folder ``plain`` (closed), made the way
+    ``nonasn init`` makes a new folder: ``startup.encrypt_new_folder`` with the credentials of
+    a clerk of that folder (every clerk gets a key slot from their stored password hash).
+
+    Copying the prepared folder keeps the extra set-up small: the data is made once.
+    """
+    from nonasn_desktop.startup import encrypt_new_folder
+
+    shutil.copytree(plain, target)
+    encrypt_new_folder(target, username, password)
+    return target
+
+
+def open_folder(
+    folder: Path,
+    username: str = BENCH_ADMIN,
+    password: str = BENCH_PASSWORD,
+    **options: Any,
+) -> Any:
+    """``startup.open_app`` on a benchmark's folder, unlocked first (``startup.unlock``, as
+    signing in does) when the folder is encrypted. Call it before the timed part: the key
+    slot's argon2id is slow on purpose and is the clerk's sign-in, not the operation."""
+    from nonasn_desktop.startup import is_encrypted, open_app, unlock
+
+    key = unlock(folder, username, password).key if is_encrypted(folder) else None
+    return open_app(folder, key=key, **options)
+
+
+def beside(
+    figure: str,
+    plain: float,
+    encrypted: float,
+    unit: str = "s",
+    limit: float = ENCRYPTED_RATIO_LIMIT,
+) -> Result:
+    """The encrypted folder's figure beside the plain folder's, both measured in the same
+    run; passes when encrypted / plain is at most ``limit``."""
+    factor = encrypted / plain if plain else float("inf")
+    return Result(
+        f"{figure}: encrypted vs plain",
+        f"<= {limit:g}x plain",
+        f"{plain:.3f} -> {encrypted:.3f} {unit} = {factor:.2f}x",
+        factor / limit,
+        factor <= limit,
+    )

@@ -112,3 +112,42 @@ def test_result_helpers() -> None:
     assert within("x", 2.0, 4.0, "<= 4 s") == Result("x", "<= 4 s", "2.000 s", 0.5, True)
     assert within("x", 1.0, 0.0, "<= 0 s").passed is False
     assert reported("y", "3 MB") == Result("y", "(dilaporkan)", "3 MB", None, None)
+
+
+def test_beside_prints_both_figures_and_checks_the_encrypted_ratio() -> None:
+    near = harness.beside("impor", 2.0, 2.2)
+    assert near.figure == "impor: encrypted vs plain"
+    assert near.target == "<= 1.15x plain"
+    assert near.measured == "2.000 -> 2.200 s = 1.10x"
+    assert near.passed is True
+    assert near.ratio == pytest.approx(1.1 / 1.15)
+    far = harness.beside("ekspor", 1.0, 1.2)
+    assert far.passed is False
+    assert far.ratio == pytest.approx(1.2 / 1.15)
+    assert harness.beside("nol", 0.0, 0.1).passed is False
+
+
+def test_encrypted_copy_leaves_the_prepared_folder_plain_and_opens_unlocked(
+    tmp_path: Path,
+) -> None:
+    from nonasn_desktop.registration import records
+    from nonasn_desktop.startup import is_encrypted, open_app
+    from nonasn_desktop.storage import cipher
+
+    plain = tmp_path / "data"
+    with open_app(plain, create=True) as ctx:
+        harness.signed_in_admin(ctx)
+        stored = ctx.blobs.put(b"%PDF-1.4 ijazah uji")
+    sealed = harness.encrypted_copy(plain, tmp_path / "encrypted")
+
+    assert not is_encrypted(plain)
+    assert cipher.is_plain_sqlite(plain / "nonasn.sqlite3")
+    assert is_encrypted(sealed)
+    assert not cipher.is_plain_sqlite(sealed / "nonasn.sqlite3")
+    with harness.open_folder(sealed) as ctx:
+        assert ctx.key is not None
+        assert ctx.blobs.get(stored) == b"%PDF-1.4 ijazah uji"
+        actor = harness.signed_in_admin(ctx)
+        assert records.search(ctx, records.RecordQuery(), 0, 1, actor=actor) == []
+    with harness.open_folder(plain) as ctx:
+        assert ctx.key is None
