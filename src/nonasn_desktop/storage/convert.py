@@ -248,4 +248,7 @@ def convert(folder: DataDir, *, checkpoint: Checkpoint | None = None) -> Convers
             hint="Folder data tidak diubah; pulihkan dari cadangan bila basis datanya rusak.",
         ) from exc
     finish_interrupted(folder, step)
+    # The new database and documents are made with the process's umask; tightened now rather
+    # than at the next start.
+    folder.make_private()
     return Conversion(key, recovery, folder_id, tuple(with_slots), tuple(without))
