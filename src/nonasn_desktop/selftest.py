@@ -119,6 +119,27 @@ def check_database(scratch: Path) -> str:
     return f"dibuat dan dimigrasi ke skema {revision}, SQLite {sqlite3.sqlite_version}"
 
 
+def check_encryption(scratch: Path) -> str:
+    """A data folder encrypted at rest as `nonasn init` makes it: SQLCipher (the native library
+    inside the sqlcipher3 wheel), an encrypted document, and the folder opened again with the
+    admin's key slot."""
+    from nonasn_desktop.startup import encrypt_new_folder, open_app, unlock
+    from nonasn_desktop.storage import cipher
+
+    folder = scratch / "terenkripsi"
+    with open_app(folder, create=True) as ctx:
+        _scratch_admin(ctx)
+        path = ctx.data_dir.database_path
+    encrypt_new_folder(folder, *SCRATCH_ADMIN)
+    _expect(not cipher.is_plain_sqlite(path), "basis data masih terbaca tanpa kunci")
+    unlocked = unlock(folder, *SCRATCH_ADMIN)
+    _expect(unlocked.key is not None, "slot kunci admin tidak terbuka")
+    with open_app(folder, key=unlocked.key) as ctx:
+        sha = ctx.blobs.put(b"%PDF-1.4 uji mandiri")
+        _expect(ctx.blobs.get(sha) == b"%PDF-1.4 uji mandiri", "dokumen terenkripsi tidak terbaca")
+    return "SQLCipher, dokumen terenkripsi dan slot kunci admin"
+
+
 def _scratch_admin(ctx: AppContext) -> Actor:
     """The office of a scratch folder set up, and its admin signed in: the checks do their
     work as a clerk would, through the same checks of who may."""
@@ -250,6 +271,7 @@ def core_checks() -> list[tuple[str, Check]]:
     return [
         ("Berkas kebijakan (forms/)", check_policy),
         ("Basis data (pembuatan dan migrasi)", check_database),
+        ("Enkripsi data pribadi (SQLCipher)", check_encryption),
         ("Cadangan (arsip dibuat dan diperiksa)", check_backup),
         ("Kata sandi (argon2)", check_passwords),
         ("Aturan NIK, KK dan nomor HP", check_identity),

@@ -31,10 +31,10 @@ def test_the_whole_self_test_passes_without_a_display(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Uji mandiri nonasn ")
     checks = lines[1:-1]
-    assert len(checks) == 10
+    assert len(checks) == 11
     assert all(line.startswith("[OK] ") for line in checks), checks
     assert "[OK] Jendela Qt — platform offscreen" in result.stdout
-    assert lines[-1] == "Semua 10 pemeriksaan berhasil."
+    assert lines[-1] == "Semua 11 pemeriksaan berhasil."
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "tidak-dipakai").exists()
 
