@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer, qWarning
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
+from helpers.accounts import CLERK_PASSWORD, add_clerk
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
@@ -242,6 +243,9 @@ def test_the_main_window_shows_its_sign_in_page_before_the_data_opens(
         office.initialise(
             ctx, office_code="3273", office_name="BKD Kota Bandung", admin=("admin", "rahasia123")
         )
+        # An operator: an admin's sign-in would encrypt this plain folder first (tested in
+        # test_gui_convert_at_sign_in.py).
+        add_clerk(ctx, "operator1", "operator")
     seen: list[tuple[str, bool, bool, str]] = []
     real_load = Shell.load
 
@@ -261,8 +265,8 @@ def test_the_main_window_shows_its_sign_in_page_before_the_data_opens(
             return
         page = window.sign_in_page
         seen.append(("ready", page.sign_in_button.isEnabled(), page.preparing.isVisible(), ""))
-        page.username.setText("admin")
-        page.password.setText("rahasia123")
+        page.username.setText("operator1")
+        page.password.setText(CLERK_PASSWORD)
         page.submit()
         assert window.stack.currentWidget() is window.workspace
         assert window.dashboard.model.total == 0
@@ -412,9 +416,12 @@ def test_first_start_leads_to_sign_in_then_the_workspace_and_back(
 
 
 def test_an_office_with_an_admin_goes_straight_to_sign_in(
-    shell: Shell, app_ctx: AppContext, admin_user: UserInfo
+    shell: Shell, app_ctx: AppContext, admin_user: UserInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     office.initialise(app_ctx, office_code="3273", office_name="BKD Kota Bandung")
+    # Signing in as such, not the encryption an admin's sign-in brings to a plain folder
+    # (test_gui_convert_at_sign_in.py).
+    monkeypatch.setattr("nonasn_desktop.startup.conversion_due", lambda _ctx, _role: False)
     ended: list[int] = []
     shell.finished.connect(ended.append)
     shell.data_ready(app_ctx)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,6 +34,10 @@ from . import theme
 if TYPE_CHECKING:
     from nonasn_desktop.accounts.users import UserInfo
     from nonasn_desktop.core.context import AppContext
+
+# Called with the clerk and the password just typed; True when it took the sign-in over (it
+# calls SignInPage.complete later), False to go on to the workspace at once.
+AfterSignIn = Callable[["UserInfo", str], bool]
 
 EMPTY_FIELDS = "Isi nama pengguna dan kata sandi."
 PREPARING = "Menyiapkan data\u2026"
@@ -55,6 +60,8 @@ class SignInPage(QWidget):
         # Set while the data folder is encrypted and not yet unlocked: opens it with the
         # clerk's username and password (the key slot), or raises a UserError.
         self._unlock: Callable[[str, str], AppContext] | None = None
+        # Runs after a right password, before the workspace (see set_after_sign_in).
+        self._after_sign_in: AfterSignIn | None = None
         self.user: UserInfo | None = None
         self.setObjectName("sign_in_page")
         self._build(username)
@@ -132,6 +139,16 @@ class SignInPage(QWidget):
 
         self.error = theme.error_label()
         body.addWidget(self.error)
+        # Slow work after signing in (set_busy): what is happening, and that it is.
+        self.busy_note = theme.hint_label("")
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("busy_bar")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setAccessibleName("Sedang bekerja")
+        for widget in (self.busy_note, self.busy_bar):
+            widget.setVisible(False)
+            body.addWidget(widget)
 
         buttons = QHBoxLayout()
         self.preparing = QLabel(PREPARING)
@@ -184,6 +201,40 @@ class SignInPage(QWidget):
         self.preparing.setVisible(False)
         self.sign_in_button.setEnabled(True)
 
+    def set_after_sign_in(self, hook: AfterSignIn | None) -> None:
+        """Work that must happen after a right password and before the workspace (converting
+        a plain folder of an older version): ``hook(user, password)``."""
+        self._after_sign_in = hook
+
+    @property
+    def busy(self) -> bool:
+        """Whether slow work for the clerk who just signed in is under way (set_busy)."""
+        return self.busy_bar.isVisibleTo(self)
+
+    def set_busy(self, text: str | None) -> None:
+        """Slow work for the clerk who just signed in: the form waits, ``text`` says why;
+        None gives the form back."""
+        busy = text is not None
+        inputs: tuple[QWidget, ...] = (
+            self.username,
+            self.password,
+            self.show_password,
+            self.sign_in_button,
+            self.quit_button,
+        )
+        for widget in inputs:
+            widget.setEnabled(not busy)
+        self.busy_note.setText(text or "")
+        self.busy_note.setVisible(busy)
+        self.busy_bar.setVisible(busy)
+
+    def complete(self, user: UserInfo) -> None:
+        """The work the hook took over is done: ``user`` goes on to the workspace."""
+        self.set_busy(None)
+        theme.show_error_text(self.error, "")
+        self.user = user
+        self.signed_in.emit(user)
+
     def reset(self, username: str = "") -> None:
         """Empty again for the next clerk (after "Keluar Akun"), ``username`` filled in."""
         self.user = None
@@ -231,5 +282,7 @@ class SignInPage(QWidget):
             QGuiApplication.restoreOverrideCursor()
         self.password.clear()
         theme.show_error_text(self.error, "")
+        if self._after_sign_in is not None and self._after_sign_in(user, password):
+            return
         self.user = user
         self.signed_in.emit(user)
