@@ -13,6 +13,7 @@ from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, add_clerk
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui import messages
 from nonasn_desktop.gui.app import EXIT_OK, Shell
+from nonasn_desktop.gui.layout_audit import audit
 from nonasn_desktop.gui.main_window import MainWindow
 from nonasn_desktop.gui.recovery_key import RecoveryKeyDialog
 from nonasn_desktop.office import identity as office
@@ -87,6 +88,7 @@ def test_an_admin_signing_in_encrypts_the_folder_and_sees_the_key_once(
     assert "dienkripsi" in page.busy_note.text()
     assert not page.sign_in_button.isEnabled()
     assert window.grab().save(str(tmp_path / "masuk-mengenkripsi.png"))
+    assert audit(page) == []
     # The window does not close while the conversion runs.
     window.close()
     assert window.isVisible()
@@ -98,6 +100,7 @@ def test_an_admin_signing_in_encrypts_the_folder_and_sees_the_key_once(
     # The workspace waits behind the key until the admin says it was written down.
     assert window.stack.currentWidget() is page
     assert dialog.grab().save(str(tmp_path / "kunci-pemulihan.png"))
+    assert audit(dialog) == []
     recovery = dialog.key_label.text()
     dialog.done_button.click()
     assert window.stack.currentWidget() is window.workspace
