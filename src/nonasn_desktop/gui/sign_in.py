@@ -41,6 +41,7 @@ AfterSignIn = Callable[["UserInfo", str], bool]
 
 EMPTY_FIELDS = "Isi nama pengguna dan kata sandi."
 PREPARING = "Menyiapkan data\u2026"
+UNLOCKING = "Membuka folder data terenkripsi\u2026"
 TITLE = "Pendataan Tenaga Non-ASN"
 CARD_WIDTH = 460
 
@@ -196,7 +197,8 @@ class SignInPage(QWidget):
         self.sign_in_button.setEnabled(True)
 
     def set_locked(self, unlock: Callable[[str, str], AppContext]) -> None:
-        """The data folder is encrypted: "Masuk" first opens it with what the clerk types."""
+        """The data folder is encrypted: "Masuk" first opens it with what the clerk types
+        (``unlock`` runs on a worker thread: it must not touch widgets)."""
         self._unlock = unlock
         self.preparing.setVisible(False)
         self.sign_in_button.setEnabled(True)
@@ -253,7 +255,7 @@ class SignInPage(QWidget):
         )
 
     def submit(self) -> None:
-        if self._ctx is None and self._unlock is None:
+        if self.busy or (self._ctx is None and self._unlock is None):
             return  # "Masuk" is disabled until the data is open; Enter does nothing either.
         username = self.username.text().strip()
         password = self.password.text()
@@ -261,22 +263,57 @@ class SignInPage(QWidget):
             theme.show_error_text(self.error, EMPTY_FIELDS)
             (self.username if not username else self.password).setFocus()
             return
+        if self._ctx is None:
+            self._open_locked(username, password)
+            return
+        self._authenticate(username, password)
+
+    def _open_locked(self, username: str, password: str) -> None:
+        """The key slot opens with the password (argon2id, about a second) and the data opens
+        (migrated when older), off the GUI thread; the open data then reaches the window, which
+        hands it back by set_context, and the clerk is signed in to it."""
+        from . import workers
+
+        unlock = self._unlock
+        assert unlock is not None
+        self.set_busy(UNLOCKING)
+        theme.show_error_text(self.error, "")
+
+        def opened(ctx: AppContext) -> None:
+            self.set_busy(None)
+            self._unlock = None
+            self.unlocked.emit(ctx)
+            self._authenticate(username, password)
+
+        workers.run_in_background(
+            lambda _task: unlock(username, password),
+            on_success=opened,
+            on_failure=self._refused,
+            on_crash=self._crashed,
+        )
+
+    def _refused(self, exc: UserError) -> None:
+        self.set_busy(None)
+        theme.show_error_text(self.error, str(exc))
+        self.password.clear()
+        self.password.setFocus()
+
+    def _crashed(self, exc: BaseException) -> None:
+        from . import messages
+
+        self.set_busy(None)
+        self.password.clear()
+        messages.show_bug(self, exc)
+
+    def _authenticate(self, username: str, password: str) -> None:
         from nonasn_desktop.accounts import users
 
+        assert self._ctx is not None
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            if self._ctx is None:
-                assert self._unlock is not None
-                # The key slot opens with the password (argon2id, a fraction of a second);
-                # the open data then reaches the window, which hands it back by set_context.
-                self.unlocked.emit(self._unlock(username, password))
-                self._unlock = None
-            assert self._ctx is not None
             user = users.authenticate(self._ctx, username, password)
         except UserError as exc:
-            theme.show_error_text(self.error, str(exc))
-            self.password.clear()
-            self.password.setFocus()
+            self._refused(exc)
             return
         finally:
             QGuiApplication.restoreOverrideCursor()
