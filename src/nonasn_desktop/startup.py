@@ -26,7 +26,7 @@ from nonasn_desktop.backup.restore import finish_interrupted_restore
 from nonasn_desktop.core.context import AppContext, Clock, Desk, utc_now
 from nonasn_desktop.crypto import keyslots
 from nonasn_desktop.crypto.errors import WrongPassphraseError
-from nonasn_desktop.errors import AuthError, FolderLockedError
+from nonasn_desktop.errors import AuthError, FolderLockedError, UserError
 from nonasn_desktop.office.keys import adopt_key_file
 from nonasn_desktop.policy import Policy, default_policy
 from nonasn_desktop.rules.roles import Role
@@ -215,19 +215,39 @@ def unlock(
         convert.finish_interrupted(folder)
     if vault.read_slots(folder) is not None:
         return Unlocked(_open_slot(folder, normalise_username(username)[:64], password, now))
-    if database_url_for(folder) != sqlite_url(folder.database_path):
+    if not _of_its_own(folder):
         return Unlocked(None)  # An office database server: see README, not converted here.
     with open_app(folder.path, clock=clock) as ctx:
         user = authenticate(ctx, username, password)
         revision = ctx.db.current_revision()
-    # An office's folder is converted by its admin, who keeps the recovery key; a field laptop
-    # has no admin, and is the folder most likely to be lost: any of its clerks converts it.
-    converts = user.role == Role.ADMIN or read_desk_config(folder.path).kind == KIND_FIELD_DEVICE
-    if not converts or not convert.needs_conversion(folder):
+    if not _converts(folder, user.role):
         return Unlocked(None)
+    return _back_up_and_encrypt(folder, user.username, password, revision, now)
+
+
+def _of_its_own(folder: DataDir) -> bool:
+    """True when the folder's database is its own SQLite file (not an office database server,
+    whose protection is the server's: see README)."""
+    return database_url_for(folder) == sqlite_url(folder.database_path)
+
+
+def _converts(folder: DataDir, role: Role) -> bool:
+    """Whether a sign-in of ``role`` converts this plain folder of an older version.
+
+    An office's folder is converted by its admin, who keeps the recovery key; a field laptop
+    has no admin, and is the folder most likely to be lost: any of its clerks converts it.
+    """
+    if role != Role.ADMIN and read_desk_config(folder.path).kind != KIND_FIELD_DEVICE:
+        return False
+    return convert.needs_conversion(folder)
+
+
+def _back_up_and_encrypt(
+    folder: DataDir, username: str, password: str, revision: str | None, now: dt.datetime
+) -> Unlocked:
     saved = backup_before_upgrade(folder, folder.database_path, revision, now=now)
     log.info("data folder %s: backup %s taken before encryption", folder.path, saved.name)
-    return _encrypt(folder, user.username, password)
+    return _encrypt(folder, username, password)
 
 
 def _encrypt(folder: DataDir, username: str | None, password: str) -> Unlocked:
@@ -285,6 +305,48 @@ def _encrypt_office_documents(ctx: AppContext, username: str, password: str) -> 
             return None
     actor = authenticate(ctx, username, password).actor
     return create_office_key(ctx, actor=actor, password=password)
+
+
+@dataclass(frozen=True)
+class SignInConversion:
+    """The outcome of converting a plain folder at a GUI sign-in: the context to go on with
+    (encrypted, or the plain folder opened again), the recovery key to show once, or why the
+    conversion failed (the folder then stays plain and usable)."""
+
+    ctx: AppContext
+    recovery_text: str | None = field(default=None, repr=False)
+    failure: UserError | None = None
+
+
+def conversion_due(ctx: AppContext, role: Role) -> bool:
+    """Whether the sign-in of a clerk of ``role`` converts ``ctx``'s folder (as :func:`unlock`
+    would): a plain folder of its own made by an older version, signed in to by its admin (or
+    by any clerk of a field laptop). Reads two small files: cheap on the GUI thread."""
+    folder = ctx.data_dir
+    return ctx.key is None and _of_its_own(folder) and _converts(folder, role)
+
+
+def convert_after_sign_in(ctx: AppContext, username: str, password: str) -> SignInConversion:
+    """The GUI's :func:`unlock` of a plain folder: ``username`` has just signed in to ``ctx``
+    with ``password`` and :func:`conversion_due` said yes. The automatic pre-upgrade backup is
+    taken, the folder converted (storage.convert, crash-safe) and opened again with its key.
+
+    ``ctx`` is always closed. A failure the user can act on (a full disk, a read-only folder)
+    leaves the plain folder as it was, opened again, with the reason in ``failure``. Slow
+    (argon2id, copying every document): call it off the GUI thread.
+    """
+    folder, clock, policy = ctx.data_dir, ctx.clock, ctx.policy
+    revision = ctx.db.current_revision()
+    ctx.close()
+    try:
+        unlocked = _back_up_and_encrypt(
+            folder, normalise_username(username), password, revision, clock()
+        )
+    except UserError as exc:
+        log.warning("data folder %s not encrypted at sign-in: %s", folder.path, type(exc).__name__)
+        return SignInConversion(open_app(folder.path, policy=policy, clock=clock), failure=exc)
+    opened = open_app(folder.path, policy=policy, clock=clock, key=unlocked.key)
+    return SignInConversion(opened, unlocked.recovery_text)
 
 
 def encrypt_field_device(data_dir: Path | None) -> Unlocked:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpers.commands import run
+from nonasn_desktop.errors import UserError
+from nonasn_desktop.startup import unlock_with_recovery_key
 from nonasn_desktop.storage import cipher, vault
 from nonasn_desktop.storage.datadir import DataDir
 
@@ -127,3 +129,46 @@ def test_backup_commands_of_an_encrypted_folder(
     code, _, err = run(["--data-dir", str(data), "backup", "verify", str(out)], capsys)
     assert code == 1
     assert "salah" in err
+
+
+def test_recover_new_key_replaces_the_recovery_key(
+    encrypted: tuple[Path, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data, old = encrypted
+    monkeypatch.setenv("NONASN_USER", "admin")
+    monkeypatch.setenv("NONASN_PASSWORD", "Rahasia2022")
+    sheet = tmp_path / "kunci-baru.pdf"
+    argv = ["--data-dir", str(data), "recover", "--new-key", "--recovery-sheet", str(sheet)]
+    code, out, err = run(argv, capsys)
+    assert code == 0, err
+    found = KEY_LINE.search(out)
+    assert found is not None
+    assert found.group(1) != old
+    assert "tidak berlaku lagi" in out
+    assert sheet.read_bytes().startswith(b"%PDF")
+    new_key = unlock_with_recovery_key(data, found.group(1))
+    with pytest.raises(UserError):
+        unlock_with_recovery_key(data, old)
+    # The sheet's file is never overwritten: refused before the key is replaced.
+    code, _, err = run(argv, capsys)
+    assert code == 1
+    assert "sudah ada" in err
+    assert unlock_with_recovery_key(data, found.group(1)) == new_key
+    # --admin belongs to --recovery-key-file.
+    code, _, err = run([*argv[:4], "--admin", "admin"], capsys)
+    assert code == 2
+    assert "--admin" in err
+
+
+def test_recover_new_key_of_a_plain_folder_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NONASN_ADMIN_PASSWORD", "Rahasia2022")
+    data = tmp_path / "data"
+    assert run(["--data-dir", str(data), *INIT, "--plain"], capsys)[0] == 0
+    code, _, err = run(["--data-dir", str(data), "recover", "--new-key"], capsys)
+    assert code == 1
+    assert "tidak terenkripsi" in err

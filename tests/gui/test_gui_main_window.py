@@ -40,7 +40,7 @@ EXPECTED_ACTIONS = {
     Role.ADMIN: COMMON
     | PRINT
     | {"export_recap", "new", "continue", "users", "settings", "roster_import", "roster_template"}
-    | {"backup", "restore", "auto_backup"}
+    | {"backup", "restore", "auto_backup", "new_recovery_key"}
     | {"import_transfer", "devices", "enrol_device"}
     | {"verval", "batch_export", "nik_conflicts"},
 }

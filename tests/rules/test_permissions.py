@@ -37,6 +37,7 @@ def test_every_permission_of_the_code_is_granted() -> None:
         Permission.RECAP_EXPORT,
         Permission.USER_MANAGE,
         Permission.KEY_MANAGE,
+        Permission.RECOVERY_KEY_RENEW,
         Permission.SETTINGS_CHANGE,
         Permission.ROSTER_IMPORT,
     }

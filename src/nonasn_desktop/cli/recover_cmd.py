@@ -1,8 +1,13 @@
-"""``nonasn recover``: every admin password lost; the recovery key sets a new one.
+"""``nonasn recover``: the recovery key of an encrypted data folder.
 
-The recovery key (printed once at ``nonasn init``, kept in the office safe) opens the folder's
-data key; the admin's password is then set in the database and their key slot rewritten, and
-the audit trail records that the recovery key was used.
+``--recovery-key-file F --admin USER``: every admin password lost; the recovery key (printed
+once at ``nonasn init``, kept in the office safe) opens the folder's data key; the admin's
+password is then set in the database and their key slot rewritten, and the audit trail records
+that the recovery key was used.
+
+``--new-key``: the sheet in the safe was lost or seen by others; a signed-in admin replaces the
+recovery key (accounts.recovery): the new one is printed once (and written on an A4 sheet with
+``--recovery-sheet``), the old one stops opening the folder.
 """
 
 from __future__ import annotations
@@ -11,11 +16,19 @@ import argparse
 from pathlib import Path
 from typing import Any, Final
 
+from nonasn_desktop.accounts.recovery import OLD_KEY_NOTE, new_recovery_key
 from nonasn_desktop.accounts.users import recover_admin_password
-from nonasn_desktop.cli.argparse_id import ArgumentParser
-from nonasn_desktop.cli.common import add_data_dir_option, data_dir_of
+from nonasn_desktop.cli.argparse_id import ArgumentParser, UsageError
+from nonasn_desktop.cli.common import (
+    add_data_dir_option,
+    data_dir_of,
+    database_url_of,
+    sign_in,
+    unlock_data_folder,
+)
 from nonasn_desktop.cli.init_cmd import ADMIN_PASSWORD_ENV, admin_password
 from nonasn_desktop.errors import UserError
+from nonasn_desktop.printing.recovery_sheet import save_recovery_sheet
 from nonasn_desktop.startup import is_encrypted, open_app, unlock_with_recovery_key
 
 # A recovery key is 44 characters; a larger file is not one.
@@ -27,19 +40,30 @@ def register(commands: Any) -> None:
         "recover", help="tetapkan kata sandi admin baru dengan kunci pemulihan"
     )
     add_data_dir_option(parser)
-    parser.add_argument(
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument(
         "--recovery-key-file",
         type=Path,
-        required=True,
         metavar="FILE",
-        help="berkas teks berisi kunci pemulihan (dari lembar kunci pemulihan)",
+        help="berkas teks berisi kunci pemulihan (dari lembar kunci pemulihan); bersama --admin",
+    )
+    mode.add_argument(
+        "--new-key",
+        action="store_true",
+        help="buat kunci pemulihan baru (admin yang masuk dengan NONASN_USER dan "
+        "NONASN_PASSWORD); kunci lama tidak berlaku lagi",
     )
     parser.add_argument(
         "--admin",
         metavar="USER",
-        required=True,
         help=f"admin yang diberi kata sandi baru (kata sandinya: {ADMIN_PASSWORD_ENV}, "
         "atau diketik)",
+    )
+    parser.add_argument(
+        "--recovery-sheet",
+        type=Path,
+        metavar="FILE.pdf",
+        help="bersama --new-key: tulis lembar kunci pemulihan baru (A4) ke berkas PDF ini",
     )
     parser.set_defaults(handler=run)
 
@@ -61,16 +85,58 @@ def _read_key_file(path: Path) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def run(args: argparse.Namespace) -> int:
-    data_dir = data_dir_of(args)
+def _require_encrypted(data_dir: Path | None) -> None:
     if not is_encrypted(data_dir):
         raise UserError(
             "Folder data ini tidak terenkripsi, jadi tidak memakai kunci pemulihan.",
-            hint="Admin lain dapat mengganti kata sandi (Admin › Pengguna).",
+            hint="Folder data dienkripsi saat admin masuk lewat aplikasi; admin lain dapat "
+            "mengganti kata sandi (Admin › Pengguna).",
         )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.new_key:
+        if args.admin is not None:
+            raise UsageError("--admin hanya dipakai bersama --recovery-key-file")
+        return _new_key(args)
+    if args.admin is None:
+        raise UsageError("sebutkan admin yang diberi kata sandi baru dengan --admin USER")
+    if args.recovery_sheet is not None:
+        raise UsageError("--recovery-sheet hanya dipakai bersama --new-key")
+    data_dir = data_dir_of(args)
+    _require_encrypted(data_dir)
     key = unlock_with_recovery_key(data_dir, _read_key_file(args.recovery_key_file))
     with open_app(data_dir, key=key) as ctx:
         recover_admin_password(ctx, username=args.admin, new_password=admin_password())
     print(f"Kata sandi admin '{args.admin}' sudah diganti dengan kunci pemulihan.")
     print("Simpan kembali lembar kunci pemulihan di brankas; hapus berkas teks kuncinya.")
+    return 0
+
+
+def _new_key(args: argparse.Namespace) -> int:
+    """As ``open_signed_in`` signs in, keeping the password: the service asks for it again."""
+    data_dir = data_dir_of(args)
+    _require_encrypted(data_dir)
+    sheet: Path | None = args.recovery_sheet
+    if sheet is not None and sheet.exists():
+        # Checked before the old key is replaced: the new one must reach the admin.
+        raise UserError(
+            f"Berkas {sheet} sudah ada; lembar kunci pemulihan tidak menimpa berkas lain.",
+            hint="Sebutkan nama berkas baru dengan --recovery-sheet. Tidak ada yang diubah.",
+        )
+    key, credentials = unlock_data_folder(data_dir)
+    assert credentials is not None  # an encrypted folder opens only with them
+    with open_app(data_dir, database_url=database_url_of(args), key=key) as ctx:
+        actor = sign_in(ctx, credentials)
+        recovery_text = new_recovery_key(ctx, actor=actor, password=credentials[1])
+        print("Kunci pemulihan baru dibuat. KUNCI PEMULIHAN (hanya ditampilkan sekali ini):")
+        print(f"    {recovery_text}")
+        print(OLD_KEY_NOTE)
+        print(
+            "PERINGATAN: kunci ini membuka seluruh data pribadi bila semua kata sandi hilang. "
+            "Catat atau cetak, simpan di brankas kantor, dan jangan simpan di komputer ini."
+        )
+        if sheet is not None:
+            save_recovery_sheet(ctx, recovery_text, sheet)
+            print(f"Lembar kunci pemulihan ditulis ke {sheet}; cetak lalu hapus berkasnya.")
     return 0

@@ -40,7 +40,9 @@ from . import collector, messages, theme, translations, workers
 from .main_window import MainWindow
 
 if TYPE_CHECKING:
+    from nonasn_desktop.accounts.users import UserInfo
     from nonasn_desktop.core.context import AppContext
+    from nonasn_desktop.startup import SignInConversion
 
     from .first_start import FirstStartDialog
 
@@ -51,6 +53,10 @@ ORGANISATION = "BKD"
 EXIT_OK = 0
 EXIT_DATA_PROBLEM = 1
 EXIT_INTERNAL = 70
+CONVERTING = (
+    "Data pribadi di folder ini sedang dienkripsi (sekali saja, setelah cadangan otomatis). "
+    "Mohon tunggu; jangan matikan komputer."
+)
 
 _QT_LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
@@ -236,6 +242,7 @@ class Shell(QObject):
             # Start-up's objects (modules, policy, ORM metadata) live as long as the program:
             # later full collections need not walk them again.
             running.freeze_startup()
+        self.window.sign_in_page.set_after_sign_in(self._after_sign_in)
         if first_start.needs_first_start(ctx):
             self._first_start()
 
@@ -289,6 +296,67 @@ class Shell(QObject):
         self.recovery_dialog = RecoveryKeyDialog(self.ctx, recovery_key, self.window)
         self.recovery_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.recovery_dialog.open()
+
+    # -- converting a plain folder of an older version at its admin's sign-in -------------
+
+    def _after_sign_in(self, user: UserInfo, password: str) -> bool:
+        """A plain folder of its own made by an older version is encrypted at its admin's
+        sign-in (any clerk's on a field laptop), as ``startup.unlock`` does on the command
+        line: backup, conversion and reopening run off the GUI thread while the sign-in page
+        waits; the recovery key is shown once, then the workspace opens. True when it runs."""
+        from nonasn_desktop.startup import conversion_due, convert_after_sign_in
+
+        ctx = self.ctx
+        assert ctx is not None
+        if not conversion_due(ctx, user.role):
+            return False
+        # The worker closes ``ctx``: nothing here may use it (or close it again) meanwhile.
+        self.ctx = None
+        self.window.sign_in_page.set_busy(CONVERTING)
+        log.info("converting data folder %s at an admin's sign-in", ctx.data_dir.path)
+        workers.run_in_background(
+            lambda _task: convert_after_sign_in(ctx, user.username, password),
+            on_success=lambda result: self._converted(user, result),
+            on_failure=self._conversion_failed,
+            on_crash=self._conversion_crashed,
+        )
+        return True
+
+    def _converted(self, user: UserInfo, result: SignInConversion) -> None:
+        from .recovery_key import RecoveryKeyDialog
+
+        self.ctx = result.ctx
+        self.window.set_context(result.ctx)
+        page = self.window.sign_in_page
+        if result.failure is not None:
+            # The folder stays plain and usable: the clerk goes on, told why.
+            page.set_busy(None)
+            messages.show_user_error(
+                self.window, result.failure, title="Folder data belum terenkripsi"
+            )
+            page.complete(user)
+            return
+        assert result.recovery_text is not None
+        log.info("data folder %s encrypted at sign-in", result.ctx.data_dir.path)
+        # Shown once, before the workspace: the workspace opens when it is closed.
+        dialog = RecoveryKeyDialog(result.ctx, result.recovery_text, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.finished.connect(lambda _result: page.complete(user))
+        self.recovery_dialog = dialog
+        page.set_busy(None)
+        dialog.open()
+
+    def _conversion_failed(self, exc: UserError) -> None:
+        # Even the plain folder could not be opened again: nothing to go on with.
+        log.warning("data folder cannot be opened after conversion: %s", type(exc).__name__)
+        self.window.sign_in_page.set_busy(None)
+        messages.show_user_error(self.window, exc, title="Data tidak dapat dibuka")
+        self._end(EXIT_DATA_PROBLEM)
+
+    def _conversion_crashed(self, exc: BaseException) -> None:
+        self.window.sign_in_page.set_busy(None)
+        messages.show_bug(self.window, exc)
+        self._end(EXIT_INTERNAL)
 
     def _session_ended(self, sign_out: bool) -> None:
         if not sign_out:

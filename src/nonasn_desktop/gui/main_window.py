@@ -563,6 +563,10 @@ class MainWindow(QMainWindow):
         self.sign_in_page.reset()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.sign_in_page.busy:
+            # The data folder is being converted: it finishes first (seconds to minutes).
+            event.ignore()
+            return
         if self._signed_in is not None and not self._close_workspace_windows():
             event.ignore()
             return

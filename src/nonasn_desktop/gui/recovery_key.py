@@ -1,8 +1,9 @@
-"""The recovery key of a data folder encrypted just now, shown once (issue 11).
+"""The recovery key of a data folder, shown once (issue 11).
 
 Shown to the admin whose first start (or sign-in to a folder of an older version) encrypted the
-folder; it is never stored and never shown again, so the dialog offers the A4 sheet for the
-office safe (printing.recovery_sheet) and closes only when the admin says it was written down.
+folder, and to an admin who made a new one (gui/new_recovery_key.py). It is never stored and
+never shown again, so the dialog offers the A4 sheet for the office safe
+(printing.recovery_sheet) and closes only when the admin says it was written down.
 """
 
 from __future__ import annotations
@@ -22,8 +23,22 @@ from . import file_dialogs, theme
 TITLE = "Kunci Pemulihan Folder Data"
 
 
+ENCRYPTED_NOW = "Data pribadi di folder ini sekarang terenkripsi"
+
+
 class RecoveryKeyDialog(QDialog):
-    def __init__(self, ctx: AppContext, recovery_key: str, parent: QWidget | None = None) -> None:
+    """``subtitle`` under the title; ``note``: one more paragraph under the key (what became of
+    the old key, for a new one made from the Admin menu)."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        recovery_key: str,
+        parent: QWidget | None = None,
+        *,
+        subtitle: str = ENCRYPTED_NOW,
+        note: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._key = recovery_key
@@ -31,9 +46,7 @@ class RecoveryKeyDialog(QDialog):
         self.setWindowTitle(TITLE)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(
-            theme.header_banner(TITLE, "Data pribadi di folder ini sekarang terenkripsi")
-        )
+        outer.addWidget(theme.header_banner(TITLE, subtitle))
         body = QVBoxLayout()
         body.setContentsMargins(24, 18, 24, 20)
         body.setSpacing(12)
@@ -54,6 +67,10 @@ class RecoveryKeyDialog(QDialog):
         self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         body.addWidget(self.key_label)
+        self.note = theme.hint_label(note or "")
+        self.note.setObjectName("recovery_key_note")
+        self.note.setVisible(note is not None)
+        body.addWidget(self.note)
         for warning in WARNINGS:
             body.addWidget(theme.hint_label(warning))
         self.status = theme.hint_label("")

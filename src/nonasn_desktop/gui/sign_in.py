@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -34,8 +35,13 @@ if TYPE_CHECKING:
     from nonasn_desktop.accounts.users import UserInfo
     from nonasn_desktop.core.context import AppContext
 
+# Called with the clerk and the password just typed; True when it took the sign-in over (it
+# calls SignInPage.complete later), False to go on to the workspace at once.
+AfterSignIn = Callable[["UserInfo", str], bool]
+
 EMPTY_FIELDS = "Isi nama pengguna dan kata sandi."
 PREPARING = "Menyiapkan data\u2026"
+UNLOCKING = "Membuka folder data terenkripsi\u2026"
 TITLE = "Pendataan Tenaga Non-ASN"
 CARD_WIDTH = 460
 
@@ -55,6 +61,8 @@ class SignInPage(QWidget):
         # Set while the data folder is encrypted and not yet unlocked: opens it with the
         # clerk's username and password (the key slot), or raises a UserError.
         self._unlock: Callable[[str, str], AppContext] | None = None
+        # Runs after a right password, before the workspace (see set_after_sign_in).
+        self._after_sign_in: AfterSignIn | None = None
         self.user: UserInfo | None = None
         self.setObjectName("sign_in_page")
         self._build(username)
@@ -132,6 +140,16 @@ class SignInPage(QWidget):
 
         self.error = theme.error_label()
         body.addWidget(self.error)
+        # Slow work after signing in (set_busy): what is happening, and that it is.
+        self.busy_note = theme.hint_label("")
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("busy_bar")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setAccessibleName("Sedang bekerja")
+        for widget in (self.busy_note, self.busy_bar):
+            widget.setVisible(False)
+            body.addWidget(widget)
 
         buttons = QHBoxLayout()
         self.preparing = QLabel(PREPARING)
@@ -179,10 +197,45 @@ class SignInPage(QWidget):
         self.sign_in_button.setEnabled(True)
 
     def set_locked(self, unlock: Callable[[str, str], AppContext]) -> None:
-        """The data folder is encrypted: "Masuk" first opens it with what the clerk types."""
+        """The data folder is encrypted: "Masuk" first opens it with what the clerk types
+        (``unlock`` runs on a worker thread: it must not touch widgets)."""
         self._unlock = unlock
         self.preparing.setVisible(False)
         self.sign_in_button.setEnabled(True)
+
+    def set_after_sign_in(self, hook: AfterSignIn | None) -> None:
+        """Work that must happen after a right password and before the workspace (converting
+        a plain folder of an older version): ``hook(user, password)``."""
+        self._after_sign_in = hook
+
+    @property
+    def busy(self) -> bool:
+        """Whether slow work for the clerk who just signed in is under way (set_busy)."""
+        return self.busy_bar.isVisibleTo(self)
+
+    def set_busy(self, text: str | None) -> None:
+        """Slow work for the clerk who just signed in: the form waits, ``text`` says why;
+        None gives the form back."""
+        busy = text is not None
+        inputs: tuple[QWidget, ...] = (
+            self.username,
+            self.password,
+            self.show_password,
+            self.sign_in_button,
+            self.quit_button,
+        )
+        for widget in inputs:
+            widget.setEnabled(not busy)
+        self.busy_note.setText(text or "")
+        self.busy_note.setVisible(busy)
+        self.busy_bar.setVisible(busy)
+
+    def complete(self, user: UserInfo) -> None:
+        """The work the hook took over is done: ``user`` goes on to the workspace."""
+        self.set_busy(None)
+        theme.show_error_text(self.error, "")
+        self.user = user
+        self.signed_in.emit(user)
 
     def reset(self, username: str = "") -> None:
         """Empty again for the next clerk (after "Keluar Akun"), ``username`` filled in."""
@@ -202,7 +255,7 @@ class SignInPage(QWidget):
         )
 
     def submit(self) -> None:
-        if self._ctx is None and self._unlock is None:
+        if self.busy or (self._ctx is None and self._unlock is None):
             return  # "Masuk" is disabled until the data is open; Enter does nothing either.
         username = self.username.text().strip()
         password = self.password.text()
@@ -210,26 +263,63 @@ class SignInPage(QWidget):
             theme.show_error_text(self.error, EMPTY_FIELDS)
             (self.username if not username else self.password).setFocus()
             return
+        if self._ctx is None:
+            self._open_locked(username, password)
+            return
+        self._authenticate(username, password)
+
+    def _open_locked(self, username: str, password: str) -> None:
+        """The key slot opens with the password (argon2id, about a second) and the data opens
+        (migrated when older), off the GUI thread; the open data then reaches the window, which
+        hands it back by set_context, and the clerk is signed in to it."""
+        from . import workers
+
+        unlock = self._unlock
+        assert unlock is not None
+        self.set_busy(UNLOCKING)
+        theme.show_error_text(self.error, "")
+
+        def opened(ctx: AppContext) -> None:
+            self.set_busy(None)
+            self._unlock = None
+            self.unlocked.emit(ctx)
+            self._authenticate(username, password)
+
+        workers.run_in_background(
+            lambda _task: unlock(username, password),
+            on_success=opened,
+            on_failure=self._refused,
+            on_crash=self._crashed,
+        )
+
+    def _refused(self, exc: UserError) -> None:
+        self.set_busy(None)
+        theme.show_error_text(self.error, str(exc))
+        self.password.clear()
+        self.password.setFocus()
+
+    def _crashed(self, exc: BaseException) -> None:
+        from . import messages
+
+        self.set_busy(None)
+        self.password.clear()
+        messages.show_bug(self, exc)
+
+    def _authenticate(self, username: str, password: str) -> None:
         from nonasn_desktop.accounts import users
 
+        assert self._ctx is not None
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            if self._ctx is None:
-                assert self._unlock is not None
-                # The key slot opens with the password (argon2id, a fraction of a second);
-                # the open data then reaches the window, which hands it back by set_context.
-                self.unlocked.emit(self._unlock(username, password))
-                self._unlock = None
-            assert self._ctx is not None
             user = users.authenticate(self._ctx, username, password)
         except UserError as exc:
-            theme.show_error_text(self.error, str(exc))
-            self.password.clear()
-            self.password.setFocus()
+            self._refused(exc)
             return
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.password.clear()
         theme.show_error_text(self.error, "")
+        if self._after_sign_in is not None and self._after_sign_in(user, password):
+            return
         self.user = user
         self.signed_in.emit(user)

@@ -130,6 +130,13 @@ def build_menus(
                 admin, window, ctx, user, on_restored=on_restored
             ):
                 actions[action.objectName().removeprefix("action_")] = action
+        # -- a new recovery key for the encrypted folder (gui/new_recovery_key.py) --------
+        if allowed("new_recovery_key"):
+            from . import new_recovery_key
+
+            actions["new_recovery_key"] = new_recovery_key.add_recovery_key_action(
+                admin, window, ctx, user
+            )
         # -- field laptops (gui/device_dialogs.py), at the office ------------------------
         from . import device_dialogs
 

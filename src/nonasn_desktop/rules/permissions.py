@@ -34,6 +34,7 @@ class Permission(enum.StrEnum):
     USER_MANAGE = "user_manage"
     OWN_PASSWORD = "own_password"  # noqa: S105 - the name of a permission, not a secret
     KEY_MANAGE = "key_manage"
+    RECOVERY_KEY_RENEW = "recovery_key_renew"
     ROSTER_IMPORT = "roster_import"
     ROSTER_LOOKUP = "roster_lookup"
     DEVICE_MANAGE = "device_manage"

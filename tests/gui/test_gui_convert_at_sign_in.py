@@ -1,0 +1,160 @@
+"""A plain data folder of an older version is encrypted at its admin's sign-in in the GUI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, add_clerk
+from nonasn_desktop.errors import UserError
+from nonasn_desktop.gui import messages
+from nonasn_desktop.gui.app import EXIT_OK, Shell
+from nonasn_desktop.gui.layout_audit import audit
+from nonasn_desktop.gui.main_window import MainWindow
+from nonasn_desktop.gui.recovery_key import RecoveryKeyDialog
+from nonasn_desktop.office import identity as office
+from nonasn_desktop.startup import is_encrypted, open_app, unlock_with_recovery_key
+from nonasn_desktop.storage import cipher, convert
+from nonasn_desktop.storage.datadir import DataDir
+
+pytestmark = pytest.mark.gui
+
+SCAN = b"\xff\xd8\xff scan KTP"
+
+
+@pytest.fixture
+def plain_folder(tmp_path: Path) -> tuple[Path, str]:
+    """A folder as an older version left it: plain database and documents; an admin and an
+    operator; the SHA-256 of one stored scan."""
+    folder = tmp_path / "data"
+    with open_app(folder, create=True) as ctx:
+        office.initialise(
+            ctx,
+            office_code="3273",
+            office_name="BKD Kota Bandung",
+            admin=(ADMIN_USERNAME, ADMIN_PASSWORD),
+        )
+        add_clerk(ctx, "operator1", "operator")
+        sha = ctx.blobs.put(SCAN)
+    assert cipher.is_plain_sqlite(DataDir(folder).database_path)
+    return folder, sha
+
+
+@pytest.fixture
+def shell(qtbot: QtBot) -> Iterator[Shell]:
+    made = Shell()
+    qtbot.addWidget(made.window)
+    made.window.show()
+    yield made
+    if made.ctx is not None:
+        made.ctx.close()
+
+
+@pytest.fixture
+def user_errors(monkeypatch: pytest.MonkeyPatch) -> list[UserError]:
+    seen: list[UserError] = []
+    monkeypatch.setattr(messages, "show_user_error", lambda _p, exc, title="": seen.append(exc))
+    return seen
+
+
+def _sign_in(window: MainWindow, username: str, password: str) -> None:
+    page = window.sign_in_page
+    assert window.stack.currentWidget() is page
+    page.username.setText(username)
+    page.password.setText(password)
+    page.submit()
+
+
+def test_an_admin_signing_in_encrypts_the_folder_and_sees_the_key_once(
+    qtbot: QtBot, shell: Shell, plain_folder: tuple[Path, str], tmp_path: Path
+) -> None:
+    folder, sha = plain_folder
+    window = shell.window
+    shell.load(folder)
+    assert shell.ctx is not None
+    # An operator of an office folder signs in as before; the folder stays plain.
+    _sign_in(window, "operator1", "sandi12345")
+    assert window.stack.currentWidget() is window.workspace
+    assert not is_encrypted(folder)
+    window.actions_by_key["sign_out"].trigger()
+
+    _sign_in(window, ADMIN_USERNAME, ADMIN_PASSWORD)
+    page = window.sign_in_page
+    assert page.busy
+    assert "dienkripsi" in page.busy_note.text()
+    assert not page.sign_in_button.isEnabled()
+    assert window.grab().save(str(tmp_path / "masuk-mengenkripsi.png"))
+    assert audit(page) == []
+    # The window does not close while the conversion runs.
+    window.close()
+    assert window.isVisible()
+    qtbot.waitUntil(lambda: shell.recovery_dialog is not None, timeout=60_000)
+    dialog = shell.recovery_dialog
+    assert isinstance(dialog, RecoveryKeyDialog)
+    assert dialog.isVisible()
+    assert not page.busy
+    # The workspace waits behind the key until the admin says it was written down.
+    assert window.stack.currentWidget() is page
+    assert dialog.grab().save(str(tmp_path / "kunci-pemulihan.png"))
+    assert audit(dialog) == []
+    recovery = dialog.key_label.text()
+    dialog.done_button.click()
+    assert window.stack.currentWidget() is window.workspace
+    assert window.user is not None
+    assert window.user.username == ADMIN_USERNAME
+
+    ctx = shell.ctx
+    assert ctx is not None
+    assert ctx.key is not None
+    assert ctx.blobs.get(sha) == SCAN
+    data = DataDir(folder)
+    assert is_encrypted(folder)
+    assert not cipher.is_plain_sqlite(data.database_path)
+    assert not convert.needs_conversion(data)
+    backups = [p.name for p in data.backups_dir.iterdir()]
+    assert len(backups) == 1
+    assert backups[0].startswith("sebelum-pembaruan-")
+    assert unlock_with_recovery_key(folder, recovery) == ctx.key
+    ended: list[int] = []
+    shell.finished.connect(ended.append)
+    window.close()
+    assert ended == [EXIT_OK]
+
+
+def test_a_failed_conversion_leaves_the_plain_folder_usable_and_says_why(
+    qtbot: QtBot,
+    shell: Shell,
+    plain_folder: tuple[Path, str],
+    user_errors: list[UserError],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder, sha = plain_folder
+    real_prepare = convert._prepare
+
+    def disk_full(*args: object) -> None:
+        real_prepare(*args)  # type: ignore[arg-type]
+        raise OSError(28, os.strerror(28))
+
+    monkeypatch.setattr(convert, "_prepare", disk_full)
+    shell.load(folder)
+    _sign_in(shell.window, ADMIN_USERNAME, ADMIN_PASSWORD)
+    window = shell.window
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace, timeout=60_000)
+    assert len(user_errors) == 1
+    assert "Enkripsi folder data gagal" in user_errors[0].message
+    assert user_errors[0].hint is not None
+    assert "tetap seperti semula" in user_errors[0].hint
+    assert shell.recovery_dialog is None
+    ctx = shell.ctx
+    assert ctx is not None
+    assert ctx.key is None
+    assert ctx.blobs.get(sha) == SCAN
+    data = DataDir(folder)
+    assert not is_encrypted(folder)
+    assert cipher.is_plain_sqlite(data.database_path)
+    # Nothing half-made is left beside the plain files.
+    assert sorted(p.name for p in folder.iterdir() if ".enkripsi" in p.name) == []
