@@ -41,6 +41,8 @@ _OVERRIDES = {
     "nik": "substr(s.nik, 1, 10) || printf('%06d', seq.n)",
     "account_number": "'BENCH-' || printf('%07d', seq.n)",
     "roster_entry_id": "NULL",
+    # Unique per record (migration 0006): a copied uid breaks the clone's INSERT.
+    "uid": "printf('%08x-0000-4000-8000-000000000000', seq.n)",
 }
 _CLONE_HISTORY = """
 WITH src AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM registration
