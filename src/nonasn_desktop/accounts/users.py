@@ -469,6 +469,35 @@ def set_active(ctx: AppContext, username: str, active: bool, *, actor: Actor) ->
         return _info(clerk)
 
 
+def _set_password(
+    session: Session,
+    ctx: AppContext,
+    clerk: Clerk,
+    new_password: str,
+    *,
+    actor: str,
+    action: str,
+    reason: str | None = None,
+) -> None:
+    """The one way a password is replaced: new hash, lock lifted, audited, key slot rewrapped."""
+    clerk.password_hash = hash_secret(new_password)
+    clerk.failed_attempts = 0
+    clerk.locked_until = None
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity="clerk",
+        entity_id=clerk.id,
+        changes={"password_hash": ("lama", "baru")},
+        reason=reason,
+        at=ctx.now(),
+    )
+    slots.keep_slot(
+        ctx, clerk.username, clerk.password_hash, password=new_password, session=session
+    )
+
+
 def recover_admin_password(ctx: AppContext, *, username: str, new_password: str) -> None:
     """Set an active admin's password in a folder that was just opened with its recovery key.
 
@@ -484,21 +513,14 @@ def recover_admin_password(ctx: AppContext, *, username: str, new_password: str)
                 f"'{clerk.username}' bukan admin yang aktif; kata sandinya tidak diubah.",
                 hint="Sebutkan admin yang aktif dengan --admin.",
             )
-        clerk.password_hash = hash_secret(new_password)
-        clerk.failed_attempts = 0
-        clerk.locked_until = None
-        audit.record(
+        _set_password(
             session,
+            ctx,
+            clerk,
+            new_password,
             actor=SYSTEM_ACTOR,
             action="folder.recover",
-            entity="clerk",
-            entity_id=clerk.id,
-            changes={"password_hash": ("lama", "baru")},
             reason="kata sandi admin ditetapkan dengan kunci pemulihan",
-            at=ctx.now(),
-        )
-        slots.keep_slot(
-            ctx, clerk.username, clerk.password_hash, password=new_password, session=session
         )
 
 
@@ -529,18 +551,11 @@ def change_password(
                 "Kata sandi saat ini salah; kata sandi tidak diubah.",
                 hint="Ketik kata sandi yang dipakai untuk masuk tadi.",
             )
-        clerk.password_hash = hash_secret(new_password)
-        clerk.failed_attempts = 0
-        clerk.locked_until = None
-        audit.record(
+        _set_password(
             session,
+            ctx,
+            clerk,
+            new_password,
             actor=actor.username,
             action="user.password_change" if own else "user.password_reset",
-            entity="clerk",
-            entity_id=clerk.id,
-            changes={"password_hash": ("lama", "baru")},
-            at=ctx.now(),
-        )
-        slots.keep_slot(
-            ctx, clerk.username, clerk.password_hash, password=new_password, session=session
         )
