@@ -37,12 +37,13 @@ from pathlib import Path
 
 from benchmarks.harness import (
     Result,
+    against_hashing,
     beside,
+    best_child_run,
     best_of,
     encrypted_copy,
     reported,
     signed_in_admin,
-    within,
 )
 from benchmarks.peak_memory import child_env
 
@@ -52,6 +53,7 @@ DOCUMENT_BYTES = 400 * 1024
 REPEAT = 3
 RATIO_LIMIT = 2.5
 MEMORY_LIMIT_MB = 150
+LIMITS = (RATIO_LIMIT, MEMORY_LIMIT_MB)
 PASSPHRASE = "frasa sandi benchmark 2022"  # noqa: S105 - a throwaway benchmark key
 
 
@@ -206,31 +208,6 @@ def _pristine(folder: Path, copy: Path) -> Path:
     return copy
 
 
-def _best(runs: list[dict[str, float]]) -> dict[str, float]:
-    figures = min(runs, key=lambda run: run["seconds"])
-    figures["peak_kib"] = max(run["peak_kib"] for run in runs)
-    assert figures["records"] == RECORDS, figures
-    return figures
-
-
-def _figures(label: str, figures: dict[str, float], hashing: float) -> list[Result]:
-    return [
-        within(
-            f"batch export ({label}) vs sha256sum",
-            figures["seconds"],
-            RATIO_LIMIT * hashing,
-            f"<= {RATIO_LIMIT}x sha256sum ({RATIO_LIMIT * hashing:.2f} s)",
-        ),
-        within(
-            f"batch export peak memory ({label})",
-            figures["peak_kib"] / 1024,
-            MEMORY_LIMIT_MB,
-            f"< {MEMORY_LIMIT_MB} MB",
-            unit="MB",
-        ),
-    ]
-
-
 def run() -> list[Result]:
     root = Path(tempfile.mkdtemp(prefix="nonasn-bench-batch-"))
     try:
@@ -259,15 +236,17 @@ def run() -> list[Result]:
             runs.append(_export(root / "data", root / "usb", pristine))
             encrypted_runs.append(_export(encrypted, root / "usb", sealed))
         hashing = min(hashings)
-        figures = _best(runs)
-        sealed_figures = _best(encrypted_runs)
+        figures = best_child_run(runs, "records", RECORDS)
+        sealed_figures = best_child_run(encrypted_runs, "records", RECORDS)
         label = f"{RECORDS:,} records, {total / 1e6:.0f} MB of documents, age"
         return [
             reported("batch: test data prepared", f"{prepared:.1f} s"),
             reported("batch: encrypted copy of the data folder made", f"{encrypting:.1f} s"),
             reported(f"batch: sha256sum of the {len(files):,} document files", f"{hashing:.2f} s"),
-            *_figures(label, figures, hashing),
-            *_figures(f"{label}, encrypted folder", sealed_figures, hashing),
+            *against_hashing("batch export", label, figures, hashing, LIMITS),
+            *against_hashing(
+                "batch export", f"{label}, encrypted folder", sealed_figures, hashing, LIMITS
+            ),
             beside(f"batch export ({label})", figures["seconds"], sealed_figures["seconds"]),
             reported(
                 "batch file size",

@@ -38,12 +38,13 @@ from pathlib import Path
 
 from benchmarks.harness import (
     Result,
+    against_hashing,
     beside,
+    best_child_run,
     best_of,
     encrypted_copy,
     reported,
     signed_in_admin,
-    within,
 )
 from benchmarks.peak_memory import child_env
 
@@ -53,6 +54,7 @@ DOCUMENT_BYTES = 400 * 1024
 REPEAT = 3
 RATIO_LIMIT = 2.5
 MEMORY_LIMIT_MB = 150
+LIMITS = (RATIO_LIMIT, MEMORY_LIMIT_MB)
 OFFICE_PASSPHRASE = "frasa sandi benchmark 2022"  # noqa: S105 - throwaway benchmark keys
 ENROLMENT_PASSPHRASE = "frasa pendaftaran benchmark"  # noqa: S105
 CLERK_PASSWORD = "SitiLapangan2026"  # noqa: S105 - a throwaway benchmark clerk
@@ -228,31 +230,6 @@ def _import(folder: Path, pristine: Path, transfer: Path) -> dict[str, float]:
     return figures
 
 
-def _best(runs: list[dict[str, float]]) -> dict[str, float]:
-    figures = min(runs, key=lambda run: run["seconds"])
-    figures["peak_kib"] = max(run["peak_kib"] for run in runs)
-    assert figures["added"] == RECORDS, figures
-    return figures
-
-
-def _figures(label: str, figures: dict[str, float], hashing: float) -> list[Result]:
-    return [
-        within(
-            f"transfer import ({label}) vs sha256sum",
-            figures["seconds"],
-            RATIO_LIMIT * hashing,
-            f"<= {RATIO_LIMIT}x sha256sum ({RATIO_LIMIT * hashing:.2f} s)",
-        ),
-        within(
-            f"transfer import peak memory ({label})",
-            figures["peak_kib"] / 1024,
-            MEMORY_LIMIT_MB,
-            f"< {MEMORY_LIMIT_MB} MB",
-            unit="MB",
-        ),
-    ]
-
-
 def run() -> list[Result]:
     root = Path(tempfile.mkdtemp(prefix="nonasn-bench-transfer-"))
     try:
@@ -280,8 +257,8 @@ def run() -> list[Result]:
             runs.append(_import(root / "office", root / "pristine", transfer))
             encrypted_runs.append(_import(root / "office", sealed, transfer))
         hashing = min(hashings)
-        figures = _best(runs)
-        sealed_figures = _best(encrypted_runs)
+        figures = best_child_run(runs, "added", RECORDS)
+        sealed_figures = best_child_run(encrypted_runs, "added", RECORDS)
         label = f"{RECORDS:,} records, {total / 1e6:.0f} MB of documents"
         return [
             reported("transfer: test data prepared", f"{prepared:.1f} s"),
@@ -289,8 +266,10 @@ def run() -> list[Result]:
             reported(
                 f"transfer: sha256sum of the {len(files):,} document files", f"{hashing:.2f} s"
             ),
-            *_figures(label, figures, hashing),
-            *_figures(f"{label}, encrypted folder", sealed_figures, hashing),
+            *against_hashing("transfer import", label, figures, hashing, LIMITS),
+            *against_hashing(
+                "transfer import", f"{label}, encrypted folder", sealed_figures, hashing, LIMITS
+            ),
             beside(f"transfer import ({label})", figures["seconds"], sealed_figures["seconds"]),
             reported(
                 "transfer file size",

@@ -130,3 +130,35 @@ def beside(
         factor / limit,
         factor <= limit,
     )
+
+
+def best_child_run(runs: list[dict[str, float]], count: str, expected: int) -> dict[str, float]:
+    """The fastest of a child process's runs, with the highest peak memory of all of them;
+    each run must have handled ``expected`` records (its ``count`` figure)."""
+    figures = min(runs, key=lambda run: run["seconds"])
+    figures["peak_kib"] = max(run["peak_kib"] for run in runs)
+    assert figures[count] == expected, figures
+    return figures
+
+
+def against_hashing(
+    what: str, label: str, figures: dict[str, float], hashing: float, limits: tuple[float, float]
+) -> list[Result]:
+    """``what`` on ``label``'s folder: its time against ``limits[0]`` × sha256sum over the same
+    bytes, its peak memory against ``limits[1]`` MB."""
+    ratio, memory_mb = limits
+    return [
+        within(
+            f"{what} ({label}) vs sha256sum",
+            figures["seconds"],
+            ratio * hashing,
+            f"<= {ratio}x sha256sum ({ratio * hashing:.2f} s)",
+        ),
+        within(
+            f"{what} peak memory ({label})",
+            figures["peak_kib"] / 1024,
+            memory_mb,
+            f"< {memory_mb} MB",
+            unit="MB",
+        ),
+    ]

@@ -127,6 +127,27 @@ def test_beside_prints_both_figures_and_checks_the_encrypted_ratio() -> None:
     assert harness.beside("nol", 0.0, 0.1).passed is False
 
 
+def test_a_child_benchmark_keeps_its_fastest_run_and_its_highest_peak() -> None:
+    runs = [
+        {"seconds": 3.0, "peak_kib": 100_000.0, "added": 5.0},
+        {"seconds": 2.0, "peak_kib": 90_000.0, "added": 5.0},
+    ]
+    best = harness.best_child_run(runs, "added", 5)
+    assert (best["seconds"], best["peak_kib"]) == (2.0, 100_000.0)
+    with pytest.raises(AssertionError):
+        harness.best_child_run([{"seconds": 1.0, "peak_kib": 1.0, "added": 4.0}], "added", 5)
+
+
+def test_against_hashing_checks_time_and_memory() -> None:
+    figures = {"seconds": 2.0, "peak_kib": 160 * 1024.0}
+    timed, memory = harness.against_hashing("impor", "1 data", figures, 1.0, (2.5, 150))
+    assert timed.figure == "impor (1 data) vs sha256sum"
+    assert timed.target == "<= 2.5x sha256sum (2.50 s)"
+    assert timed.passed is True
+    assert memory.figure == "impor peak memory (1 data)"
+    assert memory.passed is False
+
+
 def test_encrypted_copy_leaves_the_prepared_folder_plain_and_opens_unlocked(
     tmp_path: Path,
 ) -> None:
