@@ -55,7 +55,12 @@ from nonasn_desktop.storage.models import (
 )
 from nonasn_desktop.transfer.merge import import_transfer
 from nonasn_desktop.transfer.returns import write_return
-from nonasn_desktop.verval.conflicts import conflict_pair, open_conflicts, settle_nik_conflict
+from nonasn_desktop.verval.conflicts import (
+    conflict_marks,
+    conflict_pair,
+    open_conflicts,
+    settle_nik_conflict,
+)
 from nonasn_desktop.verval.decisions import decide
 from nonasn_desktop.verval.review import load_review, review_queue
 
@@ -368,6 +373,11 @@ OPERATIONS = [
             open_conflicts(ctx, actor=a),
             conflict_pair(ctx, m.finished, actor=a),
         ),
+    ),
+    op(
+        "tanda NIK ganda di antrean",
+        {VERIFIER, ADMIN},
+        lambda ctx, a, m, o: conflict_marks(ctx, [m.finished], actor=a),
     ),
     op(
         "selesaikan NIK ganda",
