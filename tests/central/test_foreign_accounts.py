@@ -9,15 +9,15 @@ before anything is written; the command line says so on standard error with exit
 
 from __future__ import annotations
 
-import json
+import itertools
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from helpers.batches import Exported, craft, read_members
-from nonasn_desktop.central import format as fmt
+from helpers.batches import Exported, tampered
 from nonasn_desktop.central import verify as verify_module
 from nonasn_desktop.central.db import CentralDb
 from nonasn_desktop.central.ingest import ingest_file, ingest_files
@@ -38,23 +38,13 @@ def _renumbered(batch: Exported, target: Path, number: Callable[[int, str], str]
     """Office 3273's genuine batch with every record's account number replaced by
     ``number(index, original)``, re-hashed and signed with the office's own trusted key: what
     a trusted office sending numbers it cannot have made produces."""
-    members = read_members(batch.plain.file)
-    lines = []
-    for index, line in enumerate(members[fmt.RECORDS_MEMBER].splitlines()):
-        record = json.loads(line)
-        record["account"]["account_number"] = number(index, record["account"]["account_number"])
-        lines.append(json.dumps(record).encode())
-    members[fmt.RECORDS_MEMBER] = b"\n".join(lines) + b"\n"
-    manifest = json.loads(members[fmt.MANIFEST_MEMBER])
-    facts = fmt.SignedFacts(
-        office_code=manifest["office_code"],
-        batch_id=manifest["batch_id"],
-        sequence=manifest["sequence"],
-        record_count=manifest["record_count"],
-        created_at=manifest["created_at"],
-        file_name=batch.plain.file.name,
-    )
-    return craft(target / batch.plain.file.name, members, batch.key, facts, fix_manifest=True)
+    position = itertools.count()
+
+    def renumber(record: dict[str, Any]) -> None:
+        account = record["account"]
+        account["account_number"] = number(next(position), account["account_number"])
+
+    return tampered(batch, target, every_record=renumber)
 
 
 def _first_only(replacement: str) -> Callable[[int, str], str]:
