@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from nonasn_desktop.startup import open_app
+from nonasn_desktop.storage.database import HEAD_REVISION
 from nonasn_desktop.storage.datadir import DataDir
 
 FIXTURES = sorted((Path(__file__).parents[1] / "fixtures").glob("schema-*.sqlite3"))
@@ -33,6 +34,6 @@ def test_old_database_gets_an_empty_slot_table(fixture: Path, tmp_path: Path) ->
     open_app(data_dir.path).close()
     assert _rows(data_dir.database_path, "SELECT count(*) FROM office_data_key_slot") == [(0,)]
     assert _rows(data_dir.database_path, "SELECT version_num FROM alembic_version") == [
-        ("0008_office_data_key",)
+        (HEAD_REVISION,)
     ]
     assert _rows(data_dir.database_path, documents) == before

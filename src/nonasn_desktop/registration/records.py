@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, String, and_, func, or_, select, text, type_coerce
+from sqlalchemy import ColumnElement, Integer, String, and_, func, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from nonasn_desktop.accounts.authz import Actor, require
@@ -154,16 +154,25 @@ def _like_escape(text: str) -> str:
     return _LIKE_SPECIAL.sub(r"\\\1", text)
 
 
-def _conditions(query: RecordQuery, *, postgresql: bool = False) -> list[ColumnElement[bool]]:
+def _conditions(
+    query: RecordQuery, *, postgresql: bool = False, counting: bool = False
+) -> list[ColumnElement[bool]]:
     """WHERE terms of the query, written for the database that runs them.
 
     SQLite's planner has no statistics to tell a selective filter from one most records pass,
     so its terms are written to steer it to the covering list index. PostgreSQL's planner has
     them (ANALYZE, autovacuum) and its own indexes for these filters (migration 0005); it gets
     the plain terms, which those hidden forms would only blind.
+
+    ``counting``: the terms of a count, which needs no order. Without a search text SQLite
+    then counts through the small index of its filter (migration 0009) instead of the whole
+    list index, which is larger than the page cache: each count would read (and, in an
+    encrypted folder, decrypt) all of it again.
     """
     if postgresql:
         return _postgresql_conditions(query)
+    if counting and parse_search_text(query.text).kind == "none":
+        return _filters(query)
     conditions: list[ColumnElement[bool]] = []
     term = parse_search_text(query.text)
     if term.kind == "nik":
@@ -189,16 +198,23 @@ def _conditions(query: RecordQuery, *, postgresql: bool = False) -> list[ColumnE
         conditions.append(_unindexed(Registration.status) == query.status.value)
     if query.unit_kerja is not None:
         conditions.append(_unindexed(Registration.unit_kerja) == query.unit_kerja)
-    conditions.extend(_eligibility(query))
+    conditions.extend(_eligibility(query, indexed=False))
     return conditions
 
 
-def _eligibility(query: RecordQuery) -> list[ColumnElement[bool]]:
-    if query.eligibility == "MS":
-        return [Registration.eligible.is_(True)]
-    if query.eligibility == "TMS":
-        return [Registration.eligible.is_(False)]
-    return []
+def _eligibility(query: RecordQuery, *, indexed: bool = True) -> list[ColumnElement[bool]]:
+    """MS: eligible; TMS: not eligible (a record not yet checked is neither).
+
+    ``indexed=False``: compared as a number (``eligible + 0``), which SQLite cannot look up
+    in the eligibility index, so a page in update order walks the list index as the other
+    filters do instead of sorting every TMS record it would read from the wide rows.
+    """
+    if query.eligibility is None:
+        return []
+    wanted = query.eligibility == "MS"
+    if not indexed:
+        return [type_coerce(Registration.eligible, Integer()) + 0 == int(wanted)]
+    return [Registration.eligible.is_(wanted)]
 
 
 def _c_prefix(column: Any, prefix: str) -> ColumnElement[bool]:
@@ -227,6 +243,12 @@ def _postgresql_conditions(query: RecordQuery) -> list[ColumnElement[bool]]:
                 Registration.nama_search.like(f"% {_like_escape(term.value)}%", escape="\\"),
             )
         )
+    return [*conditions, *_filters(query)]
+
+
+def _filters(query: RecordQuery) -> list[ColumnElement[bool]]:
+    """The status, work unit and eligibility terms, in the form their own indexes answer."""
+    conditions: list[ColumnElement[bool]] = []
     if query.status is not None:
         conditions.append(Registration.status == query.status)
     if query.unit_kerja is not None:
@@ -332,7 +354,7 @@ def count(ctx: AppContext, query: RecordQuery, *, actor: Actor) -> int:
     """How many records the query finds."""
     # count(*), not count(id): PostgreSQL's covering index holds no id (SQLite's holds the
     # rowid), and counting a column would send it to the table for every row.
-    conditions = _conditions(query, postgresql=ctx.db.is_postgresql)
+    conditions = _conditions(query, postgresql=ctx.db.is_postgresql, counting=True)
     statement = select(func.count()).select_from(Registration).where(*conditions)
     with ctx.db.session() as session:
         require(session, ctx, actor, Permission.RECORD_LIST)
@@ -346,7 +368,7 @@ def counts_by_status(
     """Records per status for the query, whatever status it filters on (every status listed)."""
     statuses = list(RecordStatus)
     postgresql = ctx.db.is_postgresql
-    conditions = _conditions(query.without_status(), postgresql=postgresql)
+    conditions = _conditions(query.without_status(), postgresql=postgresql, counting=True)
     counts = dict.fromkeys(statuses, 0)
     with ctx.db.session() as session:
         require(session, ctx, actor, Permission.RECORD_LIST)
@@ -378,12 +400,23 @@ def counts_by_status(
 
 def unit_names(ctx: AppContext, *, actor: Actor) -> list[str]:
     """Every work unit that appears on a record, sorted, for the unit filter."""
-    statement = (
-        select(Registration.unit_kerja)
-        .where(Registration.unit_kerja.is_not(None))
-        .distinct()
-        .order_by(Registration.unit_kerja)
-    )
     with ctx.db.session() as session:
         require(session, ctx, actor, Permission.RECORD_LIST)
-        return [name for name in session.scalars(statement) if name]
+        return [name for name in session.scalars(_UNIT_NAMES) if name]
+
+
+# Each work unit by one lookup in the unit index ("the smallest unit after the last one"), a
+# loose index scan: a few pages per unit, where SELECT DISTINCT would read the whole index
+# (100,000 entries, and in an encrypted folder decrypt each of its pages) at every start.
+_UNIT_NAMES = text(
+    """
+    WITH RECURSIVE unit(name) AS (
+      SELECT min(unit_kerja) FROM registration
+      UNION ALL
+      SELECT (SELECT min(later.unit_kerja) FROM registration AS later
+              WHERE later.unit_kerja > unit.name)
+      FROM unit WHERE unit.name IS NOT NULL
+    )
+    SELECT name FROM unit WHERE name IS NOT NULL
+    """
+)

@@ -328,6 +328,10 @@ class Registration(Base):
             "nama_search",
             "nama",
         ),
+        # Counting the records of a work unit or an eligibility per status reads only these
+        # (migration 0009), not the whole list index above.
+        Index("ix_registration_unit_counts", "unit_kerja", "eligible", "status"),
+        Index("ix_registration_eligible_counts", "eligible", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -406,7 +410,7 @@ class Registration(Base):
     draft: Mapped[str] = mapped_column(Text, default="{}")
 
     # Denormalised from the current work history entry, for filtering.
-    unit_kerja: Mapped[str | None] = mapped_column(String(150), index=True)
+    unit_kerja: Mapped[str | None] = mapped_column(String(150))
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(
