@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import shutil
 import stat
 import tempfile
 from pathlib import Path
@@ -16,7 +17,12 @@ from openpyxl import load_workbook
 
 from helpers.injection import HOSTILE, assert_only_text, formula_elements
 from nonasn_desktop.sheets import writing
-from nonasn_desktop.sheets.writing import SafeWorkbook, WorkbookWriteError, needs_quote_prefix
+from nonasn_desktop.sheets.writing import (
+    TEMPORARY_PREFIX,
+    SafeWorkbook,
+    WorkbookWriteError,
+    needs_quote_prefix,
+)
 
 HOSTILE_WITH_CONTROLS = (*HOSTILE, "\t=1+2", "\r=1+2")
 
@@ -224,16 +230,16 @@ def test_a_usb_stick_pulled_before_the_save(tmp_path: Path) -> None:
     stick.mkdir()
     with SafeWorkbook(stick / "x.xlsx") as book:
         book.add_sheet("Data").write(0, 0, "isi")
-        stick.rmdir()
+        shutil.rmtree(stick)
         with pytest.raises(WorkbookWriteError, match="diska USB-nya sudah dilepas"):
             book.save()
     assert not stick.exists()
 
 
-def test_a_full_temporary_folder_is_a_message(
+def test_a_disk_that_fills_while_rows_are_written_is_a_message(
     tmp_path: Path, private_temp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # constant_memory rows go to the system's temporary folder as they are written.
+    # constant_memory rows go to a file beside the workbook as they are written.
     with SafeWorkbook(tmp_path / "x.xlsx", constant_memory=True) as book:
         sheet = book.add_sheet("Data")
         sheet.write_row(0, ["a"])
@@ -243,10 +249,28 @@ def test_a_full_temporary_folder_is_a_message(
 
         # The library's row file refuses the next row.
         monkeypatch.setattr(xlsxwriter.worksheet.Worksheet, "write_string", full)
-        with pytest.raises(WorkbookWriteError, match="folder sementara"):
+        with pytest.raises(WorkbookWriteError, match="ruang disk tujuan penuh"):
             sheet.write_row(1, ["b"])
     assert not (tmp_path / "x.xlsx").exists()
     assert list(private_temp.iterdir()) == []
+    assert not list(tmp_path.glob(f"{TEMPORARY_PREFIX}*"))
+
+
+def test_rows_wait_beside_the_workbook_never_in_the_system_temporary_folder(
+    tmp_path: Path, private_temp: Path
+) -> None:
+    # They hold names and NIKs: a crash must not leave them where nobody looks (issue 11).
+    out = tmp_path / "keluar"
+    out.mkdir()
+    with SafeWorkbook(out / "x.xlsx", constant_memory=True) as book:
+        sheet = book.add_sheet("Data")
+        for row in range(50):
+            sheet.write_row(row, ["SITI RAHMAWATI", "3273010101900001"])
+        (waiting,) = out.glob(f"{TEMPORARY_PREFIX}*")
+        assert list(waiting.iterdir())  # the sheet's row file
+        assert list(private_temp.iterdir()) == []
+        book.save()
+    assert [path.name for path in out.iterdir()] == ["x.xlsx"]
 
 
 @pytest.mark.parametrize("constant_memory", [False, True])

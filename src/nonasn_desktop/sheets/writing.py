@@ -45,6 +45,8 @@ from nonasn_desktop.errors import UserError
 
 # OWASP, "CSV Injection": cells beginning with these are read as formulas (or DDE) by Excel,
 # LibreOffice and Google Sheets.
+# The folder of a workbook's row files, made beside it while it is written.
+TEMPORARY_PREFIX = ".nonasn-xlsx-"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 _OPTIONS = {
@@ -197,8 +199,9 @@ class SafeSheet:
             else:
                 self._write_plain(row, values, first_col)
         except OSError as exc:
-            # Rows of a constant_memory sheet go to a temporary file as they are written.
-            raise self._book.temporary_error(exc) from None
+            # Rows of a constant_memory sheet go to a file beside the workbook as they are
+            # written: a full or pulled disk there is the destination's.
+            raise write_error(self._book.path, exc) from None
 
     def _write_plain(self, row: int, values: Sequence[object], first_col: int) -> None:
         # The hot loop of a 100,000-row recap: cells take their column's style, so one type
@@ -269,7 +272,7 @@ class SafeSheet:
         try:
             self._sheet.write_blank(row, col, None, style.plain)
         except OSError as exc:
-            raise self._book.temporary_error(exc) from None
+            raise write_error(self._book.path, exc) from None
 
     def merge(
         self, first_row: int, first_col: int, last_row: int, last_col: int, value: object,
@@ -367,14 +370,21 @@ class SafeWorkbook:
         self.path = Path(path)
         check_destination(self.path)
         self._buffer = io.BytesIO()
-        try:
-            self._tmpdir = Path(tempfile.mkdtemp(prefix="nonasn-xlsx-"))
-        except OSError as exc:
-            raise self.temporary_error(exc) from None
-        self._book: Any = xlsxwriter.Workbook(
-            self._buffer,
-            {**_OPTIONS, "constant_memory": constant_memory, "tmpdir": str(self._tmpdir)},
-        )
+        # A workbook's parts hold names and NIKs. An ordinary workbook is assembled in memory
+        # (in_memory). The rows of a constant_memory sheet (100,000 rows would not fit) wait
+        # in files until the save: beside the workbook, where the plain data is going in a
+        # folder the clerk chose, not in the system's temporary folder, where a crash or a
+        # pulled plug would leave them unseen (issue 11). The atomic save's own temporary
+        # file is made there too, so a failure of either is told as the destination's.
+        self._tmpdir: Path | None = None
+        options: dict[str, object] = {**_OPTIONS, "in_memory": True}
+        if constant_memory:
+            try:
+                self._tmpdir = Path(tempfile.mkdtemp(prefix=TEMPORARY_PREFIX, dir=self.path.parent))
+            except OSError as exc:
+                raise write_error(self.path, exc) from None
+            options = {**_OPTIONS, "constant_memory": True, "tmpdir": str(self._tmpdir)}
+        self._book: Any = xlsxwriter.Workbook(self._buffer, options)
         self._closed = False
         self._styles: dict[tuple[tuple[str, Any], ...], Style] = {}
         # Style of unstyled text that needs the quote prefix.
@@ -396,14 +406,6 @@ class SafeWorkbook:
         """An XlsxWriter chart; its series refer to cells, it holds no cell content."""
         return self._book.add_chart(options)
 
-    def temporary_error(self, exc: OSError) -> WorkbookWriteError:
-        """The message for a failure of the temporary folder (full system disk)."""
-        return WorkbookWriteError(
-            f"Berkas {self.path.name} tidak dapat disiapkan: folder sementara "
-            f"({tempfile.gettempdir()}) tidak dapat ditulis ({exc.strerror or exc}).",
-            hint="Kosongkan sebagian ruang disk sistem, lalu coba lagi.",
-        )
-
     def save(self) -> Path:
         """Assemble the workbook and put it at ``path`` atomically; returns ``path``."""
         try:
@@ -413,9 +415,9 @@ class SafeWorkbook:
             cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
             if cause is None:
                 raise
-            raise self.temporary_error(cause) from None
+            raise write_error(self.path, cause) from None
         except OSError as exc:
-            raise self.temporary_error(exc) from None
+            raise write_error(self.path, exc) from None
         finally:
             self._remove_temporary()
         data = self._buffer.getvalue()
@@ -438,7 +440,8 @@ class SafeWorkbook:
         self._buffer = io.BytesIO()
 
     def _remove_temporary(self) -> None:
-        shutil.rmtree(self._tmpdir, ignore_errors=True)
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
 
     def __enter__(self) -> SafeWorkbook:
         return self
