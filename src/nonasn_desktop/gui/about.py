@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 import nonasn_desktop
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.office.protection import protection_facts
 
 from . import theme
 
@@ -40,6 +41,7 @@ def about_facts(ctx: AppContext) -> list[tuple[str, str]]:
         ("Sistem operasi", f"{platform.system()} {platform.release()}".strip()),
         ("Folder data", str(ctx.data_dir.path)),
         ("Berkas basis data", database),
+        *protection_facts(ctx),
     ]
 
 

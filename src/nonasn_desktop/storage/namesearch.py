@@ -28,7 +28,7 @@ CREATE_INDEX = (
     f"CREATE INDEX IF NOT EXISTS {INDEX} ON registration USING gin (nama_search gin_trgm_ops)"
 )
 # What an administrator of the server runs in the office database when the extension could not
-# be created by the application's role (README, "Server kantor").
+# be created by the application's role (README, "Several desks: the office database server").
 ADMIN_SQL = f"CREATE EXTENSION IF NOT EXISTS {EXTENSION}; {CREATE_INDEX}; ANALYZE registration;"
 
 
