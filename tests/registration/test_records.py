@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from helpers.accounts import FakeClock, actor_for
+from helpers.conflicts import flag_nik_conflict
 from helpers.postgres import fresh_database
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
@@ -459,3 +460,19 @@ def test_orders_with_a_filter_agree_with_the_unfiltered_ones(
         ]
         assert found == expected
         assert found
+
+
+def test_a_whole_nik_finds_both_records_of_a_flagged_pair(
+    app_ctx: AppContext, listed: dict[str, int]
+) -> None:
+    # Issue 10's leftover: the second holder keeps the NIK in conflict_nik, not in nik.
+    nik = flag_nik_conflict(app_ctx, listed["I GUSTI AYU DEWI"], listed["O'NEIL 100% TEST"])
+    both = RecordQuery(text=f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}")
+    assert sorted(_names(app_ctx, both), key=str) == ["I GUSTI AYU DEWI", "O'NEIL 100% TEST"]
+    assert records.count(app_ctx, both, actor=actor_for(app_ctx)) == 2
+    counts = records.counts_by_status(app_ctx, both, actor=actor_for(app_ctx))
+    assert counts[RecordStatus.DISETUJUI] == counts[RecordStatus.PERLU_PERBAIKAN] == 1
+    # A prefix finds the holder of the NIK only (Data › NIK Ganda lists every pair).
+    by_prefix = _names(app_ctx, RecordQuery(text=nik[:15]))
+    assert "I GUSTI AYU DEWI" in by_prefix
+    assert "O'NEIL 100% TEST" not in by_prefix

@@ -135,6 +135,8 @@ def _plans(ctx: AppContext, call: Callable[[], object]) -> list[str]:
         (RecordQuery(unit_kerja="Dinas 7"), "ix_registration_unit_recent"),
         (RecordQuery(eligibility="TMS"), "ix_registration_eligible_recent"),
         (RecordQuery(text="3273 0000 0000 12"), "ix_registration_nik_prefix"),
+        # A whole NIK: its holder, and a second holder of a flagged pair.
+        (RecordQuery(text="3273 0000 0000 0012"), "ix_registration_conflict_nik"),
         (RecordQuery(text="3273-2026-00012"), "ix_registration_account_prefix"),
         (RecordQuery(order=RecordOrder.NAMA_AZ), "ix_registration_name_order"),
         (RecordQuery(order=RecordOrder.NIK_ZA), "ix_registration_nik_order"),

@@ -30,7 +30,7 @@ from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.registration.store import RecordRow
 from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.status import RecordStatus
-from nonasn_desktop.storage.models import Registration
+from nonasn_desktop.storage.models import NIK_LENGTH, Registration
 
 __all__ = [
     "Eligibility",
@@ -175,7 +175,9 @@ def _conditions(
         return _filters(query)
     conditions: list[ColumnElement[bool]] = []
     term = parse_search_text(query.text)
-    if term.kind == "nik":
+    if term.kind == "nik" and len(term.value) == NIK_LENGTH:
+        conditions.append(_whole_nik(term.value))
+    elif term.kind == "nik":
         if len(term.value) >= SELECTIVE_NIK_PREFIX:
             conditions.append(_starts_with(Registration.nik, term.value))
         else:
@@ -200,6 +202,14 @@ def _conditions(
         conditions.append(_unindexed(Registration.unit_kerja) == query.unit_kerja)
     conditions.extend(_eligibility(query, indexed=False))
     return conditions
+
+
+def _whole_nik(nik: str) -> ColumnElement[bool]:
+    """Both records of a NIK registered twice: the second holds it in ``conflict_nik`` (its
+    ``nik`` must stay unique) until the pair is settled. Two index lookups on either database.
+    A shorter prefix finds only the first holder: it would otherwise cost every prefix search
+    a second index range for a few flagged pairs (Data › NIK Ganda lists them all)."""
+    return or_(Registration.nik == nik, Registration.conflict_nik == nik)
 
 
 def _eligibility(query: RecordQuery, *, indexed: bool = True) -> list[ColumnElement[bool]]:
@@ -232,7 +242,9 @@ def _c_prefix(column: Any, prefix: str) -> ColumnElement[bool]:
 def _postgresql_conditions(query: RecordQuery) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     term = parse_search_text(query.text)
-    if term.kind == "nik":
+    if term.kind == "nik" and len(term.value) == NIK_LENGTH:
+        conditions.append(_whole_nik(term.value))
+    elif term.kind == "nik":
         conditions.append(_c_prefix(Registration.nik, term.value))
     elif term.kind == "account":
         conditions.append(_c_prefix(Registration.account_number, term.value))
