@@ -3,7 +3,7 @@
 A field laptop set up from its enrolment file (encrypted at once) and its transfer file give
 away nobody either, and the office still imports that file.
 
-An office of an older version with a few finished demo records (documents included) is
+An office of an older version with 100 finished demo records (documents included) is
 converted at its admin's sign-in; a backup archive is made. The folder and the archive are
 copied elsewhere, as a thief would. No file, no member of any archive, and nothing a wrong key
 "decrypts" holds any NIK, name or phone number of those records, a JPEG or PDF, or SQLite's
@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 
 from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock, actor_for, signed_in
 from helpers.fieldwork import (
@@ -38,11 +38,11 @@ from nonasn_desktop.office import identity as office
 from nonasn_desktop.registration import store as registrations
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.startup import encrypt_field_device, open_app, unlock, unlock_with_recovery_key
-from nonasn_desktop.storage.models import Registration
+from nonasn_desktop.storage.models import Document, Registration
 from nonasn_desktop.transfer.export import export_transfer
 from nonasn_desktop.transfer.merge import import_transfer
 
-RECORDS = 6
+RECORDS = 100
 
 
 def _secrets(path: Path, clock: FakeClock) -> list[bytes]:
@@ -107,7 +107,7 @@ def test_a_stolen_folder_and_backup_give_away_nobody(tmp_path: Path, clock: Fake
     shutil.copy2(archive, loot / "cadangan.zip")
     items = _everything(loot)
     assert any(name.endswith("cadangan.age") for name, _ in items)
-    assert sum(1 for name, _ in items if "/documents/" in f"/{name}") >= RECORDS
+    documents = sum(1 for name, _ in items if name.startswith("data/documents/"))
     for name, data in items:
         assert not _leaks(data, secrets), name
     # A wrong key "decrypts" nothing at all.
@@ -133,6 +133,10 @@ def test_a_stolen_folder_and_backup_give_away_nobody(tmp_path: Path, clock: Fake
     assert by_password == by_recovery == converted.key
     with open_app(copy, key=by_password, clock=clock) as ctx:
         assert sum(registrations.count_by_status(ctx).values()) == RECORDS
+        with ctx.db.session() as session:
+            stored = session.scalar(select(func.count(distinct(Document.sha256))))
+        # Every document of every record was among the files searched (each stored once).
+        assert stored == documents >= RECORDS // 2
     assert sealed.unlock_archive(loot / "cadangan.zip", ADMIN_USERNAME, ADMIN_PASSWORD) == (
         converted.key
     )
