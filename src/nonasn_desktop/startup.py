@@ -175,7 +175,7 @@ def _open_slot(folder: DataDir, label: str, secret: str, now: dt.datetime) -> va
             if slots.password_slot(label) is None:
                 # Same work as a real slot, so timing does not tell which usernames exist.
                 keyslots.password_slot(slots.folder_id, bytes(32), label, secret)
-            raw = keyslots.open_with_password(slots, label, secret)
+            raw = keyslots.open_with_password(slots, label, secret, remember_output=True)
     except WrongPassphraseError as exc:
         wait = _count_failure(folder, label, now)
         if label == keyslots.RECOVERY_LABEL:
