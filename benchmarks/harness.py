@@ -91,10 +91,12 @@ def encrypted_copy(
 
     Copying the prepared folder keeps the extra set-up small: the data is made once.
     """
-    from nonasn_desktop.startup import encrypt_new_folder
+    from nonasn_desktop.startup import encrypt_new_folder, recovery_key_seen
 
     shutil.copytree(plain, target)
     encrypt_new_folder(target, username, password)
+    # As `nonasn init` once it printed the key: no admin sign-in is shown it again.
+    recovery_key_seen(target)
     return target
 
 

@@ -31,13 +31,14 @@ from helpers.fieldwork import (
 )
 from nonasn_desktop.backup import archive as backup
 from nonasn_desktop.backup import sealed
-from nonasn_desktop.crypto import atrest
+from nonasn_desktop.crypto import atrest, keyslots
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.errors import AuthError, FolderLockedError, UserError
 from nonasn_desktop.office import identity as office
 from nonasn_desktop.registration import store as registrations
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.startup import encrypt_field_device, open_app, unlock, unlock_with_recovery_key
+from nonasn_desktop.storage import vault
 from nonasn_desktop.storage.models import Document, Registration
 from nonasn_desktop.transfer.export import export_transfer
 from nonasn_desktop.transfer.merge import import_transfer
@@ -108,13 +109,20 @@ def test_a_stolen_folder_and_backup_give_away_nobody(tmp_path: Path, clock: Fake
     items = _everything(loot)
     assert any(name.endswith("cadangan.age") for name, _ in items)
     documents = sum(1 for name, _ in items if name.startswith("data/documents/"))
+    # The recovery key, kept sealed until an admin has seen it, is carried away too: unreadable.
+    assert vault.PENDING_RECOVERY_FILE in [Path(name).name for name, _ in items]
+    recovery = [
+        converted.recovery_text.encode(),
+        converted.recovery_text.replace("-", "").encode(),
+        keyslots.parse_recovery_key(converted.recovery_text),
+    ]
     for name, data in items:
-        assert not _leaks(data, secrets), name
+        assert not _leaks(data, [*secrets, *recovery]), name
     # A wrong key "decrypts" nothing at all.
     wrong = bytes(32)
     for name, data in items:
         if atrest.is_encrypted(data[:64]):
-            for kind in ("document", "backup"):
+            for kind in ("document", "backup", "recovery"):
                 with pytest.raises(UserError):
                     atrest.decrypt_bytes(data, wrong, kind, where=name)
     copy = loot / "data"

@@ -119,7 +119,8 @@ def open_app(
 class Unlocked:
     """What signing in to a data folder gives: its key (None: a plain folder that stays plain,
     because only an admin's sign-in converts it), and the recovery key of a folder converted
-    just now, to be shown to that admin once and never again."""
+    just now, to be shown to that admin (kept sealed in the folder until they confirm seeing
+    it: :func:`recovery_key_seen`)."""
 
     key: vault.DataKey | None
     recovery_key: bytes | None = field(default=None, repr=False)
@@ -174,7 +175,7 @@ def _open_slot(folder: DataDir, label: str, secret: str, now: dt.datetime) -> va
             if slots.password_slot(label) is None:
                 # Same work as a real slot, so timing does not tell which usernames exist.
                 keyslots.password_slot(slots.folder_id, bytes(32), label, secret)
-            raw = keyslots.open_with_password(slots, label, secret)
+            raw = keyslots.open_with_password(slots, label, secret, remember_output=True)
     except WrongPassphraseError as exc:
         wait = _count_failure(folder, label, now)
         if label == keyslots.RECOVERY_LABEL:
@@ -188,10 +189,15 @@ def _open_slot(folder: DataDir, label: str, secret: str, now: dt.datetime) -> va
 def unlock_with_recovery_key(
     data_dir: Path | None, recovery_text: str, *, clock: Clock | None = None
 ) -> vault.DataKey:
-    """The folder's key from its recovery key (typed or read from a file); throttled too."""
+    """The folder's key from its recovery key (typed or read from a file); throttled too.
+
+    A recovery key that opens the folder is evidently in hand: a copy kept until an admin saw
+    it (it can only be this same key) is no longer needed."""
     folder = DataDir(resolve_data_dir(data_dir))
     now = (clock or utc_now)()
-    return _open_slot(folder, keyslots.RECOVERY_LABEL, recovery_text, now)
+    key = _open_slot(folder, keyslots.RECOVERY_LABEL, recovery_text, now)
+    recovery_key_seen(folder.path)
+    return key
 
 
 def unlock(
@@ -231,15 +237,55 @@ def _of_its_own(folder: DataDir) -> bool:
     return database_url_for(folder) == sqlite_url(folder.database_path)
 
 
-def _converts(folder: DataDir, role: Role) -> bool:
-    """Whether a sign-in of ``role`` converts this plain folder of an older version.
+def _keeps_recovery_key(folder: DataDir, role: Role) -> bool:
+    """Whether a clerk of ``role`` converts this folder and is shown its recovery key.
 
     An office's folder is converted by its admin, who keeps the recovery key; a field laptop
     has no admin, and is the folder most likely to be lost: any of its clerks converts it.
     """
-    if role != Role.ADMIN and read_desk_config(folder.path).kind != KIND_FIELD_DEVICE:
+    return role == Role.ADMIN or read_desk_config(folder.path).kind == KIND_FIELD_DEVICE
+
+
+def _converts(folder: DataDir, role: Role) -> bool:
+    """Whether a sign-in of ``role`` converts this plain folder of an older version."""
+    return _keeps_recovery_key(folder, role) and convert.needs_conversion(folder)
+
+
+def encryption_due(data_dir: Path | None, database_url: str | None = None) -> bool:
+    """Whether the data folder is a plain one of its own that an admin's sign-in (or ``nonasn
+    keys encrypt-folder``) would convert; ``database_url``: the database a command was told
+    to use instead (an office database server is protected by the server, see README)."""
+    folder = DataDir(resolve_data_dir(data_dir))
+    if not folder.path.is_dir() or not _of_its_own(folder):
+        return False
+    if database_url is not None and database_url != sqlite_url(folder.database_path):
         return False
     return convert.needs_conversion(folder)
+
+
+# -- the recovery key until an admin has seen it -------------------------------------------------
+
+
+def pending_recovery_key(ctx: AppContext, role: Role) -> str | None:
+    """The recovery key of ``ctx``'s folder that no admin has confirmed seeing yet (the program
+    stopped between encrypting the folder and the admin's "Sudah Saya Catat"), formatted, for a
+    clerk of ``role`` who keeps it (see :func:`conversion_due`); None otherwise. Reads one
+    small file: cheap on the GUI thread."""
+    folder = ctx.data_dir
+    if ctx.key is None or not _keeps_recovery_key(folder, role):
+        return None
+    recovery = vault.read_pending_recovery(folder, ctx.key)
+    return keyslots.format_recovery_key(recovery) if recovery is not None else None
+
+
+def recovery_key_seen(data_dir: Path | None) -> None:
+    """An admin has seen the folder's recovery key (pressed "Sudah Saya Catat", or the command
+    line printed it): the copy kept for them is destroyed. Never raises: a copy that cannot be
+    removed is shown again at the next admin sign-in."""
+    folder = DataDir(resolve_data_dir(data_dir))
+    pending = folder.path.is_dir() and vault.pending_recovery_path(folder).exists()
+    if pending and vault.discard_pending_recovery(folder):
+        log.info("data folder %s: recovery key seen by an admin", folder.path)
 
 
 def _back_up_and_encrypt(

@@ -8,7 +8,7 @@ import pytest
 
 from nonasn_desktop.crypto import keyslots
 from nonasn_desktop.crypto.keyfile import KdfParams
-from nonasn_desktop.errors import FolderLockedError, StorageError
+from nonasn_desktop.errors import FolderLockedError, StorageError, UserError
 from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage import vault
 from nonasn_desktop.storage.datadir import DataDir
@@ -66,3 +66,42 @@ def test_a_database_file_from_another_office_is_refused_and_left_as_it_is(tmp_pa
         with pytest.raises(StorageError, match="milik kantor/folder lain"):
             open_app(tmp_path / "data", key=key)
         assert ours.read_bytes() == before
+
+
+def test_signing_in_to_an_encrypted_folder_runs_argon2id_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nonasn_desktop.accounts.users import authenticate
+    from nonasn_desktop.crypto import kdf, passwords
+    from nonasn_desktop.office import identity as office
+    from nonasn_desktop.startup import encrypt_new_folder, unlock
+
+    path = tmp_path / "data"
+    with open_app(path, create=True) as ctx:
+        office.initialise(ctx, office_code="3273", office_name="BKD", admin=("admin", "rahasia123"))
+    encrypt_new_folder(path, "admin", "rahasia123")
+    runs: list[str] = []
+    derive, hasher = kdf.hash_secret_raw, passwords._hasher
+
+    class Counted:
+        def __getattr__(self, name: str) -> object:
+            return getattr(hasher, name)
+
+        def verify(self, stored: str, secret: str) -> bool:
+            runs.append("hash")
+            return hasher.verify(stored, secret)
+
+    def counted_derive(*args: object, **options: object) -> bytes:
+        runs.append("slot")
+        return derive(*args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kdf, "hash_secret_raw", counted_derive)
+    monkeypatch.setattr(passwords, "_hasher", Counted())
+    key = unlock(path, "admin", "rahasia123").key
+    with open_app(path, key=key) as ctx:
+        assert authenticate(ctx, "admin", "rahasia123").username == "admin"
+        assert runs == ["slot"]
+        # A wrong password at the next sign-in is still checked by argon2 itself.
+        with pytest.raises(UserError):
+            authenticate(ctx, "admin", "tebak-tebak")
+    assert runs == ["slot", "hash"]

@@ -15,7 +15,9 @@ data after a restart. ``READY`` is printed once the data folder is open. Modes:
   ``APPROVED <count>``, ``EXPORTED <sequence> <file name>``.
 - ``restore A B``: the two archives restored in turn: ``RESTORED <archive>``.
 - ``encrypt POINT``: the admin signs in to a plain folder, which is converted (encryption at
-  rest); at the conversion's step POINT it prints ``AT <point>`` and waits to be killed.
+  rest); at the conversion's step POINT (or ``converted``: once the conversion returned, before
+  the recovery key is shown) it prints ``AT <point>`` and waits to be killed. The recovery key
+  the conversion makes is printed first: ``RECOVERY <key>``.
 - ``migrate VERSIONS``: the data folder opened with one more migration, from VERSIONS, which
   prints ``MIGRATING`` and then takes its time; it never finishes.
 """
@@ -205,9 +207,16 @@ def encrypt(data_dir: Path, point: Path) -> None:
     conversion's step ``point`` the worker says ``AT <point>`` and waits to be killed."""
     from helpers.accounts import ADMIN_PASSWORD
     from nonasn_desktop import startup
+    from nonasn_desktop.crypto import keyslots
     from nonasn_desktop.storage import convert
 
     real = convert.convert
+    new_recovery_key = keyslots.new_recovery_key
+
+    def reported_recovery_key() -> bytes:
+        made = new_recovery_key()
+        report(f"RECOVERY {keyslots.format_recovery_key(made)}")
+        return made
 
     def pause(step: str) -> None:
         if step == point.name:
@@ -218,8 +227,10 @@ def encrypt(data_dir: Path, point: Path) -> None:
         return real(folder, checkpoint=pause)  # type: ignore[arg-type]
 
     convert.convert = convert_pausing  # type: ignore[assignment]
+    keyslots.new_recovery_key = reported_recovery_key
     report("READY")
     startup.unlock(data_dir, ADMIN, ADMIN_PASSWORD)
+    pause("converted")  # the key is in hand and not yet on any screen
     report("ENCRYPTED")  # never reached: the test kills the process first
 
 

@@ -13,8 +13,15 @@ from crash_worker import run_and_kill
 from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME
 from helpers.folders import make_office_folder
 from nonasn_desktop.registration import store as registrations
-from nonasn_desktop.startup import is_encrypted, open_app, unlock
-from nonasn_desktop.storage import cipher, convert
+from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.startup import (
+    is_encrypted,
+    open_app,
+    pending_recovery_key,
+    unlock,
+    unlock_with_recovery_key,
+)
+from nonasn_desktop.storage import cipher, convert, vault
 from nonasn_desktop.storage.datadir import DataDir
 
 pytestmark = [
@@ -64,3 +71,25 @@ def test_killed_while_encrypting(
     left = sorted(p.name for p in data.iterdir())
     assert convert.JOURNAL_FILE not in left
     assert not [n for n in left if n.endswith((convert.PLAIN_SUFFIX, convert.ENCRYPTED_SUFFIX))]
+
+
+@pytest.mark.parametrize("point", ["commit", "swap", "converted"])
+def test_a_recovery_key_not_yet_shown_survives_the_kill(
+    plain_template: Path, tmp_path: Path, point: str
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(plain_template, data)
+    lines = run_and_kill(
+        ["encrypt", str(data), point], after="AT", delay=0.1, log=tmp_path / "worker.log"
+    )
+    assert f"AT {point}" in lines
+    made = next(line.removeprefix("RECOVERY ") for line in lines if line.startswith("RECOVERY"))
+    # The next admin sign-in finishes the conversion and is given the very same key.
+    unlocked = unlock(data, ADMIN_USERNAME, ADMIN_PASSWORD)
+    assert unlocked.key is not None
+    with open_app(data, key=unlocked.key) as ctx:
+        assert pending_recovery_key(ctx, Role.OPERATOR) is None
+        assert pending_recovery_key(ctx, Role.ADMIN) == made
+    # And it really opens the folder; having been used, it is no longer kept.
+    assert unlock_with_recovery_key(data, made) == unlocked.key
+    assert not vault.pending_recovery_path(DataDir(data)).exists()

@@ -24,7 +24,7 @@ from nonasn_desktop.gui.app import EXIT_DATA_PROBLEM, EXIT_OK, ErrorHooks, Shell
 from nonasn_desktop.gui.first_start import FirstStartDialog
 from nonasn_desktop.gui.main_window import MainWindow
 from nonasn_desktop.office import identity as office
-from nonasn_desktop.startup import encrypt_new_folder, is_encrypted, open_app
+from nonasn_desktop.startup import encrypt_new_folder, is_encrypted, open_app, recovery_key_seen
 from nonasn_desktop.storage import datadir
 
 pytestmark = pytest.mark.gui
@@ -389,7 +389,7 @@ def test_first_start_leads_to_sign_in_then_the_workspace_and_back(
     assert shown is not None
     assert shown.isVisible()
     assert shown.key_label.text().count("-") >= 4
-    shown.close()
+    shown.done_button.click()
     page = window.sign_in_page
     assert page.username.text() == "admin.bkd"
     assert page.office_label is not None
@@ -458,6 +458,7 @@ def test_an_encrypted_folder_is_opened_by_signing_in(
             ctx, office_code="3273", office_name="BKD Kota Bandung", admin=("admin", "rahasia123")
         )
     encrypt_new_folder(folder, "admin", "rahasia123")
+    recovery_key_seen(folder)  # as `nonasn init` does once it printed the key
     assert is_encrypted(folder)
     seen: list[str] = []
 

@@ -7,18 +7,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, add_clerk
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui import messages
-from nonasn_desktop.gui.app import EXIT_OK, Shell
+from nonasn_desktop.gui.app import EXIT_OK, NOT_YET_NOTED, Shell
 from nonasn_desktop.gui.layout_audit import audit
 from nonasn_desktop.gui.main_window import MainWindow
 from nonasn_desktop.gui.recovery_key import RecoveryKeyDialog
 from nonasn_desktop.office import identity as office
-from nonasn_desktop.startup import is_encrypted, open_app, unlock_with_recovery_key
-from nonasn_desktop.storage import cipher, convert
+from nonasn_desktop.startup import (
+    encrypt_new_folder,
+    is_encrypted,
+    open_app,
+    unlock_with_recovery_key,
+)
+from nonasn_desktop.storage import cipher, convert, vault
 from nonasn_desktop.storage.datadir import DataDir
 
 pytestmark = pytest.mark.gui
@@ -103,6 +109,8 @@ def test_an_admin_signing_in_encrypts_the_folder_and_sees_the_key_once(
     assert audit(dialog) == []
     recovery = dialog.key_label.text()
     dialog.done_button.click()
+    # Seen: the copy kept for an admin who had not seen it yet is gone.
+    assert not vault.pending_recovery_path(DataDir(folder)).exists()
     assert window.stack.currentWidget() is window.workspace
     assert window.user is not None
     assert window.user.username == ADMIN_USERNAME
@@ -158,3 +166,46 @@ def test_a_failed_conversion_leaves_the_plain_folder_usable_and_says_why(
     assert cipher.is_plain_sqlite(data.database_path)
     # Nothing half-made is left beside the plain files.
     assert sorted(p.name for p in folder.iterdir() if ".enkripsi" in p.name) == []
+
+
+def _signed_in_to_workspace(qtbot: QtBot, window: MainWindow, username: str, password: str) -> None:
+    _sign_in(window, username, password)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace, timeout=60_000)
+    window.actions_by_key["sign_out"].trigger()
+
+
+def test_a_recovery_key_nobody_confirmed_is_shown_at_each_admin_sign_in_until_confirmed(
+    qtbot: QtBot, shell: Shell, plain_folder: tuple[Path, str]
+) -> None:
+    # The folder was encrypted, and the program stopped before the key reached the screen.
+    folder, _sha = plain_folder
+    made = encrypt_new_folder(folder, ADMIN_USERNAME, ADMIN_PASSWORD).recovery_text
+    window = shell.window
+    shell.load(folder)
+    # An operator neither sees it nor waits for it.
+    _signed_in_to_workspace(qtbot, window, "operator1", "sandi12345")
+    assert shell.recovery_dialog is None
+    page = window.sign_in_page
+    for confirm in (False, True):
+        _sign_in(window, ADMIN_USERNAME, ADMIN_PASSWORD)
+        qtbot.waitUntil(lambda: shell.recovery_dialog is not None, timeout=60_000)
+        dialog = shell.recovery_dialog
+        assert isinstance(dialog, RecoveryKeyDialog)
+        assert dialog.isVisible()
+        assert dialog.key_label.text() == made
+        assert dialog.note.isVisibleTo(dialog)
+        assert NOT_YET_NOTED in [label.text() for label in dialog.findChildren(QLabel)]
+        # The workspace waits behind the key.
+        assert window.stack.currentWidget() is page
+        if confirm:
+            dialog.done_button.click()
+        else:
+            dialog.close()  # not confirmed: shown again next time
+        assert window.stack.currentWidget() is window.workspace
+        window.actions_by_key["sign_out"].trigger()
+        shell.recovery_dialog = None
+    assert not vault.pending_recovery_path(DataDir(folder)).exists()
+    _signed_in_to_workspace(qtbot, window, ADMIN_USERNAME, ADMIN_PASSWORD)
+    assert shell.recovery_dialog is None
+    assert made is not None
+    assert unlock_with_recovery_key(folder, made) is not None

@@ -85,7 +85,10 @@ def test_conversion_encrypts_everything_and_each_clerk_keeps_their_password(
     assert result.clerks_with_slots == (ADMIN_USERNAME,)
     assert not convert.needs_conversion(plain)
     _assert_converted(plain, result.key, documents)
-    _assert_nothing_readable(plain, secrets)
+    recovery_text = keyslots.format_recovery_key(result.recovery_key).encode()
+    _assert_nothing_readable(plain, [*secrets, result.recovery_key, recovery_text])
+    # Kept sealed in the folder until an admin has seen it.
+    assert vault.read_pending_recovery(plain, result.key) == result.recovery_key
     slots = vault.read_slots(plain)
     assert slots is not None
     assert keyslots.open_with_password(slots, ADMIN_USERNAME, ADMIN_PASSWORD) == result.key.raw
@@ -136,6 +139,28 @@ def test_a_crash_after_the_commit_is_finished_by_the_next_start(plain: DataDir, 
     assert convert.finish_interrupted(plain)
     _assert_converted(plain, seen[0], documents)
     _assert_nothing_readable(plain, secrets)
+    # The recovery key nobody saw yet survives the crash, and it opens the folder.
+    recovery = vault.read_pending_recovery(plain, seen[0])
+    slots = vault.read_slots(plain)
+    assert recovery is not None
+    assert slots is not None
+    assert keyslots.open_with_recovery_key(slots, recovery) == seen[0].raw
+
+
+def test_a_pending_recovery_key_that_no_longer_opens_the_folder_is_not_offered(
+    plain: DataDir,
+) -> None:
+    result = convert.convert(plain)
+    slots = vault.read_slots(plain)
+    assert slots is not None
+    replaced = keyslots.recovery_slot(slots.folder_id, result.key.raw, keyslots.new_recovery_key())
+    vault.write_slots(plain, slots.with_slot(replaced))
+    assert vault.read_pending_recovery(plain, result.key) is None
+    # A damaged copy counts as none too, and destroying it is final.
+    vault.pending_recovery_path(plain).write_bytes(b"age-encryption.org/v1\n-> rusak")
+    assert vault.read_pending_recovery(plain, result.key) is None
+    assert vault.discard_pending_recovery(plain)
+    assert not vault.pending_recovery_path(plain).exists()
 
 
 def test_an_encrypted_folder_is_not_converted_again(plain: DataDir) -> None:

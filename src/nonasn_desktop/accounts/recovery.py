@@ -87,5 +87,7 @@ def new_recovery_key(ctx: AppContext, *, actor: Actor, password: str) -> str:
         except BaseException:
             vault.write_slots(ctx.data_dir, slots)
             raise
+    # A recovery key kept until an admin saw it (storage.vault) opens nothing any more.
+    vault.discard_pending_recovery(ctx.data_dir)
     log.info("data folder %s: recovery key replaced", ctx.data_dir.path)
     return keyslots.format_recovery_key(recovery)

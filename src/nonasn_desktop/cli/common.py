@@ -13,15 +13,21 @@ from pathlib import Path
 from typing import Any
 
 from nonasn_desktop.accounts.authz import Actor
-from nonasn_desktop.accounts.users import authenticate
+from nonasn_desktop.accounts.users import UserInfo, authenticate
 from nonasn_desktop.cli.argparse_id import ArgumentParser
+from nonasn_desktop.cli.recovery_output import show_pending
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import ConflictError, FolderLockedError, UserError
 from nonasn_desktop.office.identity import get_office
-from nonasn_desktop.startup import is_encrypted, open_app, unlock
+from nonasn_desktop.startup import encryption_due, is_encrypted, open_app, unlock
 from nonasn_desktop.storage.vault import DataKey
 
 DATA_DIR_HELP = "folder data (bawaan: NONASN_DATA_DIR, atau folder data pengguna)"
+# One line on standard error when a command works on a plain folder of an older version.
+PLAIN_FOLDER_NOTE = (
+    "Catatan: folder data ini belum terenkripsi; admin dapat mengenkripsinya dengan: "
+    "nonasn keys encrypt-folder"
+)
 
 
 def add_data_dir_option(parser: ArgumentParser, *, top_level: bool = False) -> None:
@@ -81,9 +87,22 @@ def read_credentials(*, locked: bool = False) -> Credentials:
     return username, password
 
 
-def sign_in(ctx: AppContext, credentials: Credentials | None = None) -> Actor:
+def sign_in(
+    ctx: AppContext, credentials: Credentials | None = None, *, show_recovery: bool = True
+) -> Actor:
     """The clerk a command acts for: ``credentials`` when the folder was just unlocked with them,
-    else NONASN_USER and NONASN_PASSWORD, or a prompt.
+    else NONASN_USER and NONASN_PASSWORD, or a prompt (see :func:`sign_in_user`)."""
+    return sign_in_user(ctx, credentials, show_recovery=show_recovery).actor
+
+
+def sign_in_user(
+    ctx: AppContext, credentials: Credentials | None = None, *, show_recovery: bool = True
+) -> UserInfo:
+    """The clerk a command acts for, with their role.
+
+    An admin signing in to a folder whose recovery key nobody has seen yet is shown it once on
+    standard error (cli.recovery_output.show_pending); ``show_recovery=False`` for a command
+    that replaces that key anyway.
 
     Every command that works on a data folder signs in, except ``init`` (it makes the first
     admin, or sets a field laptop up from its enrolment file), ``device apply`` (a roster
@@ -98,16 +117,25 @@ def sign_in(ctx: AppContext, credentials: Credentials | None = None) -> Actor:
             hint="Jalankan dulu: nonasn init --office-code KODE --office-name NAMA --admin USER",
         )
     username, password = credentials or read_credentials()
-    return authenticate(ctx, username, password).actor
+    user = authenticate(ctx, username, password)
+    if show_recovery:
+        show_pending(ctx, user.role)
+    return user
 
 
 def unlock_data_folder(
-    data_dir: Path | None, credentials: Credentials | None = None
+    data_dir: Path | None,
+    credentials: Credentials | None = None,
+    *,
+    database_url: str | None = None,
 ) -> tuple[DataKey | None, Credentials | None]:
     """The data key of an encrypted folder, opened with the clerk's credentials (argon2id key
     slot, throttled after wrong passwords), and the credentials used; (None, None) for a plain
-    folder, which opens as before (only an admin's sign-in converts it)."""
+    folder, which opens as before (the command line converts only with ``nonasn keys
+    encrypt-folder``; one line on standard error says so when it is due)."""
     if not is_encrypted(data_dir):
+        if encryption_due(data_dir, database_url):
+            print(PLAIN_FOLDER_NOTE, file=sys.stderr)
         return None, credentials
     credentials = credentials or read_credentials(locked=True)
     return unlock(data_dir, *credentials).key, credentials
@@ -116,7 +144,7 @@ def unlock_data_folder(
 def open_unlocked(data_dir: Path | None, **options: Any) -> AppContext:
     """``open_app`` for a command that does not sign in (a field laptop's roster refresh): an
     encrypted folder is unlocked first."""
-    key, _ = unlock_data_folder(data_dir)
+    key, _ = unlock_data_folder(data_dir, database_url=options.get("database_url"))
     return open_app(data_dir, key=key, **options)
 
 
@@ -124,7 +152,7 @@ def open_unlocked(data_dir: Path | None, **options: Any) -> AppContext:
 def open_signed_in(args: argparse.Namespace) -> Iterator[tuple[AppContext, Actor]]:
     """The data folder of ``args`` opened (unlocked first when it is encrypted), and the clerk
     signed in to it, with one reading of the credentials."""
-    data_dir = data_dir_of(args)
-    key, credentials = unlock_data_folder(data_dir)
-    with open_app(data_dir, database_url=database_url_of(args), key=key) as ctx:
+    data_dir, database_url = data_dir_of(args), database_url_of(args)
+    key, credentials = unlock_data_folder(data_dir, database_url=database_url)
+    with open_app(data_dir, database_url=database_url, key=key) as ctx:
         yield ctx, sign_in(ctx, credentials)

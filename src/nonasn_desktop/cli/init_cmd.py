@@ -32,6 +32,7 @@ from nonasn_desktop.cli.common import (
     open_unlocked,
 )
 from nonasn_desktop.cli.keys_cmd import PASSPHRASE_ENV, add_passphrase_option, read_passphrase
+from nonasn_desktop.cli.recovery_output import WARNING, show_new_folder_key, write_sheet
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.devices.field import FieldSetup, set_up_field_device
 from nonasn_desktop.errors import ConflictError, UserError
@@ -42,7 +43,6 @@ from nonasn_desktop.office.keys import (
     get_key_info,
     validate_new_passphrase,
 )
-from nonasn_desktop.printing.recovery_sheet import save_recovery_sheet
 from nonasn_desktop.startup import (
     Unlocked,
     encrypt_field_device,
@@ -267,36 +267,19 @@ def _office_documents_key(ctx: AppContext, args: argparse.Namespace, password: s
     print("Dokumen kantor dienkripsi dengan kunci dokumen kantor.")
     _show_recovery_key(recovery_text)
     if args.recovery_sheet is not None:
-        save_recovery_sheet(ctx, recovery_text, args.recovery_sheet)
-        print(
-            f"Lembar kunci pemulihan ditulis ke {args.recovery_sheet}; cetak lalu hapus berkasnya."
-        )
+        write_sheet(ctx, recovery_text, args.recovery_sheet)
 
 
 def _show_recovery_key(recovery_text: str) -> None:
     print("KUNCI PEMULIHAN (hanya ditampilkan sekali ini):")
     print(f"    {recovery_text}")
-    print(
-        "PERINGATAN: kunci ini membuka seluruh data pribadi bila semua kata sandi hilang. "
-        "Catat atau cetak, simpan di brankas kantor, dan jangan simpan di komputer ini."
-    )
+    print(WARNING)
 
 
 def _encrypt(folder: DataDir, args: argparse.Namespace, unlocked: Unlocked) -> None:
     """Show the new recovery key once (and write its A4 sheet when asked)."""
     assert unlocked.recovery_text is not None
-    print("Folder data dienkripsi. KUNCI PEMULIHAN (hanya ditampilkan sekali ini):")
-    print(f"    {unlocked.recovery_text}")
-    print(
-        "PERINGATAN: kunci ini membuka seluruh data pribadi bila semua kata sandi hilang. "
-        "Catat atau cetak, simpan di brankas kantor, dan jangan simpan di komputer ini."
-    )
-    if args.recovery_sheet is not None:
-        with open_app(folder.path, key=unlocked.key) as ctx:
-            save_recovery_sheet(ctx, unlocked.recovery_text, args.recovery_sheet)
-        print(
-            f"Lembar kunci pemulihan ditulis ke {args.recovery_sheet}; cetak lalu hapus berkasnya."
-        )
+    show_new_folder_key(folder.path, unlocked.key, unlocked.recovery_text, args.recovery_sheet)
 
 
 def _set_up(ctx: AppContext, args: argparse.Namespace) -> str | None:

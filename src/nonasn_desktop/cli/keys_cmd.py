@@ -1,4 +1,6 @@
-"""``nonasn keys``: the office signing key (show it, export its public half).
+"""``nonasn keys``: the office signing key (show it, export its public half), and encryption at
+rest: a plain data folder of an older version (``encrypt-folder``), an office database
+server's documents (``encrypt-documents``).
 
 Also home of the passphrase helper every command that needs the office key uses: the
 passphrase comes from ``--passphrase-file FILE`` (its first line), else the environment
@@ -22,13 +24,23 @@ from nonasn_desktop.cli.common import (
     open_signed_in,
     read_credentials,
     sign_in,
+    sign_in_user,
 )
 from nonasn_desktop.cli.progress import progress_printer
-from nonasn_desktop.errors import UserError
+from nonasn_desktop.cli.recovery_output import refuse_existing_sheet, show_new_folder_key
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.errors import AuthError, ConflictError, UserError
 from nonasn_desktop.office.documentkey import encrypt_office_documents
 from nonasn_desktop.office.keys import export_public_key, require_key_info
 from nonasn_desktop.rules.formatting import format_date
-from nonasn_desktop.startup import open_app
+from nonasn_desktop.rules.roles import Role
+from nonasn_desktop.startup import (
+    conversion_due,
+    convert_after_sign_in,
+    encryption_due,
+    is_encrypted,
+    open_app,
+)
 
 PASSPHRASE_ENV = "NONASN_KEY_PASSPHRASE"  # noqa: S105 - a variable name, not a passphrase
 
@@ -95,6 +107,18 @@ def register(commands: Any) -> None:
     )
     add_data_dir_option(documents)
     documents.set_defaults(handler=run_encrypt_documents)
+    folder = sub.add_parser(
+        "encrypt-folder",
+        help="enkripsi folder data versi lama yang belum terenkripsi (admin; sekali saja)",
+    )
+    add_data_dir_option(folder)
+    folder.add_argument(
+        "--recovery-sheet",
+        type=Path,
+        metavar="FILE.pdf",
+        help="tulis lembar kunci pemulihan (A4) ke berkas PDF ini untuk dicetak",
+    )
+    folder.set_defaults(handler=run_encrypt_folder)
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -137,3 +161,58 @@ def run_encrypt_documents(args: argparse.Namespace) -> int:
             "pg_dump atau unggah ulang): " + ", ".join(sha[:12] for sha in rows.damaged)
         )
     return 0
+
+
+def run_encrypt_folder(args: argparse.Namespace) -> int:
+    """A plain data folder of an older version encrypted from the command line, as an admin's
+    GUI sign-in does it (startup.convert_after_sign_in: automatic backup first, crash-safe
+    conversion); the recovery key is printed once (and its A4 sheet written when asked)."""
+    data_dir, database_url = data_dir_of(args), database_url_of(args)
+    sheet: Path | None = args.recovery_sheet
+    refuse_existing_sheet(sheet)
+    if is_encrypted(data_dir):
+        raise ConflictError(
+            "Folder data ini sudah terenkripsi.",
+            hint="Tidak ada yang diubah. Kunci pemulihan baru: nonasn recover --new-key.",
+        )
+    credentials = read_credentials()
+    with open_app(data_dir, database_url=database_url) as ctx:
+        user = sign_in_user(ctx, credentials)
+        _require_conversion_due(ctx, user.role, database_url)
+        print(
+            "Membuat cadangan otomatis, lalu mengenkripsi folder data (sekali saja; jangan "
+            "matikan komputer)..."
+        )
+        # Closes ``ctx`` and opens the folder again (encrypted, or plain when it failed).
+        converted = convert_after_sign_in(ctx, *credentials)
+    opened = converted.ctx
+    opened.close()
+    if converted.failure is not None:
+        raise converted.failure
+    assert converted.recovery_text is not None
+    show_new_folder_key(opened.data_dir.path, opened.key, converted.recovery_text, sheet)
+    return 0
+
+
+def _require_conversion_due(ctx: AppContext, role: Role, database_url: str | None) -> None:
+    """Why this folder is not converted by this clerk, when it is not (nothing changes)."""
+    if conversion_due(ctx, role) and encryption_due(ctx.data_dir.path, database_url):
+        return
+    if ctx.db.is_postgresql:
+        raise ConflictError(
+            "Komputer ini memakai basis data kantor di server; perlindungannya diatur di server "
+            "(lihat README, bagian server basis data kantor).",
+            hint="Dokumen kantor dienkripsi dengan: nonasn keys encrypt-documents. Tidak ada "
+            "yang diubah.",
+        )
+    if role != Role.ADMIN:
+        raise AuthError(
+            "Hanya admin kantor yang dapat mengenkripsi folder data ini (admin menyimpan kunci "
+            "pemulihannya).",
+            hint="Minta admin menjalankan perintah ini. Tidak ada yang diubah.",
+        )
+    raise ConflictError(
+        "Folder data ini tidak perlu dienkripsi: basis datanya bukan basis data versi lama yang "
+        "belum terenkripsi.",
+        hint="Tidak ada yang diubah.",
+    )

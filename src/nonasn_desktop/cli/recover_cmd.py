@@ -27,8 +27,8 @@ from nonasn_desktop.cli.common import (
     unlock_data_folder,
 )
 from nonasn_desktop.cli.init_cmd import ADMIN_PASSWORD_ENV, admin_password
+from nonasn_desktop.cli.recovery_output import WARNING, refuse_existing_sheet, write_sheet
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.printing.recovery_sheet import save_recovery_sheet
 from nonasn_desktop.startup import is_encrypted, open_app, unlock_with_recovery_key
 
 # A recovery key is 44 characters; a larger file is not one.
@@ -118,25 +118,18 @@ def _new_key(args: argparse.Namespace) -> int:
     data_dir = data_dir_of(args)
     _require_encrypted(data_dir)
     sheet: Path | None = args.recovery_sheet
-    if sheet is not None and sheet.exists():
-        # Checked before the old key is replaced: the new one must reach the admin.
-        raise UserError(
-            f"Berkas {sheet} sudah ada; lembar kunci pemulihan tidak menimpa berkas lain.",
-            hint="Sebutkan nama berkas baru dengan --recovery-sheet. Tidak ada yang diubah.",
-        )
+    # Checked before the old key is replaced: the new one must reach the admin.
+    refuse_existing_sheet(sheet)
     key, credentials = unlock_data_folder(data_dir)
     assert credentials is not None  # an encrypted folder opens only with them
     with open_app(data_dir, database_url=database_url_of(args), key=key) as ctx:
-        actor = sign_in(ctx, credentials)
+        # A key nobody has seen yet is not shown: it stops working a moment later.
+        actor = sign_in(ctx, credentials, show_recovery=False)
         recovery_text = new_recovery_key(ctx, actor=actor, password=credentials[1])
         print("Kunci pemulihan baru dibuat. KUNCI PEMULIHAN (hanya ditampilkan sekali ini):")
         print(f"    {recovery_text}")
         print(OLD_KEY_NOTE)
-        print(
-            "PERINGATAN: kunci ini membuka seluruh data pribadi bila semua kata sandi hilang. "
-            "Catat atau cetak, simpan di brankas kantor, dan jangan simpan di komputer ini."
-        )
+        print(WARNING)
         if sheet is not None:
-            save_recovery_sheet(ctx, recovery_text, sheet)
-            print(f"Lembar kunci pemulihan ditulis ke {sheet}; cetak lalu hapus berkasnya.")
+            write_sheet(ctx, recovery_text, sheet)
     return 0

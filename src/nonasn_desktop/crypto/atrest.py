@@ -22,7 +22,7 @@ from nonasn_desktop.crypto.errors import DecryptionError
 KEY_SIZE: Final = 32
 # What an encrypted file holds; each kind has its own identity. Never rename: files on disk
 # were encrypted to the identities these names derive.
-KINDS: Final = frozenset({"document", "backup", "transfer", "temporary", "enrolment"})
+KINDS: Final = frozenset({"document", "backup", "transfer", "temporary", "enrolment", "recovery"})
 
 
 def _damaged(where: str) -> DecryptionError:

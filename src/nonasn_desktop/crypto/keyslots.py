@@ -25,12 +25,20 @@ File format (UTF-8 JSON)::
 The AEAD's associated data is the canonical JSON of the folder id and the slot without its
 ``wrapped`` member: a slot copied into another folder, relabelled to another clerk or given
 weaker KDF parameters fails to open instead of opening. Nothing in the file is secret.
+
+**Signing in costs one argon2id run, not two.** Signing in to an encrypted folder opens the
+clerk's slot (argon2id) and then checks the clerk's password hash in the database it opened
+(argon2id again). A folder's slots are made from those hashes (:func:`slot_from_password_hash`:
+same salt, same costs), so both runs compute the same output; the slot's output is remembered
+for the check that follows (``open_with_password(..., remember_output=True)`` and
+crypto.kdf.verify_with_recent, which says why that is as sound as argon2's own check). A slot
+made from the password with a salt of its own (an office database server's, see
+accounts.slots, or a clerk whose stored hash has an older shape) still costs a second run:
+there the two derivations differ on purpose.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import os
@@ -50,7 +58,9 @@ from nonasn_desktop.crypto.kdf import (
     canonical_json,
     derive,
     kdf_json,
+    parse_argon2id_hash,
     parse_kdf,
+    remember,
     unb64,
 )
 
@@ -173,11 +183,6 @@ def password_slot(
     return _seal(folder_id, template, derive(password, template.salt, params), data_key)
 
 
-def _phcb64(text: str) -> bytes:
-    # PHC strings use standard base64 without padding.
-    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
-
-
 def slot_from_password_hash(folder_id: str, data_key: bytes, label: str, phc: str) -> Slot | None:
     """A password slot made from a clerk's stored argon2id hash, without the password.
 
@@ -188,17 +193,10 @@ def slot_from_password_hash(folder_id: str, data_key: bytes, label: str, phc: st
     hash is not an argon2id hash of the standard shape (that clerk gets a slot at the next
     password change).
     """
-    parts = phc.split("$")
-    try:
-        if len(parts) != 6 or parts[1] != "argon2id" or parts[2] != "v=19":
-            return None
-        costs = dict(item.split("=", 1) for item in parts[3].split(","))
-        params = KdfParams(
-            time_cost=int(costs["t"]), memory_cost_kib=int(costs["m"]), parallelism=int(costs["p"])
-        )
-        salt, raw = _phcb64(parts[4]), _phcb64(parts[5])
-    except (ValueError, KeyError, binascii.Error):
+    parsed = parse_argon2id_hash(phc)
+    if parsed is None:
         return None
+    params, salt, raw = parsed
     if len(raw) != DATA_KEY_SIZE or not _MIN_SALT <= len(salt) <= MAX_SALT:
         return None
     template = Slot(
@@ -235,13 +233,23 @@ def _open(folder_id: str, slot: Slot, kek: bytes) -> bytes | None:
     return key if len(key) == DATA_KEY_SIZE else None
 
 
-def open_with_password(slots: KeySlots, label: str, password: str) -> bytes:
+def open_with_password(
+    slots: KeySlots, label: str, password: str, *, remember_output: bool = False
+) -> bytes:
     """The data key, or WrongPassphraseError (also when ``label`` has no slot: the caller
-    must not tell a stranger which usernames exist)."""
+    must not tell a stranger which usernames exist).
+
+    ``remember_output``: signing in, where the clerk's password hash is checked next: the
+    argon2id output that opened the slot answers that check (crypto.kdf.verify_with_recent),
+    so signing in costs one argon2id run, not two.
+    """
     slot = slots.password_slot(label)
     if slot is not None and slot.kdf is not None:
-        key = _open(slots.folder_id, slot, derive(password, slot.salt, slot.kdf))
+        kek = derive(password, slot.salt, slot.kdf)
+        key = _open(slots.folder_id, slot, kek)
         if key is not None:
+            if remember_output:
+                remember(password, slot.salt, slot.kdf, kek)
             return key
     raise WrongPassphraseError(
         "Nama pengguna atau kata sandi salah.",

@@ -12,6 +12,8 @@ import unicodedata
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from nonasn_desktop.crypto.kdf import verify_with_recent
+
 _hasher = PasswordHasher()
 
 
@@ -31,7 +33,14 @@ def hash_secret(secret: str) -> str:
 
 
 def verify_secret(stored_hash: str, secret: str) -> bool:
-    """True when ``secret`` matches; False for a wrong secret or a damaged hash."""
+    """True when ``secret`` matches; False for a wrong secret or a damaged hash.
+
+    Right after a key slot made from this hash opened with ``secret`` (signing in to an
+    encrypted folder), the answer comes from that argon2id run (crypto.kdf.verify_with_recent).
+    """
+    recent = verify_with_recent(stored_hash, secret)
+    if recent is not None:
+        return recent
     try:
         return _hasher.verify(stored_hash, _normalise(secret))
     except (VerificationError, InvalidHashError):

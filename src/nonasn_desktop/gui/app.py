@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from nonasn_desktop.startup import SignInConversion
 
     from .first_start import FirstStartDialog
+    from .recovery_key import RecoveryKeyDialog
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,13 @@ EXIT_INTERNAL = 70
 CONVERTING = (
     "Data pribadi di folder ini sedang dienkripsi (sekali saja, setelah cadangan otomatis). "
     "Mohon tunggu; jangan matikan komputer."
+)
+# Beside a recovery key made earlier that no admin confirmed seeing (the program stopped first).
+NOT_YET_NOTED = "Kunci pemulihan folder data ini belum dicatat"
+NOT_YET_NOTED_NOTE = (
+    "Kunci ini dibuat saat folder data dienkripsi, tetapi aplikasi tertutup sebelum ada admin "
+    "yang menekan \u201cSudah Saya Catat\u201d. Catat atau cetak sekarang; kunci ini "
+    "ditampilkan lagi setiap kali admin masuk sampai tombol itu ditekan."
 )
 
 _QT_LEVELS = {
@@ -277,8 +285,6 @@ class Shell(QObject):
         init`` does), and the recovery key is shown once."""
         from nonasn_desktop.startup import encrypt_after_first_start
 
-        from .recovery_key import RecoveryKeyDialog
-
         assert self.ctx is not None
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -293,9 +299,29 @@ class Shell(QObject):
         if recovery_key is None:
             return
         # Window-modal and not blocking: the sign-in page waits behind it.
-        self.recovery_dialog = RecoveryKeyDialog(self.ctx, recovery_key, self.window)
-        self.recovery_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        self.recovery_dialog.open()
+        self._recovery_key_dialog(self.ctx, recovery_key).open()
+
+    def _recovery_key_dialog(
+        self, ctx: AppContext, recovery_key: str, *, pending: bool = False
+    ) -> RecoveryKeyDialog:
+        """The dialog that shows the folder's recovery key; its "Sudah Saya Catat" destroys the
+        copy kept until an admin has seen it (startup.recovery_key_seen). Closed any other way,
+        the key is shown again at the next admin sign-in (``pending``: this is such a time)."""
+        from nonasn_desktop.startup import recovery_key_seen
+
+        from .recovery_key import RecoveryKeyDialog
+
+        if pending:
+            dialog = RecoveryKeyDialog(
+                ctx, recovery_key, self.window, subtitle=NOT_YET_NOTED, note=NOT_YET_NOTED_NOTE
+            )
+        else:
+            dialog = RecoveryKeyDialog(ctx, recovery_key, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        folder = ctx.data_dir.path
+        dialog.accepted.connect(lambda: recovery_key_seen(folder))
+        self.recovery_dialog = dialog
+        return dialog
 
     # -- converting a plain folder of an older version at its admin's sign-in -------------
 
@@ -303,13 +329,27 @@ class Shell(QObject):
         """A plain folder of its own made by an older version is encrypted at its admin's
         sign-in (any clerk's on a field laptop), as ``startup.unlock`` does on the command
         line: backup, conversion and reopening run off the GUI thread while the sign-in page
-        waits; the recovery key is shown once, then the workspace opens. True when it runs."""
-        from nonasn_desktop.startup import conversion_due, convert_after_sign_in
+        waits; the recovery key is shown once, then the workspace opens. True when it runs.
+
+        An admin signing in to a folder whose recovery key nobody confirmed seeing (the program
+        stopped after encrypting it) is shown that key first, in the same way."""
+        from nonasn_desktop.startup import (
+            conversion_due,
+            convert_after_sign_in,
+            pending_recovery_key,
+        )
 
         ctx = self.ctx
         assert ctx is not None
         if not conversion_due(ctx, user.role):
-            return False
+            pending = pending_recovery_key(ctx, user.role)
+            if pending is None:
+                return False
+            log.info("showing a recovery key not yet confirmed seen")
+            dialog = self._recovery_key_dialog(ctx, pending, pending=True)
+            dialog.finished.connect(lambda _result: self.window.sign_in_page.complete(user))
+            dialog.open()
+            return True
         # The worker closes ``ctx``: nothing here may use it (or close it again) meanwhile.
         self.ctx = None
         self.window.sign_in_page.set_busy(CONVERTING)
@@ -323,8 +363,6 @@ class Shell(QObject):
         return True
 
     def _converted(self, user: UserInfo, result: SignInConversion) -> None:
-        from .recovery_key import RecoveryKeyDialog
-
         self.ctx = result.ctx
         self.window.set_context(result.ctx)
         page = self.window.sign_in_page
@@ -339,10 +377,8 @@ class Shell(QObject):
         assert result.recovery_text is not None
         log.info("data folder %s encrypted at sign-in", result.ctx.data_dir.path)
         # Shown once, before the workspace: the workspace opens when it is closed.
-        dialog = RecoveryKeyDialog(result.ctx, result.recovery_text, self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog = self._recovery_key_dialog(result.ctx, result.recovery_text)
         dialog.finished.connect(lambda _result: page.complete(user))
-        self.recovery_dialog = dialog
         page.set_busy(None)
         dialog.open()
 

@@ -1,9 +1,10 @@
 """The recovery key of a data folder, shown once (issue 11).
 
 Shown to the admin whose first start (or sign-in to a folder of an older version) encrypted the
-folder, and to an admin who made a new one (gui/new_recovery_key.py). It is never stored and
-never shown again, so the dialog offers the A4 sheet for the office safe
-(printing.recovery_sheet) and closes only when the admin says it was written down.
+folder, and to an admin who made a new one (gui/new_recovery_key.py). It is not shown again
+once the admin says it was written down ("Sudah Saya Catat"), so the dialog offers the A4 sheet
+for the office safe (printing.recovery_sheet). Until then a copy sealed with the folder's key
+waits in the folder and the next admin sign-in shows it again (gui/app.py, startup).
 """
 
 from __future__ import annotations

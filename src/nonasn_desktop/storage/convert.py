@@ -5,10 +5,13 @@ The plain folder is never changed until an encrypted copy of everything is compl
 1. *Prepare* (the plain folder still in use, nothing visible changes): an encrypted copy of
    the database (``nonasn.sqlite3.enkripsi``, SQLCipher), of every document
    (``documents.enkripsi/``, same layout) and of every backup archive in ``backups/``
-   (``*.zip.age``), and the new key slots (``kunci-data.json.baru``), each flushed to disk.
+   (``*.zip.age``), the new recovery key sealed with the new key until an admin has seen it
+   (``kunci-pemulihan-belum-dicatat.age.baru``, see storage.vault) and the new key slots
+   (``kunci-data.json.baru``), each flushed to disk.
 2. *Commit*: the journal ``enkripsi-jurnal.json`` is written atomically. Before it exists a
    crash leaves the plain folder as it was (the next start throws the half-made copies away and
-   begins again); once it exists the conversion is certain to finish.
+   begins again); once it exists the conversion is certain to finish, and its recovery key is
+   certain to be shown to an admin (the pending copy goes with it).
 3. *Swap* (idempotent, resumed by the next start after a crash): the encrypted files take the
    plain ones' names, the plain ones are set aside, the slots take their final name.
 4. *Remove* the plain files, then the journal.
@@ -83,6 +86,11 @@ def _new_slots(folder: DataDir) -> Path:
     return vault.slots_path(folder).with_name(vault.KEY_SLOTS_FILE + NEW_SLOTS_SUFFIX)
 
 
+def _new_pending(folder: DataDir) -> Path:
+    path = vault.pending_recovery_path(folder)
+    return path.with_name(path.name + NEW_SLOTS_SUFFIX)
+
+
 def _fail(exc: OSError, what: str) -> DataDirError:
     return DataDirError(
         f"Enkripsi folder data gagal saat {what} ({exc.strerror or exc}).",
@@ -123,12 +131,17 @@ def _discard_partial(folder: DataDir) -> None:
     _encrypted_db(folder).unlink(missing_ok=True)
     shutil.rmtree(_encrypted_documents(folder), ignore_errors=True)
     _new_slots(folder).unlink(missing_ok=True)
+    _new_pending(folder).unlink(missing_ok=True)
     for partial in folder.backups_dir.glob(BACKUP_PATTERN + ".age" + ENCRYPTED_SUFFIX):
         partial.unlink(missing_ok=True)
 
 
 def _prepare(
-    folder: DataDir, key: vault.DataKey, slots: keyslots.KeySlots, checkpoint: Checkpoint
+    folder: DataDir,
+    key: vault.DataKey,
+    slots: keyslots.KeySlots,
+    recovery: bytes,
+    checkpoint: Checkpoint,
 ) -> None:
     cipher.encrypt_copy(folder.database_path, _encrypted_db(folder), key.database_key)
     checkpoint("database")
@@ -141,6 +154,7 @@ def _prepare(
         staged = archive.with_name(archive.name + ".age" + ENCRYPTED_SUFFIX)
         _encrypt_file(archive, staged, key.files_key, "backup")
     checkpoint("backups")
+    write_bytes_atomically(_new_pending(folder), vault.seal_pending_recovery(key, recovery))
     write_bytes_atomically(_new_slots(folder), keyslots.dumps(slots))
     fsync_dir(folder.path)
 
@@ -167,6 +181,9 @@ def _swap(folder: DataDir, checkpoint: Checkpoint) -> None:
         plain = final.with_name(final.name.removesuffix(".age"))
         if plain.exists():
             plain.replace(_set_aside(plain))
+    new_pending = _new_pending(folder)
+    if new_pending.exists():
+        new_pending.replace(vault.pending_recovery_path(folder))
     new_slots = _new_slots(folder)
     if new_slots.exists():
         new_slots.replace(vault.slots_path(folder))
@@ -196,7 +213,8 @@ def finish_interrupted(folder: DataDir, checkpoint: Checkpoint | None = None) ->
             journal.unlink()
             fsync_dir(folder.path)
             return True
-        if _encrypted_db(folder).exists() or _new_slots(folder).exists():
+        staged = (_encrypted_db(folder), _new_slots(folder), _new_pending(folder))
+        if any(path.exists() for path in staged):
             _discard_partial(folder)
     except OSError as exc:
         raise _fail(exc, "menyelesaikan enkripsi yang terputus") from exc
@@ -207,9 +225,10 @@ def convert(folder: DataDir, *, checkpoint: Checkpoint | None = None) -> Convers
     """Encrypt a folder of an older version in place (see the module's description).
 
     The caller has made the automatic pre-upgrade backup first and shows the returned recovery
-    key once. Every active clerk gets a slot made from their stored password hash, so each signs
-    in with the password they already have; a clerk whose hash cannot serve gets a slot when an
-    admin next sets their password.
+    key; until an admin has confirmed seeing it, it is also kept sealed in the folder (see
+    storage.vault), so a crash before it was shown does not lose it. Every active clerk gets a
+    slot made from their stored password hash, so each signs in with the password they already
+    have; a clerk whose hash cannot serve gets a slot when an admin next sets their password.
     """
     step = checkpoint or (lambda _name: None)
     if not needs_conversion(folder):
@@ -233,7 +252,7 @@ def convert(folder: DataDir, *, checkpoint: Checkpoint | None = None) -> Convers
                 with_slots.append(username)
             elif active:
                 without.append(username)
-        _prepare(folder, key, slots, step)
+        _prepare(folder, key, slots, recovery, step)
         write_bytes_atomically(_journal(folder), json.dumps({"fase": "tukar"}).encode())
         step("commit")
     except OSError as exc:

@@ -10,12 +10,20 @@ keyboard before the database can even be opened; it holds usernames, counts and 
 Both files are written atomically and privately (0600); a damaged attempts file counts as none
 (it must never lock every clerk out), a damaged slot file is refused with a message that points
 to the recovery key.
+
+The recovery key made when a folder is encrypted must reach an admin even when the program dies
+before it was shown: until an admin has confirmed seeing it, it is kept in
+``kunci-pemulihan-belum-dicatat.age``, sealed with the folder's own key (crypto.atrest, kind
+``recovery``), so only a clerk signed in to this folder can read it and a thief learns nothing.
+It is written before the conversion's commit point (storage.convert) and destroyed once an admin
+has seen it (startup.recovery_key_seen) or a new recovery key replaced it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -24,15 +32,21 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from nonasn_desktop.atomicfile import write_bytes_atomically
-from nonasn_desktop.crypto import keyslots
+from nonasn_desktop.crypto import atrest, keyslots
+from nonasn_desktop.crypto.errors import DecryptionError, WrongPassphraseError
 from nonasn_desktop.crypto.kdf import KdfParams
 from nonasn_desktop.errors import DataDirError
 from nonasn_desktop.storage.datadir import DataDir
 
 KEY_SLOTS_FILE: Final = "kunci-data.json"
 ATTEMPTS_FILE: Final = "kunci-data-percobaan.json"
+PENDING_RECOVERY_FILE: Final = "kunci-pemulihan-belum-dicatat.age"
 _MAX_ATTEMPTS_FILE: Final = 1024 * 1024
 _MAX_SLOTS_FILE: Final = 4 * 1024 * 1024
+# An age header and 20 sealed bytes take about 250; anything far larger is not ours.
+_MAX_PENDING_FILE: Final = 4096
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -128,6 +142,55 @@ def new_slots(
     slots = keyslots.KeySlots(folder_id)
     slots = slots.with_slot(keyslots.password_slot(folder_id, key.raw, username, password, params))
     return slots.with_slot(keyslots.recovery_slot(folder_id, key.raw, recovery_key))
+
+
+# -- the recovery key not yet seen by an admin ---------------------------------------------------
+
+
+def pending_recovery_path(folder: DataDir) -> Path:
+    return folder.path / PENDING_RECOVERY_FILE
+
+
+def seal_pending_recovery(key: DataKey, recovery_key: bytes) -> bytes:
+    """The content of the pending recovery key file: ``recovery_key`` sealed with ``key``."""
+    if len(recovery_key) != keyslots.RECOVERY_KEY_SIZE:
+        raise ValueError("a recovery key is 20 bytes")
+    return atrest.encrypt_bytes(recovery_key, key.files_key, "recovery")
+
+
+def read_pending_recovery(folder: DataDir, key: DataKey) -> bytes | None:
+    """The folder's recovery key while no admin has confirmed seeing it, else None.
+
+    Only a key that opens the folder's present recovery slot is returned: a damaged file, or
+    one left from a key since replaced, counts as none (an admin must never copy a key that
+    does not work into the office safe).
+    """
+    data = _read_limited(pending_recovery_path(folder), _MAX_PENDING_FILE)
+    if not data:
+        return None
+    slots = read_slots(folder)
+    try:
+        recovery = atrest.decrypt_bytes(data, key.files_key, "recovery")
+        if slots is None or keyslots.open_with_recovery_key(slots, recovery) != key.raw:
+            return None
+    except (DecryptionError, WrongPassphraseError, ValueError):
+        log.warning("the pending recovery key file does not open this folder; ignored")
+        return None
+    return recovery
+
+
+def discard_pending_recovery(folder: DataDir) -> bool:
+    """Destroy the pending recovery key (an admin has seen it, or it was replaced).
+
+    False when it cannot be removed (a read-only folder): it is then shown again at the next
+    admin sign-in, which is the safe side of the failure.
+    """
+    try:
+        pending_recovery_path(folder).unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("the pending recovery key file cannot be removed: %s", exc.strerror)
+        return False
+    return True
 
 
 # -- failed attempts -----------------------------------------------------------------------------
