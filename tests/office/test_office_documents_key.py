@@ -19,7 +19,7 @@ from nonasn_desktop.cli.main import main
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.crypto import atrest, keyslots
 from nonasn_desktop.crypto.errors import WrongPassphraseError
-from nonasn_desktop.errors import AuthError, StorageError
+from nonasn_desktop.errors import AuthError, ConflictError, StorageError
 from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage import officeslots
 from nonasn_desktop.storage.docstore import DatabaseDocumentStore
@@ -197,3 +197,42 @@ def test_a_plain_row_is_encrypted_when_the_same_document_is_saved_again(
         assert first.blobs.put(PDF) == sha_pdf
         assert atrest.is_encrypted(_stored(first, sha_pdf)[:64])
         assert first.blobs.get(sha_pdf) == PDF
+
+
+def test_nonasn_recover_at_a_desk_uses_the_office_recovery_key(
+    office: tuple[Path, Path, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    one, two, recovery = office
+    with open_app(one) as first:
+        sign_in(first)
+        sha = first.blobs.put(JPEG)
+    wrong = tmp_path / "salah.txt"
+    wrong.write_text(keyslots.format_recovery_key(keyslots.new_recovery_key()) + "\n")
+    right = tmp_path / "kunci.txt"
+    right.write_text(recovery + "\n")
+    monkeypatch.setenv("NONASN_ADMIN_PASSWORD", "pulih-dari-brankas-7")
+    recover = ["--data-dir", str(two), "recover", "--admin", "admin", "--recovery-key-file"]
+    assert main([*recover, str(wrong)]) != 0
+    assert "Kunci pemulihan tidak cocok" in capsys.readouterr().err
+    with open_app(two) as second:  # the old password still works: nothing changed
+        sign_in(second)
+    assert main([*recover, str(right)]) == 0
+    assert "sudah diganti dengan kunci pemulihan" in capsys.readouterr().out
+    with open_app(one) as first:
+        with pytest.raises(AuthError):
+            sign_in(first)
+        sign_in(first, "admin", "pulih-dari-brankas-7")
+        assert first.blobs.get(sha) == JPEG  # the admin's new slot opens the office key
+
+
+def test_an_admin_password_is_not_set_without_the_recovery_key(
+    office: tuple[Path, Path, str],
+) -> None:
+    one, _, _ = office
+    with open_app(one) as first:
+        with pytest.raises(ConflictError, match="kunci pemulihan"):
+            users.recover_admin_password(first, username="admin", new_password="ambil-alih-123")
+        sign_in(first)  # the password is as it was

@@ -505,6 +505,15 @@ def recover_admin_password(ctx: AppContext, *, username: str, new_password: str)
     recovery key (printed once at set-up, kept in the office safe) is the authority. The caller
     proves it by holding the folder opened with that key; the audit trail names the recovery.
     """
+    opened = ctx.office_key if ctx.db.is_postgresql else ctx.key
+    if opened is None:
+        # No key opened: nothing proves the recovery key was given (a plain folder's admins
+        # reset each other's passwords instead).
+        raise ConflictError(
+            "Kata sandi admin hanya dapat ditetapkan di sini setelah kunci pemulihan membuka "
+            "data.",
+            hint="Jalankan nonasn recover --recovery-key-file BERKAS --admin USER.",
+        )
     check_password(ctx.policy.password, new_password)
     with ctx.db.session() as session:
         clerk = _get(session, username)

@@ -3,7 +3,9 @@
 ``--recovery-key-file F --admin USER``: every admin password lost; the recovery key (printed
 once at ``nonasn init``, kept in the office safe) opens the folder's data key; the admin's
 password is then set in the database and their key slot rewritten, and the audit trail records
-that the recovery key was used.
+that the recovery key was used. On a desk of an office database server (PostgreSQL) the office's
+recovery key (shown once when the office was set up there) opens the office data key instead,
+and the admin gets a new slot of it.
 
 ``--new-key``: the sheet in the safe was lost or seen by others; a signed-in admin replaces the
 recovery key (accounts.recovery): the new one is printed once (and written on an A4 sheet with
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from nonasn_desktop.accounts.recovery import OLD_KEY_NOTE, new_recovery_key
+from nonasn_desktop.accounts.slots import close_office_key, open_office_key_with_recovery
 from nonasn_desktop.accounts.users import recover_admin_password
 from nonasn_desktop.cli.argparse_id import ArgumentParser, UsageError
 from nonasn_desktop.cli.common import (
@@ -104,13 +107,32 @@ def run(args: argparse.Namespace) -> int:
     if args.recovery_sheet is not None:
         raise UsageError("--recovery-sheet hanya dipakai bersama --new-key")
     data_dir = data_dir_of(args)
-    _require_encrypted(data_dir)
-    key = unlock_with_recovery_key(data_dir, _read_key_file(args.recovery_key_file))
-    with open_app(data_dir, key=key) as ctx:
-        recover_admin_password(ctx, username=args.admin, new_password=admin_password())
+    recovery_text = _read_key_file(args.recovery_key_file)
+    if is_encrypted(data_dir):
+        key = unlock_with_recovery_key(data_dir, recovery_text)
+        with open_app(data_dir, key=key) as ctx:
+            recover_admin_password(ctx, username=args.admin, new_password=admin_password())
+    else:
+        _recover_on_office_server(args, data_dir, recovery_text)
     print(f"Kata sandi admin '{args.admin}' sudah diganti dengan kunci pemulihan.")
     print("Simpan kembali lembar kunci pemulihan di brankas; hapus berkas teks kuncinya.")
     return 0
+
+
+def _recover_on_office_server(
+    args: argparse.Namespace, data_dir: Path | None, recovery_text: str
+) -> None:
+    """Every admin password of an office database server lost: the office's recovery key (shown
+    once when the office was set up on the server) opens the office data key, which proves the
+    right to set an admin's password and gives that admin a new key slot with it."""
+    with open_app(data_dir) as ctx:
+        if not ctx.db.is_postgresql:
+            _require_encrypted(data_dir)  # a plain folder of its own: says what to do instead
+        open_office_key_with_recovery(ctx, recovery_text)
+        try:
+            recover_admin_password(ctx, username=args.admin, new_password=admin_password())
+        finally:
+            close_office_key(ctx)
 
 
 def _new_key(args: argparse.Namespace) -> int:
