@@ -11,6 +11,15 @@ enabled (the data is ready), and the dashboard with the record list after an aut
 (filled in as soon as "Masuk" is enabled, as a clerk's typing is not start-up time; the password
 is really verified), with the share of the argon2id password check. Interleaved runs, best of
 three.
+
+The clerk who signs in is an operator, on both folders: an admin's sign-in to a plain folder
+encrypts it (issue 11: the conversion, then the recovery key shown once, waiting for the admin),
+which is neither start-up nor plain; an operator's sign-in at an office desk converts nothing.
+
+Issue 11: the same runs, interleaved, start on an encrypted copy of the folder (made as ``nonasn
+init`` makes it); its figures are reported beside the plain ones. On it "Masuk" first opens the
+clerk's key slot (argon2id, the clerk's sign-in, deliberately slow): reported apart, and taken
+out of the start-up-to-dashboard ratio like the password check.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -27,7 +37,9 @@ from benchmarks.harness import Result, beside, encrypted_copy, reported, signed_
 RATIO_LIMIT = 3.0
 REPEAT = 3
 DEMO_RECORDS = 200
+CHILD_TIMEOUT = 120  # seconds: a start-up that takes this long is stuck
 PASSWORD = "rahasia123"  # noqa: S105 - a throwaway account in a temporary folder
+OPERATOR = "operator.uji"  # who signs in (see the module docstring), with PASSWORD
 
 _BARE = r"""
 import sys
@@ -62,7 +74,7 @@ from PySide6.QtWidgets import QApplication
 from nonasn_desktop.gui import app as app_module
 from nonasn_desktop.gui.app import run_app
 
-folder, password = Path(sys.argv[1]), sys.argv[2]
+folder, username, password = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 state = {"main": False, "ready": False, "signed": False}
 
 def timed_authenticate(real, mark):
@@ -99,7 +111,7 @@ def poll():
         users.authenticate = timed_authenticate(users.authenticate, "auth")
         # An encrypted folder: "Masuk" first opens the clerk's key slot (argon2id as well).
         startup.unlock = timed_authenticate(startup.unlock, "unlock")
-        page.username.setText("admin")
+        page.username.setText(username)
         page.password.setText(password)
         page.submit()
     if exposed and window.user is not None and window.dashboard.model.total:
@@ -122,15 +134,25 @@ sys.exit(run_app(folder))
 
 
 def prepare(folder: Path) -> None:
-    """An office with an admin and DEMO_RECORDS registrations (every status)."""
+    """An office with an admin, an operator and DEMO_RECORDS registrations (every status)."""
+    from nonasn_desktop.accounts.users import create_user
     from nonasn_desktop.demo import generate as demo
     from nonasn_desktop.office import identity as office
+    from nonasn_desktop.rules.roles import Role
     from nonasn_desktop.rules.status import RecordStatus
     from nonasn_desktop.startup import open_app
 
     with open_app(folder, create=True) as ctx:
         office.initialise(
             ctx, office_code="3273", office_name="BKD Kota Bandung", admin=("admin", PASSWORD)
+        )
+        create_user(
+            ctx,
+            username=OPERATOR,
+            full_name="Operator Uji Kinerja",
+            role=Role.OPERATOR,
+            password=PASSWORD,
+            actor=signed_in_admin(ctx),
         )
         statuses = [s for s in RecordStatus if s is not RecordStatus.DIEKSPOR]
         share = DEMO_RECORDS // len(statuses)
@@ -152,11 +174,18 @@ def _launch(script: str, *args: str) -> dict[str, float]:
     )
     marks: dict[str, float] = {}
     assert child.stdout is not None
-    for line in child.stdout:
-        name, _, value = line.strip().partition(" ")
-        # "name": when it was printed; "name seconds": a duration the child measured.
-        marks[name] = float(value) if value else time.perf_counter() - started
-    _, errors = child.communicate(timeout=120)
+    # A child stuck on a dialog nobody answers must fail the benchmark, not hang it: reading
+    # its output blocks until it ends, so the time limit kills it.
+    watchdog = threading.Timer(CHILD_TIMEOUT, child.kill)
+    watchdog.start()
+    try:
+        for line in child.stdout:
+            name, _, value = line.strip().partition(" ")
+            # "name": when it was printed; "name seconds": a duration the child measured.
+            marks[name] = float(value) if value else time.perf_counter() - started
+        _, errors = child.communicate(timeout=CHILD_TIMEOUT)
+    finally:
+        watchdog.cancel()
     if child.returncode != 0 or "main" not in marks:
         raise RuntimeError(f"child failed ({child.returncode}): {errors[-2000:]}")
     return marks
@@ -174,10 +203,7 @@ def _signed_in(marks: dict[str, float]) -> float:
 
 def _figures(kind: str, runs: list[dict[str, float]], baseline: float) -> list[Result]:
     fastest = _best(runs, "dashboard")
-    argon2 = "argon2id password check (RFC 9106 profile, deliberate)"
-    if "unlock" in fastest:
-        argon2 = "argon2id key slot and password checks (deliberate)"
-    return [
+    figures = [
         within(
             f"start-up to the main window shown, its sign-in page ({kind} folder, fresh process)",
             _best(runs, "main")["main"],
@@ -195,10 +221,20 @@ def _figures(kind: str, runs: list[dict[str, float]], baseline: float) -> list[R
             f"{fastest['dashboard']:.3f} s",
         ),
         reported(
-            f"    of which the {argon2}",
-            f"{fastest['auth'] + fastest.get('unlock', 0.0):.3f} s",
+            "    of which the argon2id password check (RFC 9106 profile, deliberate)",
+            f"{fastest['auth']:.3f} s",
         ),
     ]
+    if "unlock" in fastest:
+        # Unlocking is the clerk's sign-in (argon2id, slow on purpose): its own figure, no
+        # target, and not start-up time.
+        figures.append(
+            reported(
+                "    of which unlocking the folder (key slot, argon2id, deliberate)",
+                f"{fastest['unlock']:.3f} s",
+            )
+        )
+    return figures
 
 
 def run() -> list[Result]:
@@ -212,8 +248,8 @@ def run() -> list[Result]:
         for _ in range(REPEAT):
             # Interleaved: the three meet the same load.
             bare.append(_launch(_BARE)["main"])
-            plain_runs.append(_launch(_APP, str(folder), PASSWORD))
-            encrypted_runs.append(_launch(_APP, str(encrypted), PASSWORD))
+            plain_runs.append(_launch(_APP, str(folder), OPERATOR, PASSWORD))
+            encrypted_runs.append(_launch(_APP, str(encrypted), OPERATOR, PASSWORD))
     baseline = min(bare)
     return [
         reported("bare PySide6 window shown (fresh process)", f"{baseline:.3f} s"),

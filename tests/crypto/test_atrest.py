@@ -84,3 +84,16 @@ def test_stock_age_reads_a_file_with_the_folder_identity(tmp_path: Path) -> None
         timeout=30,
     )
     assert run.stdout == b"isi dokumen"
+
+
+def test_a_kind_key_derived_once_seals_and_opens_like_the_key_itself() -> None:
+    documents = atrest.KindKey(KEY, "document")
+    plain = os.urandom(2 * age.CHUNK_SIZE + 9)
+    # Interchangeable with the raw key, both ways: the same identity, the same files.
+    sealed = atrest.encrypt_bytes(plain, documents, "document")
+    assert atrest.decrypt_bytes(sealed, KEY, "document") == plain
+    sealed = atrest.encrypt_bytes(plain, KEY, "document")
+    assert atrest.decrypt_bytes(sealed, documents, "document") == plain
+    with pytest.raises(ValueError, match="document files used for backup"):
+        atrest.encrypt_bytes(plain, documents, "backup")
+    _refused(atrest.encrypt_bytes(plain, atrest.KindKey(OTHER_KEY, "document"), "document"))

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from helpers.tools import require_tool
+from nonasn_desktop.crypto import age, atrest
 from nonasn_desktop.errors import StorageError
 from nonasn_desktop.storage.database import Database, sqlite_url
 from nonasn_desktop.storage.docstore import (
@@ -99,3 +103,67 @@ def test_a_plain_document_from_before_encryption_still_reads(tmp_path: Path) -> 
 def test_the_store_follows_the_key(tmp_path: Path, db: Database) -> None:
     assert isinstance(document_store_for(db, tmp_path), FolderDocumentStore)
     assert isinstance(document_store_for(db, tmp_path, KEY), EncryptedFolderDocumentStore)
+
+
+# A document of several seal pieces and age chunks, ending mid-chunk.
+LARGE = os.urandom(5 * age.CHUNK_SIZE + 3)
+
+
+def test_a_document_written_in_pieces_reads_back(tmp_path: Path) -> None:
+    store = EncryptedFolderDocumentStore(tmp_path / "documents", KEY)
+    sha = store.put(LARGE)
+    assert store.get(sha) == LARGE
+    with store.open(sha) as stream:
+        stream.seek(3 * age.CHUNK_SIZE - 2)
+        assert stream.read(5) == LARGE[3 * age.CHUNK_SIZE - 2 : 3 * age.CHUNK_SIZE + 3]
+    # The same age format as before: a whole-file encryption of the same bytes is as long.
+    sealed = store.path(sha).read_bytes()
+    assert len(sealed) == len(atrest.encrypt_bytes(LARGE, KEY, "document"))
+
+
+def test_a_document_stored_whole_by_an_earlier_version_still_opens(tmp_path: Path) -> None:
+    store = EncryptedFolderDocumentStore(tmp_path / "documents", KEY)
+    sha = hashlib.sha256(LARGE).hexdigest()
+    store.path(sha).parent.mkdir(parents=True)
+    store.path(sha).write_bytes(atrest.encrypt_bytes(LARGE, KEY, "document"))
+    assert store.verify(sha)
+    assert store.get(sha) == LARGE
+
+
+def test_stock_age_opens_a_document_written_in_pieces(tmp_path: Path) -> None:
+    tool = require_tool("age")
+    store = EncryptedFolderDocumentStore(tmp_path / "documents", KEY)
+    sha = store.put(LARGE)
+    identity_file = tmp_path / "identitas.txt"
+    identity_file.write_text(str(atrest.identity(KEY, "document")) + "\n")
+    run = subprocess.run(
+        [tool, "-d", "-i", str(identity_file), str(store.path(sha))],
+        capture_output=True,
+        check=True,
+        timeout=30,
+    )
+    assert run.stdout == LARGE
+
+
+def test_many_documents_are_written_unsynced_then_made_durable_together(tmp_path: Path) -> None:
+    store = EncryptedFolderDocumentStore(tmp_path / "documents", KEY)
+    documents = {hashlib.sha256(data).hexdigest(): data for data in (SCAN, LARGE, b"")}
+    written = [store.put_unsynced(data, sha) for sha, data in documents.items()]
+    assert written == [store.path(sha) for sha in documents]
+    store.sync([path for path in written if path is not None])
+    for sha, data in documents.items():
+        assert store.path(sha).read_bytes().startswith(b"age-encryption.org/v1")
+        assert store.get(sha) == data
+        assert store.put_unsynced(data, sha) is None  # Stored already: left as it is.
+    assert list((tmp_path / "documents").rglob(".incoming*")) == []
+
+
+def test_a_truncated_document_written_unsynced_is_refused(tmp_path: Path) -> None:
+    store = EncryptedFolderDocumentStore(tmp_path / "documents", KEY)
+    sha = hashlib.sha256(LARGE).hexdigest()
+    path = store.put_unsynced(LARGE, sha)
+    assert path is not None
+    path.write_bytes(path.read_bytes()[: -age.CHUNK_SIZE])
+    assert not store.verify(sha)
+    with pytest.raises(StorageError, match=r"Ijazah .*rusak, terpotong"):
+        store.get(sha, name="Ijazah")

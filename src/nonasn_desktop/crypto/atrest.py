@@ -49,24 +49,47 @@ def identity(key: bytes, kind: str) -> age.Identity:
     return age.Identity(secret)
 
 
+class KindKey:
+    """The identity of one kind of file under one key, derived once.
+
+    A store that writes or reads many files (a transfer's thousand documents, a batch export's
+    reads) keeps one instead of deriving the identity (HKDF, X25519 public key) per file.
+    Accepted wherever a key is (with the same kind)."""
+
+    def __init__(self, key: bytes, kind: str) -> None:
+        self.kind = kind
+        self.identity = identity(key, kind)
+        self.recipient = self.identity.recipient
+
+
+def _kind_key(key: bytes | KindKey, kind: str) -> KindKey:
+    if isinstance(key, KindKey):
+        if key.kind != kind:
+            raise ValueError(f"a key of {key.kind} files used for {kind} files")
+        return key
+    return KindKey(key, kind)
+
+
 def is_encrypted(prefix: bytes) -> bool:
     """True when ``prefix`` (the first bytes of a file) starts like an age file."""
     return age.is_age_file(prefix)
 
 
-def writer(sink: BinaryIO, key: bytes, kind: str) -> age.AgeWriter:
+def writer(sink: BinaryIO, key: bytes | KindKey, kind: str) -> age.AgeWriter:
     """An encrypting writer into ``sink``; its ``finish()`` writes the last chunk (without it
     the file is incomplete and will not open, which is what a crash in the middle must give)."""
-    return age.AgeWriter(sink, [identity(key, kind).recipient])
+    return age.AgeWriter(sink, [_kind_key(key, kind).recipient])
 
 
 class Reader(age.AgeReader):
     """A seekable view of the plaintext; every failure is one message about this file."""
 
-    def __init__(self, source: BinaryIO, key: bytes, kind: str, *, where: str = "") -> None:
+    def __init__(
+        self, source: BinaryIO, key: bytes | KindKey, kind: str, *, where: str = ""
+    ) -> None:
         self._where = where
         try:
-            super().__init__(source, [identity(key, kind)])
+            super().__init__(source, [_kind_key(key, kind).identity])
         except DecryptionError:
             raise _damaged(where) from None
 
@@ -77,7 +100,7 @@ class Reader(age.AgeReader):
             raise _damaged(self._where) from None
 
 
-def encrypt_bytes(plaintext: bytes, key: bytes, kind: str) -> bytes:
+def encrypt_bytes(plaintext: bytes, key: bytes | KindKey, kind: str) -> bytes:
     out = io.BytesIO()
     sealed = writer(out, key, kind)
     sealed.write(plaintext)
@@ -85,5 +108,5 @@ def encrypt_bytes(plaintext: bytes, key: bytes, kind: str) -> bytes:
     return out.getvalue()
 
 
-def decrypt_bytes(data: bytes, key: bytes, kind: str, *, where: str = "") -> bytes:
+def decrypt_bytes(data: bytes, key: bytes | KindKey, kind: str, *, where: str = "") -> bytes:
     return Reader(io.BytesIO(data), key, kind, where=where).read()

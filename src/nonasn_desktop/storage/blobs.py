@@ -14,7 +14,9 @@ import hashlib
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from nonasn_desktop.atomicfile import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, AtomicFile, fsync_dir
 from nonasn_desktop.errors import DocumentError, StorageError
@@ -103,6 +105,11 @@ class BlobStore:
         complete, and :meth:`sync` makes them all durable in one go before the database
         commit that names them. Per-file fsyncs cost milliseconds each.
         """
+        return self.write_unsynced(sha, lambda stream: stream.write(data))
+
+    def write_unsynced(self, sha: str, fill: Callable[[BinaryIO], object]) -> Path | None:
+        """:meth:`put_unsynced` for a file whose bytes ``fill`` writes into the stream it is
+        given (an encrypted document: the age file of the bytes hashing to ``sha``)."""
         target = self.path(sha)
         if target.is_file():
             return None
@@ -112,12 +119,15 @@ class BlobStore:
             target.parent.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
             # Private from the first byte, like every file of the data folder.
             with os.fdopen(os.open(temp_path, flags, PRIVATE_FILE_MODE), "wb") as stream:
-                stream.write(data)
+                fill(stream)
             temp_path.replace(target)
-        except OSError as exc:
+        except BaseException as exc:
+            # Never a half-written file left under a temporary name, whatever stopped ``fill``.
             with contextlib.suppress(OSError):
                 temp_path.unlink(missing_ok=True)
-            raise _write_error(self.root, exc) from None
+            if isinstance(exc, OSError):
+                raise _write_error(self.root, exc) from None
+            raise
         return target
 
     def sync(self, paths: list[Path]) -> None:

@@ -39,7 +39,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from nonasn_desktop.atomicfile import AtomicFile
-from nonasn_desktop.crypto import atrest
+from nonasn_desktop.crypto import age, atrest
 from nonasn_desktop.crypto.errors import DecryptionError
 from nonasn_desktop.errors import StorageError
 from nonasn_desktop.storage import officeslots
@@ -202,7 +202,9 @@ def _damaged(sha: str, name: str | None) -> StorageError:
 class _OwningReader(atrest.Reader):
     """A reader that closes the stored file with itself (callers only hold the plain view)."""
 
-    def __init__(self, source: BinaryIO, key: bytes, kind: str, *, where: str) -> None:
+    def __init__(
+        self, source: BinaryIO, key: bytes | atrest.KindKey, kind: str, *, where: str
+    ) -> None:
         self._owned = source
         super().__init__(source, key, kind, where=where)
 
@@ -211,15 +213,33 @@ class _OwningReader(atrest.Reader):
         self._owned.close()
 
 
+# Plaintext handed to the age writer per call: a few of its 64 KiB chunks, so a document is
+# sealed straight into its file without a whole encrypted copy of it in memory.
+_SEAL_PIECE = 4 * age.CHUNK_SIZE
+
+
 class _Encrypting:
     """Encrypts on the way in, decrypts (and checks the hash) on the way out.
 
     Subclasses say where the sealed bytes live: :meth:`_store`, :meth:`_sealed`."""
 
     def __init__(self, key: bytes) -> None:
-        self._key = key
+        # Derived once for the store, not per document (HKDF and X25519 each time).
+        self._documents = atrest.KindKey(key, "document")
 
-    def _store(self, sha: str, sealed: bytes, size: int, session: Session | None) -> None:
+    def _seal_into(self, sink: BinaryIO, data: bytes) -> None:
+        """The age file of ``data`` written into ``sink``, a few chunks at a time."""
+        sealing = atrest.writer(sink, self._documents, "document")
+        view = memoryview(data)
+        try:
+            for offset in range(0, len(view), _SEAL_PIECE):
+                sealing.write(view[offset : offset + _SEAL_PIECE])
+        finally:
+            view.release()
+        sealing.finish()
+
+    def _store(self, sha: str, data: bytes, session: Session | None) -> None:
+        """Encrypt ``data`` (hashing to ``sha``) and store it."""
         raise NotImplementedError
 
     def _sealed(self, sha: str) -> BinaryIO | None:
@@ -232,7 +252,7 @@ class _Encrypting:
     def put(self, data: bytes, *, session: Session | None = None) -> str:
         sha = hashlib.sha256(data).hexdigest()
         if not self.verify(sha):
-            self._store(sha, atrest.encrypt_bytes(data, self._key, "document"), len(data), session)
+            self._store(sha, data, session)
         return sha
 
     def _plain(self, sha: str) -> BinaryIO | None:
@@ -244,7 +264,8 @@ class _Encrypting:
         if not atrest.is_encrypted(head):
             return stored  # Stored before encryption; the hash check still holds.
         try:
-            return io.BufferedReader(_OwningReader(stored, self._key, "document", where=sha[:12]))
+            reader = _OwningReader(stored, self._documents, "document", where=sha[:12])
+            return io.BufferedReader(reader)
         except BaseException:
             stored.close()
             raise
@@ -299,14 +320,14 @@ class EncryptedFolderDocumentStore(_Encrypting):
     def exists(self, sha: str) -> bool:
         return self._files.exists(sha)
 
-    def _store(self, sha: str, sealed: bytes, size: int, session: Session | None) -> None:
-        del size, session  # Files cannot join the transaction (see FolderDocumentStore.put).
+    def _store(self, sha: str, data: bytes, session: Session | None) -> None:
+        del session  # Files cannot join the transaction (see FolderDocumentStore.put).
         target = self._files.path(sha)
         pending: AtomicFile | None = None
         try:
             self._files._make_folder(target.parent)
             pending = AtomicFile(target.parent / "incoming")
-            pending.stream.write(sealed)
+            self._seal_into(pending.stream, data)
             pending.finish()
             pending.install(target)
         except OSError as exc:
@@ -316,6 +337,15 @@ class EncryptedFolderDocumentStore(_Encrypting):
                 f"Dokumen tidak dapat disimpan di {self.root} ({exc.strerror or exc}).",
                 hint="Periksa ruang disk dan izin folder data, lalu unggah lagi.",
             ) from None
+
+    def put_unsynced(self, data: bytes, sha: str) -> Path | None:
+        """:meth:`BlobStore.put_unsynced`, encrypted: ``data`` (whose SHA-256 the caller has
+        just computed as ``sha``) sealed straight into its file, not yet durable; None when
+        ``sha`` was stored already. :meth:`sync` makes the new files durable together."""
+        return self._files.write_unsynced(sha, lambda stream: self._seal_into(stream, data))
+
+    def sync(self, paths: list[Path]) -> None:
+        self._files.sync(paths)
 
     def _sealed(self, sha: str) -> BinaryIO | None:
         try:
@@ -353,10 +383,12 @@ class EncryptedDatabaseDocumentStore(_Encrypting):
         stored = DatabaseDocumentStore(self._db)._read(sha)
         # A row stored plain (before the office had its data key) is rewritten encrypted.
         if stored is None or not atrest.is_encrypted(stored[:64]) or not self.verify(sha):
-            self._store(sha, atrest.encrypt_bytes(data, self._key, "document"), len(data), session)
+            self._store(sha, data, session)
         return sha
 
-    def _store(self, sha: str, sealed: bytes, size: int, session: Session | None) -> None:
+    def _store(self, sha: str, data: bytes, session: Session | None) -> None:
+        # A row's bytes are written whole: the encrypted copy is needed in memory anyway.
+        sealed, size = atrest.encrypt_bytes(data, self._documents, "document"), len(data)
         dialect_insert = DatabaseDocumentStore._insert
         if session is not None:
             dialect_insert(session, sha, sealed, size=size, replace=True)
@@ -380,7 +412,7 @@ class EncryptedDatabaseDocumentStore(_Encrypting):
                 elif hashlib.sha256(data).hexdigest() != sha:
                     result.damaged.append(sha)  # Left as it is: restore it or upload again.
                 else:
-                    row.data = atrest.encrypt_bytes(data, self._key, "document")
+                    row.data = atrest.encrypt_bytes(data, self._documents, "document")
                     result.encrypted += 1
             if on_row is not None:
                 on_row(done, len(shas))

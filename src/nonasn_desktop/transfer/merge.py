@@ -40,7 +40,7 @@ from nonasn_desktop.errors import ConflictError
 from nonasn_desktop.office.fielddevice import require_office_side
 from nonasn_desktop.office.keys import unlock_office_key
 from nonasn_desktop.rules.permissions import Permission
-from nonasn_desktop.storage.docstore import FolderDocumentStore
+from nonasn_desktop.storage.docstore import EncryptedFolderDocumentStore, FolderDocumentStore
 from nonasn_desktop.storage.models import Device, DeviceTransfer, Registration
 from nonasn_desktop.transfer.merger import RecordMerger
 from nonasn_desktop.transfer.verify import Checked, TransferContents, open_transfer
@@ -82,16 +82,18 @@ def _replay(session: Session, checked: Checked) -> DeviceTransfer | None:
 class _Documents:
     """Stores a transfer's documents before any row is written, and undoes that on failure.
 
-    The data folder's store writes every new file complete but without a per-file fsync, and
-    makes them durable together (:meth:`sync`) before the transaction commits; when the import
-    fails, the files it added are removed again, so a refused transfer leaves the documents
-    folder as it was. The office database's store writes in the import's transaction.
+    The data folder's store, plain or encrypted, writes every new file complete but without a
+    per-file fsync, and makes them durable together (:meth:`sync`) before the transaction
+    commits; when the import fails, the files it added are removed again, so a refused
+    transfer leaves the documents folder as it was. The office database's store writes in
+    the import's transaction.
     """
 
     def __init__(self, ctx: AppContext, session: Session) -> None:
         self._ctx = ctx
         self._session = session
-        self._folder = ctx.blobs if isinstance(ctx.blobs, FolderDocumentStore) else None
+        folders = (FolderDocumentStore, EncryptedFolderDocumentStore)
+        self._folder = ctx.blobs if isinstance(ctx.blobs, folders) else None
         self.created: list[Path] = []
         self.count = 0
 

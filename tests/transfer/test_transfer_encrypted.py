@@ -1,0 +1,100 @@
+"""A transfer imported into an encrypted office folder (issue 11): its documents are written
+encrypted without a per-file fsync, made durable together, and removed again when the import
+fails after storing them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from helpers.accounts import ADMIN_PASSWORD, FakeClock, actor_for
+from helpers.fieldwork import (
+    ENROLMENT_PASSPHRASE,
+    OFFICE_PASSPHRASE,
+    enrol_laptop,
+    field_operator,
+    make_office,
+    office_admin,
+    snapshot,
+)
+from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.demo.generate import generate
+from nonasn_desktop.errors import StorageError
+from nonasn_desktop.rules.status import RecordStatus
+from nonasn_desktop.startup import encrypt_new_folder, open_app
+from nonasn_desktop.storage import blobs
+from nonasn_desktop.storage.docstore import EncryptedFolderDocumentStore
+from nonasn_desktop.storage.models import Document
+from nonasn_desktop.transfer.export import TransferResult, export_transfer
+from nonasn_desktop.transfer.merge import import_transfer
+
+
+@pytest.fixture
+def sealed_office(tmp_path: Path, clock: FakeClock) -> Iterator[AppContext]:
+    """An office folder encrypted as ``nonasn init`` encrypts it, opened with its key."""
+    folder = tmp_path / "kantor"
+    make_office(folder, clock).close()
+    key = encrypt_new_folder(folder, "admin", ADMIN_PASSWORD).key
+    ctx = open_app(folder, key=key, clock=clock)
+    assert isinstance(ctx.blobs, EncryptedFolderDocumentStore)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def sent(sealed_office: AppContext, tmp_path: Path, clock: FakeClock) -> TransferResult:
+    enrolled = enrol_laptop(sealed_office, tmp_path, clock=clock)
+    try:
+        laptop = enrolled.laptop
+        generate(laptop, 3, RecordStatus.PENDAFTARAN_SELESAI, seed=4, actor=actor_for(laptop))
+        return export_transfer(
+            laptop,
+            tmp_path / "usb",
+            passphrase=ENROLMENT_PASSPHRASE,
+            actor=field_operator(laptop),
+        )
+    finally:
+        enrolled.laptop.close()
+
+
+def _documents(ctx: AppContext) -> set[str]:
+    with ctx.db.session() as session:
+        return set(session.scalars(select(Document.sha256)))
+
+
+def test_the_documents_arrive_encrypted_and_read_back(
+    sealed_office: AppContext, sent: TransferResult
+) -> None:
+    before = _documents(sealed_office)
+    result = import_transfer(
+        sealed_office, sent.file, passphrase=OFFICE_PASSPHRASE, actor=office_admin(sealed_office)
+    )
+    arrived = _documents(sealed_office) - before
+    assert result.added == 3
+    assert result.documents_added == len(arrived) > 0
+    store = sealed_office.blobs
+    assert isinstance(store, EncryptedFolderDocumentStore)
+    for sha in arrived:
+        assert store.path(sha).read_bytes().startswith(b"age-encryption.org/v1")
+        assert store.verify(sha)
+    assert list(store.root.rglob(".incoming*")) == []
+
+
+def test_a_failed_import_removes_the_documents_it_wrote(
+    sealed_office: AppContext, sent: TransferResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    actor = office_admin(sealed_office)
+    before = snapshot(sealed_office)
+
+    def full_disk(self: blobs.BlobStore, paths: list[Path]) -> None:
+        assert paths  # the documents were written, and are about to be made durable
+        raise StorageError("Penyimpanan penuh: dokumen tidak dapat disimpan.")
+
+    # The disk fills up at the last step, once every document file has been written.
+    monkeypatch.setattr(blobs.BlobStore, "sync", full_disk)
+    with pytest.raises(StorageError, match="penuh"):
+        import_transfer(sealed_office, sent.file, passphrase=OFFICE_PASSPHRASE, actor=actor)
+    assert snapshot(sealed_office) == before
