@@ -510,8 +510,7 @@ def recover_admin_password(ctx: AppContext, *, username: str, new_password: str)
         # No key opened: nothing proves the recovery key was given (a plain folder's admins
         # reset each other's passwords instead).
         raise ConflictError(
-            "Kata sandi admin hanya dapat ditetapkan di sini setelah kunci pemulihan membuka "
-            "data.",
+            "Kata sandi admin hanya dapat ditetapkan di sini setelah kunci pemulihan membuka data.",
             hint="Jalankan nonasn recover --recovery-key-file BERKAS --admin USER.",
         )
     check_password(ctx.policy.password, new_password)
