@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -98,3 +99,32 @@ def test_a_failed_import_removes_the_documents_it_wrote(
     with pytest.raises(StorageError, match="penuh"):
         import_transfer(sealed_office, sent.file, passphrase=OFFICE_PASSPHRASE, actor=actor)
     assert snapshot(sealed_office) == before
+
+
+def test_a_disk_that_fills_while_documents_are_written_loses_nothing(
+    sealed_office: AppContext, sent: TransferResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The files are written by a thread of their own; its failure reaches the import, and the
+    # files it had already written (and those still queued) are removed again.
+    actor = office_admin(sealed_office)
+    before = snapshot(sealed_office)
+    write = blobs.BlobStore.write_unsynced
+    written: list[Path] = []
+
+    def fills_up(self: blobs.BlobStore, sha: str, fill: Any) -> Path | None:
+        if len(written) == 2:
+            raise StorageError("Penyimpanan penuh: dokumen tidak dapat disimpan.")
+        path = write(self, sha, fill)
+        if path is not None:
+            written.append(path)
+        return path
+
+    monkeypatch.setattr(blobs.BlobStore, "write_unsynced", fills_up)
+    with pytest.raises(StorageError, match="penuh"):
+        import_transfer(sealed_office, sent.file, passphrase=OFFICE_PASSPHRASE, actor=actor)
+    assert len(written) == 2
+    assert not any(path.exists() for path in written)
+    assert snapshot(sealed_office) == before
+    monkeypatch.undo()
+    result = import_transfer(sealed_office, sent.file, passphrase=OFFICE_PASSPHRASE, actor=actor)
+    assert result.added == 3  # the same file again, once there is room
