@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, add_clerk
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME
 from helpers.commands import run
+from helpers.folders import make_plain_folder
 from nonasn_desktop.cli.common import PLAIN_FOLDER_NOTE
-from nonasn_desktop.office import identity as office
 from nonasn_desktop.startup import (
     encrypt_new_folder,
     is_encrypted,
@@ -27,15 +27,9 @@ SCAN = b"\xff\xd8\xff scan KTP"
 def plain(tmp_path: Path) -> Path:
     """A folder as an older version left it: an admin, an operator, one stored scan."""
     folder = tmp_path / "data"
-    with open_app(folder, create=True) as ctx:
-        office.initialise(
-            ctx,
-            office_code="3273",
-            office_name="BKD Kota Bandung",
-            admin=(ADMIN_USERNAME, ADMIN_PASSWORD),
-        )
-        add_clerk(ctx, "operator1", "operator")
-        (tmp_path / "scan.sha").write_text(ctx.blobs.put(SCAN))
+    sha = make_plain_folder(folder, scan=SCAN)
+    assert sha is not None
+    (tmp_path / "scan.sha").write_text(sha)
     return folder
 
 

@@ -10,18 +10,17 @@ import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, add_clerk
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME
+from helpers.folders import make_plain_folder
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.gui import messages
 from nonasn_desktop.gui.app import EXIT_OK, NOT_YET_NOTED, Shell
 from nonasn_desktop.gui.layout_audit import audit
 from nonasn_desktop.gui.main_window import MainWindow
 from nonasn_desktop.gui.recovery_key import RecoveryKeyDialog
-from nonasn_desktop.office import identity as office
 from nonasn_desktop.startup import (
     encrypt_new_folder,
     is_encrypted,
-    open_app,
     unlock_with_recovery_key,
 )
 from nonasn_desktop.storage import cipher, convert, vault
@@ -37,15 +36,8 @@ def plain_folder(tmp_path: Path) -> tuple[Path, str]:
     """A folder as an older version left it: plain database and documents; an admin and an
     operator; the SHA-256 of one stored scan."""
     folder = tmp_path / "data"
-    with open_app(folder, create=True) as ctx:
-        office.initialise(
-            ctx,
-            office_code="3273",
-            office_name="BKD Kota Bandung",
-            admin=(ADMIN_USERNAME, ADMIN_PASSWORD),
-        )
-        add_clerk(ctx, "operator1", "operator")
-        sha = ctx.blobs.put(SCAN)
+    sha = make_plain_folder(folder, scan=SCAN)
+    assert sha is not None
     assert cipher.is_plain_sqlite(DataDir(folder).database_path)
     return folder, sha
 

@@ -10,7 +10,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, add_clerk, sign_in
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, sign_in
+from helpers.folders import make_plain_folder
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.crypto.errors import WrongPassphraseError
@@ -20,7 +21,6 @@ from nonasn_desktop.gui import new_recovery_key as screen
 from nonasn_desktop.gui.layout_audit import audit
 from nonasn_desktop.gui.main_window import MainWindow
 from nonasn_desktop.gui.recovery_key import RecoveryKeyDialog
-from nonasn_desktop.office import identity as office
 from nonasn_desktop.startup import encrypt_new_folder, open_app, unlock_with_recovery_key
 
 pytestmark = pytest.mark.gui
@@ -29,14 +29,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def encrypted(tmp_path: Path) -> Iterator[tuple[AppContext, str]]:
     path = tmp_path / "data"
-    with open_app(path, create=True) as ctx:
-        office.initialise(
-            ctx,
-            office_code="3273",
-            office_name="BKD Kota Bandung",
-            admin=(ADMIN_USERNAME, ADMIN_PASSWORD),
-        )
-        add_clerk(ctx, "operator1", "operator")
+    make_plain_folder(path)
     unlocked = encrypt_new_folder(path, ADMIN_USERNAME, ADMIN_PASSWORD)
     assert unlocked.recovery_text is not None
     with open_app(path, key=unlocked.key) as ctx:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, sign_in
+from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, add_clerk, sign_in
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo import generate as demo
 from nonasn_desktop.office import identity as office
@@ -31,6 +31,21 @@ def make_office_folder(folder: Path, *, records: int, seed: int) -> Path:
             ctx, records, RecordStatus.PENDAFTARAN_SELESAI, actor=sign_in(ctx).actor, seed=seed
         )
     return folder
+
+
+def make_plain_folder(folder: Path, *, scan: bytes | None = None) -> str | None:
+    """A folder as a version before encryption at rest left it: plain database and documents,
+    office 3273 with its admin and an operator ``operator1``; with ``scan``, that document
+    stored too (its SHA-256 returned)."""
+    with open_app(folder, create=True) as ctx:
+        office.initialise(
+            ctx,
+            office_code="3273",
+            office_name="BKD Kota Bandung",
+            admin=(ADMIN_USERNAME, ADMIN_PASSWORD),
+        )
+        add_clerk(ctx, "operator1", "operator")
+        return None if scan is None else ctx.blobs.put(scan)
 
 
 @contextmanager
