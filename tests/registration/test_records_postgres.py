@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from helpers.accounts import FakeClock, actor_for
 from helpers.postgres import fresh_database
+from helpers.sql import record_queries
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.registration import records
 from nonasn_desktop.registration.records import RecordOrder, RecordQuery
@@ -100,20 +100,7 @@ def _plans(ctx: AppContext, call: Callable[[], object]) -> list[str]:
 
     The planner settings the call makes (SET LOCAL) are made for the plans too.
     """
-    sent: list[tuple[str, Any]] = []
-    settings: list[str] = []
-
-    def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "FROM registration" in statement:
-            sent.append((statement, parameters))
-        elif statement.lstrip().upper().startswith("SET LOCAL"):
-            settings.append(statement)
-
-    event.listen(ctx.db.engine, "before_cursor_execute", remember)
-    try:
-        call()
-    finally:
-        event.remove(ctx.db.engine, "before_cursor_execute", remember)
+    sent, settings = record_queries(ctx, call, also=("SET LOCAL",))
     plans = []
     with ctx.db.engine.connect() as connection:
         connection.exec_driver_sql("SET enable_seqscan = off")

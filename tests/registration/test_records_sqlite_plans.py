@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from helpers.accounts import actor_for
+from helpers.sql import record_queries
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.registration import records
 from nonasn_desktop.registration.records import RecordQuery
@@ -24,19 +23,8 @@ from nonasn_desktop.rules.status import RecordStatus
 
 
 def _plans(ctx: AppContext, call: Callable[[], object]) -> list[str]:
-    """SQLite's query plan of every SELECT over the records that ``call`` sends."""
-    sent: list[tuple[str, Any]] = []
-
-    def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        query = statement.lstrip().upper().startswith(("SELECT", "WITH"))
-        if query and "FROM registration" in statement:
-            sent.append((statement, parameters))
-
-    event.listen(ctx.db.engine, "before_cursor_execute", remember)
-    try:
-        call()
-    finally:
-        event.remove(ctx.db.engine, "before_cursor_execute", remember)
+    """SQLite's query plan of every query over the records that ``call`` sends."""
+    sent, _ = record_queries(ctx, call)
     plans = []
     with ctx.db.engine.connect() as connection:
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]

@@ -4,12 +4,12 @@ replaced by the counting indexes, and the record list counts the same records as
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from helpers.accounts import actor_for
+from helpers.sql import sqlite_rows
 from nonasn_desktop.registration import records
 from nonasn_desktop.registration.records import RecordQuery
 from nonasn_desktop.startup import open_app
@@ -20,21 +20,13 @@ _INDEXES = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '
 _PER_UNIT = "SELECT unit_kerja, status, count(*) FROM registration GROUP BY unit_kerja, status"
 
 
-def _read(path: Path, query: str) -> list[tuple[object, ...]]:
-    connection = sqlite3.connect(path)
-    try:
-        return list(connection.execute(query).fetchall())
-    finally:
-        connection.close()
-
-
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
 def test_old_database_gets_the_counting_indexes_and_counts_alike(
     fixture: Path, tmp_path: Path
 ) -> None:
     data_dir = DataDir(tmp_path / "data").prepare(create=True)
     shutil.copyfile(fixture, data_dir.database_path)
-    before = _read(data_dir.database_path, _PER_UNIT)
+    before = sqlite_rows(data_dir.database_path, _PER_UNIT)
     assert len({unit for unit, _, _ in before if unit}) > 1  # the fixture has several units
 
     with open_app(data_dir.path) as ctx:
@@ -51,6 +43,6 @@ def test_old_database_gets_the_counting_indexes_and_counts_alike(
 
     assert counted == {row for row in before if row[0]}
     assert units == sorted({unit for unit, _, _ in before if unit})
-    indexes = {name for (name,) in _read(data_dir.database_path, _INDEXES)}
+    indexes = {name for (name,) in sqlite_rows(data_dir.database_path, _INDEXES)}
     assert {"ix_registration_unit_counts", "ix_registration_eligible_counts"} <= indexes
     assert "ix_registration_unit_kerja" not in indexes

@@ -5,11 +5,11 @@ no document row is touched."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from helpers.sql import sqlite_rows
 from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage.database import HEAD_REVISION
 from nonasn_desktop.storage.datadir import DataDir
@@ -17,23 +17,17 @@ from nonasn_desktop.storage.datadir import DataDir
 FIXTURES = sorted((Path(__file__).parents[1] / "fixtures").glob("schema-*.sqlite3"))
 
 
-def _rows(path: Path, query: str) -> list[tuple[object, ...]]:
-    connection = sqlite3.connect(path)
-    try:
-        return list(connection.execute(query).fetchall())
-    finally:
-        connection.close()
-
-
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
 def test_old_database_gets_an_empty_slot_table(fixture: Path, tmp_path: Path) -> None:
     data_dir = DataDir(tmp_path / "data").prepare(create=True)
     shutil.copyfile(fixture, data_dir.database_path)
     documents = "SELECT id, sha256 FROM document ORDER BY id"
-    before = _rows(data_dir.database_path, documents)
+    before = sqlite_rows(data_dir.database_path, documents)
     open_app(data_dir.path).close()
-    assert _rows(data_dir.database_path, "SELECT count(*) FROM office_data_key_slot") == [(0,)]
-    assert _rows(data_dir.database_path, "SELECT version_num FROM alembic_version") == [
+    assert sqlite_rows(data_dir.database_path, "SELECT count(*) FROM office_data_key_slot") == [
+        (0,)
+    ]
+    assert sqlite_rows(data_dir.database_path, "SELECT version_num FROM alembic_version") == [
         (HEAD_REVISION,)
     ]
-    assert _rows(data_dir.database_path, documents) == before
+    assert sqlite_rows(data_dir.database_path, documents) == before
