@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME
-from helpers.commands import run
+from helpers.commands import INIT, run
 from helpers.folders import make_plain_folder
 from nonasn_desktop.cli.common import PLAIN_FOLDER_NOTE
 from nonasn_desktop.startup import (
@@ -108,20 +108,7 @@ def test_init_prints_the_key_and_keeps_no_copy(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = tmp_path / "data"
-    code, out, err = run(
-        [
-            "--data-dir",
-            str(folder),
-            "init",
-            "--office-code",
-            "3273",
-            "--office-name",
-            "BKD Kota Bandung",
-            "--admin",
-            ADMIN_USERNAME,
-        ],
-        capsys,
-    )
+    code, out, err = run(["--data-dir", str(folder), *INIT], capsys)
     assert code == 0, err
     assert is_encrypted(folder)
     assert not vault.pending_recovery_path(DataDir(folder)).exists()

@@ -6,9 +6,10 @@ import pytest
 
 from nonasn_desktop.cli.main import main
 
-# An office set up as `nonasn init` makes it, its admin's password from NONASN_ADMIN_PASSWORD;
-# --plain for the tests of the plain formats (encrypted folders have their own tests).
-PLAIN_INIT = [
+# An office set up as `nonasn init` makes it, its admin's password from NONASN_ADMIN_PASSWORD
+# (encrypted, as every new folder is); PLAIN_INIT with --plain for the tests of the plain
+# formats (encrypted folders have their own tests).
+INIT = [
     "init",
     "--office-code",
     "3273",
@@ -16,8 +17,8 @@ PLAIN_INIT = [
     "BKD Kota Bandung",
     "--admin",
     "admin",
-    "--plain",
 ]
+PLAIN_INIT = [*INIT, "--plain"]
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
