@@ -23,7 +23,7 @@ from helpers.fieldwork import (
 )
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.demo.generate import generate
-from nonasn_desktop.errors import StorageError
+from nonasn_desktop.errors import ConflictError, StorageError
 from nonasn_desktop.rules.status import RecordStatus
 from nonasn_desktop.startup import encrypt_new_folder, open_app
 from nonasn_desktop.storage import blobs
@@ -31,6 +31,7 @@ from nonasn_desktop.storage.docstore import EncryptedFolderDocumentStore
 from nonasn_desktop.storage.models import Document
 from nonasn_desktop.transfer.export import TransferResult, export_transfer
 from nonasn_desktop.transfer.merge import import_transfer
+from nonasn_desktop.transfer.merger import RecordMerger
 
 
 @pytest.fixture
@@ -128,3 +129,20 @@ def test_a_disk_that_fills_while_documents_are_written_loses_nothing(
     monkeypatch.undo()
     result = import_transfer(sealed_office, sent.file, passphrase=OFFICE_PASSPHRASE, actor=actor)
     assert result.added == 3  # the same file again, once there is room
+
+
+def test_a_merge_that_fails_while_documents_are_stored_leaves_nothing(
+    sealed_office: AppContext, sent: TransferResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The documents are stored while the records merge: a merge that fails stops that, waits
+    # for what was being written, and removes it.
+    actor = office_admin(sealed_office)
+    before = snapshot(sealed_office)
+
+    def refused(self: RecordMerger) -> None:
+        raise ConflictError("Rekaman ditolak.")
+
+    monkeypatch.setattr(RecordMerger, "merge_all", refused)
+    with pytest.raises(ConflictError, match="ditolak"):
+        import_transfer(sealed_office, sent.file, passphrase=OFFICE_PASSPHRASE, actor=actor)
+    assert snapshot(sealed_office) == before
