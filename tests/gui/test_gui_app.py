@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from helpers.accounts import CLERK_PASSWORD, add_clerk
+from helpers.screens import sign_in_on_screen
 from nonasn_desktop.accounts import users
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
@@ -348,14 +349,6 @@ def shell(qtbot: QtBot) -> Shell:
     return made
 
 
-def _sign_in(window: MainWindow, username: str, password: str) -> None:
-    page = window.sign_in_page
-    assert window.stack.currentWidget() is page
-    page.username.setText(username)
-    page.password.setText(password)
-    page.submit()
-
-
 def test_first_start_leads_to_sign_in_then_the_workspace_and_back(
     shell: Shell, app_ctx: AppContext
 ) -> None:
@@ -395,7 +388,7 @@ def test_first_start_leads_to_sign_in_then_the_workspace_and_back(
     assert page.office_label is not None
     assert page.office_label.text() == "BKD Kota Bandung (3273)"
     assert page.sign_in_button.isEnabled()
-    _sign_in(window, "admin.bkd", "rahasia123")
+    sign_in_on_screen(window, "admin.bkd", "rahasia123")
     assert window.stack.currentWidget() is window.workspace
     assert window.isVisible()
     assert window.windowTitle() == "Pendataan Non-ASN — BKD Kota Bandung"
@@ -426,12 +419,12 @@ def test_an_office_with_an_admin_goes_straight_to_sign_in(
     shell.finished.connect(ended.append)
     shell.data_ready(app_ctx)
     assert shell.current is shell.window
-    _sign_in(shell.window, "admin", "rahasia123")
+    sign_in_on_screen(shell.window, "admin", "rahasia123")
     assert shell.window.user is not None
     assert shell.window.user.username == "admin"
     # The next clerk signs in on the same window after "Keluar Akun".
     shell.window.actions_by_key["sign_out"].trigger()
-    _sign_in(shell.window, "admin", "rahasia123")
+    sign_in_on_screen(shell.window, "admin", "rahasia123")
     assert shell.window.stack.currentWidget() is shell.window.workspace
     shell.window.close()
     assert ended == [EXIT_OK]

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME
 from helpers.folders import make_plain_folder
+from helpers.screens import collect_user_errors, sign_in_on_screen
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.gui import messages
 from nonasn_desktop.gui.app import EXIT_OK, NOT_YET_NOTED, Shell
 from nonasn_desktop.gui.layout_audit import audit
 from nonasn_desktop.gui.main_window import MainWindow
@@ -54,17 +54,7 @@ def shell(qtbot: QtBot) -> Iterator[Shell]:
 
 @pytest.fixture
 def user_errors(monkeypatch: pytest.MonkeyPatch) -> list[UserError]:
-    seen: list[UserError] = []
-    monkeypatch.setattr(messages, "show_user_error", lambda _p, exc, title="": seen.append(exc))
-    return seen
-
-
-def _sign_in(window: MainWindow, username: str, password: str) -> None:
-    page = window.sign_in_page
-    assert window.stack.currentWidget() is page
-    page.username.setText(username)
-    page.password.setText(password)
-    page.submit()
+    return collect_user_errors(monkeypatch)
 
 
 def test_an_admin_signing_in_encrypts_the_folder_and_sees_the_key_once(
@@ -75,12 +65,12 @@ def test_an_admin_signing_in_encrypts_the_folder_and_sees_the_key_once(
     shell.load(folder)
     assert shell.ctx is not None
     # An operator of an office folder signs in as before; the folder stays plain.
-    _sign_in(window, "operator1", "sandi12345")
+    sign_in_on_screen(window, "operator1", "sandi12345")
     assert window.stack.currentWidget() is window.workspace
     assert not is_encrypted(folder)
     window.actions_by_key["sign_out"].trigger()
 
-    _sign_in(window, ADMIN_USERNAME, ADMIN_PASSWORD)
+    sign_in_on_screen(window, ADMIN_USERNAME, ADMIN_PASSWORD)
     page = window.sign_in_page
     assert page.busy
     assert "dienkripsi" in page.busy_note.text()
@@ -141,7 +131,7 @@ def test_a_failed_conversion_leaves_the_plain_folder_usable_and_says_why(
 
     monkeypatch.setattr(convert, "_prepare", disk_full)
     shell.load(folder)
-    _sign_in(shell.window, ADMIN_USERNAME, ADMIN_PASSWORD)
+    sign_in_on_screen(shell.window, ADMIN_USERNAME, ADMIN_PASSWORD)
     window = shell.window
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace, timeout=60_000)
     assert len(user_errors) == 1
@@ -161,7 +151,7 @@ def test_a_failed_conversion_leaves_the_plain_folder_usable_and_says_why(
 
 
 def _signed_in_to_workspace(qtbot: QtBot, window: MainWindow, username: str, password: str) -> None:
-    _sign_in(window, username, password)
+    sign_in_on_screen(window, username, password)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.workspace, timeout=60_000)
     window.actions_by_key["sign_out"].trigger()
 
@@ -179,7 +169,7 @@ def test_a_recovery_key_nobody_confirmed_is_shown_at_each_admin_sign_in_until_co
     assert shell.recovery_dialog is None
     page = window.sign_in_page
     for confirm in (False, True):
-        _sign_in(window, ADMIN_USERNAME, ADMIN_PASSWORD)
+        sign_in_on_screen(window, ADMIN_USERNAME, ADMIN_PASSWORD)
         qtbot.waitUntil(lambda: shell.recovery_dialog is not None, timeout=60_000)
         dialog = shell.recovery_dialog
         assert isinstance(dialog, RecoveryKeyDialog)

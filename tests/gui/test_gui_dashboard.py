@@ -252,19 +252,26 @@ def test_selection_is_reported(qtbot: QtBot, board: Dashboard) -> None:
     assert board.current_record() == board.model.record(7)
 
 
+def _pages_read(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """From now on, the (offset, limit) of every page of records the screen reads."""
+    pages: list[tuple[int, int]] = []
+    real = records.search
+
+    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int, *, actor: Actor):  # type: ignore[no-untyped-def]
+        pages.append((offset, limit))
+        return real(ctx, query, offset, limit, actor=actor)
+
+    monkeypatch.setattr(records, "search", counting)
+    return pages
+
+
 def test_rows_are_read_page_by_page(
     qtbot: QtBot, demo_ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(record_model, "PAGE_SIZE", 5)
     monkeypatch.setattr(record_model, "MAX_PAGES", 2)
-    calls: list[tuple[int, int]] = []
     real = records.search
-
-    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int, *, actor):  # type: ignore[no-untyped-def]
-        calls.append((offset, limit))
-        return real(ctx, query, offset, limit, actor=actor)
-
-    monkeypatch.setattr(records, "search", counting)
+    calls = _pages_read(monkeypatch)
     model = record_model.RecordTableModel(demo_ctx, actor_for(demo_ctx))
     model.set_query(RecordQuery())
     assert model.rowCount() == 18
@@ -400,20 +407,13 @@ def test_a_filter_change_reads_only_the_pages_on_screen(
     widget.resize(1300, 330)
     widget.show()
     qtbot.waitExposed(widget)
-    calls: list[int] = []
-    real = records.search
-
-    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int, *, actor: Actor):  # type: ignore[no-untyped-def]
-        calls.append(offset)
-        return real(ctx, query, offset, limit, actor=actor)
-
-    monkeypatch.setattr(records, "search", counting)
+    pages = _pages_read(monkeypatch)
     widget.refresh()
     visible = widget.view.verticalHeader().visualIndexAt(widget.view.viewport().height() - 1)
     assert 0 < visible < 16
     assert widget.model.rowCount() == 18
-    assert calls
-    assert max(calls) <= visible
+    assert pages
+    assert max(offset for offset, _ in pages) <= visible
 
 
 def test_opening_before_the_board_is_shown_reads_only_the_first_rows(
@@ -424,14 +424,7 @@ def test_opening_before_the_board_is_shown_reads_only_the_first_rows(
     # few of the 18.
     monkeypatch.setattr(record_model, "PAGE_SIZE", 1)
     monkeypatch.setattr(dashboard_module, "ROW_HEIGHT", 150)
-    calls: list[int] = []
-    real = records.search
-
-    def counting(ctx: AppContext, query: RecordQuery, offset: int, limit: int, *, actor: Actor):  # type: ignore[no-untyped-def]
-        calls.append(offset)
-        return real(ctx, query, offset, limit, actor=actor)
-
-    monkeypatch.setattr(records, "search", counting)
+    pages = _pages_read(monkeypatch)
     widget = Dashboard(demo_ctx, actor_for(demo_ctx))
     qtbot.addWidget(widget)
     widget.resize(1300, 330)
@@ -440,4 +433,4 @@ def test_opening_before_the_board_is_shown_reads_only_the_first_rows(
     assert widget.model.rowCount() == 18
     rows_measured = widget.view.horizontalHeader().resizeContentsPrecision()
     assert 0 < rows_measured < 10
-    assert max(calls) < rows_measured
+    assert max(offset for offset, _ in pages) < rows_measured

@@ -12,11 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, sign_in
 from helpers.folders import make_plain_folder
+from helpers.screens import collect_user_errors
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.crypto.errors import WrongPassphraseError
-from nonasn_desktop.errors import UserError
-from nonasn_desktop.gui import messages
 from nonasn_desktop.gui import new_recovery_key as screen
 from nonasn_desktop.gui.layout_audit import audit
 from nonasn_desktop.gui.main_window import MainWindow
@@ -110,8 +109,7 @@ def test_the_password_is_asked_then_the_new_key_shown_once(
 def test_a_plain_folder_is_told_why(
     qtbot: QtBot, app_ctx: AppContext, admin_user: UserInfo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen: list[UserError] = []
-    monkeypatch.setattr(messages, "show_user_error", lambda _p, exc, title="": seen.append(exc))
+    seen = collect_user_errors(monkeypatch)
     window = _window(qtbot, app_ctx, admin_user)
     action = window.action("new_recovery_key")
     assert action is not None
