@@ -159,6 +159,10 @@ def test_a_pending_recovery_key_that_no_longer_opens_the_folder_is_not_offered(
     # A damaged copy counts as none too, and destroying it is final.
     vault.pending_recovery_path(plain).write_bytes(b"age-encryption.org/v1\n-> rusak")
     assert vault.read_pending_recovery(plain, result.key) is None
+    # So does a huge file planted under its name: read up to its limit only, never decrypted.
+    with vault.pending_recovery_path(plain).open("wb") as planted:
+        planted.truncate(64 * 1024 * 1024)
+    assert vault.read_pending_recovery(plain, result.key) is None
     assert vault.discard_pending_recovery(plain)
     assert not vault.pending_recovery_path(plain).exists()
 
