@@ -78,16 +78,15 @@ def of(db: Database) -> FolderProtection | ServerProtection:
     """The facts of ``db`` (a data folder's SQLite file or an office database)."""
     if not db.is_postgresql:
         return FolderProtection(encrypted=db.encrypted, library=library_versions())
-    with db.engine.connect() as connection:
+    sslmode = db.engine.url.query.get("sslmode")
+    with db.session() as session:
+        connection = session.connection()
         version = str(connection.execute(text("SHOW server_version")).scalar())
-        with db.session() as session:
-            keyed = officeslots.exists(session)
-        sslmode = db.engine.url.query.get("sslmode")
         return ServerProtection(
             server_version=version.split()[0],
             tls=_tls(connection),
             sslmode=sslmode if isinstance(sslmode, str) else None,
-            documents_keyed=keyed,
+            documents_keyed=officeslots.exists(session),
             plain_documents=_plain_documents(connection),
             name_index=namesearch.has_name_index(connection),
         )
