@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from helpers.accounts import FakeClock, actor_for
 from helpers.postgres import fresh_database
-from helpers.sql import record_queries
+from helpers.sql import postgres_plans, record_queries
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.registration import records
 from nonasn_desktop.registration.records import RecordOrder, RecordQuery
@@ -101,16 +101,7 @@ def _plans(ctx: AppContext, call: Callable[[], object]) -> list[str]:
     The planner settings the call makes (SET LOCAL) are made for the plans too.
     """
     sent, settings = record_queries(ctx, call, also=("SET LOCAL",))
-    plans = []
-    with ctx.db.engine.connect() as connection:
-        connection.exec_driver_sql("SET enable_seqscan = off")
-        for setting in settings:
-            connection.exec_driver_sql(setting)
-        for statement, parameters in sent:
-            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            cursor.execute("EXPLAIN " + statement, parameters)
-            plans.append("\n".join(row[0] for row in cursor.fetchall()))
-            cursor.close()
+    plans = postgres_plans(ctx, sent, settings=settings)
     assert plans
     return plans
 
