@@ -103,7 +103,7 @@ def test_every_constraint_is_named(db: Database) -> None:
 
 def test_upgrade_is_repeatable_and_reaches_head(db: Database) -> None:
     db.upgrade()
-    assert db.current_revision() == Database.head_revision() == "0009_filter_count_indexes"
+    assert db.current_revision() == Database.head_revision() == "0010_document_blob_sealed"
 
 
 def test_the_head_revision_constant_is_the_real_head() -> None:

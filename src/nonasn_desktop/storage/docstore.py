@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -48,6 +48,12 @@ from nonasn_desktop.storage.database import Database
 from nonasn_desktop.storage.models import DocumentBlob, utc_now
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+
+# True for a ``document_blob`` row that holds an age file. On PostgreSQL migration 0010 indexes
+# this very expression, so ``PLAIN_ROWS`` (the rows an older version stored plain) reads only
+# the index: nothing of the documents themselves is read to count or list them.
+SEALED_ROW = func.substring(DocumentBlob.data, 1, len(age.VERSION_LINE)) == age.VERSION_LINE
+PLAIN_ROWS = SEALED_ROW.is_(False)
 
 
 def _check_sha(sha: str) -> None:
@@ -401,8 +407,14 @@ class EncryptedDatabaseDocumentStore(_Encrypting):
         one short transaction each, so desks keep working meanwhile and an interrupted run
         resumes where it stopped. ``on_row(done, total)`` after each row."""
         with self._db.session() as session:
-            shas = list(session.scalars(select(DocumentBlob.sha256).order_by(DocumentBlob.sha256)))
-        result = PlainRows()
+            stored = session.scalar(select(func.count()).select_from(DocumentBlob)) or 0
+            shas = list(
+                session.scalars(
+                    select(DocumentBlob.sha256).where(PLAIN_ROWS).order_by(DocumentBlob.sha256)
+                )
+            )
+        # Rows sealed before this run are not read again (a resumed run, or a second one).
+        result = PlainRows(already=stored - len(shas))
         for done, sha in enumerate(shas, start=1):
             with self._db.session() as session:
                 row = session.get(DocumentBlob, sha, with_for_update=True)

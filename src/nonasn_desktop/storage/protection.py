@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select, text
 
-from nonasn_desktop.crypto import age
-from nonasn_desktop.storage import cipher, namesearch, officeslots
+from nonasn_desktop.storage import cipher, docstore, namesearch, officeslots
 from nonasn_desktop.storage.database import Database
 from nonasn_desktop.storage.models import DocumentBlob
 
@@ -65,11 +64,9 @@ def _tls(connection: Connection) -> bool | None:
 
 
 def _plain_documents(connection: Connection) -> int:
-    # An encrypted row starts with age's version line: counted on the server, nothing read here.
+    # Counted on the server from the index of migration 0010: no document is read.
     rows = connection.execute(
-        select(func.count())
-        .select_from(DocumentBlob)
-        .where(func.substring(DocumentBlob.data, 1, len(age.VERSION_LINE)) != age.VERSION_LINE)
+        select(func.count()).select_from(DocumentBlob).where(docstore.PLAIN_ROWS)
     ).scalar()
     return int(rows or 0)
 
