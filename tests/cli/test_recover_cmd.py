@@ -7,13 +7,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
+from sqlalchemy import select
 
 from helpers.accounts import cli_sign_in
 from helpers.commands import INIT, run
 from helpers.postgres import fresh_database
 from nonasn_desktop.accounts.recovery import OFFICE_OLD_KEY_NOTE
-from nonasn_desktop.startup import is_encrypted
+from nonasn_desktop.startup import is_encrypted, open_app
+from nonasn_desktop.storage.models import OfficeDataKeySlot
 
 KEY_LINE = re.compile(r"^\s+([0-9A-Z]{4}(?:-[0-9A-Z]{4}){8})$", re.MULTILINE)
 PASSWORD = "Rahasia2022"
@@ -23,6 +26,14 @@ def _key(out: str) -> str:
     found = KEY_LINE.search(out)
     assert found is not None, out
     return found.group(1)
+
+
+def _pdf_text(path: Path) -> str:
+    document = pdfium.PdfDocument(path.read_bytes())
+    try:
+        return " ".join(str(document[0].get_textpage().get_text_range()).split())
+    finally:
+        document.close()
 
 
 def test_new_key_at_an_office_server_desk_replaces_the_office_recovery_key(
@@ -49,7 +60,11 @@ def test_new_key_at_an_office_server_desk_replaces_the_office_recovery_key(
         new = _key(out)
         assert new != old
         assert OFFICE_OLD_KEY_NOTE in out
-        assert sheet.read_bytes().startswith(b"%PDF")
+        # The sheet names the office data key (the desk's own folder has none).
+        with open_app(desk) as ctx, ctx.db.session() as session:
+            key_id = session.scalar(select(OfficeDataKeySlot.key_id).limit(1))
+        assert key_id is not None
+        assert f"Kunci dokumen kantor: {key_id[:8]}" in _pdf_text(sheet)
         # The old sheet sets no password any more; the new one does.
         old_file, new_file = tmp_path / "lama.txt", tmp_path / "baru.txt"
         old_file.write_text(old + "\n")
