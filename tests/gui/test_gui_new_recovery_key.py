@@ -7,20 +7,26 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, sign_in
 from helpers.folders import make_plain_folder
+from helpers.postgres import fresh_database
 from helpers.screens import collect_user_errors
+from nonasn_desktop.accounts import slots
+from nonasn_desktop.accounts.recovery import OFFICE_OLD_KEY_NOTE
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.crypto import keyslots
 from nonasn_desktop.crypto.errors import WrongPassphraseError
 from nonasn_desktop.gui import new_recovery_key as screen
 from nonasn_desktop.gui.layout_audit import audit
 from nonasn_desktop.gui.main_window import MainWindow
 from nonasn_desktop.gui.recovery_key import RecoveryKeyDialog
+from nonasn_desktop.office import identity
 from nonasn_desktop.startup import encrypt_new_folder, open_app, unlock_with_recovery_key
+from nonasn_desktop.storage import officeslots
 
 pytestmark = pytest.mark.gui
 
@@ -116,3 +122,59 @@ def test_a_plain_folder_is_told_why(
     action.trigger()
     assert len(seen) == 1
     assert "tidak terenkripsi" in seen[0].message
+
+
+@pytest.fixture
+def office_desk(tmp_path: Path) -> Iterator[tuple[AppContext, str]]:
+    """A desk of an office database server whose office data key was made with the admin's
+    slot (the admin signed in there opens it); the office's recovery key."""
+    with (
+        fresh_database() as url,
+        open_app(tmp_path / "meja", create=True, database_url=url) as ctx,
+    ):
+        identity.initialise(
+            ctx, office_code="3273", office_name="BKD", admin=(ADMIN_USERNAME, ADMIN_PASSWORD)
+        )
+        recovery = slots.create_office_key(ctx, actor=sign_in(ctx).actor, password=ADMIN_PASSWORD)
+        yield ctx, recovery
+
+
+def _office_key_opens_with(ctx: AppContext, recovery_text: str) -> bytes:
+    with ctx.db.session() as session:
+        stored = officeslots.read(session)
+    assert stored is not None
+    return keyslots.open_with_recovery_key(stored, keyslots.parse_recovery_key(recovery_text))
+
+
+def test_an_admin_at_an_office_server_desk_replaces_the_office_key(
+    qtbot: QtBot, office_desk: tuple[AppContext, str]
+) -> None:
+    ctx, old = office_desk
+    window = _window(qtbot, ctx, sign_in(ctx))
+    assert ctx.office_key is not None
+    action = window.action("new_recovery_key")
+    assert action is not None
+    assert "dokumen kantor" in action.toolTip()
+    hints: list[str] = []
+
+    def type_password() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, screen.NewRecoveryKeyDialog):
+            QTimer.singleShot(10, type_password)
+            return
+        hints.extend(label.text() for label in dialog.findChildren(QLabel, "hint"))
+        dialog.password.setText(ADMIN_PASSWORD)
+        dialog.ok_button.click()
+
+    QTimer.singleShot(0, type_password)
+    shown = screen.new_recovery_key(window, ctx, window.user)  # type: ignore[arg-type]
+    assert hints == list(screen.OFFICE_HINTS)
+    assert isinstance(shown, RecoveryKeyDialog)
+    assert shown.note.text() == OFFICE_OLD_KEY_NOTE
+    assert audit(shown) == []
+    new = shown.key_label.text()
+    assert new != old
+    assert _office_key_opens_with(ctx, new) == ctx.office_key.raw
+    with pytest.raises(WrongPassphraseError):
+        _office_key_opens_with(ctx, old)
+    shown.done_button.click()

@@ -46,3 +46,13 @@ def test_one_a4_page_with_the_key_typable_back() -> None:
     assert "nonasn recover --recovery-key-file" in text
     assert "brankas" in text
     assert "1771BKD" in text
+
+
+def test_the_office_server_page_names_the_office_data_key() -> None:
+    shown = keyslots.format_recovery_key(keyslots.new_recovery_key())
+    out = io.BytesIO()
+    write_recovery_sheet(JOB, RecoveryKeyPage(shown, "cd" * 16, office_server=True), out)
+    text = " ".join(_text(out.getvalue()).split())
+    assert "Kunci dokumen kantor: cdcdcdcd…cdcdcdcd" in text
+    assert "Folder data" not in text
+    assert "dokumen kantor di server basis data" in text

@@ -9,7 +9,9 @@ and the admin gets a new slot of it.
 
 ``--new-key``: the sheet in the safe was lost or seen by others; a signed-in admin replaces the
 recovery key (accounts.recovery): the new one is printed once (and written on an A4 sheet with
-``--recovery-sheet``), the old one stops opening the folder.
+``--recovery-sheet``), the old one stops opening the folder. At a desk of an office database
+server it is the office's recovery key that is replaced (the office data key must be open for
+that admin, as their sign-in opens it).
 """
 
 from __future__ import annotations
@@ -18,19 +20,22 @@ import argparse
 from pathlib import Path
 from typing import Any, Final
 
-from nonasn_desktop.accounts.recovery import OLD_KEY_NOTE, new_recovery_key
+from nonasn_desktop.accounts.recovery import new_recovery_key, old_key_note
 from nonasn_desktop.accounts.slots import close_office_key, open_office_key_with_recovery
 from nonasn_desktop.accounts.users import recover_admin_password
 from nonasn_desktop.cli.argparse_id import ArgumentParser, UsageError
 from nonasn_desktop.cli.common import (
+    Credentials,
     add_data_dir_option,
     data_dir_of,
     database_url_of,
+    read_credentials,
     sign_in,
     unlock_data_folder,
 )
 from nonasn_desktop.cli.init_cmd import ADMIN_PASSWORD_ENV, admin_password
 from nonasn_desktop.cli.recovery_output import WARNING, refuse_existing_sheet, write_sheet
+from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
 from nonasn_desktop.startup import is_encrypted, open_app, unlock_with_recovery_key
 
@@ -136,22 +141,35 @@ def _recover_on_office_server(
 
 
 def _new_key(args: argparse.Namespace) -> int:
-    """As ``open_signed_in`` signs in, keeping the password: the service asks for it again."""
-    data_dir = data_dir_of(args)
-    _require_encrypted(data_dir)
+    """As ``open_signed_in`` signs in, keeping the password: the service asks for it again.
+
+    An encrypted folder of its own opens with the credentials; a plain folder is an office
+    server's desk (its database elsewhere, the office data key opened by the sign-in) or a
+    folder without a recovery key, refused before anyone is asked to sign in."""
+    data_dir, database_url = data_dir_of(args), database_url_of(args)
     sheet: Path | None = args.recovery_sheet
     # Checked before the old key is replaced: the new one must reach the admin.
     refuse_existing_sheet(sheet)
-    key, credentials = unlock_data_folder(data_dir)
-    assert credentials is not None  # an encrypted folder opens only with them
-    with open_app(data_dir, database_url=database_url_of(args), key=key) as ctx:
-        # A key nobody has seen yet is not shown: it stops working a moment later.
-        actor = sign_in(ctx, credentials, show_recovery=False)
-        recovery_text = new_recovery_key(ctx, actor=actor, password=credentials[1])
-        print("Kunci pemulihan baru dibuat. KUNCI PEMULIHAN (hanya ditampilkan sekali ini):")
-        print(f"    {recovery_text}")
-        print(OLD_KEY_NOTE)
-        print(WARNING)
-        if sheet is not None:
-            write_sheet(ctx, recovery_text, sheet)
+    if is_encrypted(data_dir):
+        key, credentials = unlock_data_folder(data_dir)
+        assert credentials is not None  # an encrypted folder opens only with them
+        with open_app(data_dir, database_url=database_url, key=key) as ctx:
+            _replace_and_show(ctx, credentials, sheet)
+        return 0
+    with open_app(data_dir, database_url=database_url) as ctx:
+        if not ctx.db.is_postgresql:
+            _require_encrypted(data_dir)  # a plain folder of its own: says what to do instead
+        _replace_and_show(ctx, read_credentials(), sheet)
     return 0
+
+
+def _replace_and_show(ctx: AppContext, credentials: Credentials, sheet: Path | None) -> None:
+    # A key nobody has seen yet is not shown: it stops working a moment later.
+    actor = sign_in(ctx, credentials, show_recovery=False)
+    recovery_text = new_recovery_key(ctx, actor=actor, password=credentials[1])
+    print("Kunci pemulihan baru dibuat. KUNCI PEMULIHAN (hanya ditampilkan sekali ini):")
+    print(f"    {recovery_text}")
+    print(old_key_note(ctx))
+    print(WARNING)
+    if sheet is not None:
+        write_sheet(ctx, recovery_text, sheet)

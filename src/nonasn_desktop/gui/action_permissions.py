@@ -37,7 +37,8 @@ ACTION_PERMISSIONS: dict[str, Permission | None] = {
     # Made by gui/conflict_dialogs.add_conflict_action (settling one is verval_decide, held
     # by the same roles).
     "nik_conflicts": Permission.VERVAL_REVIEW,
-    # Made by gui/new_recovery_key.add_recovery_key_action (an encrypted folder of its own).
+    # Made by gui/new_recovery_key.add_recovery_key_action (an encrypted folder of its own,
+    # or the office data key at a desk of an office database server).
     "new_recovery_key": Permission.RECOVERY_KEY_RENEW,
     # Made by gui/device_dialogs.add_device_actions, at the office.
     "import_transfer": Permission.TRANSFER_IMPORT,

@@ -1,9 +1,14 @@
-"""Admin › "Buat Kunci Pemulihan Baru…": replace the recovery key of the encrypted folder.
+"""Admin › "Buat Kunci Pemulihan Baru…": replace the recovery key of the encrypted folder, or,
+at a desk of an office database server, of the office data key.
 
 The A4 recovery sheet sends the admin here when the sheet is lost or was seen by others. The
 admin types their password again (a recovery key opens every person's data: a desk left signed
 in must not hand one out), the service (accounts.recovery) rewrites the recovery slot off the
 GUI thread, and the new key is shown once in :class:`~.recovery_key.RecoveryKeyDialog`.
+
+The action is offered to every role holding the permission; where there is no key to replace
+(a plain folder, an office without a data key, an office key not open for this admin) it says
+why when chosen, with what to do, rather than vanishing without a word.
 """
 
 from __future__ import annotations
@@ -33,6 +38,20 @@ from .recovery_key import RecoveryKeyDialog
 
 TITLE = "Buat Kunci Pemulihan Baru"
 NEW_KEY_SUBTITLE = "Kunci pemulihan baru untuk folder data ini"
+OFFICE_NEW_KEY_SUBTITLE = "Kunci pemulihan baru untuk dokumen kantor di server"
+# What the password dialog says first, for a folder of its own and for an office server.
+FOLDER_HINTS = (
+    "Kunci pemulihan membuka seluruh data pribadi folder ini tanpa kata sandi. Buat "
+    "kunci baru bila lembar kunci pemulihan hilang atau pernah terlihat orang lain.",
+    "Kunci lama langsung tidak berlaku untuk folder data ini; cadangan yang dibuat "
+    "sebelumnya tetap terbuka dengan kunci lama.",
+)
+OFFICE_HINTS = (
+    "Kunci pemulihan kantor membuka seluruh dokumen kantor di server tanpa kata sandi. Buat "
+    "kunci baru bila lembar kunci pemulihan hilang atau pernah terlihat orang lain.",
+    "Kunci lama langsung tidak berlaku untuk dokumen di server; cadangan basis data "
+    "(pg_dump) yang dibuat sebelumnya tetap terbuka dengan kunci lama.",
+)
 HINT_WIDTH = 440
 
 
@@ -54,12 +73,7 @@ class NewRecoveryKeyDialog(QDialog):
         heading = QLabel(TITLE)
         heading.setObjectName("page_title")
         layout.addWidget(heading)
-        for text in (
-            "Kunci pemulihan membuka seluruh data pribadi folder ini tanpa kata sandi. Buat "
-            "kunci baru bila lembar kunci pemulihan hilang atau pernah terlihat orang lain.",
-            "Kunci lama langsung tidak berlaku untuk folder data ini; cadangan yang dibuat "
-            "sebelumnya tetap terbuka dengan kunci lama.",
-        ):
+        for text in OFFICE_HINTS if recovery.for_office(ctx) else FOLDER_HINTS:
             layout.addWidget(theme.hint_label(text))
         form = QFormLayout()
         self.password = QLineEdit()
@@ -137,8 +151,9 @@ class NewRecoveryKeyDialog(QDialog):
 
 
 def new_recovery_key(window: QWidget, ctx: AppContext, user: UserInfo) -> RecoveryKeyDialog | None:
-    """The whole operation from the menu: refused at once (with the reason) where the folder has
-    no recovery key; else the password, then the new key shown once (the dialog returned)."""
+    """The whole operation from the menu: refused at once (with the reason) where there is no
+    recovery key to replace; else the password, then the new key shown once (the dialog
+    returned)."""
     try:
         recovery.renewable_slots(ctx)
     except UserError as exc:
@@ -147,8 +162,9 @@ def new_recovery_key(window: QWidget, ctx: AppContext, user: UserInfo) -> Recove
     dialog = NewRecoveryKeyDialog(ctx, user, window)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.recovery_key is None:
         return None
+    subtitle = OFFICE_NEW_KEY_SUBTITLE if recovery.for_office(ctx) else NEW_KEY_SUBTITLE
     shown = RecoveryKeyDialog(
-        ctx, dialog.recovery_key, window, subtitle=NEW_KEY_SUBTITLE, note=recovery.OLD_KEY_NOTE
+        ctx, dialog.recovery_key, window, subtitle=subtitle, note=recovery.old_key_note(ctx)
     )
     shown.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     shown.open()
@@ -161,7 +177,8 @@ def add_recovery_key_action(
     """Add "Buat Kunci Pemulihan Baru…" to ``menu`` (for a role that may: see the caller)."""
     action = QAction("Buat Kunci &Pemulihan Baru\u2026", window)
     action.setObjectName("action_new_recovery_key")
-    tip = "Ganti kunci pemulihan folder data; kunci lama tidak berlaku lagi"
+    of_what = "dokumen kantor" if recovery.for_office(ctx) else "folder data"
+    tip = f"Ganti kunci pemulihan {of_what}; kunci lama tidak berlaku lagi"
     action.setStatusTip(tip)
     action.setToolTip(tip)
     action.triggered.connect(lambda: new_recovery_key(window, ctx, user))

@@ -130,7 +130,7 @@ def build_menus(
                 admin, window, ctx, user, on_restored=on_restored
             ):
                 actions[action.objectName().removeprefix("action_")] = action
-        # -- a new recovery key for the encrypted folder (gui/new_recovery_key.py) --------
+        # -- a new recovery key: the folder's or the office's (gui/new_recovery_key.py) -----
         if allowed("new_recovery_key"):
             from . import new_recovery_key
 

@@ -1,7 +1,11 @@
 """The recovery key on one A4 page, for the office safe.
 
 Printed once, when the key is made (``nonasn init``, or the first start that encrypts an older
-data folder). The key opens every personal record of the folder when all passwords are lost, so
+data folder), or replaced (``nonasn recover --new-key``). At a desk of an office database server
+the key is the office data key's: the page names that key (its id from the office database)
+and the office's documents, not the desk's folder, which holds none.
+
+The key opens every personal record of the folder when all passwords are lost, so
 the page says plainly where it belongs and where it must never go. The key is set in a fixed-width
 face, three groups to a line, so it can be typed back without losing one's place.
 """
@@ -34,7 +38,7 @@ from nonasn_desktop.printing.common import (
     write_pdf,
 )
 from nonasn_desktop.printing.fonts import BOLD, REGULAR
-from nonasn_desktop.storage import vault
+from nonasn_desktop.storage import officeslots, vault
 
 TITLE = "Kunci Pemulihan Folder Data"
 # A standard PDF face: nothing to embed, every digit and capital the same width.
@@ -49,6 +53,11 @@ WARNINGS = (
     "Siapa pun yang memegang lembar ini dapat membuka data tanpa kata sandi. Bila lembar ini "
     "hilang atau terlihat orang lain, buat kunci pemulihan baru (menu Admin).",
 )
+# The first warning, for the office data key of an office database server.
+OFFICE_WARNING = (
+    "Kunci ini membuka SELURUH dokumen kantor di server basis data (pindaian KTP, ijazah "
+    "dan dokumen lain) bila semua kata sandi admin hilang."
+)
 HOW_TO = (
     "Bila semua kata sandi admin hilang: ketik kunci di atas ke sebuah berkas teks di komputer "
     "kantor, lalu jalankan",
@@ -60,10 +69,12 @@ HOW_TO = (
 
 @dataclass(frozen=True)
 class RecoveryKeyPage:
-    """What the page shows: the key as text (``format_recovery_key``) and the folder's id."""
+    """What the page shows: the key as text (``format_recovery_key``) and the folder's id
+    (``office_server``: the id of the office data key of an office database server)."""
 
     recovery_key: str
     folder_id: str
+    office_server: bool = False
 
 
 class RecoverySheet:
@@ -82,13 +93,15 @@ class RecoverySheet:
         )
         facts = [
             f"Kantor: {self._job.office_code} — {self._job.office_name}",
-            f"Folder data: {item.folder_id[:8]}…{item.folder_id[-8:]}",
+            f"{'Kunci dokumen kantor' if item.office_server else 'Folder data'}: "
+            f"{item.folder_id[:8]}…{item.folder_id[-8:]}",
             f"Dibuat: {format_date_time(self._job.printed_at, self._job.zone)}",
         ]
         y = draw_lines(canvas, facts, width / 2, y - 5 * MM, REGULAR, 9.5, align="center")
         y = self._draw_key(canvas, item.recovery_key, left, right, y - 9 * MM)
         y = draw_section_title(canvas, "Penting", left=left, right=right, top=y - 10 * MM)
-        y = self._paragraphs(canvas, WARNINGS, left, right, y - 4 * MM)
+        warnings = (OFFICE_WARNING, *WARNINGS[1:]) if item.office_server else WARNINGS
+        y = self._paragraphs(canvas, warnings, left, right, y - 4 * MM)
         y = draw_section_title(canvas, "Cara memakai", left=left, right=right, top=y - 6 * MM)
         lines, _size = fit_lines(HOW_TO[0], REGULAR, 10, right - left, max_lines=3, min_size=9)
         y = draw_lines(canvas, lines, left, y - 4 * MM, REGULAR, 10, color=INK)
@@ -138,16 +151,23 @@ def write_recovery_sheet(job: PrintJob, page: RecoveryKeyPage, target: IO[bytes]
 
 
 def recovery_sheet_pdf(ctx: AppContext, recovery_key: str, target: IO[bytes]) -> None:
-    """The sheet of the folder ``ctx`` has open (its office in the letterhead)."""
+    """The sheet of the folder ``ctx`` has open, or of its office data key at a desk of an
+    office database server (its office in the letterhead)."""
     office = get_office(ctx)
-    slots = vault.read_slots(ctx.data_dir)
+    if ctx.db.is_postgresql:
+        with ctx.db.session() as session:
+            slots = officeslots.read(session)
+    else:
+        slots = vault.read_slots(ctx.data_dir)
     job = PrintJob(
         office_code=office.code if office else "-",
         office_name=office.name if office else "Kantor",
         instansi_name=office.instansi_name if office else None,
         printed_at=ctx.now(),
     )
-    page = RecoveryKeyPage(recovery_key, slots.folder_id if slots else "0" * 32)
+    page = RecoveryKeyPage(
+        recovery_key, slots.folder_id if slots else "0" * 32, office_server=ctx.db.is_postgresql
+    )
     write_recovery_sheet(job, page, target)
 
 
