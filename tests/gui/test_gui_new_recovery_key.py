@@ -171,6 +171,10 @@ def test_an_admin_at_an_office_server_desk_replaces_the_office_key(
     assert hints == list(screen.OFFICE_HINTS)
     assert isinstance(shown, RecoveryKeyDialog)
     assert shown.note.text() == OFFICE_OLD_KEY_NOTE
+    assert shown.windowTitle() == "Kunci Pemulihan Dokumen Kantor"
+    texts = " ".join(label.text() for label in shown.findChildren(QLabel))
+    assert "dokumen kantor di server basis data" in texts
+    assert "folder data" not in texts.lower()
     assert audit(shown) == []
     new = shown.key_label.text()
     assert new != old

@@ -54,5 +54,6 @@ def test_the_office_server_page_names_the_office_data_key() -> None:
     write_recovery_sheet(JOB, RecoveryKeyPage(shown, "cd" * 16, office_server=True), out)
     text = " ".join(_text(out.getvalue()).split())
     assert "Kunci dokumen kantor: cdcdcdcd…cdcdcdcd" in text
-    assert "Folder data" not in text
+    assert "KUNCI PEMULIHAN DOKUMEN KANTOR" in text
+    assert "folder data" not in text.lower()
     assert "dokumen kantor di server basis data" in text

@@ -15,14 +15,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from nonasn_desktop.accounts.recovery import for_office
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import UserError
-from nonasn_desktop.printing.recovery_sheet import WARNINGS, save_recovery_sheet
+from nonasn_desktop.printing.recovery_sheet import save_recovery_sheet, title_for, warnings_for
 
 from . import file_dialogs, theme
-
-TITLE = "Kunci Pemulihan Folder Data"
-
 
 ENCRYPTED_NOW = "Data pribadi di folder ini sekarang terenkripsi"
 
@@ -44,18 +42,21 @@ class RecoveryKeyDialog(QDialog):
         self._ctx = ctx
         self._key = recovery_key
         self.setObjectName("recovery_key_dialog")
-        self.setWindowTitle(TITLE)
+        office = for_office(ctx)
+        title = title_for(office)
+        self.setWindowTitle(title)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(theme.header_banner(TITLE, subtitle))
+        outer.addWidget(theme.header_banner(title, subtitle))
         body = QVBoxLayout()
         body.setContentsMargins(24, 18, 24, 20)
         body.setSpacing(12)
         outer.addLayout(body)
+        opens = "dokumen kantor di server" if office else "folder data"
         body.addWidget(
             theme.hint_label(
-                "Kunci ini hanya ditampilkan SEKALI INI. Dengan kunci ini folder data dapat "
-                "dibuka bila semua kata sandi hilang (nonasn recover)."
+                f"Kunci ini hanya ditampilkan SEKALI INI. Dengan kunci ini {opens} dapat "
+                "dibuka bila semua kata sandi admin hilang (nonasn recover)."
             )
         )
         self.key_label = QLabel(recovery_key)
@@ -72,7 +73,7 @@ class RecoveryKeyDialog(QDialog):
         self.note.setObjectName("recovery_key_note")
         self.note.setVisible(note is not None)
         body.addWidget(self.note)
-        for warning in WARNINGS:
+        for warning in warnings_for(office):
             body.addWidget(theme.hint_label(warning))
         self.status = theme.hint_label("")
         self.status.setVisible(False)

@@ -41,6 +41,7 @@ from nonasn_desktop.printing.fonts import BOLD, REGULAR
 from nonasn_desktop.storage import officeslots, vault
 
 TITLE = "Kunci Pemulihan Folder Data"
+OFFICE_TITLE = "Kunci Pemulihan Dokumen Kantor"
 # A standard PDF face: nothing to embed, every digit and capital the same width.
 KEY_FONT = "Courier-Bold"
 _GROUPS_PER_LINE = 3
@@ -58,6 +59,18 @@ OFFICE_WARNING = (
     "Kunci ini membuka SELURUH dokumen kantor di server basis data (pindaian KTP, ijazah "
     "dan dokumen lain) bila semua kata sandi admin hilang."
 )
+
+
+def title_for(office_server: bool) -> str:
+    """The sheet's (and the dialog's) title: a folder's key, or the office data key's."""
+    return OFFICE_TITLE if office_server else TITLE
+
+
+def warnings_for(office_server: bool) -> tuple[str, ...]:
+    """What the sheet (and the dialog showing the key) warns of."""
+    return (OFFICE_WARNING, *WARNINGS[1:]) if office_server else WARNINGS
+
+
 HOW_TO = (
     "Bila semua kata sandi admin hilang: ketik kunci di atas ke sebuah berkas teks di komputer "
     "kantor, lalu jalankan",
@@ -89,7 +102,14 @@ class RecoverySheet:
         left, right = 22 * MM, width - 22 * MM
         y = draw_letterhead(canvas, self._job, left=left, right=right, top=height - 20 * MM)
         y = draw_lines(
-            canvas, [TITLE.upper()], width / 2, y - 12 * MM, BOLD, 16, align="center", color=NAVY
+            canvas,
+            [title_for(item.office_server).upper()],
+            width / 2,
+            y - 12 * MM,
+            BOLD,
+            16,
+            align="center",
+            color=NAVY,
         )
         facts = [
             f"Kantor: {self._job.office_code} — {self._job.office_name}",
@@ -100,8 +120,7 @@ class RecoverySheet:
         y = draw_lines(canvas, facts, width / 2, y - 5 * MM, REGULAR, 9.5, align="center")
         y = self._draw_key(canvas, item.recovery_key, left, right, y - 9 * MM)
         y = draw_section_title(canvas, "Penting", left=left, right=right, top=y - 10 * MM)
-        warnings = (OFFICE_WARNING, *WARNINGS[1:]) if item.office_server else WARNINGS
-        y = self._paragraphs(canvas, warnings, left, right, y - 4 * MM)
+        y = self._paragraphs(canvas, warnings_for(item.office_server), left, right, y - 4 * MM)
         y = draw_section_title(canvas, "Cara memakai", left=left, right=right, top=y - 6 * MM)
         lines, _size = fit_lines(HOW_TO[0], REGULAR, 10, right - left, max_lines=3, min_size=9)
         y = draw_lines(canvas, lines, left, y - 4 * MM, REGULAR, 10, color=INK)
