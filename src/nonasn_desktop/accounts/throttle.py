@@ -54,8 +54,16 @@ def locked_error(wait: dt.timedelta) -> AuthError:
     )
 
 
-def count_wrong_password(session: Session, clerk: Clerk, now: dt.datetime) -> AuthError:
-    """Count a wrong password (locking the account after too many) and say so."""
+def count_wrong_password(
+    session: Session,
+    clerk: Clerk,
+    now: dt.datetime,
+    *,
+    wrong: str = WRONG_CREDENTIALS,
+    during: str | None = None,
+) -> AuthError:
+    """Count a wrong password (locking the account after too many) and say so (``wrong``: the
+    message; ``during``: what the password was typed for, when not for signing in)."""
     clerk.failed_attempts += 1
     wait = lock_duration(clerk.failed_attempts)
     clerk.locked_until = now + wait if wait else None
@@ -66,23 +74,31 @@ def count_wrong_password(session: Session, clerk: Clerk, now: dt.datetime) -> Au
         entity="clerk",
         entity_id=clerk.id,
         changes={"failed_attempts": (clerk.failed_attempts - 1, clerk.failed_attempts)},
-        reason="kata sandi salah" + (f"; dikunci {format_wait(wait)}" if wait else ""),
+        reason="kata sandi salah"
+        + (f" ({during})" if during else "")
+        + (f"; dikunci {format_wait(wait)}" if wait else ""),
         at=now,
     )
     if wait:
         return AuthError(
-            WRONG_CREDENTIALS,
-            hint=f"Akun dikunci sementara; coba lagi dalam {format_wait(wait)}.",
+            wrong, hint=f"Akun dikunci sementara; coba lagi dalam {format_wait(wait)}."
         )
-    return AuthError(WRONG_CREDENTIALS, hint=WRONG_CREDENTIALS_HINT)
+    return AuthError(wrong, hint=WRONG_CREDENTIALS_HINT)
 
 
 def verify_throttled(
-    session: Session, clerk: Clerk, password: str, now: dt.datetime
+    session: Session,
+    clerk: Clerk,
+    password: str,
+    now: dt.datetime,
+    *,
+    wrong: str = WRONG_CREDENTIALS,
+    during: str | None = None,
 ) -> AuthError | None:
     """None when ``password`` is ``clerk``'s; else the error to raise, the failure (or the
     attempt while locked) already counted and audited in ``session``. The caller raises it
-    after the commit, so the count is kept."""
+    after the commit, so the count is kept. ``wrong`` and ``during``: see
+    :func:`count_wrong_password`."""
     if clerk.locked_until is not None and now < clerk.locked_until:
         audit.record(
             session,
@@ -90,10 +106,11 @@ def verify_throttled(
             action="auth.locked",
             entity="clerk",
             entity_id=clerk.id,
-            reason="akun sedang dikunci; kata sandi tidak diperiksa",
+            reason="akun sedang dikunci; kata sandi tidak diperiksa"
+            + (f" ({during})" if during else ""),
             at=now,
         )
         return locked_error(clerk.locked_until - now)
     if not verify_secret(clerk.password_hash, password):
-        return count_wrong_password(session, clerk, now)
+        return count_wrong_password(session, clerk, now, wrong=wrong, during=during)
     return None
