@@ -263,7 +263,12 @@ def _office_slots(ctx: AppContext, session: Session) -> keyslots.KeySlots:
 
 def _find_clerk(session: Session, username: str) -> Clerk:
     name = username.strip().lower()
-    clerk = session.scalars(select(Clerk).where(Clerk.username == name)).one_or_none()
+    # The row stays locked until the slot is committed: a password changed at another desk
+    # meanwhile waits (or is read here once committed), so no slot is written for a password
+    # that no longer is the clerk's.
+    clerk = session.scalars(
+        select(Clerk).where(Clerk.username == name).with_for_update()
+    ).one_or_none()
     if clerk is None:
         raise NotFoundError(
             f"Pengguna '{name}' tidak ditemukan.",
