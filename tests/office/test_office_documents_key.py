@@ -117,9 +117,10 @@ def test_slots_follow_clerks_created_reset_and_deactivated(
         assert stored.password_slot("operator1") is None
         users.set_active(first, "operator1", True, actor=admin)
     with open_app(two) as second:
-        # Back, but without a slot: signs in, documents closed until an admin's reset.
+        # Back, but without a slot: signs in, documents closed until an admin gives access
+        # (accounts.slots.grant_office_slot) or, as here, resets the password.
         sign_in(second, "operator1")
-        with pytest.raises(StorageError, match="mengatur ulang kata sandi"):
+        with pytest.raises(StorageError, match="Beri Akses Dokumen"):
             second.blobs.get(sha)
     with open_app(one) as first:
         admin = sign_in(first).actor

@@ -1,6 +1,7 @@
 """``nonasn keys``: the office signing key (show it, export its public half), and encryption at
 rest: a plain data folder of an older version (``encrypt-folder``), an office database
-server's documents (``encrypt-documents``).
+server's documents (``encrypt-documents``) and a clerk's access to them (``grant-documents``:
+the clerk types their own password at the admin's desk).
 
 Also home of the passphrase helper every command that needs the office key uses: the
 passphrase comes from ``--passphrase-file FILE`` (its first line), else the environment
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from nonasn_desktop.accounts.slots import clerks_without_office_slot, grant_office_slot
 from nonasn_desktop.cli.argparse_id import ArgumentParser
 from nonasn_desktop.cli.common import (
     add_data_dir_option,
@@ -43,6 +45,7 @@ from nonasn_desktop.startup import (
 )
 
 PASSPHRASE_ENV = "NONASN_KEY_PASSPHRASE"  # noqa: S105 - a variable name, not a passphrase
+CLERK_PASSWORD_ENV = "NONASN_CLERK_PASSWORD"  # noqa: S105 - a variable name, not a password
 
 
 def add_passphrase_option(parser: ArgumentParser) -> None:
@@ -107,6 +110,19 @@ def register(commands: Any) -> None:
     )
     add_data_dir_option(documents)
     documents.set_defaults(handler=run_encrypt_documents)
+    grant = sub.add_parser(
+        "grant-documents",
+        help="beri pengguna akses ke dokumen kantor terenkripsi: pengguna itu mengetik kata "
+        "sandinya sendiri di meja admin (admin); tanpa USER: daftar pengguna yang belum punya",
+    )
+    add_data_dir_option(grant)
+    grant.add_argument(
+        "username",
+        nargs="?",
+        metavar="USER",
+        help=f"nama pengguna; kata sandinya dari {CLERK_PASSWORD_ENV} atau diketik di terminal",
+    )
+    grant.set_defaults(handler=run_grant_documents)
     folder = sub.add_parser(
         "encrypt-folder",
         help="enkripsi folder data versi lama yang belum terenkripsi (admin; sekali saja)",
@@ -160,6 +176,44 @@ def run_encrypt_documents(args: argparse.Namespace) -> int:
             f"{len(rows.damaged)} dokumen rusak dibiarkan apa adanya (pulihkan dari cadangan "
             "pg_dump atau unggah ulang): " + ", ".join(sha[:12] for sha in rows.damaged)
         )
+    return 0
+
+
+def read_clerk_password(username: str) -> str:
+    """The clerk's own password: NONASN_CLERK_PASSWORD, else typed (hidden) on the terminal,
+    by the clerk, at this desk."""
+    from_env = os.environ.get(CLERK_PASSWORD_ENV)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise UserError(
+            f"Kata sandi {username} tidak diberikan.",
+            hint=f"Jalankan di terminal agar {username} mengetiknya sendiri, atau setel "
+            f"{CLERK_PASSWORD_ENV}. Tidak ada yang diubah.",
+        )
+    return getpass.getpass(f"Kata sandi {username} (diketik oleh {username} sendiri): ")
+
+
+def run_grant_documents(args: argparse.Namespace) -> int:
+    """A slot of the office data key for a clerk who has none (accounts.slots), or the list of
+    those clerks."""
+    with open_signed_in(args) as (ctx, actor):
+        if args.username is not None:
+            username = args.username.strip().lower()
+            done = grant_office_slot(
+                ctx, actor=actor, username=username, password=read_clerk_password(username)
+            )
+            print(
+                f"Akses dokumen kantor untuk {done.username} "
+                + ("diperbarui." if done.replaced else "diberikan.")
+                + " Kata sandinya tidak berubah; dokumen terbuka saat ia masuk berikutnya."
+            )
+        missing = clerks_without_office_slot(ctx, actor=actor)
+    if missing:
+        print("Pengguna aktif tanpa akses dokumen kantor: " + ", ".join(missing))
+        print("Beri akses: nonasn keys grant-documents USER (pengguna itu mengetik kata sandinya).")
+    else:
+        print("Semua pengguna aktif dapat membuka dokumen kantor.")
     return 0
 
 

@@ -1,7 +1,8 @@
 """Admin screens: the users of the office ("Pengguna") and the settings ("Pengaturan").
 
-Everything goes through ``accounts.users`` and ``office.settings``, which check the admin
-role again and write the audit log; these dialogs only collect and show.
+Everything goes through ``accounts.users``, ``accounts.slots`` (a clerk's access to the
+office's encrypted documents) and ``office.settings``, which check the admin role again and
+write the audit log; these dialogs only collect and show.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nonasn_desktop.accounts import users
+from nonasn_desktop.accounts import slots, users
 from nonasn_desktop.accounts.users import ClerkInfo, UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.errors import FieldError, UserError
@@ -246,8 +247,55 @@ class ResetPasswordDialog(_FormDialog):
         self.accept()
 
 
+class GrantDocumentsDialog(_FormDialog):
+    """The clerk types their own password at the admin's desk, where the office data key is
+    open: their slot of it is written (accounts.slots.grant_office_slot); nothing else
+    changes, the password least of all."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: UserInfo,
+        target: ClerkInfo,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Beri Akses Dokumen", "Beri Akses", parent)
+        self.setObjectName("grant_documents_dialog")
+        self._ctx = ctx
+        self._actor = actor
+        self._target = target
+        self.granted: slots.SlotGranted | None = None
+        self.layout_.insertWidget(
+            1,
+            theme.hint_label(
+                f"Pengguna: {target.full_name} ({target.username}). Minta {target.username} "
+                "mengetik kata sandinya sendiri di sini. Kata sandinya tidak berubah; dokumen "
+                "kantor terbuka saat ia masuk berikutnya."
+            ),
+        )
+        self.password = _password_field("clerk_password")
+        self.form.addRow(_row_label(f"Kata sandi {target.username}:", self.password), self.password)
+        self._fields = {"kata_sandi": self.password}
+        self.finish_layout()
+
+    def submit(self) -> None:
+        try:
+            self.granted = slots.grant_office_slot(
+                self._ctx,
+                actor=self._actor.actor,
+                username=self._target.username,
+                password=self.password.text(),
+            )
+        except UserError as exc:
+            self.password.clear()
+            self.fail(exc)
+            return
+        self.accept()
+
+
 class UsersDialog(QDialog):
-    """The office's clerks: add, deactivate or activate, reset a password."""
+    """The office's clerks: add, deactivate or activate, reset a password, give document access
+    (an office server whose documents are encrypted)."""
 
     def __init__(self, ctx: AppContext, actor: UserInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -256,6 +304,9 @@ class UsersDialog(QDialog):
         self._ctx = ctx
         self._actor = actor
         self._users: list[ClerkInfo] = []
+        # Active clerks who hold no slot of the office data key (they sign in with documents
+        # closed); empty on a desk of its own or while the office documents are plain.
+        self._without_documents: set[str] = set()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(12)
@@ -297,14 +348,25 @@ class UsersDialog(QDialog):
         self.active_button = QPushButton("Nonaktifkan")
         self.active_button.setObjectName("toggle_active")
         self.active_button.clicked.connect(self.toggle_active)
+        self.grant_button = QPushButton("Beri Akses Dokumen…")
+        self.grant_button.setObjectName("grant_documents")
+        self.grant_button.setToolTip(
+            "Untuk pengguna yang belum dapat membuka dokumen kantor: ia mengetik kata sandinya "
+            "sendiri di meja ini, tanpa mengatur ulang kata sandi."
+        )
+        self.grant_button.clicked.connect(self.grant_documents)
+        self.notice = theme.hint_label("")
+        self.notice.setObjectName("users_notice")
         close = QPushButton("Tutup")
         close.setObjectName("close")
         close.clicked.connect(self.accept)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.reset_button)
         buttons.addWidget(self.active_button)
+        buttons.addWidget(self.grant_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
+        layout.addWidget(self.notice)
         layout.addLayout(buttons)
         self.resize(720, 440)
         self.reload()
@@ -313,14 +375,16 @@ class UsersDialog(QDialog):
         chosen = self.selected()
         current = select or (chosen.username if chosen is not None else None)
         self._users = users.list_users(self._ctx, actor=self._actor.actor)
+        self._without_documents = set(
+            slots.clerks_without_office_slot(self._ctx, actor=self._actor.actor)
+        )
+        self.grant_button.setVisible(bool(self._without_documents))
         self.table.setRowCount(len(self._users))
         for row, info in enumerate(self._users):
-            cells = (
-                info.username,
-                info.full_name,
-                info.role.label,
-                "Aktif" if info.active else "Nonaktif",
-            )
+            status = "Aktif" if info.active else "Nonaktif"
+            if info.username in self._without_documents:
+                status = "Aktif, tanpa akses dokumen"
+            cells = (info.username, info.full_name, info.role.label, status)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if not info.active:
@@ -339,6 +403,7 @@ class UsersDialog(QDialog):
     def _update_buttons(self) -> None:
         info = self.selected()
         self.reset_button.setEnabled(info is not None)
+        self.grant_button.setEnabled(info is not None and info.username in self._without_documents)
         own = info is not None and info.username == self._actor.username
         self.active_button.setEnabled(info is not None and not own)
         self.active_button.setText(
@@ -360,6 +425,18 @@ class UsersDialog(QDialog):
             return
         dialog = ResetPasswordDialog(self._ctx, self._actor, info, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload(select=info.username)
+
+    def grant_documents(self) -> None:
+        info = self.selected()
+        if info is None:
+            return
+        dialog = GrantDocumentsDialog(self._ctx, self._actor, info, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.granted is not None:
+            self.notice.setText(
+                f"Akses dokumen kantor untuk {dialog.granted.username} diberikan; dokumen "
+                "terbuka saat ia masuk berikutnya."
+            )
             self.reload(select=info.username)
 
     def toggle_active(self) -> None:

@@ -51,8 +51,10 @@ def _office_store(
         if has_key:
             raise ConflictError(
                 "Kunci dokumen kantor belum terbuka untuk akun ini.",
-                hint="Minta admin lain yang memegang kunci itu mengatur ulang kata sandi Anda "
-                "(Admin › Pengguna), masuk lagi, lalu ulangi.",
+                hint="Minta admin lain yang memegang kunci itu memberi akses dokumen kepada Anda "
+                "di mejanya (Admin › Pengguna › Beri Akses Dokumen; Anda mengetik kata sandi "
+                "Anda sendiri), masuk lagi, lalu ulangi. Bila lupa kata sandi, minta ia mengatur "
+                "ulang kata sandi Anda.",
             )
         recovery_text = slots.create_office_key(ctx, actor=actor, password=password)
     store = ctx.blobs

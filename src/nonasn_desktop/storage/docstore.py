@@ -194,7 +194,9 @@ def _office_key_closed(sha: str, name: str | None) -> StorageError:
         f"Berkas {_described(sha, name)} terenkripsi dengan kunci dokumen kantor, yang belum "
         "terbuka untuk akun ini.",
         hint="Masuk dengan akun Anda. Bila tetap gagal, akun Anda belum memegang kunci itu: "
-        "minta admin mengatur ulang kata sandi Anda (Admin › Pengguna), lalu masuk lagi.",
+        "minta admin memberi akses dokumen di mejanya (Admin › Pengguna › Beri Akses Dokumen), "
+        "ketik kata sandi Anda sendiri di sana, lalu masuk lagi. Bila lupa kata sandi, minta "
+        "admin mengatur ulang kata sandi Anda.",
     )
 
 
