@@ -73,8 +73,9 @@ def _office_key_closed() -> ConflictError:
         "Kunci dokumen kantor tidak terbuka untuk akun Anda di meja ini, jadi kunci "
         "pemulihannya tidak dapat diganti dari sini.",
         hint="Akun Anda belum memegang kunci itu. Minta admin lain yang dapat membuka dokumen "
-        "mengatur ulang kata sandi Anda (Admin › Pengguna), masuk lagi, lalu ulangi; atau "
-        "minta admin itu membuat kunci pemulihan baru. Tidak ada yang diubah.",
+        "memberi Anda akses di mejanya (Admin › Pengguna › Beri Akses Dokumen, dengan kata "
+        "sandi Anda sendiri), masuk lagi, lalu ulangi; atau minta admin itu membuat kunci "
+        "pemulihan baru. Tidak ada yang diubah.",
     )
 
 
