@@ -4,6 +4,8 @@ fails after storing them."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from nonasn_desktop.startup import encrypt_new_folder, open_app
 from nonasn_desktop.storage import blobs
 from nonasn_desktop.storage.docstore import EncryptedFolderDocumentStore
 from nonasn_desktop.storage.models import Document
+from nonasn_desktop.transfer import merge
 from nonasn_desktop.transfer.export import TransferResult, export_transfer
 from nonasn_desktop.transfer.merge import import_transfer
 from nonasn_desktop.transfer.merger import RecordMerger
@@ -146,3 +149,43 @@ def test_a_merge_that_fails_while_documents_are_stored_leaves_nothing(
     with pytest.raises(ConflictError, match="ditolak"):
         import_transfer(sealed_office, sent.file, passphrase=OFFICE_PASSPHRASE, actor=actor)
     assert snapshot(sealed_office) == before
+
+
+def _writers_of_import(
+    ctx: AppContext, sent: TransferResult, monkeypatch: pytest.MonkeyPatch, *, slow: bool
+) -> tuple[set[str], int]:
+    """The names of the threads that wrote the documents, and how many documents arrived."""
+    write = blobs.BlobStore.write_unsynced
+    threads: set[str] = set()
+
+    def recorded(self: blobs.BlobStore, sha: str, fill: Any) -> Path | None:
+        threads.add(threading.current_thread().name.rsplit("_", 1)[0])
+        if slow:
+            time.sleep(0.02)  # a disk that takes its time over each new file
+        return write(self, sha, fill)
+
+    monkeypatch.setattr(blobs.BlobStore, "write_unsynced", recorded)
+    if slow:
+        # Behind by more than one document: the import is waiting for the disk.
+        monkeypatch.setattr(merge, "_WRITES_IN_FLIGHT_BYTES", 1)
+    result = import_transfer(ctx, sent.file, passphrase=OFFICE_PASSPHRASE, actor=office_admin(ctx))
+    return threads, result.documents_added
+
+
+def test_a_second_writer_joins_only_when_the_disk_falls_behind(
+    sealed_office: AppContext, sent: TransferResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads, arrived = _writers_of_import(sealed_office, sent, monkeypatch, slow=True)
+    assert threads == {"documents-1", "documents-2"}
+    store = sealed_office.blobs
+    assert isinstance(store, EncryptedFolderDocumentStore)
+    assert arrived == len(_documents(sealed_office)) > 2
+    assert all(store.verify(sha) for sha in _documents(sealed_office))
+
+
+def test_one_writer_is_enough_for_a_disk_that_keeps_up(
+    sealed_office: AppContext, sent: TransferResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads, arrived = _writers_of_import(sealed_office, sent, monkeypatch, slow=False)
+    assert threads == {"documents-1"}
+    assert arrived > 2

@@ -84,6 +84,13 @@ def _replay(session: Session, checked: Checked) -> DeviceTransfer | None:
 # while the next documents are read, decrypted and checked, small beside the import's memory
 # target (benchmarks/bench_transfer.py: < 150 MB for 410 MB of documents).
 _WRITES_IN_FLIGHT_BYTES = 16 * 1024 * 1024
+# Threads writing the files at most. A second one starts when the first falls behind by the
+# whole allowance above: a disk that takes its time over each new file and folder (a laptop's
+# hard disk, a busy virtual one) then has two being created at once, which took a third off
+# the import there (bench_transfer: 3.4-3.7 s -> 2.9-3.0 s). Where the first keeps up (an SSD,
+# a RAM disk) there is no second, which would only contend for the interpreter lock. A third
+# gained nothing.
+_WRITERS = 2
 
 
 class _Documents:
@@ -95,11 +102,11 @@ class _Documents:
     transfer leaves the documents folder as it was. The office database's store writes in
     the import's transaction.
 
-    A data folder's files are written by one thread of their own while this one reads,
-    decrypts and checks the next documents from the transfer file: creating a file and its
-    folders costs the disk about a millisecond, and that thread spends it outside the
-    interpreter lock (so do the encryption and the write). At most
-    :data:`_WRITES_IN_FLIGHT_BYTES` wait for it.
+    A data folder's files are written by a thread of their own (two when the disk is slow:
+    :data:`_WRITERS`) while this one reads, decrypts and checks the next documents from the
+    transfer file: creating a file and its folders costs the disk about a millisecond, and
+    that thread spends it outside the interpreter lock (so do the encryption and the write).
+    At most :data:`_WRITES_IN_FLIGHT_BYTES` wait for them.
     """
 
     def __init__(self, ctx: AppContext, session: Session) -> None:
@@ -107,7 +114,7 @@ class _Documents:
         self._session = session
         folders = (FolderDocumentStore, EncryptedFolderDocumentStore)
         self._folder = ctx.blobs if isinstance(ctx.blobs, folders) else None
-        self._writer: concurrent.futures.ThreadPoolExecutor | None = None
+        self._writers: list[concurrent.futures.ThreadPoolExecutor] = []
         self._pending: collections.deque[tuple[concurrent.futures.Future[Path | None], int]] = (
             collections.deque()
         )
@@ -125,18 +132,25 @@ class _Documents:
                     self.count += 1
             return
         folder = self._folder
-        self._writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="documents")
+        self._add_writer()
         try:
-            for sha, data in contents.documents():
-                writing = self._writer.submit(folder.put_unsynced, data, sha)
-                self._pending.append((writing, len(data)))
+            for number, (sha, data) in enumerate(contents.documents()):
+                writer = self._writers[number % len(self._writers)]
+                self._pending.append((writer.submit(folder.put_unsynced, data, sha), len(data)))
                 self._pending_bytes += len(data)
                 while self._pending_bytes > _WRITES_IN_FLIGHT_BYTES:
+                    if not self._pending[0][0].done() and len(self._writers) < _WRITERS:
+                        self._add_writer()  # The disk is the slower side: see _WRITERS.
                     self._collect()
             while self._pending:
                 self._collect()
         finally:
-            self._writer.shutdown(wait=True)
+            for writer in self._writers:
+                writer.shutdown(wait=True)
+
+    def _add_writer(self) -> None:
+        name = f"documents-{len(self._writers) + 1}"
+        self._writers.append(concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix=name))
 
     def _collect(self) -> None:
         """Wait for the oldest write; raises what it raised (a full disk: StorageError)."""
@@ -155,8 +169,8 @@ class _Documents:
         """Remove the files this import added, also those still being written when it failed."""
         for future, _ in self._pending:
             future.cancel()
-        if self._writer is not None:
-            self._writer.shutdown(wait=True)
+        for writer in self._writers:
+            writer.shutdown(wait=True)
         for future, _ in self._pending:
             if not future.cancelled() and future.exception() is None:
                 path = future.result()
