@@ -13,7 +13,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nonasn_desktop.accounts.recovery import for_office
 from nonasn_desktop.core.context import AppContext
@@ -23,6 +31,9 @@ from nonasn_desktop.printing.recovery_sheet import save_recovery_sheet, title_fo
 from . import file_dialogs, theme
 
 ENCRYPTED_NOW = "Data pribadi di folder ini sekarang terenkripsi"
+OFFICE_ENCRYPTED_NOW = "Dokumen kantor di server sekarang terenkripsi"
+# Wide enough for the key in its large face; the paragraphs wrap within it.
+TEXT_WIDTH = 560
 
 
 class RecoveryKeyDialog(QDialog):
@@ -35,7 +46,7 @@ class RecoveryKeyDialog(QDialog):
         recovery_key: str,
         parent: QWidget | None = None,
         *,
-        subtitle: str = ENCRYPTED_NOW,
+        subtitle: str | None = None,
         note: str | None = None,
     ) -> None:
         super().__init__(parent)
@@ -47,6 +58,8 @@ class RecoveryKeyDialog(QDialog):
         self.setWindowTitle(title)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        if subtitle is None:
+            subtitle = OFFICE_ENCRYPTED_NOW if office else ENCRYPTED_NOW
         outer.addWidget(theme.header_banner(title, subtitle))
         body = QVBoxLayout()
         body.setContentsMargins(24, 18, 24, 20)
@@ -89,6 +102,12 @@ class RecoveryKeyDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.done_button)
         body.addLayout(buttons)
+        # A word-wrapped label is cut short in a dialog that does not grow with it: the
+        # paragraphs get a width, and the dialog the height they then need.
+        for label in self.findChildren(QLabel, "hint"):
+            label.setMinimumWidth(TEXT_WIDTH)
+        self.note.setMinimumWidth(TEXT_WIDTH)
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
 
     def _save_sheet(self) -> None:
         target = file_dialogs.save_file(
