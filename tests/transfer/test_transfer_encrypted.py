@@ -153,13 +153,16 @@ def test_a_merge_that_fails_while_documents_are_stored_leaves_nothing(
 
 def _writers_of_import(
     ctx: AppContext, sent: TransferResult, monkeypatch: pytest.MonkeyPatch, *, slow: bool
-) -> tuple[set[str], int]:
-    """The names of the threads that wrote the documents, and how many documents arrived."""
+) -> tuple[set[str], int, list[str]]:
+    """The names of the threads that wrote the documents, how many documents arrived, and the
+    hash of every file a writer was asked for."""
     write = blobs.BlobStore.write_unsynced
     threads: set[str] = set()
+    written: list[str] = []
 
     def recorded(self: blobs.BlobStore, sha: str, fill: Any) -> Path | None:
         threads.add(threading.current_thread().name.rsplit("_", 1)[0])
+        written.append(sha)
         if slow:
             time.sleep(0.02)  # a disk that takes its time over each new file
         return write(self, sha, fill)
@@ -169,13 +172,13 @@ def _writers_of_import(
         # Behind by more than one document: the import is waiting for the disk.
         monkeypatch.setattr(merge, "_WRITES_IN_FLIGHT_BYTES", 1)
     result = import_transfer(ctx, sent.file, passphrase=OFFICE_PASSPHRASE, actor=office_admin(ctx))
-    return threads, result.documents_added
+    return threads, result.documents_added, written
 
 
 def test_a_second_writer_joins_only_when_the_disk_falls_behind(
     sealed_office: AppContext, sent: TransferResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    threads, arrived = _writers_of_import(sealed_office, sent, monkeypatch, slow=True)
+    threads, arrived, _ = _writers_of_import(sealed_office, sent, monkeypatch, slow=True)
     assert threads == {"documents-1", "documents-2"}
     store = sealed_office.blobs
     assert isinstance(store, EncryptedFolderDocumentStore)
@@ -186,6 +189,39 @@ def test_a_second_writer_joins_only_when_the_disk_falls_behind(
 def test_one_writer_is_enough_for_a_disk_that_keeps_up(
     sealed_office: AppContext, sent: TransferResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    threads, arrived = _writers_of_import(sealed_office, sent, monkeypatch, slow=False)
+    threads, arrived, _ = _writers_of_import(sealed_office, sent, monkeypatch, slow=False)
     assert threads == {"documents-1"}
     assert arrived > 2
+
+
+def test_one_document_under_two_member_names_is_written_and_counted_once(
+    sealed_office: AppContext, tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A device's file may name the same bytes twice (as a JPEG and as a PDF): with two writers
+    # busy, both must not write, nor count, the one file.
+    enrolled = enrol_laptop(sealed_office, tmp_path, clock=clock)
+    laptop = enrolled.laptop
+    try:
+        generate(laptop, 2, RecordStatus.PENDAFTARAN_SELESAI, seed=4, actor=actor_for(laptop))
+        with laptop.db.session() as session:
+            first, second = (
+                session.scalars(
+                    select(Document).where(Document.registration_id == registration)
+                ).first()
+                for registration in (1, 2)
+            )
+            assert first is not None
+            assert second is not None
+            kinds = {"image/jpeg": "application/pdf", "application/pdf": "image/jpeg"}
+            second.sha256, second.size = first.sha256, first.size
+            second.media_type = kinds[first.media_type]
+            distinct = len(set(session.scalars(select(Document.sha256))))
+        sent = export_transfer(
+            laptop, tmp_path / "usb", passphrase=ENROLMENT_PASSPHRASE, actor=field_operator(laptop)
+        )
+    finally:
+        laptop.close()
+    threads, arrived, written = _writers_of_import(sealed_office, sent, monkeypatch, slow=True)
+    assert threads == {"documents-1", "documents-2"}
+    assert arrived == distinct
+    assert sorted(written) == sorted(set(written))  # each file asked for once

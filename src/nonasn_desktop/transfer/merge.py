@@ -134,8 +134,14 @@ class _Documents:
         folder = self._folder
         self._add_writer()
         try:
-            for number, (sha, data) in enumerate(contents.documents()):
-                writer = self._writers[number % len(self._writers)]
+            submitted: set[str] = set()
+            for sha, data in contents.documents():
+                if sha in submitted:
+                    # The same bytes under a second member name: two writers must not both
+                    # write (and count) one file.
+                    continue
+                submitted.add(sha)
+                writer = self._writers[len(submitted) % len(self._writers)]
                 self._pending.append((writer.submit(folder.put_unsynced, data, sha), len(data)))
                 self._pending_bytes += len(data)
                 while self._pending_bytes > _WRITES_IN_FLIGHT_BYTES:
