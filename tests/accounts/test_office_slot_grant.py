@@ -36,6 +36,7 @@ def test_a_slotless_clerk_is_granted_with_their_own_password_and_then_reads(
     desk, sha = office
     with open_app(desk) as ctx:
         sign_in(ctx, SLOTLESS)
+        assert slots.documents_closed(ctx)  # said at sign-in, before any document is touched
         with pytest.raises(StorageError, match="Beri Akses Dokumen") as closed:
             ctx.blobs.get(sha)
         assert "mengatur ulang kata sandi" in (closed.value.hint or "")  # the fallback
@@ -57,6 +58,7 @@ def test_a_slotless_clerk_is_granted_with_their_own_password_and_then_reads(
     with open_app(desk) as ctx:
         sign_in(ctx, SLOTLESS)  # the clerk's own sign-in opens the office key
         assert ctx.office_key is not None
+        assert not slots.documents_closed(ctx)
         assert ctx.blobs.get(sha) == JPEG
         # The password is unchanged: nobody had to make up a new one.
         assert users.authenticate(ctx, SLOTLESS, CLERK_PASSWORD).username == SLOTLESS
@@ -127,6 +129,7 @@ def test_an_unknown_or_inactive_clerk_gets_no_slot(office: tuple[Path, str]) -> 
 
 def test_a_desk_of_its_own_has_nothing_to_grant(app_ctx: AppContext, admin_user: UserInfo) -> None:
     assert slots.clerks_without_office_slot(app_ctx, actor=admin_user.actor) == []
+    assert not slots.documents_closed(app_ctx)
     with pytest.raises(ConflictError, match="hanya diatur pada basis data kantor"):
         slots.grant_office_slot(
             app_ctx, actor=admin_user.actor, username="admin", password=ADMIN_PASSWORD

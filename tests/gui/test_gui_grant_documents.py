@@ -22,6 +22,7 @@ from nonasn_desktop.accounts import slots
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.gui import admin_dialogs
 from nonasn_desktop.gui.admin_dialogs import GrantDocumentsDialog, UsersDialog
+from nonasn_desktop.gui.main_window import MainWindow
 from nonasn_desktop.startup import open_app
 
 pytestmark = pytest.mark.gui
@@ -77,3 +78,19 @@ def test_the_clerk_types_their_own_password_at_the_admins_desk(
     slots.close_office_key(ctx)
     sign_in(ctx, SLOTLESS)
     assert ctx.blobs.get(sha) == JPEG
+
+
+def test_the_workspace_tells_a_slotless_clerk_at_sign_in(
+    qtbot: QtBot, desk: tuple[AppContext, str]
+) -> None:
+    ctx, _ = desk
+    clerk = MainWindow(ctx, sign_in(ctx, SLOTLESS))
+    qtbot.addWidget(clerk)
+    clerk.show()
+    assert clerk.documents_notice is not None
+    assert clerk.documents_notice.isVisible()
+    assert "Beri Akses Dokumen" in clerk.documents_notice.text()
+    slots.close_office_key(ctx)
+    admin = MainWindow(ctx, sign_in(ctx))  # the admin's sign-in opened the key
+    qtbot.addWidget(admin)
+    assert admin.documents_notice is None

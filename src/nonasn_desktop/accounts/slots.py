@@ -338,6 +338,17 @@ def grant_office_slot(
     return granted
 
 
+def documents_closed(ctx: AppContext) -> bool:
+    """True at a desk of an office server whose documents are encrypted when the signed-in
+    clerk's password did not open the office data key (no slot, or one that no longer opens):
+    until an admin gives access (:func:`grant_office_slot`) every document read or saved is
+    refused. The workspace says so at sign-in, not first at the clerk's first upload."""
+    if not ctx.db.is_postgresql or ctx.office_key is not None:
+        return False
+    with ctx.db.session() as session:
+        return officeslots.exists(session)
+
+
 def clerks_without_office_slot(ctx: AppContext, *, actor: Actor) -> list[str]:
     """The active clerks of an office server whose documents are encrypted who hold no slot of
     its data key (they sign in with documents closed), by username; empty on SQLite and while

@@ -24,6 +24,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
+    QLabel,
     QMainWindow,
     QMenuBar,
     QStackedWidget,
@@ -53,6 +54,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Over the workspace of a clerk whose sign-in did not open the office's documents.
+DOCUMENTS_CLOSED = (
+    "Dokumen kantor belum terbuka untuk akun Anda: pindaian KTP, pas foto dan dokumen lain "
+    "tidak dapat dilihat atau diunggah. Minta admin membuka Admin › Pengguna › Beri Akses "
+    "Dokumen dan ketik kata sandi Anda sendiri di meja admin, lalu keluar dan masuk lagi."
+)
 # Records the wizard may open again ("Lanjutkan").
 CONTINUABLE = frozenset({RecordStatus.DRAF, RecordStatus.AKUN_DIBUAT, RecordStatus.PERLU_PERBAIKAN})
 # Records whose account card can be printed: the registration was finished.
@@ -339,12 +346,20 @@ class MainWindow(QMainWindow):
         refresh.setShortcuts([QKeySequence(QKeySequence.StandardKey.Refresh), QKeySequence("F5")])
 
     def _build_central(self) -> None:
+        from nonasn_desktop.accounts import slots
+
+        from . import theme
+
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(office_header(self._office, self._user))
         layout.addWidget(self.action_bar)
+        self.documents_notice: QLabel | None = None
+        if slots.documents_closed(self._ctx):
+            self.documents_notice = theme.notice_label(DOCUMENTS_CLOSED)
+            layout.addWidget(self.documents_notice)
         layout.addWidget(self.dashboard, 1)
         central.setObjectName("workspace")
         self.workspace = central

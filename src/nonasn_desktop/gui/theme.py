@@ -38,6 +38,10 @@ BORDER = "#C9D1DB"
 SELECTION = "#D6E4F3"
 ERROR = "#B42318"
 ERROR_BACKGROUND = "#FDF0EF"
+# Something the signed-in clerk cannot do until someone else acts (amber, not an error).
+NOTICE = "#7A4B00"
+NOTICE_BACKGROUND = "#FFF6E0"
+NOTICE_BORDER = "#F0D38A"
 OK = "#1D6B43"
 
 BASE_POINT_SIZE = 10
@@ -73,6 +77,12 @@ QLabel#error {{
     border: 1px solid #F4C7C3;
     border-radius: 4px;
     padding: 8px 10px;
+}}
+QLabel#notice {{
+    color: {NOTICE};
+    background: {NOTICE_BACKGROUND};
+    border-bottom: 1px solid {NOTICE_BORDER};
+    padding: 8px 14px;
 }}
 QLabel#empty_state {{ color: {MUTED}; font-size: 11pt; }}
 QFrame#sign_in_card {{
@@ -272,6 +282,15 @@ def header_banner(title: str, subtitle: str = "", *, icon_size: int = 40) -> QFr
     texts.addWidget(subtitle_label)
     layout.addLayout(texts, 1)
     return frame
+
+
+def notice_label(text: str) -> QLabel:
+    """A strip across the workspace saying what the clerk cannot do yet, and who can help."""
+    label = QLabel(text)
+    label.setObjectName("notice")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
 
 
 def error_label() -> QLabel:
