@@ -29,6 +29,12 @@ def test_the_admin_lists_then_grants_and_the_clerk_reads(
     code, out, err = run(command, capsys)
     assert code == 0, err
     assert "Pengguna aktif tanpa akses dokumen kantor: siti" in out
+    # The conversion (run again here: nothing left to encrypt) names them too.
+    code, out, err = run(["--data-dir", str(folder), "keys", "encrypt-documents"], capsys)
+    assert code == 0, err
+    assert "Dokumen dienkripsi: 0; sudah terenkripsi: 1." in out
+    assert "Pengguna aktif tanpa akses dokumen kantor: siti" in out
+    assert "nonasn keys grant-documents USER" in out
     # No password given and no terminal to type it on: nothing is done.
     code, out, err = run([*command, SLOTLESS], capsys)
     assert code != 0

@@ -165,6 +165,7 @@ def test_an_existing_office_is_converted_once_by_an_admin(
     assert main(["--data-dir", str(two), "keys", "encrypt-documents"]) == 0
     out = capsys.readouterr().out
     assert "Dokumen dienkripsi: 1; sudah terenkripsi: 0." in out
+    assert "Semua pengguna aktif dapat membuka dokumen kantor." in out
     found = RECOVERY.search(out)
     assert found is not None
     assert main(["--data-dir", str(two), "keys", "encrypt-documents"]) == 0

@@ -165,6 +165,8 @@ def run_encrypt_documents(args: argparse.Namespace) -> int:
         done = encrypt_office_documents(
             ctx, actor=actor, password=credentials[1], progress=progress_printer()
         )
+        # The clerks made before the key have no slot of it yet: the admin learns whom to call.
+        missing = clerks_without_office_slot(ctx, actor=actor)
     if done.recovery_text is not None:
         print("Kunci dokumen kantor dibuat. KUNCI PEMULIHAN (tampil sekali ini saja; tulis dan")
         print("simpan di brankas kantor, bukan di komputer):")
@@ -176,6 +178,7 @@ def run_encrypt_documents(args: argparse.Namespace) -> int:
             f"{len(rows.damaged)} dokumen rusak dibiarkan apa adanya (pulihkan dari cadangan "
             "pg_dump atau unggah ulang): " + ", ".join(sha[:12] for sha in rows.damaged)
         )
+    _print_missing(missing)
     return 0
 
 
@@ -209,12 +212,16 @@ def run_grant_documents(args: argparse.Namespace) -> int:
                 + " Kata sandinya tidak berubah; dokumen terbuka saat ia masuk berikutnya."
             )
         missing = clerks_without_office_slot(ctx, actor=actor)
+    _print_missing(missing)
+    return 0
+
+
+def _print_missing(missing: list[str]) -> None:
     if missing:
         print("Pengguna aktif tanpa akses dokumen kantor: " + ", ".join(missing))
         print("Beri akses: nonasn keys grant-documents USER (pengguna itu mengetik kata sandinya).")
     else:
         print("Semua pengguna aktif dapat membuka dokumen kantor.")
-    return 0
 
 
 def run_encrypt_folder(args: argparse.Namespace) -> int:
