@@ -399,6 +399,11 @@ class PrintPreviewDialog(QDialog):
         if generation != self._generation:
             self._request_visible()
             return
+        visible = self._visible()
+        if not visible or not visible[0] - KEEP_AROUND <= index <= visible[-1] + KEEP_AROUND:
+            # Scrolled far away while it was being drawn: set now, the picture would stay (and
+            # hold its memory) until the next scroll gives it back.
+            return
         pixmap = QPixmap.fromImage(image)
         pixmap.setDevicePixelRatio(ratio)
         page = self.pages[index]
