@@ -13,14 +13,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nonasn_desktop.accounts.slots import create_office_key
-from nonasn_desktop.accounts.users import (
+from nonasn_desktop.accounts.throttle import (
     WRONG_CREDENTIALS,
     WRONG_CREDENTIALS_HINT,
-    authenticate,
     format_wait,
     lock_duration,
-    normalise_username,
 )
+from nonasn_desktop.accounts.users import authenticate, normalise_username
 from nonasn_desktop.backup.archive import backup_before_upgrade, upgrade_with_backup
 from nonasn_desktop.backup.restore import finish_interrupted_restore
 from nonasn_desktop.core.context import AppContext, Clock, Desk, utc_now
@@ -162,7 +161,7 @@ def _clear_failures(folder: DataDir, label: str) -> None:
 
 
 def _open_slot(folder: DataDir, label: str, secret: str, now: dt.datetime) -> vault.DataKey:
-    """The brake of sign-in (accounts.users.lock_duration), kept in the folder's attempts file
+    """The brake of sign-in (accounts.throttle.lock_duration), kept in the folder's attempts file
     because the database cannot be read before the key is known."""
     slots = vault.read_slots(folder)
     if slots is None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
-from nonasn_desktop.accounts import users
+from nonasn_desktop.accounts import throttle, users
 from nonasn_desktop.accounts.authz import Actor
 from nonasn_desktop.accounts.users import ClerkInfo, UserInfo
 from nonasn_desktop.core import audit
@@ -232,12 +232,12 @@ def test_throttling_escalates_and_success_resets(
 
 
 def test_lock_is_capped_at_fifteen_minutes() -> None:
-    assert users.lock_duration(4) == dt.timedelta(0)
-    assert users.lock_duration(5) == dt.timedelta(seconds=30)
-    assert users.lock_duration(6) == dt.timedelta(seconds=60)
-    assert users.lock_duration(9) == dt.timedelta(minutes=8)
-    assert users.lock_duration(10) == dt.timedelta(minutes=15)
-    assert users.lock_duration(1000) == dt.timedelta(minutes=15)
+    assert throttle.lock_duration(4) == dt.timedelta(0)
+    assert throttle.lock_duration(5) == dt.timedelta(seconds=30)
+    assert throttle.lock_duration(6) == dt.timedelta(seconds=60)
+    assert throttle.lock_duration(9) == dt.timedelta(minutes=8)
+    assert throttle.lock_duration(10) == dt.timedelta(minutes=15)
+    assert throttle.lock_duration(1000) == dt.timedelta(minutes=15)
 
 
 @pytest.mark.parametrize(
@@ -252,7 +252,7 @@ def test_lock_is_capped_at_fifteen_minutes() -> None:
     ],
 )
 def test_wait_is_said_in_words(seconds: float, text: str) -> None:
-    assert users.format_wait(dt.timedelta(seconds=seconds)) == text
+    assert throttle.format_wait(dt.timedelta(seconds=seconds)) == text
 
 
 def test_inactive_clerk_cannot_sign_in(app_ctx: AppContext, admin_user: UserInfo) -> None:

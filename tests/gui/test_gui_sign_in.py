@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from nonasn_desktop.accounts import users
-from nonasn_desktop.accounts.users import WRONG_CREDENTIALS, UserInfo
+from nonasn_desktop.accounts.throttle import WRONG_CREDENTIALS
+from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.gui.sign_in import EMPTY_FIELDS, PREPARING, SignInPage
 from nonasn_desktop.office import identity as office

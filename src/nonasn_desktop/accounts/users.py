@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from nonasn_desktop.accounts import slots, throttle
 from nonasn_desktop.accounts.authz import Actor, issue, require
+from nonasn_desktop.accounts.throttle import WRONG_CREDENTIALS, WRONG_CREDENTIALS_HINT
 from nonasn_desktop.core import audit
 from nonasn_desktop.core.audit import SYSTEM_ACTOR
 from nonasn_desktop.core.context import AppContext, use_session
@@ -37,13 +38,6 @@ from nonasn_desktop.policy.model import PasswordPolicy
 from nonasn_desktop.rules.permissions import Permission
 from nonasn_desktop.rules.roles import Role
 from nonasn_desktop.storage.models import Clerk
-
-# The brake itself lives in accounts.throttle (also used where an admin gives a clerk a slot of
-# the office data key); named here too, where sign-in's callers have always found them.
-lock_duration = throttle.lock_duration
-format_wait = throttle.format_wait
-WRONG_CREDENTIALS = throttle.WRONG_CREDENTIALS
-WRONG_CREDENTIALS_HINT = throttle.WRONG_CREDENTIALS_HINT
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9._-]{3,32}")
 RESERVED_USERNAMES = frozenset({SYSTEM_ACTOR})
