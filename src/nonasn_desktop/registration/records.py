@@ -171,10 +171,10 @@ def _conditions(
     """
     if postgresql:
         return _postgresql_conditions(query)
-    if counting and parse_search_text(query.text).kind == "none":
+    term = parse_search_text(query.text)
+    if counting and term.kind == "none":
         return _filters(query)
     conditions: list[ColumnElement[bool]] = []
-    term = parse_search_text(query.text)
     if term.kind == "nik" and len(term.value) == NIK_LENGTH:
         conditions.append(_whole_nik(term.value))
     elif term.kind == "nik":

@@ -43,10 +43,10 @@ from xlsxwriter.exceptions import XlsxWriterException
 from nonasn_desktop.atomicfile import write_bytes_atomically
 from nonasn_desktop.errors import UserError
 
-# OWASP, "CSV Injection": cells beginning with these are read as formulas (or DDE) by Excel,
-# LibreOffice and Google Sheets.
 # The folder of a workbook's row files, made beside it while it is written.
 TEMPORARY_PREFIX = ".nonasn-xlsx-"
+# OWASP, "CSV Injection": cells beginning with these are read as formulas (or DDE) by Excel,
+# LibreOffice and Google Sheets.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 _OPTIONS = {

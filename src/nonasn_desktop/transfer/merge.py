@@ -80,16 +80,16 @@ def _replay(session: Session, checked: Checked) -> DeviceTransfer | None:
     return known
 
 
-# Bytes of documents handed to the writing thread and not yet written: enough to keep it busy
+# Bytes of documents handed to the writing threads and not yet written: enough to keep them busy
 # while the next documents are read, decrypted and checked, small beside the import's memory
 # target (benchmarks/bench_transfer.py: < 150 MB for 410 MB of documents).
 _WRITES_IN_FLIGHT_BYTES = 16 * 1024 * 1024
 # Threads writing the files at most. A second one starts when the first falls behind by the
 # whole allowance above: a disk that takes its time over each new file and folder (a laptop's
-# hard disk, a busy virtual one) then has two being created at once, which took a third off
-# the import there (bench_transfer: 3.4-3.7 s -> 2.9-3.0 s). Where the first keeps up (an SSD,
-# a RAM disk) there is no second, which would only contend for the interpreter lock. A third
-# gained nothing.
+# hard disk, a busy virtual one) then has two being created at once, which took a sixth off
+# the import there (bench_transfer's data on the build machine's virtual disk: 3.4-3.7 s ->
+# 2.9-3.0 s). Where the first keeps up (an SSD, a RAM disk) there is no second, which would
+# only contend for the interpreter lock. A third gained nothing.
 _WRITERS = 2
 
 
