@@ -12,11 +12,11 @@ from helpers.accounts import ADMIN_PASSWORD, CLERK_PASSWORD, sign_in
 from helpers.officekey import (
     JPEG,
     SLOTLESS,
-    audit_actions,
     failed_attempts,
     office_with_a_slotless_clerk,
     slot_holders,
 )
+from helpers.sql import audit_actions
 from nonasn_desktop.accounts import slots, users
 from nonasn_desktop.accounts.users import UserInfo
 from nonasn_desktop.core.context import AppContext

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from helpers.accounts import ADMIN_PASSWORD, ADMIN_USERNAME, FakeClock, add_clerk, signed_in
+from helpers.sql import audit_actions
 from nonasn_desktop.accounts.recovery import new_recovery_key
 from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.crypto.errors import WrongPassphraseError
@@ -17,7 +17,9 @@ from nonasn_desktop.office import identity as office
 from nonasn_desktop.startup import encrypt_new_folder, open_app, unlock, unlock_with_recovery_key
 from nonasn_desktop.storage import vault
 from nonasn_desktop.storage.datadir import DataDir
-from nonasn_desktop.storage.models import AuditLog
+
+# What the audit trail says of a replaced recovery key (accounts.recovery).
+RENEWED = "kunci pemulihan baru dibuat; kunci lama tidak berlaku lagi"
 
 
 @pytest.fixture
@@ -33,14 +35,6 @@ def encrypted(tmp_path: Path, clock: FakeClock) -> Iterator[tuple[AppContext, st
     assert unlocked.recovery_text is not None
     with open_app(path, key=unlocked.key, clock=clock) as ctx:
         yield ctx, unlocked.recovery_text
-
-
-def _audit(ctx: AppContext) -> list[tuple[str, str]]:
-    with ctx.db.session() as session:
-        rows = session.execute(
-            select(AuditLog.actor, AuditLog.action).where(AuditLog.action == "folder.recovery_key")
-        )
-        return [(actor, action) for actor, action in rows]
 
 
 def test_the_new_key_opens_the_folder_and_the_old_one_no_longer(
@@ -63,7 +57,7 @@ def test_the_new_key_opens_the_folder_and_the_old_one_no_longer(
         s for s in before.slots if s.kind == "password"
     ]
     assert unlock(path, "operator1", "sandi12345", clock=clock).key == ctx.key
-    assert _audit(ctx) == [(ADMIN_USERNAME, "folder.recovery_key")]
+    assert audit_actions(ctx, "folder.recovery_key") == [(ADMIN_USERNAME, RENEWED)]
 
 
 def test_a_wrong_password_or_another_role_changes_nothing(
@@ -77,7 +71,7 @@ def test_a_wrong_password_or_another_role_changes_nothing(
         new_recovery_key(ctx, actor=signed_in(ctx, "operator1"), password="sandi12345")
     assert vault.slots_path(ctx.data_dir).read_bytes() == slots
     assert unlock_with_recovery_key(ctx.data_dir.path, old, clock=clock) == ctx.key
-    assert _audit(ctx) == []
+    assert audit_actions(ctx, "folder.recovery_key") == []
 
 
 def test_a_failed_write_keeps_the_old_key(
@@ -94,7 +88,7 @@ def test_a_failed_write_keeps_the_old_key(
         new_recovery_key(ctx, actor=actor, password=ADMIN_PASSWORD)
     monkeypatch.undo()
     assert unlock_with_recovery_key(ctx.data_dir.path, old, clock=clock) == ctx.key
-    assert _audit(ctx) == []
+    assert audit_actions(ctx, "folder.recovery_key") == []
 
 
 def test_a_plain_folder_has_no_recovery_key(app_ctx: AppContext) -> None:

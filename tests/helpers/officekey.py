@@ -18,7 +18,7 @@ from nonasn_desktop.core.context import AppContext
 from nonasn_desktop.office.documentkey import encrypt_office_documents
 from nonasn_desktop.startup import open_app
 from nonasn_desktop.storage import officeslots
-from nonasn_desktop.storage.models import AuditLog, Clerk, OfficeDataKeySlot
+from nonasn_desktop.storage.models import Clerk, OfficeDataKeySlot
 
 SLOTLESS = "siti"
 JPEG = b"\xff\xd8\xff\xe0" + b"pas foto " * 200
@@ -56,14 +56,3 @@ def failed_attempts(ctx: AppContext, username: str) -> int:
         count = session.scalar(select(Clerk.failed_attempts).where(Clerk.username == username))
     assert count is not None
     return count
-
-
-def audit_actions(ctx: AppContext, action: str) -> list[tuple[str, str | None]]:
-    """(actor, reason) of every audit entry of ``action``, oldest first."""
-    with ctx.db.session() as session:
-        rows = session.execute(
-            select(AuditLog.actor, AuditLog.reason)
-            .where(AuditLog.action == action)
-            .order_by(AuditLog.id)
-        )
-        return [(actor, reason) for actor, reason in rows]

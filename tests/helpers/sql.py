@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from nonasn_desktop.core.context import AppContext
+from nonasn_desktop.storage.models import AuditLog
 
 
 def sqlite_rows(path: Path, query: str) -> list[tuple[Any, ...]]:
@@ -67,3 +68,14 @@ def postgres_plans(
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
             cursor.close()
     return plans
+
+
+def audit_actions(ctx: AppContext, action: str) -> list[tuple[str, str | None]]:
+    """(actor, reason) of every audit entry of ``action``, oldest first."""
+    with ctx.db.session() as session:
+        rows = session.execute(
+            select(AuditLog.actor, AuditLog.reason)
+            .where(AuditLog.action == action)
+            .order_by(AuditLog.id)
+        )
+        return [(actor, reason) for actor, reason in rows]
