@@ -43,7 +43,7 @@ def test_one_a4_page_with_the_key_typable_back() -> None:
     rows = [line for line in text.splitlines() if re.fullmatch(r"(\w{4} ){2}\w{4}", line)]
     assert len(rows) == 3
     assert keyslots.parse_recovery_key(" ".join(rows)) == key
-    assert "nonasn recover --recovery-key-file" in text
+    assert "nonasn recover --recovery-key-file BERKAS --admin NAMA_ADMIN" in text
     assert "brankas" in text
     assert "1771BKD" in text
 

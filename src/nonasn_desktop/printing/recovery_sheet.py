@@ -74,7 +74,7 @@ def warnings_for(office_server: bool) -> tuple[str, ...]:
 HOW_TO = (
     "Bila semua kata sandi admin hilang: ketik kunci di atas ke sebuah berkas teks di komputer "
     "kantor, lalu jalankan",
-    "nonasn recover --recovery-key-file BERKAS",
+    "nonasn recover --recovery-key-file BERKAS --admin NAMA_ADMIN",
     "dan tetapkan kata sandi admin yang baru. Hapus berkas teks itu sesudahnya. Huruf besar "
     "atau kecil, spasi dan tanda hubung tidak berpengaruh.",
 )
